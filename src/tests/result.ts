@@ -1,0 +1,34 @@
+/** One failed or errored test case, as much as the report shows of it. */
+export interface TestFailure {
+  /** pytest node id when it can be rebuilt (`tests/test_x.py::TestA::test_b[1]`), else classname::name. */
+  id: string;
+  kind: 'failure' | 'error';
+  /** Path as the JUnit file gives it (relative to pytest's rootdir), when known. */
+  file?: string;
+  line?: number;
+  /** The one-line message (`message` attribute). */
+  message: string;
+  /** Traceback text (element body), possibly truncated. */
+  details: string;
+}
+
+export interface SlowTest {
+  id: string;
+  seconds: number;
+}
+
+/** What the JUnit reader hands to the report and gate stages. */
+export interface TestResult {
+  tests: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  skipped: number;
+  durationSeconds: number;
+  /** Failures and errors kept for display, at most the reader's bound. */
+  failures: TestFailure[];
+  /** How many failures/errors were counted but not kept. */
+  failuresOmitted: number;
+  /** The slowest test cases, longest first (bounded). */
+  slowest: SlowTest[];
+}
