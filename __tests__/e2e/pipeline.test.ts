@@ -1,0 +1,96 @@
+/**
+ * The whole pipeline through the real bundle (dist/index.js) started as the runner starts it:
+ * real interpreters from a runner-style tool cache, real venv, pip and pytest.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { nodeBinaries, runAction, type RunResult } from '../support/runner.js';
+import { workspaceFrom } from '../support/fixtures.js';
+import { layoutToolCache } from '../support/toolcache.js';
+
+const toolCache = mkdtempSync(join(tmpdir(), 'pyci-toolcache-'));
+const cachedVersions = layoutToolCache(toolCache);
+
+function run(fixture: string, inputs: Record<string, string> = {}, node?: string): Promise<RunResult> {
+  return runAction({
+    workspace: workspaceFrom(fixture),
+    toolCache,
+    inputs: { 'python-version': '3.11', 'python-source': 'tool-cache', ...inputs },
+    node,
+  });
+}
+
+function expectCleanFailure(result: RunResult): void {
+  expect(result.exitCode).toBe(1);
+  expect(result.errors).toHaveLength(1);
+  expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
+}
+
+describe.each(nodeBinaries().map((node) => [basename(join(node, '../..')), node]))('under %s', (_name, node) => {
+  it('sets up Python, installs requirements, runs the tests and exports the environment', async () => {
+    const result = await run('passing', {}, node);
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ tests: '3', passed: '3', failed: '0', errors: '0', skipped: '0' });
+    expect(result.outputs['python-version']).toMatch(/^3\.11\.\d+$/);
+    expect(result.outputs['python-source']).toBe('tool-cache');
+    expect(result.outputs['python-path']).toContain(join(toolCache, 'Python'));
+    const venv = join(result.workspace, '.venv');
+    expect(result.outputs['venv-path']).toBe(venv);
+    expect(result.env.VIRTUAL_ENV).toBe(venv);
+    expect(result.env.pythonLocation).toContain(join(toolCache, 'Python'));
+    expect(result.path.at(-1)).toBe(join(venv, 'bin')); // the runner prepends: last added is first
+    expect(result.summary).toContain('3 passed');
+  });
+});
+
+describe('pipeline outcomes', () => {
+  it('reports failures and errors with counts, annotations and a failed step', async () => {
+    const result = await run('failing');
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs).toMatchObject({ tests: '4', passed: '1', failed: '1', errors: '1', skipped: '1' });
+    const annotations = result.commands.filter((line) => line.startsWith('::error file='));
+    expect(annotations.some((line) => line.includes('file=tests/test_mixed.py,line='))).toBe(true);
+    expect(result.errors.at(-1)).toMatch(/Some tests failed.*1 failed, 1 errors, 1 passed/);
+  });
+
+  it('fails clearly when no tests are collected, and passes when that is allowed', async () => {
+    const strict = await run('no-tests');
+    expectCleanFailure(strict);
+    expect(strict.errors[0]).toMatch(/No tests were collected.*allow-no-tests/);
+    const allowed = await run('no-tests', { 'allow-no-tests': 'true' });
+    expect(allowed.exitCode).toBe(0);
+    expect(allowed.outputs.tests).toBe('0');
+  });
+
+  it('names a requirement that does not exist and the file asking for it', async () => {
+    const result = await run('missing-package');
+    expectCleanFailure(result);
+    expect(result.errors[0]).toMatch(
+      /^requirements: pip could not find package "definitely-not-a-real-package-pyci==1.0" named in requirements.txt/,
+    );
+    expect(result.outputs.tests).toBeUndefined();
+  });
+
+  it('lists the available versions when the requested one is not there', async () => {
+    const result = await run('passing', { 'python-version': '3.99' });
+    expectCleanFailure(result);
+    expect(result.errors[0]).toContain('3.99');
+    for (const version of cachedVersions) expect(result.errors[0]).toContain(version);
+  });
+
+  it.each([
+    [{ 'working-directory': 'no/such/dir' }, /^working-directory "no\/such\/dir" does not exist/],
+    [{ 'pytest-args': '-k "unclosed' }, /^pytest-args: unterminated double quote/],
+    [{ 'allow-no-tests': 'yes' }, /^Input allow-no-tests must be true or false, got "yes"/],
+    [{ requirements: 'nope.txt' }, /^requirements: file not found: "nope.txt"/],
+    [{ 'python-source': 'conda' }, /python-source .* unknown source "conda"/],
+    [{ 'install-project': 'maybe' }, /^Input install-project must be one of auto, true, false/],
+  ])('rejects bad input %j with one clear error', async (inputs, message) => {
+    const result = await run('passing', inputs);
+    expectCleanFailure(result);
+    expect(result.errors[0]).toMatch(message);
+    expect(result.outputs['python-version']).toBeUndefined(); // failed before any work
+  });
+});

@@ -1,0 +1,41 @@
+import { judgePytestExit, pytestArgv } from '../../src/tests/pytest.js';
+
+describe('pytestArgv', () => {
+  it('asks for an xunit1 JUnit report (it carries file and line) before the user arguments', () => {
+    expect(pytestArgv('/t/j.xml', ['-x', 'tests'])).toEqual([
+      '-m',
+      'pytest',
+      '-o',
+      'junit_family=xunit1',
+      '--junitxml=/t/j.xml',
+      '-x',
+      'tests',
+    ]);
+  });
+});
+
+describe('judgePytestExit', () => {
+  it('passes on 0 and fails on 1 with a report', () => {
+    expect(judgePytestExit(0, '', false)).toEqual({ ok: true, hasReport: true });
+    expect(judgePytestExit(1, '', false)).toMatchObject({ ok: false, hasReport: true });
+  });
+
+  it('shows pytest own message on a usage error', () => {
+    const verdict = judgePytestExit(4, 'ERROR: usage: pytest [options]\npytest: error: unrecognized arguments: --bogus\n', false);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.hasReport).toBe(false);
+    expect(verdict.message).toContain('check pytest-args');
+    expect(verdict.message).toContain('unrecognized arguments: --bogus');
+  });
+
+  it('fails on no tests collected unless allowed', () => {
+    expect(judgePytestExit(5, '', false)).toMatchObject({ ok: false, message: expect.stringContaining('allow-no-tests') });
+    expect(judgePytestExit(5, '', true)).toMatchObject({ ok: true });
+  });
+
+  it.each([2, 3, 137])('fails with a message on exit %i', (code) => {
+    const verdict = judgePytestExit(code, 'INTERNALERROR> boom', false);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.message).toMatch(new RegExp(`${code}`));
+  });
+});

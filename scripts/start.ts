@@ -1,0 +1,42 @@
+/**
+ * `npm start`: runs the bundled action (dist/index.js) on examples/service exactly as the runner
+ * would, through the same harness as the e2e tests, and prints its outputs and the job summary.
+ * The virtualenv cache lives in .cache/, so a second `npm start` shows a warm run.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, runAction } from '../__tests__/support/runner.js';
+import { layoutToolCache } from '../__tests__/support/toolcache.js';
+
+const toolCache = join(repoRoot, '.cache/tool-cache');
+mkdirSync(toolCache, { recursive: true });
+const versions = layoutToolCache(toolCache);
+console.log(`Runner tool cache at ${toolCache} with Python ${versions.join(', ')}`);
+
+const started = Date.now();
+const result = await runAction({
+  workspace: repoRoot,
+  toolCache,
+  inputs: { 'working-directory': 'examples/service', ...parseInputArgs(process.argv.slice(2)) },
+  event: { name: 'push', ref: 'refs/heads/main' },
+  env: { PYCI_CACHE_DIR: join(repoRoot, '.cache/pyci') },
+});
+process.stdout.write(result.stdout);
+process.stderr.write(result.stderr);
+
+console.log(`\n── Outputs (${((Date.now() - started) / 1000).toFixed(1)} s, exit ${result.exitCode}) ──`);
+for (const [name, value] of Object.entries(result.outputs)) console.log(`${name.padEnd(18)} ${value}`);
+const summaryPath = result.summaryPath;
+console.log(`\nJob summary: ${summaryPath}`);
+process.exitCode = result.exitCode;
+
+/** `npm start -- name=value ...` overrides inputs, e.g. `npm start -- pytest-args=-k api`. */
+function parseInputArgs(args: string[]): Record<string, string> {
+  return Object.fromEntries(
+    args.map((arg) => {
+      const at = arg.indexOf('=');
+      if (at < 1) throw new Error(`Expected name=value, got "${arg}"`);
+      return [arg.slice(0, at), arg.slice(at + 1)];
+    }),
+  );
+}

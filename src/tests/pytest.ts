@@ -1,0 +1,70 @@
+/** Running pytest in the venv and saying what its exit status means. */
+import { execProgram } from '../runner/exec.js';
+
+export interface PytestRun {
+  exitCode: number;
+  junitPath: string;
+  /** Tail of pytest's output, for messages when no report was written. */
+  output: string;
+}
+
+/** pytest's arguments: ours first (the JUnit report with file and line), then the user's. */
+export function pytestArgv(junitPath: string, userArgs: string[]): string[] {
+  return ['-m', 'pytest', '-o', 'junit_family=xunit1', `--junitxml=${junitPath}`, ...userArgs];
+}
+
+export async function runPytest(
+  python: string,
+  userArgs: string[],
+  options: { cwd: string; junitPath: string; env?: NodeJS.ProcessEnv },
+): Promise<PytestRun> {
+  const result = await execProgram(python, pytestArgv(options.junitPath, userArgs), {
+    cwd: options.cwd,
+    env: options.env,
+  });
+  return { exitCode: result.exitCode, junitPath: options.junitPath, output: result.output };
+}
+
+export interface PytestVerdict {
+  /** Whether the step passes as far as pytest's exit status goes. */
+  ok: boolean;
+  /** Whether a JUnit report is expected to exist. */
+  hasReport: boolean;
+  message?: string;
+}
+
+/** The lines pytest prints for usage and internal errors, to show them to the user. */
+function pytestErrorLines(output: string): string {
+  const lines = output
+    .split(/\r?\n/)
+    .filter((line) => /^(ERROR|E |pytest: error|INTERNALERROR|ImportError|usage:)/.test(line.trim()))
+    .slice(0, 5);
+  return lines.length > 0 ? ` pytest said: ${lines.join(' | ')}` : '';
+}
+
+/** Maps pytest's documented exit codes to a verdict with a message a person can act on. */
+export function judgePytestExit(exitCode: number, output: string, allowNoTests: boolean): PytestVerdict {
+  switch (exitCode) {
+    case 0:
+      return { ok: true, hasReport: true };
+    case 1:
+      return { ok: false, hasReport: true, message: 'Some tests failed.' };
+    case 2:
+      return { ok: false, hasReport: true, message: `pytest was interrupted (exit 2), e.g. by a collection error or Ctrl-C.${pytestErrorLines(output)}` };
+    case 3:
+      return { ok: false, hasReport: false, message: `pytest hit an internal error (exit 3).${pytestErrorLines(output)}` };
+    case 4:
+      return { ok: false, hasReport: false, message: `pytest rejected its command line (exit 4): check pytest-args.${pytestErrorLines(output)}` };
+    case 5:
+      return allowNoTests
+        ? { ok: true, hasReport: true, message: 'No tests were collected (allowed by allow-no-tests).' }
+        : {
+            ok: false,
+            hasReport: true,
+            message:
+              'No tests were collected (pytest exit 5). Check working-directory and pytest-args (test paths, -k, -m), or set allow-no-tests: true.',
+          };
+    default:
+      return { ok: false, hasReport: false, message: `pytest exited with status ${exitCode}.${pytestErrorLines(output)}` };
+  }
+}
