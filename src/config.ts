@@ -5,16 +5,29 @@
 import { existsSync, statSync } from 'node:fs';
 import { arch as osArch, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { CacheSettings } from './deps/environment.js';
 import type { InstallSpec } from './deps/plan.js';
 import { resolveRequirementFiles } from './deps/requirements.js';
-import { normalizeArchitecture, parsePythonSources } from './python/inputs.js';
-import type { PythonRequest } from './python/setup.js';
+import { readGateRules } from './gate/inputs.js';
+import type { GateRules } from './gate/rules.js';
+import {
+  DEFAULT_MANIFEST_URL,
+  normalizeArchitecture,
+  parsePythonSources,
+  parseVersionSpec,
+  type PythonRequest,
+} from './python/setup.js';
 import { splitArgs } from './runner/argv.js';
 import { InputError } from './runner/errors.js';
-import { parseBoolean, parseChoice, parseLines, runnerInput, type InputGetter } from './runner/inputs.js';
-
-export const DEFAULT_MANIFEST_URL =
-  'https://raw.githubusercontent.com/actions/python-versions/main/versions-manifest.json';
+import { findFiles } from './runner/files.js';
+import {
+  parseBoolean,
+  parseChoice,
+  parseLines,
+  runnerInput,
+  type InputGetter,
+} from './runner/inputs.js';
+import { parseShard, type Shard } from './tests/shards.js';
 
 export interface ActionConfig {
   /** GITHUB_WORKSPACE: the repository root. */
@@ -31,8 +44,40 @@ export interface ActionConfig {
   pytestArgs: string[];
   /** Whether "no tests collected" (pytest exit 5) passes the step. */
   allowNoTests: boolean;
+  cache: CacheSettings;
+  shard?: Shard;
+  /** Absolute path of a JUnit report from an earlier run, to balance shards by duration. */
+  shardTimings?: string;
+  /** Report-only mode: JUnit files to merge instead of setting anything up (empty: normal run). */
+  junitFiles: string[];
+  gate: GateRules;
   /** Where the JUnit report and other scratch files go (RUNNER_TEMP). */
   runnerTemp: string;
+}
+
+/** Report-only mode: every pattern must match at least one file. */
+function readJUnitFiles(patterns: string[], workingDirectory: string): string[] {
+  const files = patterns.flatMap((pattern) => {
+    const found = findFiles(workingDirectory, pattern);
+    if (found.length === 0) {
+      throw new InputError(
+        `junit-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the JUnit files were downloaded to (actions/download-artifact's path).`,
+      );
+    }
+    return found;
+  });
+  return [...new Set(files)];
+}
+
+function readShardTimings(raw: string, workingDirectory: string): string | undefined {
+  if (raw === '') return undefined;
+  const path = resolve(workingDirectory, raw);
+  if (!existsSync(path)) {
+    throw new InputError(
+      `shard-timings: file not found: ${path}. Point it at a JUnit report from an earlier full run, or leave it empty to balance by file.`,
+    );
+  }
+  return path;
 }
 
 export type InstallProject = 'auto' | 'true' | 'false';
@@ -54,7 +99,12 @@ function parseNames(value: string): string[] {
 
 /** What to install, validated against the files in the working directory. */
 function readInstallSpec(get: InputGetter, workingDirectory: string): InstallSpec {
-  const installProject = parseChoice('install-project', get('install-project'), ['auto', 'true', 'false'] as const, 'auto');
+  const installProject = parseChoice(
+    'install-project',
+    get('install-project'),
+    ['auto', 'true', 'false'] as const,
+    'auto',
+  );
   const extras = parseNames(get('extras'));
   const groups = parseNames(get('dependency-groups'));
   const projectPresent = hasProjectFile(workingDirectory);
@@ -77,7 +127,11 @@ function readInstallSpec(get: InputGetter, workingDirectory: string): InstallSpe
   return {
     requirementFiles: [],
     project: project
-      ? { path: workingDirectory, editable: parseBoolean('editable', get('editable'), false), extras }
+      ? {
+          path: workingDirectory,
+          editable: parseBoolean('editable', get('editable'), false),
+          extras,
+        }
       : null,
     dependencyGroups: groups,
     packages: parseLines(get('packages')).flatMap((line) => splitArgs(line, 'packages')),
@@ -95,21 +149,32 @@ function readWorkingDirectory(raw: string, workspace: string): string {
   return dir;
 }
 
-export function readConfig(get: InputGetter = runnerInput, env: NodeJS.ProcessEnv = process.env): ActionConfig {
+export function readConfig(
+  get: InputGetter = runnerInput,
+  env: NodeJS.ProcessEnv = process.env,
+): ActionConfig {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const workingDirectory = readWorkingDirectory(get('working-directory'), workspace);
   const runnerTemp = env.RUNNER_TEMP || tmpdir();
+  const gate = readGateRules(get);
+  const junitFiles = readJUnitFiles(parseLines(get('junit-files')), workingDirectory);
 
   const venvInput = get('venv-path') || '.venv';
   const venvPath = isAbsolute(venvInput) ? venvInput : join(workingDirectory, venvInput);
 
   const token = get('token');
+  const allowPrereleases = parseBoolean('allow-prereleases', get('allow-prereleases'), false);
+  // Validate the spec now, so a typo fails before anything is downloaded or installed.
+  for (const line of parseLines(get('python-version')))
+    parseVersionSpec(line, { allowPrereleases });
   const python: PythonRequest = {
     versionSpec: get('python-version'),
     versionFile: get('python-version-file'),
     workingDirectory,
-    architecture: get('architecture') ? normalizeArchitecture(get('architecture')) : defaultArchitecture(env),
-    allowPrereleases: parseBoolean('allow-prereleases', get('allow-prereleases'), false),
+    architecture: get('architecture')
+      ? normalizeArchitecture(get('architecture'))
+      : defaultArchitecture(env),
+    allowPrereleases,
     sources: parsePythonSources(get('python-source')),
     manifestUrl: get('manifest-url') || DEFAULT_MANIFEST_URL,
     token,
@@ -129,6 +194,16 @@ export function readConfig(get: InputGetter = runnerInput, env: NodeJS.ProcessEn
     dependencyFiles: requirements.all,
     pytestArgs: splitArgs(get('pytest-args'), 'pytest-args'),
     allowNoTests: parseBoolean('allow-no-tests', get('allow-no-tests'), false),
+    cache: {
+      mode: parseChoice('cache', get('cache'), ['venv', 'pip', 'none'] as const, 'venv'),
+      dir: get('cache-dir') ? resolve(workspace, get('cache-dir')) : '',
+      dependencyPath: parseLines(get('cache-dependency-path')),
+      keySuffix: get('cache-key-suffix'),
+    },
+    shard: parseShard(get('shard')),
+    shardTimings: readShardTimings(get('shard-timings'), workingDirectory),
+    junitFiles,
+    gate,
     runnerTemp,
   };
 }

@@ -2,20 +2,20 @@
  * Orchestration only: read the config, run the stages in order, hand their plain values to the
  * next, set outputs. Each stage lives in its own folder.
  */
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import * as core from '@actions/core';
 import { readConfig, type ActionConfig } from './config.js';
 import { prepareEnvironment, type Environment } from './deps/environment.js';
+import { decide, type TestOutcome } from './gate/decide.js';
+import type { Decision } from './gate/decision.js';
+import { readGateEvent } from './gate/event-file.js';
+import { decisionSummaryLine, setDecisionOutputs } from './gate/outputs.js';
 import type { Interpreter } from './python/interpreter.js';
 import { pythonEnvironment, setupPython } from './python/setup.js';
-import { buildAnnotations, emitAnnotations } from './report/annotations.js';
-import { testOutputs } from './report/outputs.js';
-import { renderSummary } from './report/summary.js';
+import { publishReport } from './report/publish.js';
 import { InputError } from './runner/errors.js';
 import { readJUnitReports } from './tests/junit.js';
-import { judgePytestExit, runPytest } from './tests/pytest.js';
 import type { TestResult } from './tests/result.js';
+import { runTests } from './tests/stage.js';
 
 /** Makes the interpreter and the venv the default for the job's later steps. */
 function exportEnvironment(interpreter: Interpreter, environment: Environment): void {
@@ -27,47 +27,87 @@ function exportEnvironment(interpreter: Interpreter, environment: Environment): 
   core.exportVariable('VIRTUAL_ENV', environment.venvPath);
 }
 
-async function runTestStage(config: ActionConfig, environment: Environment): Promise<TestResult> {
-  const junitPath = join(config.runnerTemp, `pyci-junit-${randomUUID()}.xml`);
-  core.startGroup('Running pytest');
-  const run = await runPytest(environment.python, config.pytestArgs, {
-    cwd: config.workingDirectory,
-    junitPath,
-    env: { ...process.env, VIRTUAL_ENV: environment.venvPath },
-  });
-  core.endGroup();
-  const verdict = judgePytestExit(run.exitCode, run.output, config.allowNoTests);
-  if (!verdict.hasReport) throw new InputError(verdict.message ?? `pytest exited with ${run.exitCode}.`);
+/** The gate's decision, set as outputs; its line goes into the summary. */
+function gate(config: ActionConfig, outcome: TestOutcome): Decision {
+  const decision = decide(readGateEvent(), outcome, config.gate);
+  setDecisionOutputs(decision);
+  return decision;
+}
 
-  const result = await readJUnitReports([junitPath]);
-  for (const [name, value] of Object.entries(testOutputs(result, junitPath))) core.setOutput(name, value);
-  await core.summary.addRaw(renderSummary(result, { junitPaths: [junitPath] }), true).write();
-  emitAnnotations(
-    buildAnnotations(result, { repoRoot: config.workspace, workingDirectory: config.workingDirectory }),
+/** Outputs, summary and annotations for a result, then the step's verdict. */
+async function finish(
+  config: ActionConfig,
+  result: TestResult,
+  junitPaths: string[],
+  failure: string | undefined,
+): Promise<void> {
+  const decision = gate(config, failure ? 'failure' : 'success');
+  await publishReport({
+    result,
+    junitPaths,
+    repoRoot: config.workspace,
+    workingDirectory: config.workingDirectory,
+    extraLines: [decisionSummaryLine(decision)],
+    stepWillFail: failure !== undefined,
+  });
+  if (failure) core.setFailed(failure);
+}
+
+function failureCounts(result: TestResult): string {
+  return `${result.failed} failed, ${result.errors} errors, ${result.passed} passed`;
+}
+
+/** Report-only mode: merge JUnit files written elsewhere (e.g. by shard jobs). */
+async function reportOnly(config: ActionConfig): Promise<void> {
+  core.info(`Report-only mode: reading ${config.junitFiles.length} JUnit file(s).`);
+  const result = await readJUnitReports(config.junitFiles);
+  const broken = result.failed + result.errors > 0;
+  await finish(
+    config,
+    result,
+    config.junitFiles,
+    broken ? `Tests failed: ${failureCounts(result)}. See the job summary.` : undefined,
   );
-  if (!verdict.ok) {
-    const counts = `${result.failed} failed, ${result.errors} errors, ${result.passed} passed`;
-    throw new InputError(`${verdict.message} (${counts}; see the job summary).`);
-  }
-  if (verdict.message) core.notice(verdict.message);
-  return result;
+}
+
+async function fullRun(config: ActionConfig): Promise<void> {
+  if (config.python.token) core.setSecret(config.python.token);
+
+  const interpreter = await setupPython(config.python);
+  core.setOutput('python-version', interpreter.version);
+  core.setOutput('python-path', interpreter.executable);
+  core.setOutput('python-source', interpreter.source);
+
+  const environment = await prepareEnvironment(
+    { ...config, scratchDir: config.runnerTemp },
+    interpreter,
+  );
+  core.setOutput('venv-path', environment.venvPath);
+  core.setOutput('cache-hit', environment.cacheHit ? 'true' : 'false');
+  core.setOutput('cache-key', environment.cacheKey);
+  exportEnvironment(interpreter, environment);
+
+  const { result, verdict, junitPath } = await runTests({
+    python: environment.python,
+    venvPath: environment.venvPath,
+    workingDirectory: config.workingDirectory,
+    pytestArgs: config.pytestArgs,
+    allowNoTests: config.allowNoTests,
+    shard: config.shard,
+    shardTimings: config.shardTimings,
+    scratchDir: config.runnerTemp,
+  });
+  if (verdict.ok && verdict.message) core.notice(verdict.message);
+  const failure = verdict.ok
+    ? undefined
+    : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
+  await finish(config, result, junitPath ? [junitPath] : [], failure);
 }
 
 export async function run(): Promise<void> {
   try {
     const config = readConfig();
-    if (config.python.token) core.setSecret(config.python.token);
-
-    const interpreter = await setupPython(config.python);
-    core.setOutput('python-version', interpreter.version);
-    core.setOutput('python-path', interpreter.executable);
-    core.setOutput('python-source', interpreter.source);
-
-    const environment = await prepareEnvironment(config, interpreter);
-    core.setOutput('venv-path', environment.venvPath);
-    exportEnvironment(interpreter, environment);
-
-    await runTestStage(config, environment);
+    await (config.junitFiles.length > 0 ? reportOnly(config) : fullRun(config));
   } catch (error) {
     fail(error);
   }
@@ -81,5 +121,7 @@ function fail(error: unknown): void {
   }
   const err = error instanceof Error ? error : new Error(String(error));
   core.debug(err.stack ?? err.message);
-  core.setFailed(`Unexpected error: ${err.message}. Re-run with step debug logging for details, and report it if it persists.`);
+  core.setFailed(
+    `Unexpected error: ${err.message}. Re-run with step debug logging for details, and report it if it persists.`,
+  );
 }

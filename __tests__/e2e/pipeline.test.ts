@@ -12,11 +12,20 @@ import { layoutToolCache } from '../support/toolcache.js';
 const toolCache = mkdtempSync(join(tmpdir(), 'pyci-toolcache-'));
 const cachedVersions = layoutToolCache(toolCache);
 
-function run(fixture: string, inputs: Record<string, string> = {}, node?: string): Promise<RunResult> {
+function run(
+  fixture: string,
+  inputs: Record<string, string> = {},
+  node?: string,
+): Promise<RunResult> {
   return runAction({
     workspace: workspaceFrom(fixture),
     toolCache,
-    inputs: { 'python-version': '3.11', 'python-source': 'tool-cache', ...inputs },
+    inputs: {
+      'python-version': '3.11',
+      'python-source': 'tool-cache',
+      'cache-dir': mkdtempSync(join(tmpdir(), 'pyci-cache-')),
+      ...inputs,
+    },
     node,
   });
 }
@@ -27,32 +36,57 @@ function expectCleanFailure(result: RunResult): void {
   expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
 }
 
-describe.each(nodeBinaries().map((node) => [basename(join(node, '../..')), node]))('under %s', (_name, node) => {
-  it('sets up Python, installs requirements, runs the tests and exports the environment', async () => {
-    const result = await run('passing', {}, node);
-    expect(result.errors).toEqual([]);
-    expect(result.exitCode).toBe(0);
-    expect(result.outputs).toMatchObject({ tests: '3', passed: '3', failed: '0', errors: '0', skipped: '0' });
-    expect(result.outputs['python-version']).toMatch(/^3\.11\.\d+$/);
-    expect(result.outputs['python-source']).toBe('tool-cache');
-    expect(result.outputs['python-path']).toContain(join(toolCache, 'Python'));
-    const venv = join(result.workspace, '.venv');
-    expect(result.outputs['venv-path']).toBe(venv);
-    expect(result.env.VIRTUAL_ENV).toBe(venv);
-    expect(result.env.pythonLocation).toContain(join(toolCache, 'Python'));
-    expect(result.path.at(-1)).toBe(join(venv, 'bin')); // the runner prepends: last added is first
-    expect(result.summary).toContain('3 passed');
-  });
-});
+describe.each(nodeBinaries().map((node) => [basename(join(node, '../..')), node]))(
+  'under %s',
+  (_name, node) => {
+    it('sets up Python, installs requirements, runs the tests and exports the environment', async () => {
+      const result = await run('passing', {}, node);
+      expect(result.errors).toEqual([]);
+      expect(result.exitCode).toBe(0);
+      expect(result.outputs).toMatchObject({
+        tests: '3',
+        passed: '3',
+        failed: '0',
+        errors: '0',
+        skipped: '0',
+      });
+      expect(result.outputs['python-version']).toMatch(/^3\.11\.\d+$/);
+      expect(result.outputs['python-source']).toBe('tool-cache');
+      expect(result.outputs['python-path']).toContain(join(toolCache, 'Python'));
+      const venv = join(result.workspace, '.venv');
+      expect(result.outputs['venv-path']).toBe(venv);
+      expect(result.env.VIRTUAL_ENV).toBe(venv);
+      expect(result.env.pythonLocation).toContain(join(toolCache, 'Python'));
+      expect(result.path.at(-1)).toBe(join(venv, 'bin')); // the runner prepends: last added is first
+      expect(result.summary).toContain('3 passed');
+    });
+  },
+);
 
 describe('pipeline outcomes', () => {
   it('reports failures and errors with counts, annotations and a failed step', async () => {
     const result = await run('failing');
     expect(result.exitCode).toBe(1);
-    expect(result.outputs).toMatchObject({ tests: '4', passed: '1', failed: '1', errors: '1', skipped: '1' });
-    const annotations = result.commands.filter((line) => line.startsWith('::error file='));
-    expect(annotations.some((line) => line.includes('file=tests/test_mixed.py,line='))).toBe(true);
-    expect(result.errors.at(-1)).toMatch(/Some tests failed.*1 failed, 1 errors, 1 passed/);
+    expect(result.outputs).toMatchObject({
+      tests: '4',
+      passed: '1',
+      failed: '1',
+      errors: '1',
+      skipped: '1',
+    });
+    const annotations = result.commands.filter(
+      (line) => line.startsWith('::error ') && line.includes('file='),
+    );
+    expect(annotations).toHaveLength(2);
+    expect(annotations[0]).toMatch(/file=tests\/test_mixed.py,line=9::assert \(1 \+ 1\) == 3$/);
+    expect(annotations[1]).toMatch(/file=tests\/test_mixed.py,line=14::.*fixture exploded/);
+    expect(result.errors.at(-1)).toBe(
+      'Some tests failed: 1 failed, 1 errors, 1 passed. See the job summary.',
+    );
+    expect(result.outputs).toMatchObject({
+      deploy: 'false',
+      'deploy-reason': 'not deploying: tests failed',
+    });
   });
 
   it('fails clearly when no tests are collected, and passes when that is allowed', async () => {

@@ -75,7 +75,8 @@ export function actionInputDefaults(actionYml: string): Record<string, string> {
     }
     const value = /^ {4}default:\s*(.*)$/.exec(line);
     // Expressions (`${{ github.token }}`) have no value outside a workflow run.
-    if (value && current) defaults[current] = value[1].includes('${{') ? '' : unquote(value[1].trim());
+    if (value && current)
+      defaults[current] = value[1].includes('${{') ? '' : unquote(value[1].trim());
   }
   return defaults;
 }
@@ -211,19 +212,21 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
   };
 
   const entry = join(repoRoot, options.entry ?? 'dist/index.js');
-  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
-    (done) => {
-      execFile(
-        options.node ?? process.execPath,
-        [entry],
-        { cwd: workspace, env, timeout: options.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 },
-        (error, out, err) => {
-          const exit = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-          done({ code: exit, stdout: out, stderr: err });
-        },
-      );
-    },
-  );
+  const { code, stdout, stderr } = await new Promise<{
+    code: number;
+    stdout: string;
+    stderr: string;
+  }>((done) => {
+    execFile(
+      options.node ?? process.execPath,
+      [entry],
+      { cwd: workspace, env, timeout: options.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, out, err) => {
+        const exit = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        done({ code: exit, stdout: out, stderr: err });
+      },
+    );
+  });
 
   return {
     exitCode: code,

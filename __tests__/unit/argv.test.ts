@@ -17,8 +17,11 @@ describe('splitArgs', () => {
     expect(splitArgs(text, 'pytest-args')).toEqual(expected);
   });
 
-  it.each(['-k "open', "-k 'open"])('rejects an unterminated quote in %j, naming the input', (text) => {
-    expect(() => splitArgs(text, 'pytest-args')).toThrow(InputError);
-    expect(() => splitArgs(text, 'pytest-args')).toThrow(/^pytest-args: unterminated .* quote/);
-  });
+  it.each(['-k "open', "-k 'open"])(
+    'rejects an unterminated quote in %j, naming the input',
+    (text) => {
+      expect(() => splitArgs(text, 'pytest-args')).toThrow(InputError);
+      expect(() => splitArgs(text, 'pytest-args')).toThrow(/^pytest-args: unterminated .* quote/);
+    },
+  );
 });

@@ -6,7 +6,9 @@ import { parse } from 'yaml';
 import { repoRoot } from '../support/runner.js';
 
 it('README inputs and outputs tables match action.yml (run `npm run docs`)', () => {
-  expect(() => execFileSync('node', ['scripts/docs.mjs', '--check'], { cwd: repoRoot, stdio: 'pipe' })).not.toThrow();
+  expect(() =>
+    execFileSync('node', ['scripts/docs.mjs', '--check'], { cwd: repoRoot, stdio: 'pipe' }),
+  ).not.toThrow();
   const action = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8'));
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
   for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)]) {

@@ -21,7 +21,11 @@ describe('judgePytestExit', () => {
   });
 
   it('shows pytest own message on a usage error', () => {
-    const verdict = judgePytestExit(4, 'ERROR: usage: pytest [options]\npytest: error: unrecognized arguments: --bogus\n', false);
+    const verdict = judgePytestExit(
+      4,
+      'ERROR: usage: pytest [options]\npytest: error: unrecognized arguments: --bogus\n',
+      false,
+    );
     expect(verdict.ok).toBe(false);
     expect(verdict.hasReport).toBe(false);
     expect(verdict.message).toContain('check pytest-args');
@@ -29,7 +33,10 @@ describe('judgePytestExit', () => {
   });
 
   it('fails on no tests collected unless allowed', () => {
-    expect(judgePytestExit(5, '', false)).toMatchObject({ ok: false, message: expect.stringContaining('allow-no-tests') });
+    expect(judgePytestExit(5, '', false)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('allow-no-tests'),
+    });
     expect(judgePytestExit(5, '', true)).toMatchObject({ ok: true });
   });
 

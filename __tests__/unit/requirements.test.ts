@@ -35,8 +35,13 @@ describe('includedFiles', () => {
 describe('resolveRequirementFiles', () => {
   it('defaults to requirements.txt when present, and to nothing otherwise', () => {
     const withFile = project({ 'requirements.txt': 'pytest\n' });
-    expect(resolveRequirementFiles([], withFile).install).toEqual([join(withFile, 'requirements.txt')]);
-    expect(resolveRequirementFiles([], project({ 'setup.py': '' }))).toEqual({ install: [], all: [] });
+    expect(resolveRequirementFiles([], withFile).install).toEqual([
+      join(withFile, 'requirements.txt'),
+    ]);
+    expect(resolveRequirementFiles([], project({ 'setup.py': '' }))).toEqual({
+      install: [],
+      all: [],
+    });
   });
 
   it('follows nested includes transitively, once each, relative to the including file', () => {
@@ -70,8 +75,12 @@ describe('resolveRequirementFiles', () => {
 
   it('names a missing file, an empty glob and a broken include', () => {
     const dir = project({ 'requirements.txt': '-r missing.txt\n' });
-    expect(() => resolveRequirementFiles(['nope.txt'], dir)).toThrow(/requirements: file not found: "nope.txt"/);
-    expect(() => resolveRequirementFiles(['reqs/*.txt'], dir)).toThrow(/requirements: no file matches "reqs\/\*.txt"/);
+    expect(() => resolveRequirementFiles(['nope.txt'], dir)).toThrow(
+      /requirements: file not found: "nope.txt"/,
+    );
+    expect(() => resolveRequirementFiles(['reqs/*.txt'], dir)).toThrow(
+      /requirements: no file matches "reqs\/\*.txt"/,
+    );
     expect(() => resolveRequirementFiles([], dir)).toThrow(
       /requirements: requirements.txt includes "missing.txt", which does not exist/,
     );

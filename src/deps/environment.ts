@@ -1,6 +1,20 @@
-/** The dependency stage: a virtualenv with everything the project declares, plus pytest. */
+/**
+ * The dependency stage: a virtualenv with everything the project declares, plus pytest. With
+ * `cache: venv` the whole venv is restored when nothing that shapes it changed (and it passes
+ * verification); with `cache: pip` only pip's download cache is.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import * as core from '@actions/core';
 import type { Interpreter } from '../python/interpreter.js';
+import type { CacheBackend } from './cache/backend.js';
+import { hashFiles } from './cache/hash-files.js';
+import { collectKeyFiles } from './cache/key-files.js';
+import { buildCacheKey } from './cache/key.js';
+import { runnerOsFacts } from './cache/os-facts.js';
+import { cacheEventFromEnv, mayShareCache } from './cache/policy.js';
+import { chooseBackend, type CacheMode } from './cache/select.js';
+import { verifyRestoredVenv } from './cache/verify.js';
 import { ensurePytest, runInstallPlan } from './install.js';
 import { planInstall, type InstallSpec } from './plan.js';
 import { createVenv, venvBinDir, venvPython } from './venv.js';
@@ -11,29 +25,139 @@ export interface Environment {
   /** The venv's python executable. */
   python: string;
   binDir: string;
+  /** True when the venv came whole from the cache and passed verification. */
+  cacheHit: boolean;
+  /** Empty when caching is off. */
+  cacheKey: string;
+}
+
+export interface CacheSettings {
+  mode: CacheMode;
+  /** `cache-dir`; empty: chosen automatically. */
+  dir: string;
+  /** `cache-dependency-path` patterns. */
+  dependencyPath: string[];
+  keySuffix: string;
 }
 
 export interface EnvironmentRequest {
   venvPath: string;
   workingDirectory: string;
   install: InstallSpec;
+  /** Requirement files with their -r/-c includes. */
   dependencyFiles: string[];
+  cache: CacheSettings;
+  /** Where pip's cache lives with `cache: pip`. */
+  scratchDir: string;
 }
 
-export async function prepareEnvironment(request: EnvironmentRequest, interpreter: Interpreter): Promise<Environment> {
+/** The inputs that change what ends up installed, as they go into the key. */
+function installSettings(install: InstallSpec): Record<string, string> {
+  return {
+    requirements: install.requirementFiles.join('\n'),
+    project: install.project
+      ? `${install.project.editable ? 'editable ' : ''}[${install.project.extras.join(',')}]`
+      : '',
+    'dependency-groups': install.dependencyGroups.join(','),
+    packages: install.packages.join('\n'),
+    'pip-args': install.pipArgs.join('\n'),
+  };
+}
+
+async function cacheKeyFor(
+  request: EnvironmentRequest,
+  interpreter: Interpreter,
+  cachedPath: string,
+): Promise<string> {
+  const files = await collectKeyFiles({
+    workingDirectory: request.workingDirectory,
+    requirementFiles: request.dependencyFiles,
+    cacheDependencyPath: request.cache.dependencyPath,
+  });
+  return buildCacheKey({
+    kind: request.cache.mode === 'pip' ? 'pip' : 'venv',
+    ...runnerOsFacts(),
+    pythonVersion: interpreter.version,
+    pythonImplementation: 'cpython',
+    pythonExecutable: interpreter.executable,
+    venvPath: cachedPath,
+    files: await hashFiles(files, request.workingDirectory),
+    settings: installSettings(request.install),
+    suffix: request.cache.keySuffix,
+  });
+}
+
+/** Saves right after a successful install, so a failing test run still leaves a warm cache. */
+async function saveIfAllowed(backend: CacheBackend, key: string, path: string): Promise<void> {
+  const policy = mayShareCache(cacheEventFromEnv(process.env));
+  if (!policy.save) {
+    core.info(`Not saving the cache: ${policy.reason}.`);
+    return;
+  }
+  if (await backend.save(key, [path]))
+    core.info(`Saved ${path} to the ${backend.name} cache as ${key}.`);
+}
+
+async function install(
+  request: EnvironmentRequest,
+  interpreter: Interpreter,
+  python: string,
+  pipCacheDir?: string,
+): Promise<void> {
+  if (pipCacheDir) process.env.PIP_CACHE_DIR = pipCacheDir;
+  await createVenv(interpreter.executable, request.venvPath);
+  await runInstallPlan(python, planInstall(request.install), {
+    workingDirectory: request.workingDirectory,
+    requirementFiles: request.dependencyFiles,
+  });
+  await ensurePytest(python, request.install.pipArgs, request.workingDirectory);
+}
+
+export async function prepareEnvironment(
+  request: EnvironmentRequest,
+  interpreter: Interpreter,
+): Promise<Environment> {
+  const python = venvPython(request.venvPath);
   const environment: Environment = {
     venvPath: request.venvPath,
-    python: venvPython(request.venvPath),
+    python,
     binDir: venvBinDir(request.venvPath),
+    cacheHit: false,
+    cacheKey: '',
   };
-  core.startGroup(`Creating virtualenv ${request.venvPath}`);
+  const backend = chooseBackend({
+    mode: request.cache.mode,
+    cacheDir: request.cache.dir,
+    env: process.env,
+  });
+  const pipCacheDir =
+    request.cache.mode === 'pip' ? join(request.scratchDir, 'pyci-pip-cache') : undefined;
+  const cachedPath = pipCacheDir ?? request.venvPath;
+
+  core.startGroup(`Preparing virtualenv ${request.venvPath}`);
   try {
-    await createVenv(interpreter.executable, request.venvPath);
-    await runInstallPlan(environment.python, planInstall(request.install), {
-      workingDirectory: request.workingDirectory,
-      requirementFiles: request.dependencyFiles,
-    });
-    await ensurePytest(environment.python, request.install.pipArgs, request.workingDirectory);
+    if (backend) {
+      environment.cacheKey = await cacheKeyFor(request, interpreter, cachedPath);
+      // A leftover venv (e.g. committed or from an earlier step) must not block the restore.
+      rmSync(cachedPath, { recursive: true, force: true });
+      const restored = await backend.restore(environment.cacheKey, [cachedPath]);
+      if (restored && request.cache.mode === 'venv') {
+        const problem = await verifyRestoredVenv(request.venvPath, interpreter.version);
+        if (!problem) {
+          core.info(
+            `Restored the virtualenv from the ${backend.name} cache (${environment.cacheKey}); nothing to install.`,
+          );
+          environment.cacheHit = true;
+          return environment;
+        }
+        core.warning(`The cached virtualenv failed verification (${problem}); installing afresh.`);
+      } else if (!restored) {
+        core.info(`No cache entry for ${environment.cacheKey}; installing.`);
+      }
+    }
+    await install(request, interpreter, python, pipCacheDir);
+    if (backend && !environment.cacheHit)
+      await saveIfAllowed(backend, environment.cacheKey, cachedPath);
   } finally {
     core.endGroup();
   }

@@ -13,7 +13,9 @@ export async function runInstallPlan(
 ): Promise<void> {
   for (const step of steps) {
     core.info(`Installing ${step.what}`);
-    const result = await execProgram(python, ['-m', 'pip', ...step.args], { cwd: context.workingDirectory });
+    const result = await execProgram(python, ['-m', 'pip', ...step.args], {
+      cwd: context.workingDirectory,
+    });
     if (result.exitCode !== 0) {
       throw new InputError(explainPipFailure({ step, ...result, ...context }));
     }
@@ -27,10 +29,18 @@ export async function runInstallPlan(
 }
 
 /** Installs pytest when the environment lacks it, and says so. */
-export async function ensurePytest(python: string, pipArgs: string[], workingDirectory: string): Promise<void> {
+export async function ensurePytest(
+  python: string,
+  pipArgs: string[],
+  workingDirectory: string,
+): Promise<void> {
   if (await hasModule(python, 'pytest')) return;
-  core.notice('pytest is not among the project dependencies; installing it. Add it to your requirements to pin its version.');
-  const result = await execProgram(python, ['-m', 'pip', 'install', 'pytest', ...pipArgs], { cwd: workingDirectory });
+  core.notice(
+    'pytest is not among the project dependencies; installing it. Add it to your requirements to pin its version.',
+  );
+  const result = await execProgram(python, ['-m', 'pip', 'install', 'pytest', ...pipArgs], {
+    cwd: workingDirectory,
+  });
   if (result.exitCode !== 0) {
     throw new InputError(
       `Could not install pytest (pip exit ${result.exitCode}). Add pytest to your requirements, or make it reachable through pip-args.`,

@@ -19,15 +19,20 @@ const GROUP_NOT_FOUND = /Dependency group '([^']+)' not found/;
 const MISSING_EXTRA = /does not provide the extra '([^']+)'/;
 
 function requirementName(spec: string): string {
-  return spec.split(/[<>=!~;[\s@]/)[0].toLowerCase().replace(/[-_.]+/g, '-');
+  return spec
+    .split(/[<>=!~;[\s@]/)[0]
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
 }
 
 function filesNaming(pkg: string, files: string[], cwd: string): string[] {
-  return files.filter((file) =>
-    readFileSync(file, 'utf8')
-      .split(/\r?\n/)
-      .some((line) => requirementName(line.trim()) === requirementName(pkg)),
-  ).map((file) => relative(cwd, file) || file);
+  return files
+    .filter((file) =>
+      readFileSync(file, 'utf8')
+        .split(/\r?\n/)
+        .some((line) => requirementName(line.trim()) === requirementName(pkg)),
+    )
+    .map((file) => relative(cwd, file) || file);
 }
 
 /** Explains a failed pip step; returns the last error lines of pip when nothing better is known. */
@@ -40,7 +45,8 @@ export function explainPipFailure(ctx: PipContext): string {
   const missing = NOT_FOUND.exec(output);
   if (missing) {
     const files = filesNaming(missing[1], ctx.requirementFiles, ctx.workingDirectory);
-    const where = files.length > 0 ? ` named in ${files.join(', ')}` : ` (while installing ${step.what})`;
+    const where =
+      files.length > 0 ? ` named in ${files.join(', ')}` : ` (while installing ${step.what})`;
     return `${step.input}: pip could not find package "${missing[1]}"${where}. Check its spelling and version, or add the index that serves it with pip-args (e.g. --extra-index-url).`;
   }
   const errorLines = output

@@ -51,7 +51,11 @@ export function planInstall(spec: InstallSpec): PipStep[] {
     });
   }
   if (spec.packages.length > 0) {
-    steps.push({ what: `packages ${spec.packages.join(', ')}`, args: install(...spec.packages), input: 'packages' });
+    steps.push({
+      what: `packages ${spec.packages.join(', ')}`,
+      args: install(...spec.packages),
+      input: 'packages',
+    });
   }
   return steps;
 }

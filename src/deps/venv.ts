@@ -23,10 +23,18 @@ export async function createVenv(basePython: string, venvPath: string): Promise<
       `Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`,
     );
   }
-  const upgraded = await execProgram(venvPython(venvPath), ['-m', 'pip', 'install', '--upgrade', 'pip']);
+  const upgraded = await execProgram(venvPython(venvPath), [
+    '-m',
+    'pip',
+    'install',
+    '--upgrade',
+    'pip',
+  ]);
   if (upgraded.exitCode !== 0) {
     // An old pip still installs plain requirements; say so rather than fail the run.
-    core.warning(`Could not upgrade pip in the virtualenv (exit ${upgraded.exitCode}); continuing with the pip it has.`);
+    core.warning(
+      `Could not upgrade pip in the virtualenv (exit ${upgraded.exitCode}); continuing with the pip it has.`,
+    );
   }
 }
 

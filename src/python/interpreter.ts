@@ -10,6 +10,8 @@ export interface Interpreter {
   /** Installation prefix (what setup-python exports as `pythonLocation`). */
   prefix: string;
   source: PythonSource;
+  /** Tool cache spelling: x64, arm64, ... */
+  architecture?: string;
   /** Why this interpreter was chosen, one sentence for the log. */
   reason: string;
 }

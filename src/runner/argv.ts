@@ -18,7 +18,8 @@ export function splitArgs(text: string, inputName: string): string[] {
       else current += ch;
     } else if (quote === '"') {
       if (ch === '"') quote = null;
-      else if (ch === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1])) current += text[++i];
+      else if (ch === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1]))
+        current += text[++i];
       else current += ch;
     } else if (ch === "'" || ch === '"') {
       quote = ch;

@@ -20,7 +20,11 @@ export interface ExecOptions {
  * keeping the tail of it for error messages. Resolves with the exit code; rejects only when the
  * program cannot be started.
  */
-export function execProgram(program: string, args: string[], options: ExecOptions = {}): Promise<ExecResult> {
+export function execProgram(
+  program: string,
+  args: string[],
+  options: ExecOptions = {},
+): Promise<ExecResult> {
   const tailBytes = options.tailBytes ?? 64 * 1024;
   const echo = options.echo ?? true;
   if (echo) process.stdout.write(`[command]${[program, ...args].join(' ')}\n`);

@@ -15,7 +15,12 @@ export function parseBoolean(name: string, value: string, fallback: boolean): bo
 }
 
 /** One of a fixed set of words. */
-export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[], fallback: T): T {
+export function parseChoice<T extends string>(
+  name: string,
+  value: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
   if (value === '') return fallback;
   if ((choices as readonly string[]).includes(value)) return value as T;
   throw new InputError(`Input ${name} must be one of ${choices.join(', ')}, got "${value}".`);

@@ -37,27 +37,49 @@ export interface PytestVerdict {
 function pytestErrorLines(output: string): string {
   const lines = output
     .split(/\r?\n/)
-    .filter((line) => /^(ERROR|E |pytest: error|INTERNALERROR|ImportError|usage:)/.test(line.trim()))
+    .filter((line) =>
+      /^(ERROR|E |pytest: error|INTERNALERROR|ImportError|usage:)/.test(line.trim()),
+    )
     .slice(0, 5);
   return lines.length > 0 ? ` pytest said: ${lines.join(' | ')}` : '';
 }
 
 /** Maps pytest's documented exit codes to a verdict with a message a person can act on. */
-export function judgePytestExit(exitCode: number, output: string, allowNoTests: boolean): PytestVerdict {
+export function judgePytestExit(
+  exitCode: number,
+  output: string,
+  allowNoTests: boolean,
+): PytestVerdict {
   switch (exitCode) {
     case 0:
       return { ok: true, hasReport: true };
     case 1:
       return { ok: false, hasReport: true, message: 'Some tests failed.' };
     case 2:
-      return { ok: false, hasReport: true, message: `pytest was interrupted (exit 2), e.g. by a collection error or Ctrl-C.${pytestErrorLines(output)}` };
+      return {
+        ok: false,
+        hasReport: true,
+        message: `pytest was interrupted (exit 2), e.g. by a collection error or Ctrl-C.${pytestErrorLines(output)}`,
+      };
     case 3:
-      return { ok: false, hasReport: false, message: `pytest hit an internal error (exit 3).${pytestErrorLines(output)}` };
+      return {
+        ok: false,
+        hasReport: false,
+        message: `pytest hit an internal error (exit 3).${pytestErrorLines(output)}`,
+      };
     case 4:
-      return { ok: false, hasReport: false, message: `pytest rejected its command line (exit 4): check pytest-args.${pytestErrorLines(output)}` };
+      return {
+        ok: false,
+        hasReport: false,
+        message: `pytest rejected its command line (exit 4): check pytest-args.${pytestErrorLines(output)}`,
+      };
     case 5:
       return allowNoTests
-        ? { ok: true, hasReport: true, message: 'No tests were collected (allowed by allow-no-tests).' }
+        ? {
+            ok: true,
+            hasReport: true,
+            message: 'No tests were collected (allowed by allow-no-tests).',
+          }
         : {
             ok: false,
             hasReport: true,
@@ -65,6 +87,10 @@ export function judgePytestExit(exitCode: number, output: string, allowNoTests: 
               'No tests were collected (pytest exit 5). Check working-directory and pytest-args (test paths, -k, -m), or set allow-no-tests: true.',
           };
     default:
-      return { ok: false, hasReport: false, message: `pytest exited with status ${exitCode}.${pytestErrorLines(output)}` };
+      return {
+        ok: false,
+        hasReport: false,
+        message: `pytest exited with status ${exitCode}.${pytestErrorLines(output)}`,
+      };
   }
 }

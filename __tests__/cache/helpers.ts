@@ -1,0 +1,46 @@
+/** Shared fixtures of the cache tests: real interpreters from pyenv, real venvs, a log recorder. */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { CacheLog } from '../../src/deps/cache/backend.js';
+
+export interface TestPython {
+  executable: string;
+  /** Full version as `platform.python_version()` prints it. */
+  version: string;
+}
+
+let cached: TestPython | undefined;
+
+/** pyenv's CPython 3.11 (the machine's default python3), asked for its own version. */
+export function systemPython(): TestPython {
+  if (cached) return cached;
+  const root = execFileSync('pyenv', ['root'], { encoding: 'utf8' }).trim();
+  const executable = join(root, 'versions', '3.11.7', 'bin', 'python3');
+  const version = execFileSync(
+    executable,
+    ['-c', 'import platform; print(platform.python_version())'],
+    {
+      encoding: 'utf8',
+    },
+  ).trim();
+  cached = { executable, version };
+  return cached;
+}
+
+/** A real venv; without pip unless asked, which keeps it small (~20 kB) and fast (~0.1 s). */
+export function makeVenv(python: string, path: string, options: { withPip?: boolean } = {}): void {
+  execFileSync(python, ['-m', 'venv', ...(options.withPip ? [] : ['--without-pip']), path], {
+    stdio: 'pipe',
+  });
+}
+
+export interface RecordingLog extends CacheLog {
+  infos: string[];
+  warnings: string[];
+}
+
+export function recordingLog(): RecordingLog {
+  const infos: string[] = [];
+  const warnings: string[] = [];
+  return { infos, warnings, info: (m) => infos.push(m), warning: (m) => warnings.push(m) };
+}

@@ -1,0 +1,204 @@
+/** The local directory backend with the system tar (and zstd), on real venvs. */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Compression } from '../../src/deps/cache/archive.js';
+import {
+  LocalCacheBackend,
+  entryFileNames,
+  parseChecksumFile,
+} from '../../src/deps/cache/local.js';
+import { verifyRestoredVenv } from '../../src/deps/cache/verify.js';
+import { makeVenv, recordingLog, systemPython } from './helpers.js';
+
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'pyci-local-cache-'));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function freshVenv(name: string): string {
+  const venv = join(scratch, name, '.venv');
+  makeVenv(systemPython().executable, venv);
+  writeFileSync(join(venv, 'marker.txt'), `made for ${name}\n`);
+  return venv;
+}
+
+describe.each<Compression>(['zstd', 'none'])('local backend, %s archives', (compression) => {
+  test('hit: a saved venv comes back whole, at its path, and verifies', async () => {
+    const venv = freshVenv(`hit-${compression}`);
+    const cacheDir = join(scratch, `cache-${compression}`);
+    const log = recordingLog();
+    const backend = new LocalCacheBackend(cacheDir, { log, compression });
+    const key = `pyci-venv-Linux-test-x64-cpython3.11.7-${compression}-hit`;
+
+    expect(await backend.save(key, [venv])).toBe(true);
+    const names = entryFileNames(key);
+    const files = readdirSync(cacheDir).sort();
+    expect(files).toEqual(
+      [names.base + (compression === 'zstd' ? '.tar.zst' : '.tar'), names.checksum].sort(),
+    );
+
+    rmSync(venv, { recursive: true });
+    expect(await backend.restore(key, [venv])).toBe(true);
+    expect(readFileSync(join(venv, 'marker.txt'), 'utf8')).toBe(`made for hit-${compression}\n`);
+    await expect(verifyRestoredVenv(venv, systemPython().version)).resolves.toBeUndefined();
+    expect(log.warnings).toEqual([]);
+    // No staging directory is left next to the venv.
+    expect(readdirSync(join(scratch, `hit-${compression}`))).toEqual(['.venv']);
+  });
+
+  test('corrupted entry: flipped bytes give a warning and a miss, never a throw, and no venv', async () => {
+    const venv = freshVenv(`corrupt-${compression}`);
+    const cacheDir = join(scratch, `cache-corrupt-${compression}`);
+    const log = recordingLog();
+    const backend = new LocalCacheBackend(cacheDir, { log, compression });
+    const key = `pyci-venv-corrupt-${compression}`;
+    expect(await backend.save(key, [venv])).toBe(true);
+    const archive = join(
+      cacheDir,
+      readdirSync(cacheDir).find((f) => f.includes('.tar'))!,
+    );
+    const bytes = readFileSync(archive);
+    for (let i = Math.floor(bytes.length / 3); i < bytes.length; i += 997) bytes[i] ^= 0xff;
+    writeFileSync(archive, bytes);
+
+    rmSync(venv, { recursive: true });
+    await expect(backend.restore(key, [venv])).resolves.toBe(false);
+    expect(log.warnings).toHaveLength(1);
+    expect(log.warnings[0]).toMatch(/corrupted/);
+    expect(existsSync(venv)).toBe(false);
+    expect(readdirSync(join(scratch, `corrupt-${compression}`))).toEqual([]);
+
+    // The next save replaces the broken entry and the one after that restores it.
+    const again = freshVenv(`corrupt-${compression}`);
+    expect(await backend.save(key, [again])).toBe(true);
+    rmSync(again, { recursive: true });
+    expect(await backend.restore(key, [again])).toBe(true);
+  });
+});
+
+describe('local backend, silent corruption', () => {
+  test('a changed byte inside a file, which tar cannot notice, is caught by the checksum', async () => {
+    const venv = freshVenv('silent');
+    const cacheDir = join(scratch, 'cache-silent');
+    const log = recordingLog();
+    const backend = new LocalCacheBackend(cacheDir, { log, compression: 'none' });
+    expect(await backend.save('pyci-venv-silent', [venv])).toBe(true);
+    const archive = join(cacheDir, `${entryFileNames('pyci-venv-silent').base}.tar`);
+    const bytes = readFileSync(archive);
+    const at = bytes.indexOf('made for silent');
+    expect(at).toBeGreaterThan(0);
+    bytes.write('MADE', at);
+    writeFileSync(archive, bytes);
+
+    rmSync(venv, { recursive: true });
+    expect(await backend.restore('pyci-venv-silent', [venv])).toBe(false);
+    expect(log.warnings).toHaveLength(1);
+    expect(log.warnings[0]).toMatch(/is corrupted \(sha256 [0-9a-f]{64} instead of [0-9a-f]{64}\)/);
+    expect(existsSync(venv)).toBe(false);
+  });
+});
+
+describe('local backend misses', () => {
+  test('a key never saved is a silent miss that creates nothing', async () => {
+    const log = recordingLog();
+    const target = join(scratch, 'absent', '.venv');
+    expect(
+      await new LocalCacheBackend(join(scratch, 'cache-empty'), { log }).restore('pyci-venv-none', [
+        target,
+      ]),
+    ).toBe(false);
+    expect(existsSync(target)).toBe(false);
+    expect(log.warnings).toEqual([]);
+  });
+
+  test('another key is a miss', async () => {
+    const cacheDir = join(scratch, 'cache-other');
+    const venv = freshVenv('other');
+    const backend = new LocalCacheBackend(cacheDir, { log: recordingLog() });
+    expect(await backend.save('pyci-venv-one', [venv])).toBe(true);
+    rmSync(venv, { recursive: true });
+    expect(await backend.restore('pyci-venv-two', [venv])).toBe(false);
+    expect(existsSync(venv)).toBe(false);
+  });
+
+  test('an archive without its checksum file is not an entry yet', async () => {
+    const cacheDir = join(scratch, 'cache-half');
+    const venv = freshVenv('half');
+    const log = recordingLog();
+    const backend = new LocalCacheBackend(cacheDir, { log });
+    expect(await backend.save('pyci-venv-half', [venv])).toBe(true);
+    rmSync(join(cacheDir, entryFileNames('pyci-venv-half').checksum));
+    rmSync(venv, { recursive: true });
+    expect(await backend.restore('pyci-venv-half', [venv])).toBe(false);
+    expect(log.warnings).toEqual([]);
+  });
+
+  test('a tampered checksum file naming another file is refused with a warning', async () => {
+    const cacheDir = join(scratch, 'cache-tampered');
+    mkdirSync(cacheDir, { recursive: true });
+    const names = entryFileNames('pyci-venv-tampered');
+    writeFileSync(join(cacheDir, names.checksum), `${'a'.repeat(64)}  ../../etc/passwd\n`);
+    const log = recordingLog();
+    const target = join(scratch, 'tampered', '.venv');
+    expect(
+      await new LocalCacheBackend(cacheDir, { log }).restore('pyci-venv-tampered', [target]),
+    ).toBe(false);
+    expect(log.warnings[0]).toMatch(/malformed checksum file/);
+  });
+
+  test('never restores over a directory with content', async () => {
+    const cacheDir = join(scratch, 'cache-occupied');
+    const venv = freshVenv('occupied');
+    const log = recordingLog();
+    const backend = new LocalCacheBackend(cacheDir, { log });
+    expect(await backend.save('pyci-venv-occupied', [venv])).toBe(true);
+    writeFileSync(join(venv, 'marker.txt'), 'local work\n');
+    expect(await backend.restore('pyci-venv-occupied', [venv])).toBe(false);
+    expect(readFileSync(join(venv, 'marker.txt'), 'utf8')).toBe('local work\n');
+    expect(log.warnings[0]).toMatch(/already exists and is not empty/);
+  });
+
+  test('saving a path that does not exist warns and returns false', async () => {
+    const log = recordingLog();
+    const backend = new LocalCacheBackend(join(scratch, 'cache-missing'), { log });
+    expect(await backend.save('pyci-venv-missing', [join(scratch, 'no-such-dir')])).toBe(false);
+    expect(log.warnings[0]).toMatch(/Could not save cache entry pyci-venv-missing/);
+    expect(readdirSync(join(scratch, 'cache-missing'))).toEqual([]);
+  });
+});
+
+describe('entry file names', () => {
+  test('keys become safe, distinct, short file names', () => {
+    const a = entryFileNames('pyci-venv/../../etc');
+    const b = entryFileNames('pyci-venv_.._.._etc');
+    expect(a.base).toMatch(/^[A-Za-z0-9._-]+$/);
+    expect(a.base.startsWith('.')).toBe(false);
+    expect(a.base).not.toBe(b.base);
+    expect(entryFileNames('k'.repeat(512)).checksum.length).toBeLessThan(200);
+  });
+
+  test('checksum files are read in sha256sum format and must name their own archive', () => {
+    const sum = 'ab'.repeat(32);
+    expect(parseChecksumFile(`${sum}  base.tar.zst\n`, 'base')).toEqual({
+      sha256: sum,
+      archive: 'base.tar.zst',
+    });
+    expect(parseChecksumFile(`${sum} *base.tar\n`, 'base')).toEqual({
+      sha256: sum,
+      archive: 'base.tar',
+    });
+    expect(parseChecksumFile(`${sum}  other.tar\n`, 'base')).toBeUndefined();
+    expect(parseChecksumFile('nonsense', 'base')).toBeUndefined();
+  });
+});

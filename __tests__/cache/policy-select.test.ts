@@ -1,0 +1,134 @@
+/** Pure decisions: when to save, which backend, the OS facts in the key. */
+import { describe, expect, test } from '@jest/globals';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { GithubCacheBackend } from '../../src/deps/cache/github.js';
+import { LocalCacheBackend } from '../../src/deps/cache/local.js';
+import { osVersionOf, parseOsRelease, runnerOsFacts } from '../../src/deps/cache/os-facts.js';
+import { cacheEventFromEnv, mayShareCache } from '../../src/deps/cache/policy.js';
+import {
+  chooseBackend,
+  defaultCacheDir,
+  githubCacheConfigured,
+} from '../../src/deps/cache/select.js';
+
+describe('mayShareCache', () => {
+  test.each([
+    ['push', 'refs/heads/main', 'branch', true],
+    ['pull_request', 'refs/pull/7/merge', 'branch', true],
+    ['schedule', 'refs/heads/main', 'branch', true],
+    ['workflow_dispatch', 'refs/heads/dev', 'branch', true],
+    ['pull_request_target', 'refs/heads/main', 'branch', false],
+    ['workflow_run', 'refs/heads/main', 'branch', false],
+    ['release', 'refs/tags/v1.0.0', 'tag', false],
+    ['push', 'refs/tags/v1.0.0', 'tag', false],
+    ['push', 'refs/tags/v1.0.0', undefined, false],
+    ['workflow_dispatch', 'refs/heads/x', 'tag', false],
+  ])('%s on %s (ref type %s) -> save %s', (name, ref, refType, save) => {
+    const decision = mayShareCache({ name, ref, refType });
+    expect(decision.save).toBe(save);
+    expect(decision.reason).toContain(save ? 'allowed' : 'not saving');
+  });
+
+  test('each refusal says why', () => {
+    expect(mayShareCache({ name: 'pull_request_target' }).reason).toMatch(/fork's code.*poison/);
+    expect(mayShareCache({ name: 'workflow_run' }).reason).toMatch(/cache-poisoning/);
+    expect(mayShareCache({ name: 'push', ref: 'refs/tags/v2' }).reason).toMatch(
+      /^not saving the cache for tag v2: /,
+    );
+  });
+
+  test('reads the event from the runner environment', () => {
+    expect(
+      cacheEventFromEnv({
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_REF: 'refs/tags/v1',
+        GITHUB_REF_TYPE: 'tag',
+      }),
+    ).toEqual({
+      name: 'push',
+      ref: 'refs/tags/v1',
+      refType: 'tag',
+    });
+  });
+});
+
+describe('chooseBackend', () => {
+  const v2 = {
+    ACTIONS_CACHE_SERVICE_V2: 'true',
+    ACTIONS_RESULTS_URL: 'https://results/',
+    ACTIONS_RUNTIME_TOKEN: 't',
+  };
+  const v1 = { ACTIONS_CACHE_URL: 'https://cache/', ACTIONS_RUNTIME_TOKEN: 't' };
+
+  test('none means no cache at all', () => {
+    expect(chooseBackend({ mode: 'none', env: v2 })).toBeUndefined();
+  });
+
+  test.each(['venv', 'pip'] as const)('%s: GitHub when the cache service is configured', (mode) => {
+    expect(chooseBackend({ mode, env: v2 })).toBeInstanceOf(GithubCacheBackend);
+    expect(chooseBackend({ mode, env: v1 })).toBeInstanceOf(GithubCacheBackend);
+  });
+
+  test('an explicit cache-dir wins, resolved to an absolute path', () => {
+    const backend = chooseBackend({ mode: 'venv', cacheDir: 'rel/cache', env: v2 });
+    expect(backend).toBeInstanceOf(LocalCacheBackend);
+    expect((backend as LocalCacheBackend).directory).toBe(join(process.cwd(), 'rel/cache'));
+  });
+
+  test('the local default directory otherwise', () => {
+    const backend = chooseBackend({
+      mode: 'venv',
+      env: { RUNNER_TOOL_CACHE: '/runner/_work/_tool' },
+    });
+    expect((backend as LocalCacheBackend).directory).toBe('/runner/_work/pyci-cache');
+  });
+
+  test.each([
+    [{}, false],
+    [{ ACTIONS_RESULTS_URL: 'u', ACTIONS_CACHE_SERVICE_V2: 'true' }, false], // no token
+    [{ ...v2 }, true],
+    [{ ...v1 }, true],
+    [{ ACTIONS_RESULTS_URL: 'u', ACTIONS_RUNTIME_TOKEN: 't' }, false], // v1 needs ACTIONS_CACHE_URL
+    [{ ...v2, GITHUB_SERVER_URL: 'https://ghes.example.com' }, false], // GHES is v1 only
+    [{ ...v2, ...v1, GITHUB_SERVER_URL: 'https://ghes.example.com' }, true],
+    [{ ...v2, GITHUB_SERVER_URL: 'https://acme.ghe.com' }, true],
+  ])('githubCacheConfigured(%j) is %s', (env, configured) => {
+    expect(githubCacheConfigured(env)).toBe(configured);
+  });
+
+  test('default directory: next to the tool cache, else XDG, else ~/.cache', () => {
+    expect(defaultCacheDir({ RUNNER_TOOL_CACHE: '/opt/hostedtoolcache' })).toBe('/opt/pyci-cache');
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/x' })).toBe('/x/pyci');
+    expect(defaultCacheDir({})).toBe(join(homedir(), '.cache', 'pyci'));
+  });
+});
+
+describe('OS facts', () => {
+  test('os-release: distro id and version, quotes removed', () => {
+    const text =
+      'NAME="Ubuntu"\nVERSION_ID="24.04"\nID=ubuntu\n# comment\nPRETTY_NAME=\'Ubuntu 24.04 LTS\'\n';
+    expect(parseOsRelease(text)).toEqual({
+      NAME: 'Ubuntu',
+      VERSION_ID: '24.04',
+      ID: 'ubuntu',
+      PRETTY_NAME: 'Ubuntu 24.04 LTS',
+    });
+    expect(osVersionOf('linux', '6.8.0-1', () => text)).toBe('ubuntu24.04');
+    expect(osVersionOf('linux', '6.8.0-1', () => 'ID=arch\n')).toBe('arch');
+    expect(osVersionOf('linux', '6.8.0-1', () => undefined)).toBe('kernel6.8.0-1');
+    expect(osVersionOf('darwin', '23.6.0', () => undefined)).toBe('darwin23');
+    expect(osVersionOf('win32', '10.0.20348', () => undefined)).toBe('10.0.20348');
+  });
+
+  test('runner facts prefer what the runner says, and read this machine otherwise', () => {
+    expect(runnerOsFacts({ RUNNER_OS: 'Linux', RUNNER_ARCH: 'ARM64' })).toMatchObject({
+      os: 'Linux',
+      arch: 'arm64',
+    });
+    const here = runnerOsFacts({});
+    expect(here.os).toBe('Linux');
+    expect(here.osVersion).toMatch(/^[a-z]+[0-9.]*$/);
+    expect(here.arch).toBe(process.arch);
+  });
+});

@@ -1,0 +1,123 @@
+import { InputError } from '../../src/runner/errors.js';
+import { buildGateEvent } from '../../src/gate/event.js';
+
+const repo = (fullName: string, fork = false) => ({ full_name: fullName, fork });
+const pr = (head: object | null, base = 'octo-org/octo-service', headRef = 'feature/x') => ({
+  pull_request: { head: { ref: headRef, repo: head }, base: { ref: 'main', repo: repo(base) } },
+});
+
+describe('buildGateEvent', () => {
+  it('reads a push to a branch', () => {
+    const event = buildGateEvent(
+      { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/release/1.0' },
+      { head_commit: { message: 'Bump version\n\n[skip deploy]' } },
+    );
+    expect(event).toEqual({
+      name: 'push',
+      ref: 'refs/heads/release/1.0',
+      refType: 'branch',
+      refName: 'release/1.0',
+      headRef: '',
+      baseRef: '',
+      isFork: false,
+      headCommitMessage: 'Bump version\n\n[skip deploy]',
+    });
+  });
+
+  it('reads a tag from the ref, whatever GITHUB_REF_TYPE says', () => {
+    const event = buildGateEvent(
+      { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/tags/v1.2.0', GITHUB_REF_TYPE: 'branch' },
+      {},
+    );
+    expect(event).toMatchObject({ refType: 'tag', refName: 'v1.2.0' });
+  });
+
+  it('falls back to GITHUB_REF_TYPE and GITHUB_REF_NAME without GITHUB_REF', () => {
+    const event = buildGateEvent(
+      { GITHUB_EVENT_NAME: 'push', GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: 'v2' },
+      {},
+    );
+    expect(event).toMatchObject({ refType: 'tag', refName: 'v2' });
+  });
+
+  it('calls a pull request ref neither branch nor tag, and takes head and base from the runner', () => {
+    const event = buildGateEvent(
+      {
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_REF: 'refs/pull/7/merge',
+        GITHUB_HEAD_REF: 'feature/x',
+        GITHUB_BASE_REF: 'main',
+      },
+      pr(repo('octo-org/octo-service')),
+    );
+    expect(event).toMatchObject({
+      refType: 'other',
+      refName: 'pull/7/merge',
+      headRef: 'feature/x',
+      baseRef: 'main',
+      isFork: false,
+    });
+  });
+
+  it('takes head and base refs from the payload when the runner did not set them', () => {
+    const event = buildGateEvent(
+      { GITHUB_EVENT_NAME: 'pull_request' },
+      pr(repo('octo-org/octo-service'), undefined, 'fix/y'),
+    );
+    expect(event).toMatchObject({ headRef: 'fix/y', baseRef: 'main' });
+  });
+
+  it.each([
+    ['the head repository is a fork', pr(repo('octo-org/octo-service', true)), true],
+    ['the head repository is another one', pr(repo('mallory/octo-service')), true],
+    ['the head repository was deleted', pr(null), true],
+    ['the payload has no pull_request object', {}, true],
+    ['the head repository is the base repository', pr(repo('octo-org/octo-service')), false],
+  ])('a pull request is a fork when %s', (_case, payload, fork) => {
+    expect(buildGateEvent({ GITHUB_EVENT_NAME: 'pull_request_target' }, payload).isFork).toBe(fork);
+  });
+
+  it('reads workflow_run: head branch, fork status and commit message of the run behind it', () => {
+    const payload = {
+      repository: repo('octo-org/octo-service'),
+      workflow_run: {
+        head_branch: 'main',
+        head_repository: repo('octo-org/octo-service'),
+        head_commit: { message: 'm' },
+      },
+    };
+    expect(
+      buildGateEvent({ GITHUB_EVENT_NAME: 'workflow_run', GITHUB_REF: 'refs/heads/main' }, payload),
+    ).toMatchObject({
+      headRef: 'main',
+      isFork: false,
+      headCommitMessage: 'm',
+    });
+    const fromFork = {
+      ...payload,
+      workflow_run: { ...payload.workflow_run, head_repository: repo('mallory/x') },
+    };
+    expect(buildGateEvent({ GITHUB_EVENT_NAME: 'workflow_run' }, fromFork).isFork).toBe(true);
+    expect(buildGateEvent({ GITHUB_EVENT_NAME: 'workflow_run' }, {}).isFork).toBe(true);
+  });
+
+  it('survives payloads of any shape', () => {
+    for (const payload of [
+      null,
+      42,
+      'text',
+      [],
+      { pull_request: 'x' },
+      { head_commit: { message: 7 } },
+    ]) {
+      expect(() =>
+        buildGateEvent({ GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }, payload),
+      ).not.toThrow();
+    }
+  });
+
+  it('fails with an InputError outside a GitHub Actions job', () => {
+    expect(() => buildGateEvent({}, {})).toThrow(InputError);
+    expect(() => buildGateEvent({}, {})).toThrow(/GITHUB_EVENT_NAME is not set/);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * The cache key, built in one pure function. Everything that can make a restored environment
+ * differ from a freshly installed one goes into it; nothing else does, so equal inputs give equal
+ * keys on every run.
+ */
+import { createHash } from 'node:crypto';
+import { InputError } from '../../runner/errors.js';
+
+/** What is cached: the whole virtualenv, or only pip's download/wheel cache. */
+export type CacheKind = 'venv' | 'pip';
+
+/** One file that shapes the environment, by its path relative to the working directory. */
+export interface HashedFile {
+  path: string;
+  sha256: string;
+}
+
+export interface CacheKeyParts {
+  /** Default `venv`; selects the `pyci-venv-` or `pyci-pip-` prefix. */
+  kind?: CacheKind;
+  /** Runner OS as GitHub names it: `Linux`, `macOS`, `Windows`. */
+  os: string;
+  /** Distro id + version (`ubuntu24.04`) or kernel release: a venv's C extensions link against it. */
+  osVersion: string;
+  arch: string;
+  /** Full interpreter version, e.g. `3.11.7`. */
+  pythonVersion: string;
+  /** `cpython`, `pypy`, ... */
+  pythonImplementation: string;
+  /** The base interpreter's executable; a venv points back at it (pyvenv.cfg `home`). */
+  pythonExecutable?: string;
+  /** Absolute path the cached directory lives at: venvs hard-code it in their scripts. */
+  venvPath: string;
+  /** Every file that shapes the env: requirement/constraint files transitively, pyproject.toml, lock files, cache-dependency-path. */
+  files: HashedFile[];
+  /** Inputs that change the env (requirements, install-project, editable, extras, dependency-groups, packages, pip-args). */
+  settings: Record<string, string>;
+  /** The `cache-key-suffix` input ('' for none). */
+  suffix: string;
+}
+
+/** GitHub's cache service rejects longer keys. */
+export const MAX_KEY_LENGTH = 512;
+const DIGEST_HEX_LENGTH = 32;
+/**
+ * Bumped whenever the layout of a cache entry or of this key changes, so old entries are never
+ * restored by code that would misread them.
+ */
+const KEY_SCHEMA = 1;
+
+/**
+ * `pyci-venv-Linux-ubuntu24.04-x64-cpython3.11.7[-suffix]-<digest>`: a readable prefix for people
+ * browsing the cache list, then a sha256 (32 hex) of every part. The digest comes LAST so no key
+ * is a prefix of another one (cache services match keys by prefix), and it covers the readable
+ * parts too, so shortening or sanitizing them for display can never make two keys collide.
+ */
+export function buildCacheKey(parts: CacheKeyParts): string {
+  if (parts.suffix.includes(',')) {
+    throw new InputError(
+      `cache-key-suffix "${parts.suffix}" contains a comma, which GitHub's cache service does not allow in keys. Remove the comma (use "-" or "_").`,
+    );
+  }
+  const kind = parts.kind ?? 'venv';
+  const readable = [
+    `pyci-${kind}`,
+    parts.os,
+    parts.osVersion,
+    parts.arch,
+    `${parts.pythonImplementation}${parts.pythonVersion}`,
+    parts.suffix,
+  ]
+    .map(readableSegment)
+    .filter((segment) => segment !== '')
+    .join('-');
+  const digest = createHash('sha256')
+    .update(canonicalJson(parts, kind))
+    .digest('hex')
+    .slice(0, DIGEST_HEX_LENGTH);
+  const room = MAX_KEY_LENGTH - DIGEST_HEX_LENGTH - 1;
+  return `${readable.slice(0, room)}-${digest}`;
+}
+
+/** Keeps a key part readable and free of characters cache services or file systems dislike. */
+function readableSegment(value: string): string {
+  return value
+    .trim()
+    .replace(/[^A-Za-z0-9._+-]+/g, '_')
+    .replace(/^[_-]+|[_-]+$/g, '');
+}
+
+/** One unambiguous serialization: arrays and sorted entries, so no separator can be forged. */
+function canonicalJson(parts: CacheKeyParts, kind: CacheKind): string {
+  const files = [...parts.files]
+    .map((file) => [file.path.replace(/\\/g, '/'), file.sha256.toLowerCase()] as const)
+    .sort((a, b) => compare(a[0], b[0]) || compare(a[1], b[1]));
+  const settings = Object.entries(parts.settings).sort((a, b) => compare(a[0], b[0]));
+  return JSON.stringify([
+    KEY_SCHEMA,
+    kind,
+    parts.os,
+    parts.osVersion,
+    parts.arch,
+    parts.pythonImplementation,
+    parts.pythonVersion,
+    parts.pythonExecutable ?? '',
+    parts.venvPath,
+    files,
+    settings,
+    parts.suffix,
+  ]);
+}
+
+/** Code-unit order, not locale order: the key must not depend on the runner's locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

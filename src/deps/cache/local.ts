@@ -1,0 +1,183 @@
+/**
+ * A cache in a plain directory, for self-hosted runners and local runs. An entry is two files:
+ *
+ *     <name>.tar.zst   (or <name>.tar without zstd)   the directory's contents
+ *     <name>.sha256    `<hex>  <archive file name>`   (the `sha256sum -c` format), written last
+ *
+ * Both are written to temp files in the cache directory and renamed into place, so a reader
+ * never sees half an entry; an archive without its checksum file is not an entry yet. Restores
+ * unpack into a temp sibling of the target and rename it into place only when the bytes read
+ * match the checksum, so a corrupted entry leaves nothing behind. Nothing is pruned yet: the
+ * directory grows by one entry per distinct key (see docs/cache.md).
+ */
+import { randomUUID, createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import {
+  ARCHIVE_EXTENSION,
+  createArchive,
+  detectCompression,
+  extractArchive,
+  type Compression,
+} from './archive.js';
+import {
+  coreLog,
+  firstOccupiedPath,
+  messageOf,
+  type CacheBackend,
+  type CacheLog,
+} from './backend.js';
+
+export interface LocalCacheOptions {
+  log?: CacheLog;
+  /** Defaults to zstd when the binary exists; tests force either format. */
+  compression?: Compression;
+}
+
+export class LocalCacheBackend implements CacheBackend {
+  readonly name = 'local';
+  private readonly log: CacheLog;
+
+  constructor(
+    readonly directory: string,
+    private readonly options: LocalCacheOptions = {},
+  ) {
+    this.log = options.log ?? coreLog;
+  }
+
+  async restore(key: string, paths: string[]): Promise<boolean> {
+    const target = singlePath(paths);
+    const occupied = firstOccupiedPath([target]);
+    if (occupied) {
+      this.log.warning(`Not restoring cache ${key}: ${occupied} already exists and is not empty.`);
+      return false;
+    }
+    const names = entryFileNames(key);
+    let recorded: { sha256: string; archive: string } | undefined;
+    try {
+      recorded = parseChecksumFile(
+        await readFile(join(this.directory, names.checksum), 'utf8'),
+        names.base,
+      );
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      this.log.warning(
+        `Cache entry ${key} in ${this.directory} is unreadable (${messageOf(error)}); installing afresh.`,
+      );
+      return false;
+    }
+    if (!recorded) {
+      this.log.warning(
+        `Cache entry ${key} in ${this.directory} has a malformed checksum file; installing afresh.`,
+      );
+      return false;
+    }
+    const compression: Compression = recorded.archive.endsWith(ARCHIVE_EXTENSION.zstd)
+      ? 'zstd'
+      : 'none';
+    if (compression === 'zstd' && (await detectCompression()) !== 'zstd') {
+      this.log.warning(
+        `Cache entry ${key} is zstd-compressed but zstd is not installed on this runner; installing afresh.`,
+      );
+      return false;
+    }
+    const staging = join(dirname(target), `.${basename(target)}.pyci-restore-${randomUUID()}`);
+    try {
+      await mkdir(staging, { recursive: true });
+      const read = await extractArchive(
+        join(this.directory, recorded.archive),
+        compression,
+        staging,
+      );
+      if (read !== recorded.sha256) {
+        this.log.warning(
+          `Cache entry ${key} in ${this.directory} is corrupted (sha256 ${read} instead of ${recorded.sha256}); installing afresh. The next save replaces it.`,
+        );
+        return false;
+      }
+      if (existsSync(target)) await rmdir(target); // empty, checked above
+      await rename(staging, target);
+      this.log.info(`Restored ${target} from the local cache (${recorded.archive}).`);
+      return true;
+    } catch (error) {
+      this.log.warning(
+        `Cache entry ${key} in ${this.directory} could not be unpacked, so it is probably corrupted (${messageOf(error)}); installing afresh. The next save replaces it.`,
+      );
+      return false;
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  async save(key: string, paths: string[]): Promise<boolean> {
+    const source = singlePath(paths);
+    const names = entryFileNames(key);
+    const compression = this.options.compression ?? (await detectCompression());
+    const archive = names.base + ARCHIVE_EXTENSION[compression];
+    const tempArchive = join(
+      this.directory,
+      `.tmp-${randomUUID()}${ARCHIVE_EXTENSION[compression]}`,
+    );
+    const tempChecksum = join(this.directory, `.tmp-${randomUUID()}.sha256`);
+    try {
+      await mkdir(this.directory, { recursive: true });
+      const sha256 = await createArchive(source, compression, tempArchive);
+      await writeFile(tempChecksum, `${sha256}  ${archive}\n`, { flag: 'wx' });
+      // Archive first, checksum last: the checksum's arrival is what makes the entry exist.
+      await rename(tempArchive, join(this.directory, archive));
+      await rename(tempChecksum, join(this.directory, names.checksum));
+      await this.removeOtherFormat(names.base, compression);
+      this.log.info(`Saved ${source} to the local cache as ${join(this.directory, archive)}.`);
+      return true;
+    } catch (error) {
+      this.log.warning(
+        `Could not save cache entry ${key} to ${this.directory}: ${messageOf(error)}`,
+      );
+      return false;
+    } finally {
+      await rm(tempArchive, { force: true });
+      await rm(tempChecksum, { force: true });
+    }
+  }
+
+  /** An entry saved earlier in the other format is now unreferenced: drop it. */
+  private async removeOtherFormat(base: string, kept: Compression): Promise<void> {
+    const other: Compression = kept === 'zstd' ? 'none' : 'zstd';
+    await rm(join(this.directory, base + ARCHIVE_EXTENSION[other]), { force: true });
+  }
+}
+
+/**
+ * File names for a key: its readable part made safe for every file system, cut to stay well
+ * under 255 bytes, plus 16 hex of the key's sha256 so sanitizing can never merge two keys.
+ */
+export function entryFileNames(key: string): { base: string; checksum: string } {
+  const readable = key
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[.]+/, '_')
+    .slice(0, 160);
+  const base = `${readable}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+  return { base, checksum: `${base}.sha256` };
+}
+
+/** Reads `<hex>  <file>`; the file must be this entry's own archive (no path tricks). */
+export function parseChecksumFile(
+  text: string,
+  base: string,
+): { sha256: string; archive: string } | undefined {
+  const match = /^([0-9a-f]{64}) [ *](\S+)\s*$/.exec(text);
+  if (!match) return undefined;
+  const archive = match[2];
+  const allowed = Object.values(ARCHIVE_EXTENSION).map((extension) => base + extension);
+  return allowed.includes(archive) ? { sha256: match[1], archive } : undefined;
+}
+
+function singlePath(paths: string[]): string {
+  if (paths.length !== 1) {
+    throw new Error(
+      `The local cache stores exactly one directory per entry, got ${paths.length} paths.`,
+    );
+  }
+  return paths[0];
+}

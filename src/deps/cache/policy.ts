@@ -1,0 +1,46 @@
+/**
+ * When a run may write to the cache (pure). Restoring is always allowed; saving is what lets one
+ * run plant files that later runs execute, so it is refused where the code or the trigger is not
+ * the repository's own branch work.
+ */
+
+export interface CacheEvent {
+  /** GITHUB_EVENT_NAME */
+  name: string;
+  /** GITHUB_REF */
+  ref?: string;
+  /** GITHUB_REF_TYPE */
+  refType?: string;
+}
+
+export interface SaveDecision {
+  save: boolean;
+  reason: string;
+}
+
+const NO_SAVE_EVENTS: Record<string, string> = {
+  pull_request_target:
+    "pull_request_target runs with the base repository's cache scope while it may build a fork's code; saving would let a pull request poison the cache of the default branch",
+  workflow_run:
+    "workflow_run runs in the default branch's cache scope after a workflow that may have run untrusted code; saving from it is a known cache-poisoning path",
+  release:
+    'release runs are for publishing: an entry saved from a tag scope is never restored by branches, and a release build must not be able to seed caches',
+};
+
+export function mayShareCache(event: CacheEvent): SaveDecision {
+  const known = NO_SAVE_EVENTS[event.name];
+  if (known) return { save: false, reason: `not saving the cache on ${event.name}: ${known}` };
+  if (event.refType === 'tag' || event.ref?.startsWith('refs/tags/')) {
+    const tag = event.ref ? ` ${event.ref.replace(/^refs\/tags\//, '')}` : '';
+    return {
+      save: false,
+      reason: `not saving the cache for tag${tag}: tag runs build releases, and an entry saved in a tag's scope is never restored by branch runs`,
+    };
+  }
+  return { save: true, reason: `saving the cache is allowed on ${event.name || 'this event'}` };
+}
+
+/** The event as the runner describes it in the environment. */
+export function cacheEventFromEnv(env: NodeJS.ProcessEnv): CacheEvent {
+  return { name: env.GITHUB_EVENT_NAME ?? '', ref: env.GITHUB_REF, refType: env.GITHUB_REF_TYPE };
+}

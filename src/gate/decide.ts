@@ -1,0 +1,106 @@
+/**
+ * The deploy decision: the one place that says whether this run deploys, where, and why.
+ * Pure and total: the same event, outcome and rules always give the same Decision.
+ */
+import type { Decision } from './decision.js';
+import { matchRefPatterns, patternMatches, type RefName, type RefPattern } from './glob.js';
+import { PULL_REQUEST_EVENTS, type GateEvent } from './event.js';
+import type { GateRules } from './rules.js';
+
+export const TEST_OUTCOMES = ['success', 'failure', 'skipped', 'cancelled'] as const;
+export type TestOutcome = (typeof TEST_OUTCOMES)[number];
+
+/** Events that run with the base repository's secrets on code nobody reviewed yet. */
+export const UNSAFE_EVENTS: ReadonlySet<string> = new Set(['pull_request_target', 'workflow_run']);
+
+/** A head commit message containing this (any case) blocks the deploy. */
+export const SKIP_MARKER = '[skip deploy]';
+
+/** What would be deployed: a branch or a tag, and how to say so in a reason. */
+interface Subject {
+  kind: 'branch' | 'tag';
+  ref: RefName;
+  /** e.g. "push to main", "push of tag v1.2.0", "pull_request from feature/x". */
+  phrase: string;
+}
+
+function subjectOf(event: GateEvent): Subject | string {
+  // For pull requests and workflow_run, the code is the head branch's, not GITHUB_REF's.
+  if (PULL_REQUEST_EVENTS.has(event.name) || event.name === 'workflow_run') {
+    if (event.headRef === '') return `event ${event.name} carries no head branch`;
+    const ref = { name: event.headRef, fullRef: `refs/heads/${event.headRef}` };
+    return { kind: 'branch', ref, phrase: `${event.name} from ${event.headRef}` };
+  }
+  const ref = { name: event.refName, fullRef: event.ref || `refs/heads/${event.refName}` };
+  if (event.refType === 'branch') {
+    return { kind: 'branch', ref, phrase: `${event.name} to ${event.refName}` };
+  }
+  if (event.refType === 'tag') {
+    return {
+      kind: 'tag',
+      ref: { ...ref, fullRef: event.ref || `refs/tags/${event.refName}` },
+      phrase: `${event.name} of tag ${event.refName}`,
+    };
+  }
+  return `ref ${event.ref || '(none)'} is neither a branch nor a tag`;
+}
+
+function listed(patterns: readonly { source: string }[]): string {
+  return patterns.length === 0 ? '(none)' : patterns.map((p) => p.source).join(', ');
+}
+
+function testsProblem(outcome: TestOutcome): string | undefined {
+  if (outcome === 'success') return undefined;
+  return outcome === 'failure' ? 'tests failed' : `tests were ${outcome}`;
+}
+
+function no(reason: string): Decision {
+  return { deploy: false, environment: '', reason: `not deploying: ${reason}` };
+}
+
+export function decide(event: GateEvent, testOutcome: TestOutcome, rules: GateRules): Decision {
+  if (!rules.deployEvents.includes(event.name)) {
+    return no(`event ${event.name} is not one of ${rules.deployEvents.join(', ') || '(none)'}`);
+  }
+  if (UNSAFE_EVENTS.has(event.name) && !rules.allowUnsafeEvents) {
+    return no(
+      `event ${event.name} runs with this repository's secrets on code from elsewhere and allow-unsafe-events is false`,
+    );
+  }
+  if (event.isFork && !rules.allowForkDeploy) {
+    return no('the code comes from a fork and allow-fork-deploy is false');
+  }
+
+  const subject = subjectOf(event);
+  if (typeof subject === 'string') return no(subject);
+  const input = subject.kind === 'branch' ? 'deploy-branches' : 'deploy-tags';
+  const patterns: RefPattern[] =
+    subject.kind === 'branch' ? rules.deployBranches : rules.deployTags;
+  const matched = matchRefPatterns(patterns, subject.ref);
+  if (!matched) {
+    return no(`${subject.kind} ${subject.ref.name} does not match ${input} ${listed(patterns)}`);
+  }
+
+  const problem = testsProblem(testOutcome);
+  if (problem) return no(problem);
+  if (event.headCommitMessage.toLowerCase().includes(SKIP_MARKER)) {
+    return no(`the head commit message contains ${SKIP_MARKER}`);
+  }
+
+  const because = `${subject.phrase} matched ${input} ${matched.source}`;
+  if (rules.environments.length === 0) {
+    return { deploy: true, environment: '', reason: `deploying: ${because}` };
+  }
+  const mapping = rules.environments.find((rule) => patternMatches(rule.pattern, subject.ref));
+  if (!mapping) {
+    // The user maps refs to environments; deploying outside that map would skip its protections.
+    return no(
+      `${subject.kind} ${subject.ref.name} matched ${input} ${matched.source} but no line of environments`,
+    );
+  }
+  return {
+    deploy: true,
+    environment: mapping.environment,
+    reason: `deploying to ${mapping.environment}: ${because}`,
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The triggering event as the gate needs it, built from the runner's GITHUB_* variables and the
+ * event payload. Pure: the caller reads the payload file (see event-file.ts).
+ */
+import { InputError } from '../runner/errors.js';
+
+export interface GateEvent {
+  /** GITHUB_EVENT_NAME, e.g. push, pull_request. */
+  name: string;
+  /** GITHUB_REF, e.g. refs/heads/main, refs/tags/v1.0.0, refs/pull/7/merge. */
+  ref: string;
+  refType: 'branch' | 'tag' | 'other';
+  /** Short name of `ref`: main, v1.0.0, 7/merge. */
+  refName: string;
+  /** The branch a pull request (or the run behind workflow_run) comes from; empty otherwise. */
+  headRef: string;
+  /** The branch a pull request targets; empty otherwise. */
+  baseRef: string;
+  /** The code comes from another repository (or we cannot tell that it does not). */
+  isFork: boolean;
+  headCommitMessage: string;
+}
+
+/** Events whose code is a pull request's head branch rather than GITHUB_REF. */
+export const PULL_REQUEST_EVENTS: ReadonlySet<string> = new Set([
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment',
+  'pull_request_comment',
+]);
+
+type Env = Record<string, string | undefined>;
+
+/** Reads a nested field of an untyped JSON payload; undefined when any step is missing. */
+function field(value: unknown, ...path: string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function classifyRef(ref: string, env: Env): Pick<GateEvent, 'refType' | 'refName'> {
+  if (ref.startsWith('refs/heads/')) return { refType: 'branch', refName: ref.slice(11) };
+  if (ref.startsWith('refs/tags/')) return { refType: 'tag', refName: ref.slice(10) };
+  if (ref === '') {
+    // Without GITHUB_REF, trust GITHUB_REF_TYPE/NAME if the runner gave them.
+    const type = env.GITHUB_REF_TYPE;
+    const name = env.GITHUB_REF_NAME ?? '';
+    if ((type === 'branch' || type === 'tag') && name !== '')
+      return { refType: type, refName: name };
+  }
+  return { refType: 'other', refName: ref.replace(/^refs\//, '') };
+}
+
+/** Repositories differ, or the head one is gone or marked as a fork: the code is not ours. */
+function comesFromFork(head: unknown, baseFullName: string): boolean {
+  if (head === null || typeof head !== 'object') return true;
+  if (field(head, 'fork') === true) return true;
+  const headName = text(field(head, 'full_name'));
+  return headName === '' || headName !== baseFullName;
+}
+
+function detectFork(name: string, payload: unknown): boolean {
+  const pullRequest = field(payload, 'pull_request');
+  if (pullRequest !== undefined) {
+    return comesFromFork(
+      field(pullRequest, 'head', 'repo'),
+      text(field(pullRequest, 'base', 'repo', 'full_name')),
+    );
+  }
+  // A pull request event without its pull_request object: we cannot prove the code is ours.
+  if (PULL_REQUEST_EVENTS.has(name)) return true;
+  const run = field(payload, 'workflow_run');
+  if (run !== undefined) {
+    return comesFromFork(
+      field(run, 'head_repository'),
+      text(field(payload, 'repository', 'full_name')),
+    );
+  }
+  if (name === 'workflow_run') return true;
+  return false;
+}
+
+export function buildGateEvent(env: Env, payload: unknown): GateEvent {
+  const name = env.GITHUB_EVENT_NAME ?? '';
+  if (name === '') {
+    throw new InputError(
+      'GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.',
+    );
+  }
+  const ref = env.GITHUB_REF ?? '';
+  return {
+    name,
+    ref,
+    ...classifyRef(ref, env),
+    headRef:
+      env.GITHUB_HEAD_REF ||
+      text(field(payload, 'pull_request', 'head', 'ref')) ||
+      text(field(payload, 'workflow_run', 'head_branch')),
+    baseRef: env.GITHUB_BASE_REF || text(field(payload, 'pull_request', 'base', 'ref')),
+    isFork: detectFork(name, payload),
+    headCommitMessage:
+      text(field(payload, 'head_commit', 'message')) ||
+      text(field(payload, 'workflow_run', 'head_commit', 'message')),
+  };
+}

@@ -1,0 +1,24 @@
+/** Hands a Decision to the runner: step outputs, a log line, and a job summary line. */
+import * as core from '@actions/core';
+import type { Decision } from './decision.js';
+
+/** The one summary line for a decision, as Markdown; refs are escaped (branch names are free text). */
+export function decisionSummaryLine(decision: Decision): string {
+  const icon = decision.deploy ? '🚀' : '⏸️';
+  return `${icon} **Deploy gate**: ${escapeMarkdown(decision.reason)}`;
+}
+
+function escapeMarkdown(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#])/g, '\\$1');
+}
+
+export function setDecisionOutputs(decision: Decision): void {
+  core.setOutput('deploy', decision.deploy ? 'true' : 'false');
+  core.setOutput('environment', decision.environment);
+  core.setOutput('deploy-reason', decision.reason);
+  core.info(decision.reason);
+}

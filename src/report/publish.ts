@@ -1,0 +1,33 @@
+/** Hands a test result to the runner: step outputs, the job summary, annotations. */
+import * as core from '@actions/core';
+import type { TestResult } from '../tests/result.js';
+import { buildAnnotations, emitAnnotations, MAX_ERROR_ANNOTATIONS } from './annotations.js';
+import { testOutputs } from './outputs.js';
+import { renderSummary } from './summary.js';
+
+export interface ReportRequest {
+  result: TestResult;
+  junitPaths: string[];
+  repoRoot: string;
+  workingDirectory: string;
+  /** Lines appended to the summary, e.g. the deploy decision. */
+  extraLines: string[];
+  /** The step will also fail with its own ::error line, which counts toward GitHub's limit. */
+  stepWillFail: boolean;
+}
+
+export async function publishReport(request: ReportRequest): Promise<void> {
+  const { result, junitPaths } = request;
+  for (const [name, value] of Object.entries(testOutputs(result, junitPaths.join('\n'))))
+    core.setOutput(name, value);
+  const summary = renderSummary(result, { junitPaths, extraLines: request.extraLines });
+  await core.summary.addRaw(summary, true).write();
+  const limit = request.stepWillFail ? MAX_ERROR_ANNOTATIONS - 1 : MAX_ERROR_ANNOTATIONS;
+  emitAnnotations(
+    buildAnnotations(
+      result,
+      { repoRoot: request.repoRoot, workingDirectory: request.workingDirectory },
+      limit,
+    ),
+  );
+}

@@ -1,0 +1,79 @@
+/** The test stage: pick this shard's tests, run pytest, read its JUnit report. */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import { InputError } from '../runner/errors.js';
+import { collectTestIds } from './collect.js';
+import { readJUnitReports } from './junit.js';
+import { judgePytestExit, runPytest, type PytestVerdict } from './pytest.js';
+import type { TestResult } from './result.js';
+import { prepareShardRun } from './shard-plugin.js';
+import { readShardTimings, selectShard, type Shard } from './shards.js';
+
+export interface TestRequest {
+  /** The venv's python. */
+  python: string;
+  venvPath: string;
+  workingDirectory: string;
+  pytestArgs: string[];
+  allowNoTests: boolean;
+  shard?: Shard;
+  /** A JUnit report of an earlier full run, to balance shards by time. */
+  shardTimings?: string;
+  scratchDir: string;
+}
+
+export interface TestRun {
+  result: TestResult;
+  verdict: PytestVerdict;
+  junitPath: string;
+}
+
+const EMPTY_RESULT: TestResult = {
+  tests: 0,
+  passed: 0,
+  failed: 0,
+  errors: 0,
+  skipped: 0,
+  durationSeconds: 0,
+  failures: [],
+  failuresOmitted: 0,
+  slowest: [],
+};
+
+export async function runTests(request: TestRequest): Promise<TestRun> {
+  const junitPath = join(request.scratchDir, `pyci-junit-${randomUUID()}.xml`);
+  const env: NodeJS.ProcessEnv = { ...process.env, VIRTUAL_ENV: request.venvPath };
+  const extraArgs: string[] = [];
+
+  if (request.shard) {
+    const { index, total } = request.shard;
+    const ids = await collectTestIds(request.python, request.pytestArgs, request.workingDirectory);
+    const timings = request.shardTimings ? await readShardTimings(request.shardTimings) : undefined;
+    const mine = selectShard(ids, request.shard, timings);
+    core.info(
+      `Shard ${index}/${total}: ${mine.length} of ${ids.length} tests${timings ? ', balanced by recorded durations' : ', balanced by file'}.`,
+    );
+    if (mine.length === 0) {
+      core.notice(
+        `Shard ${index}/${total} has no tests: the suite has fewer files or tests than shards.`,
+      );
+      return { result: EMPTY_RESULT, verdict: { ok: true, hasReport: false }, junitPath: '' };
+    }
+    const shardRun = prepareShardRun(mine, request.scratchDir, env.PYTHONPATH);
+    extraArgs.push(...shardRun.args);
+    Object.assign(env, shardRun.env);
+  }
+
+  core.startGroup('Running pytest');
+  const run = await runPytest(request.python, [...extraArgs, ...request.pytestArgs], {
+    cwd: request.workingDirectory,
+    junitPath,
+    env,
+  });
+  core.endGroup();
+  const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests);
+  if (!verdict.hasReport)
+    throw new InputError(verdict.message ?? `pytest exited with ${run.exitCode}.`);
+  return { result: await readJUnitReports([junitPath]), verdict, junitPath };
+}
