@@ -1,4 +1,4 @@
-import { judgePytestExit, pytestArgv } from '../../src/tests/pytest.js';
+import { judgePytestExit, pytestArgv, terminalCounts } from '../../src/tests/pytest.js';
 
 describe('pytestArgv', () => {
   it('asks for an xunit1 JUnit report (it carries file and line) before the user arguments', () => {
@@ -44,5 +44,35 @@ describe('judgePytestExit', () => {
     const verdict = judgePytestExit(code, 'INTERNALERROR> boom', false);
     expect(verdict.ok).toBe(false);
     expect(verdict.message).toMatch(new RegExp(`${code}`));
+  });
+});
+
+describe('terminalCounts', () => {
+  it("reads pytest's closing line, counting xfailed as skipped and xpassed as passed", () => {
+    const output = [
+      'FAILED tests/test_a.py::test_x - assert 1 == 2',
+      '===== 2 failed, 7 passed, 1 skipped, 2 xfailed, 1 xpassed, 3 errors in 1.25s =====',
+    ].join('\n');
+    expect(terminalCounts(output)).toMatchObject({
+      tests: 16,
+      passed: 8,
+      failed: 2,
+      errors: 3,
+      skipped: 3,
+      durationSeconds: 1.25,
+      failuresOmitted: 5,
+    });
+  });
+
+  it('reads the single-error form and a duration with minutes', () => {
+    expect(terminalCounts('== 1 passed, 1 error in 61.20s (0:01:01) ==')).toMatchObject({
+      tests: 2,
+      passed: 1,
+      errors: 1,
+    });
+  });
+
+  it('is undefined without a closing line', () => {
+    expect(terminalCounts('INTERNALERROR> boom')).toBeUndefined();
   });
 });

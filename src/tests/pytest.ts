@@ -1,5 +1,6 @@
 /** Running pytest in the venv and saying what its exit status means. */
 import { execProgram } from '../runner/exec.js';
+import type { TestResult } from './result.js';
 
 export interface PytestRun {
   exitCode: number;
@@ -93,4 +94,37 @@ export function judgePytestExit(
         message: `pytest exited with status ${exitCode}.${pytestErrorLines(output)}`,
       };
   }
+}
+
+/**
+ * Counts from pytest's closing line (`== 2 failed, 7 passed, 1 xfailed, 3 errors in 1.1s ==`), for
+ * when the JUnit report cannot be read. Counted as the JUnit reader does: xfailed as skipped,
+ * xpassed as passed. Undefined when there is no such line.
+ */
+export function terminalCounts(output: string): TestResult | undefined {
+  const line = output
+    .trim()
+    .split(/\r?\n/)
+    .reverse()
+    .find((candidate) => /^=+ .* in [\d.]+s(?: \([^)]*\))? =+$/.test(candidate.trim()));
+  if (!line) return undefined;
+  const count: Record<string, number> = {};
+  for (const [, n, word] of line.matchAll(/(\d+) (\w+)/g))
+    count[word] = (count[word] ?? 0) + Number(n);
+  const passed = (count.passed ?? 0) + (count.xpassed ?? 0);
+  const failed = count.failed ?? 0;
+  const errors = (count.error ?? 0) + (count.errors ?? 0);
+  const skipped = (count.skipped ?? 0) + (count.xfailed ?? 0);
+  const seconds = / in ([\d.]+)s/.exec(line);
+  return {
+    tests: passed + failed + errors + skipped,
+    passed,
+    failed,
+    errors,
+    skipped,
+    durationSeconds: seconds ? Number(seconds[1]) : 0,
+    failures: [],
+    failuresOmitted: failed + errors,
+    slowest: [],
+  };
 }

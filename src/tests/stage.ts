@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import { InputError } from '../runner/errors.js';
 import { collectTestIds } from './collect.js';
-import { readJUnitReports } from './junit.js';
-import { judgePytestExit, runPytest, type PytestVerdict } from './pytest.js';
+import { JUnitParseError, readJUnitReports } from './junit.js';
+import { judgePytestExit, runPytest, terminalCounts, type PytestVerdict } from './pytest.js';
 import type { TestResult } from './result.js';
 import { prepareShardRun } from './shard-plugin.js';
 import { readShardTimings, selectShard, type Shard } from './shards.js';
@@ -75,5 +75,13 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
   const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests);
   if (!verdict.hasReport)
     throw new InputError(verdict.message ?? `pytest exited with ${run.exitCode}.`);
-  return { result: await readJUnitReports([junitPath]), verdict, junitPath };
+  try {
+    return { result: await readJUnitReports([junitPath]), verdict, junitPath };
+  } catch (error) {
+    // An unreadable report still leaves pytest's own closing line: report those counts and fail.
+    const counts = error instanceof JUnitParseError ? terminalCounts(run.output) : undefined;
+    if (!counts) throw error;
+    const message = `${(error as Error).message} The counts reported are from pytest's closing line.`;
+    return { result: counts, verdict: { ok: false, hasReport: true, message }, junitPath };
+  }
 }
