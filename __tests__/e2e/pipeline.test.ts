@@ -4,8 +4,8 @@
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { nodeBinaries, runAction, type RunResult } from '../support/runner.js';
+import { join } from 'node:path';
+import { nodeBinaries, nodeLabel, runAction, type RunResult } from '../support/runner.js';
 import { workspaceFrom } from '../support/fixtures.js';
 import { layoutToolCache } from '../support/toolcache.js';
 
@@ -36,32 +36,29 @@ function expectCleanFailure(result: RunResult): void {
   expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
 }
 
-describe.each(nodeBinaries().map((node) => [basename(join(node, '../..')), node]))(
-  'under %s',
-  (_name, node) => {
-    it('sets up Python, installs requirements, runs the tests and exports the environment', async () => {
-      const result = await run('passing', {}, node);
-      expect(result.errors).toEqual([]);
-      expect(result.exitCode).toBe(0);
-      expect(result.outputs).toMatchObject({
-        tests: '3',
-        passed: '3',
-        failed: '0',
-        errors: '0',
-        skipped: '0',
-      });
-      expect(result.outputs['python-version']).toMatch(/^3\.11\.\d+$/);
-      expect(result.outputs['python-source']).toBe('tool-cache');
-      expect(result.outputs['python-path']).toContain(join(toolCache, 'Python'));
-      const venv = join(result.workspace, '.venv');
-      expect(result.outputs['venv-path']).toBe(venv);
-      expect(result.env.VIRTUAL_ENV).toBe(venv);
-      expect(result.env.pythonLocation).toContain(join(toolCache, 'Python'));
-      expect(result.path.at(-1)).toBe(join(venv, 'bin')); // the runner prepends: last added is first
-      expect(result.summary).toContain('3 passed');
+describe.each(nodeBinaries().map((node) => [nodeLabel(node), node]))('under %s', (_name, node) => {
+  it('sets up Python, installs requirements, runs the tests and exports the environment', async () => {
+    const result = await run('passing', {}, node);
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({
+      tests: '3',
+      passed: '3',
+      failed: '0',
+      errors: '0',
+      skipped: '0',
     });
-  },
-);
+    expect(result.outputs['python-version']).toMatch(/^3\.11\.\d+$/);
+    expect(result.outputs['python-source']).toBe('tool-cache');
+    expect(result.outputs['python-path']).toContain(join(toolCache, 'Python'));
+    const venv = join(result.workspace, '.venv');
+    expect(result.outputs['venv-path']).toBe(venv);
+    expect(result.env.VIRTUAL_ENV).toBe(venv);
+    expect(result.env.pythonLocation).toContain(join(toolCache, 'Python'));
+    expect(result.path.at(-1)).toBe(join(venv, 'bin')); // the runner prepends: last added is first
+    expect(result.summary).toContain('3 passed');
+  });
+});
 
 describe('pipeline outcomes', () => {
   it('reports failures and errors with counts, annotations and a failed step', async () => {

@@ -3,7 +3,7 @@
  * shared/design.md): INPUT_* variables with the action.yml defaults applied, the GITHUB_* files
  * pre-created, an event payload file, RUNNER_* directories. Used by every e2e test and `npm start`.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -50,6 +50,11 @@ export interface RunResult {
   summaryPath: string;
   runnerTemp: string;
   workspace: string;
+}
+
+/** `node v24.1.0` for a node binary: a readable test title. */
+export function nodeLabel(node: string): string {
+  return `node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}`;
 }
 
 /** The node binaries e2e tests run the bundle under: this one, plus Node 24 when installed. */
