@@ -1,4 +1,9 @@
-import { judgePytestExit, pytestArgv, terminalCounts } from '../../src/tests/pytest.js';
+import {
+  judgePytestExit,
+  pytestArgv,
+  pytestErrorLines,
+  terminalCounts,
+} from '../../src/tests/pytest.js';
 
 describe('pytestArgv', () => {
   it('asks for an xunit1 JUnit report (it carries file and line) before the user arguments', () => {
@@ -74,5 +79,20 @@ describe('terminalCounts', () => {
 
   it('is undefined without a closing line', () => {
     expect(terminalCounts('INTERNALERROR> boom')).toBeUndefined();
+  });
+});
+
+describe('pytestErrorLines', () => {
+  it("keeps argparse's reason under both program names", () => {
+    const output = [
+      'ERROR: usage: __main__.py [options] [file_or_dir] [file_or_dir] [...]',
+      '__main__.py: error: unrecognized arguments: --nope',
+      '  inifile: None',
+    ].join('\n');
+    expect(pytestErrorLines(output)).toBe(
+      ' pytest said: ERROR: usage: __main__.py [options] [file_or_dir] [file_or_dir] [...] | __main__.py: error: unrecognized arguments: --nope',
+    );
+    expect(pytestErrorLines('pytest: error: bad')).toBe(' pytest said: pytest: error: bad');
+    expect(pytestErrorLines('all good')).toBe('');
   });
 });

@@ -1,6 +1,7 @@
 /** Asking pytest which tests it would run (`--collect-only`), for sharding. */
 import { InputError } from '../runner/errors.js';
 import { execProgram } from '../runner/exec.js';
+import { pytestErrorLines } from './pytest.js';
 
 /** Verbosity flags would change the collect-only listing from one node id per line. */
 const VERBOSITY = /^(-q+|-v+|--quiet|--verbose|--verbosity(=.*)?)$/;
@@ -30,11 +31,7 @@ export async function collectTestIds(
   const result = await execProgram(python, args, { cwd, echo: false, tailBytes: 64 * 1024 * 1024 });
   if (result.exitCode !== 0 && result.exitCode !== 5) {
     throw new InputError(
-      `Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args. ${result.output
-        .split('\n')
-        .filter((l) => l.startsWith('ERROR') || l.startsWith('E '))
-        .slice(0, 3)
-        .join(' | ')}`,
+      `Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args.${pytestErrorLines(result.output)}`,
     );
   }
   return parseCollectedIds(result.output);

@@ -34,12 +34,15 @@ export interface PytestVerdict {
   message?: string;
 }
 
-/** The lines pytest prints for usage and internal errors, to show them to the user. */
-function pytestErrorLines(output: string): string {
+/**
+ * The lines pytest prints for usage and internal errors, to show them to the user. Its argparse
+ * reason reads `pytest: error: ...`, or `__main__.py: error: ...` under `python -m pytest`.
+ */
+export function pytestErrorLines(output: string): string {
   const lines = output
     .split(/\r?\n/)
     .filter((line) =>
-      /^(ERROR|E |pytest: error|INTERNALERROR|ImportError|usage:)/.test(line.trim()),
+      /^(ERROR|E |[\w.-]+: error:|INTERNALERROR|ImportError|usage:)/.test(line.trim()),
     )
     .slice(0, 5);
   return lines.length > 0 ? ` pytest said: ${lines.join(' | ')}` : '';
