@@ -3,7 +3,7 @@
  * `cache: venv` the whole venv is restored when nothing that shapes it changed (and it passes
  * verification); with `cache: pip` only pip's download cache is.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import type { Interpreter } from '../python/interpreter.js';
@@ -91,7 +91,12 @@ async function cacheKeyFor(
 async function saveIfAllowed(backend: CacheBackend, key: string, path: string): Promise<void> {
   const policy = mayShareCache(cacheEventFromEnv(process.env));
   if (!policy.save) {
-    core.info(`Not saving the cache: ${policy.reason}.`);
+    core.info(`${policy.reason[0].toUpperCase()}${policy.reason.slice(1)}.`);
+    return;
+  }
+  if (!existsSync(path) || readdirSync(path).length === 0) {
+    // With `cache: pip` and only local indexes pip downloads, and so caches, nothing.
+    core.info(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
     return;
   }
   if (await backend.save(key, [path]))
@@ -105,7 +110,7 @@ async function install(
   pipCacheDir?: string,
 ): Promise<void> {
   if (pipCacheDir) process.env.PIP_CACHE_DIR = pipCacheDir;
-  await createVenv(interpreter.executable, request.venvPath);
+  await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs);
   await runInstallPlan(python, planInstall(request.install), {
     workingDirectory: request.workingDirectory,
     requirementFiles: request.dependencyFiles,

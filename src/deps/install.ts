@@ -2,7 +2,7 @@
 import * as core from '@actions/core';
 import { InputError } from '../runner/errors.js';
 import { execProgram } from '../runner/exec.js';
-import { explainPipFailure, missingExtra } from './pip-errors.js';
+import { explainPipFailure, missingExtra, unknownPipOption } from './pip-errors.js';
 import type { PipStep } from './plan.js';
 import { hasModule } from './venv.js';
 
@@ -42,6 +42,8 @@ export async function ensurePytest(
     cwd: workingDirectory,
   });
   if (result.exitCode !== 0) {
+    const badOption = unknownPipOption(result.output, result.exitCode);
+    if (badOption) throw new InputError(badOption);
     throw new InputError(
       `Could not install pytest (pip exit ${result.exitCode}). Add pytest to your requirements, or make it reachable through pip-args.`,
     );

@@ -17,6 +17,7 @@ export interface PipContext {
 const NOT_FOUND = /No matching distribution found for (\S+)/;
 const GROUP_NOT_FOUND = /Dependency group '([^']+)' not found/;
 const MISSING_EXTRA = /does not provide the extra '([^']+)'/;
+const UNKNOWN_OPTION = /no such option: (-\S+)/;
 
 function requirementName(spec: string): string {
   return spec
@@ -38,6 +39,8 @@ function filesNaming(pkg: string, files: string[], cwd: string): string[] {
 /** Explains a failed pip step; returns the last error lines of pip when nothing better is known. */
 export function explainPipFailure(ctx: PipContext): string {
   const { step, output } = ctx;
+  const option = unknownPipOption(output, ctx.exitCode);
+  if (option) return option;
   const group = GROUP_NOT_FOUND.exec(output);
   if (group) {
     return `dependency-groups: group "${group[1]}" is not defined in [dependency-groups] of pyproject.toml. Add it there or remove it from the input.`;
@@ -55,6 +58,16 @@ export function explainPipFailure(ctx: PipContext): string {
     .slice(-3)
     .join(' ');
   return `${step.input}: pip failed (exit ${ctx.exitCode}) while installing ${step.what}.${errorLines ? ` ${errorLines}` : ' See the log above.'}`;
+}
+
+/**
+ * pip's usage error (exit 2) for an option it does not know. Our own arguments are ones pip
+ * knows, so the option came from pip-args: say so.
+ */
+export function unknownPipOption(output: string, exitCode: number): string | undefined {
+  const option = UNKNOWN_OPTION.exec(output);
+  if (!option) return undefined;
+  return `pip-args: pip does not know the option "${option[1]}" (pip exit ${exitCode}). Fix or remove it in the pip-args input.`;
 }
 
 /** pip only warns about an unknown extra; we treat it as the input error it is. */

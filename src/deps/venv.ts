@@ -14,8 +14,15 @@ export function venvPython(venvPath: string): string {
   return join(venvBinDir(venvPath), process.platform === 'win32' ? 'python.exe' : 'python');
 }
 
-/** Makes a fresh virtualenv at `venvPath` (removing whatever was there) and upgrades its pip. */
-export async function createVenv(basePython: string, venvPath: string): Promise<void> {
+/**
+ * Makes a fresh virtualenv at `venvPath` (removing whatever was there) and upgrades its pip,
+ * with `pipArgs` like every other pip install (an index given there may be the only one).
+ */
+export async function createVenv(
+  basePython: string,
+  venvPath: string,
+  pipArgs: string[] = [],
+): Promise<void> {
   rmSync(venvPath, { recursive: true, force: true });
   const created = await execProgram(basePython, ['-m', 'venv', venvPath]);
   if (created.exitCode !== 0) {
@@ -29,6 +36,7 @@ export async function createVenv(basePython: string, venvPath: string): Promise<
     'install',
     '--upgrade',
     'pip',
+    ...pipArgs,
   ]);
   if (upgraded.exitCode !== 0) {
     // An old pip still installs plain requirements; say so rather than fail the run.

@@ -1,0 +1,406 @@
+/**
+ * The dependency cache through the real bundle (dist/index.js): the local backend (`cache-dir`)
+ * hit and miss, what changes the key, a corrupted entry, a venv whose base interpreter changed
+ * under it, `cache: pip` (`cache: none` is in dependencies.test.ts, whose runs all use it), the events that must not save, a failing test run
+ * that still saves; then GitHub's backend against the local stand-in for the cache service
+ * (Azurite as blob store), so @actions/cache's own upload and download code runs.
+ *
+ * Independent chains run concurrently (each has its own workspace, tool cache and cache dir):
+ * most of their time is spent waiting on pip.
+ */
+import { jest } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCacheServer, type CacheServer } from '../support/cache-server.js';
+import { workspaceFrom } from '../support/fixtures.js';
+import { runAction, type EventContext, type RunResult } from '../support/runner.js';
+import { layoutToolCache, machineArch, pyenvPrefix, pyenvVersions } from '../support/toolcache.js';
+
+jest.setTimeout(300_000);
+
+const root = mkdtempSync(join(tmpdir(), 'pyci-e2e-cache-'));
+/** Inside `root`, so the default cache directory (next to the tool cache) is ours to watch. */
+const toolCache = join(root, 'tool-cache');
+layoutToolCache(toolCache, [pyenvVersions().find((v) => v.startsWith('3.11.'))!]);
+const defaultCacheDir = join(root, 'pyci-cache');
+
+interface Options {
+  workspace: string;
+  cacheDir?: string;
+  event?: EventContext;
+  env?: Record<string, string>;
+  toolCache?: string;
+}
+
+function run(options: Options, inputs: Record<string, string> = {}): Promise<RunResult> {
+  return runAction({
+    workspace: options.workspace,
+    toolCache: options.toolCache ?? toolCache,
+    event: options.event,
+    env: options.env,
+    inputs: {
+      'python-version': '3.11',
+      'python-source': 'tool-cache',
+      ...(options.cacheDir ? { 'cache-dir': options.cacheDir } : {}),
+      ...inputs,
+    },
+  });
+}
+
+/** Entries of a local cache directory: file names, temp files excluded. */
+function entries(cacheDir: string): string[] {
+  return existsSync(cacheDir)
+    ? readdirSync(cacheDir)
+        .filter((name) => !name.startsWith('.'))
+        .sort()
+    : [];
+}
+
+function pipCommands(result: RunResult): string[] {
+  return result.stdout.split('\n').filter((line) => /^\[command\].* -m pip install /.test(line));
+}
+
+function expectGreen(result: RunResult): void {
+  expect(result.errors).toEqual([]);
+  expect(result.exitCode).toBe(0);
+  expect(result.outputs).toMatchObject({ tests: '1', passed: '1' });
+}
+
+const KEY = /^pyci-venv-Linux-.+-x64-cpython3\.11\.\d+-[0-9a-f]{32}$/;
+
+describe('local backend (cache-dir)', () => {
+  it.concurrent(
+    'miss then hit at the same path; the key follows files, includes and inputs; events that must not save',
+    async () => {
+      const workspace = workspaceFrom('cache-basic');
+      const cacheDir = mkdtempSync(join(root, 'cache-'));
+
+      const cold = await run({ workspace, cacheDir });
+      expectGreen(cold);
+      expect(cold.outputs['cache-hit']).toBe('false');
+      const key = cold.outputs['cache-key'];
+      expect(key).toMatch(KEY);
+      expect(cold.stdout).toContain(`No cache entry for ${key}; installing.`);
+      expect(cold.stdout).toMatch(/Saved .*\.venv to the local cache/);
+      const saved = entries(cacheDir);
+      expect(saved).toHaveLength(2); // the archive and its checksum file
+      expect(saved.some((name) => name.endsWith('.sha256'))).toBe(true);
+
+      const warm = await run({ workspace, cacheDir });
+      expectGreen(warm);
+      expect(warm.outputs['cache-hit']).toBe('true');
+      expect(warm.outputs['cache-key']).toBe(key);
+      expect(warm.stdout).toContain(
+        `Restored the virtualenv from the local cache (${key}); nothing to install.`,
+      );
+      expect(pipCommands(warm)).toEqual([]);
+      expect(warm.stdout).not.toMatch(/^Installing /m);
+      expect(entries(cacheDir)).toEqual(saved); // nothing saved after a hit
+
+      // Each change below gives a new key, on an event that must not save: nothing is written.
+      const original = {
+        base: readFileSync(join(workspace, 'requirements-base.txt'), 'utf8'),
+        top: readFileSync(join(workspace, 'requirements.txt'), 'utf8'),
+      };
+      const changes: [string, () => void, Record<string, string>, EventContext, RegExp][] = [
+        [
+          'an included file',
+          () => appendFileSync(join(workspace, 'requirements-base.txt'), 'idna\n'),
+          {},
+          { name: 'pull_request_target' },
+          /Not saving the cache on pull_request_target: .*poison/,
+        ],
+        [
+          'the requirements file',
+          () => appendFileSync(join(workspace, 'requirements.txt'), '# a comment\n'),
+          {},
+          { name: 'workflow_run' },
+          /Not saving the cache on workflow_run: .*cache-poisoning/,
+        ],
+        [
+          'the packages input',
+          () => undefined,
+          { packages: 'idna' },
+          { name: 'release', ref: 'refs/tags/v1' },
+          /Not saving the cache on release: /,
+        ],
+        [
+          'the cache-key-suffix input',
+          () => undefined,
+          { 'cache-key-suffix': 'tagged' },
+          { name: 'push', ref: 'refs/tags/v1' },
+          /Not saving the cache for tag v1: /,
+        ],
+      ];
+      const keys = new Set([key]);
+      for (const [what, change, inputs, event, why] of changes) {
+        writeFileSync(join(workspace, 'requirements-base.txt'), original.base);
+        writeFileSync(join(workspace, 'requirements.txt'), original.top);
+        change();
+        const result = await run({ workspace, cacheDir, event }, inputs);
+        expectGreen(result);
+        expect({ what, hit: result.outputs['cache-hit'] }).toEqual({ what, hit: 'false' });
+        expect(result.outputs['cache-key']).toMatch(/^pyci-venv-/);
+        keys.add(result.outputs['cache-key']);
+        expect({ what, saidWhy: why.test(result.stdout) }).toEqual({ what, saidWhy: true });
+        expect(entries(cacheDir)).toEqual(saved);
+      }
+      expect(keys.size).toBe(1 + changes.length); // every change gave a key of its own
+
+      // Back to the original files and inputs: the original key, and a hit again.
+      writeFileSync(join(workspace, 'requirements-base.txt'), original.base);
+      writeFileSync(join(workspace, 'requirements.txt'), original.top);
+
+      // A corrupted archive: a warning and a fresh install, never a failure; the entry is replaced.
+      const archive = saved.find((name) => !name.endsWith('.sha256'))!;
+      const bytes = readFileSync(join(cacheDir, archive));
+      for (let i = Math.floor(bytes.length / 2); i < bytes.length / 2 + 64; i++) bytes[i] ^= 0xff;
+      writeFileSync(join(cacheDir, archive), bytes);
+      const corrupted = await run({ workspace, cacheDir });
+      expectGreen(corrupted);
+      expect(corrupted.outputs['cache-key']).toBe(key);
+      expect(corrupted.outputs['cache-hit']).toBe('false');
+      expect(corrupted.warnings).toEqual([
+        expect.stringMatching(/corrupted|could not be unpacked/),
+      ]);
+      expect(pipCommands(corrupted).length).toBeGreaterThan(0);
+      expect(corrupted.stdout).toMatch(/Saved .*\.venv to the local cache/);
+
+      const healed = await run({ workspace, cacheDir });
+      expectGreen(healed);
+      expect(healed.outputs['cache-hit']).toBe('true');
+      expect(healed.warnings).toEqual([]);
+    },
+  );
+
+  it.concurrent(
+    'a failing test run still saves; a venv whose base interpreter was replaced is reinstalled',
+    async () => {
+      // A tool cache of our own whose 3.11 folder is a symlink we can re-point.
+      const ownToolCache = join(root, 'own-tool-cache');
+      const [v311] = layoutToolCache(ownToolCache, [
+        pyenvVersions().find((v) => v.startsWith('3.11.'))!,
+      ]);
+      const other = pyenvVersions().find((v) => v.startsWith('3.12.'))!;
+      const entry = join(ownToolCache, 'Python', v311, machineArch());
+      const workspace = workspaceFrom('cache-basic');
+      writeFileSync(
+        join(workspace, 'tests/test_broken.py'),
+        'def test_broken():\n    assert 1 + 1 == 3\n',
+      );
+      const cacheDir = mkdtempSync(join(root, 'cache-'));
+
+      const failing = await run({ workspace, cacheDir, toolCache: ownToolCache });
+      expect(failing.exitCode).toBe(1);
+      expect(failing.outputs).toMatchObject({ failed: '1', 'cache-hit': 'false' });
+      expect(entries(cacheDir)).toHaveLength(2); // saved right after install, before pytest
+
+      // 3.11 disappears from behind its tool-cache folder; the folder now holds another build
+      // (here pyenv's 3.12: only our symlink changes, pyenv is untouched). The key is the same
+      // (same path, same version by the folder's name), so the venv is restored, and must fail
+      // verification.
+      rmSync(entry);
+      symlinkSync(pyenvPrefix(other), entry, 'dir');
+      const after = await run({ workspace, cacheDir, toolCache: ownToolCache });
+      expect(after.outputs['cache-key']).toBe(failing.outputs['cache-key']);
+      expect(after.outputs['cache-hit']).toBe('false');
+      expect(after.warnings).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^The cached virtualenv failed verification \\(its interpreter is Python ${other.replace(/\./g, '\\.')}, not ${v311.replace(/\./g, '\\.')}\\); installing afresh\\.$`,
+          ),
+        ),
+      );
+      expect(after.outputs).toMatchObject({ failed: '1', passed: '1' }); // it ran the tests again
+      const venvVersion = execFileSync(
+        join(workspace, '.venv/bin/python'),
+        ['-c', 'import platform; print(platform.python_version())'],
+        { encoding: 'utf8' },
+      ).trim();
+      expect(venvVersion).toBe(other); // a fresh venv on what the folder holds now
+    },
+  );
+});
+
+describe('cache modes', () => {
+  it.concurrent('cache: pip with nothing downloaded saves nothing, without a warning', async () => {
+    // Local (file://) indexes: pip reads the wheels in place and caches nothing.
+    const cacheDir = mkdtempSync(join(root, 'cache-'));
+    const result = await run(
+      { workspace: workspaceFrom('cache-basic'), cacheDir },
+      { cache: 'pip' },
+    );
+    expectGreen(result);
+    expect(result.outputs['cache-key']).toMatch(/^pyci-pip-Linux-/);
+    expect(result.warnings).toEqual([]);
+    expect(result.stdout).toMatch(/Not saving the cache: .*pyci-pip-cache is empty/);
+    expect(entries(cacheDir)).toEqual([]);
+  });
+
+  it.concurrent(
+    "cache: pip saves pip's cache and restores it: the second run installs from it",
+    async () => {
+      // pip caches only HTTP(S) downloads with cache headers, never files from a local index,
+      // so the wheels are served over HTTP from 127.0.0.1, the way an index serves them.
+      const wheels = mkdtempSync(join(root, 'wheels-'));
+      const python = join(
+        pyenvPrefix(pyenvVersions().find((v) => v.startsWith('3.11.'))!),
+        'bin/python',
+      );
+      execFileSync(
+        python,
+        ['-m', 'pip', 'download', '-q', '-d', wheels, 'pip', 'six', 'iniconfig', 'pytest'],
+        {
+          env: { ...process.env, PIP_RETRIES: '0' },
+          stdio: 'pipe',
+        },
+      );
+      const index = await serveWheels(wheels);
+      try {
+        const workspace = workspaceFrom('cache-basic');
+        const cacheDir = mkdtempSync(join(root, 'cache-'));
+        // The pip cache lives in RUNNER_TEMP, which the runner keeps at one path and empties
+        // between jobs: the same here.
+        const runnerTemp = join(root, 'pip-mode-runner-temp');
+        const inputs = {
+          cache: 'pip',
+          'pip-args': `--no-index --trusted-host 127.0.0.1 --find-links ${index.url}`,
+        };
+        const runPip = async () => {
+          rmSync(runnerTemp, { recursive: true, force: true });
+          mkdirSync(runnerTemp);
+          const before = index.wheelGets.length;
+          const result = await run(
+            { workspace, cacheDir, env: { RUNNER_TEMP: runnerTemp } },
+            inputs,
+          );
+          return { result, downloads: index.wheelGets.slice(before) };
+        };
+
+        const first = await runPip();
+        expectGreen(first.result);
+        const key = first.result.outputs['cache-key'];
+        expect(key).toMatch(/^pyci-pip-Linux-/);
+        expect(first.result.outputs['cache-hit']).toBe('false');
+        expect(first.downloads.length).toBeGreaterThanOrEqual(4);
+        expect(first.result.stdout).toMatch(/Saved .*pyci-pip-cache to the local cache/);
+        expect(entries(cacheDir)).toHaveLength(2);
+
+        const second = await runPip();
+        expectGreen(second.result);
+        expect(second.result.outputs['cache-key']).toBe(key);
+        // A pip cache hit is not an environment hit: pip still installs, from its cache.
+        expect(second.result.outputs['cache-hit']).toBe('false');
+        expect(second.result.stdout).toMatch(/Restored .*pyci-pip-cache from the local cache/);
+        expect(pipCommands(second.result).length).toBeGreaterThan(0);
+        expect(second.result.stdout).toMatch(/Using cached six-/);
+        expect(second.downloads).toEqual([]); // not one wheel fetched again
+      } finally {
+        await index.stop();
+      }
+    },
+  );
+});
+
+describe('GitHub backend through the stand-in cache service', () => {
+  let server: CacheServer;
+  beforeAll(async () => {
+    server = await startCacheServer();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  }, 30_000);
+
+  it('saves on a miss and restores on the next run (no cache-dir)', async () => {
+    const workspace = workspaceFrom('cache-basic');
+    const env = server.env;
+
+    const cold = await run({ workspace, env });
+    expectGreen(cold);
+    const key = cold.outputs['cache-key'];
+    expect(key).toMatch(KEY);
+    expect(cold.outputs['cache-hit']).toBe('false');
+    expect(cold.stdout).toContain(
+      `Saved ${join(workspace, '.venv')} to the github cache as ${key}.`,
+    );
+    expect(server.entries()).toContainEqual(expect.objectContaining({ key, finalized: true }));
+
+    const warm = await run({ workspace, env });
+    expectGreen(warm);
+    expect(warm.outputs['cache-hit']).toBe('true');
+    expect(warm.outputs['cache-key']).toBe(key);
+    expect(warm.stdout).toContain(
+      `Restored the virtualenv from the github cache (${key}); nothing to install.`,
+    );
+    expect(pipCommands(warm)).toEqual([]);
+    expect(warm.warnings).toEqual([]);
+    expect(server.calls).toEqual(
+      expect.arrayContaining([
+        'CreateCacheEntry',
+        'FinalizeCacheEntryUpload',
+        'GetCacheEntryDownloadURL',
+      ]),
+    );
+    // The blob went through the proxy to Azurite: an upload, then a (ranged) download.
+    expect(server.blobRequests.map((r) => r.method)).toEqual(
+      expect.arrayContaining(['PUT', 'GET']),
+    );
+    // Nothing fell back to the local backend.
+    expect(existsSync(defaultCacheDir)).toBe(false);
+  });
+});
+
+/** A static file server for a folder of wheels: a find-links page and the files, cacheable. */
+async function serveWheels(
+  dir: string,
+): Promise<{ url: string; wheelGets: string[]; stop(): Promise<void> }> {
+  const wheelGets: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const name = decodeURIComponent((req.url ?? '/').slice(1).split('?')[0]);
+    if (name === '') {
+      const links = readdirSync(dir).map((file) => `<a href="${file}">${file}</a>`);
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(`<html><body>${links.join('\n')}</body></html>`);
+      return;
+    }
+    if (!/^[\w.+-]+\.whl$/.test(name) || !existsSync(join(dir, name))) {
+      res.writeHead(404).end();
+      return;
+    }
+    wheelGets.push(name);
+    // As PyPI's file host does: without this, pip does not cache the download.
+    res
+      .writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'cache-control': 'max-age=31536000, immutable',
+      })
+      .end(readFileSync(join(dir, name)));
+  });
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    wheelGets,
+    stop: () =>
+      new Promise((resolveStop) => {
+        server.closeAllConnections();
+        server.close(() => resolveStop());
+      }),
+  };
+}
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
