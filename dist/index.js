@@ -40415,8 +40415,11 @@ function venvBinDir(venvPath) {
 function venvPython(venvPath) {
     return (0,external_node_path_.join)(venvBinDir(venvPath), process.platform === 'win32' ? 'python.exe' : 'python');
 }
-/** Makes a fresh virtualenv at `venvPath` (removing whatever was there) and upgrades its pip. */
-async function createVenv(basePython, venvPath) {
+/**
+ * Makes a fresh virtualenv at `venvPath` (removing whatever was there) and upgrades its pip,
+ * with `pipArgs` like every other pip install (an index given there may be the only one).
+ */
+async function createVenv(basePython, venvPath, pipArgs = []) {
     (0,external_node_fs_.rmSync)(venvPath, { recursive: true, force: true });
     const created = await execProgram(basePython, ['-m', 'venv', venvPath]);
     if (created.exitCode !== 0) {
@@ -40428,6 +40431,7 @@ async function createVenv(basePython, venvPath) {
         'install',
         '--upgrade',
         'pip',
+        ...pipArgs,
     ]);
     if (upgraded.exitCode !== 0) {
         // An old pip still installs plain requirements; say so rather than fail the run.
@@ -40445,6 +40449,14 @@ async function hasModule(python, module) {
  * Checks a restored venv before anything runs in it. A venv is a thin shell around its base
  * interpreter: if that interpreter moved, changed version or lost files, the venv breaks in
  * ways that surface late (an import error in the middle of the tests), so we look first.
+ *
+ * The interpreter's version and the dependency check run in ONE python process. The dependency
+ * check is `pip check`'s own logic (pip/_internal/operations/check.py and commands/check.py,
+ * pip 22-26) with pip's vendored `packaging`, without importing pip's command machinery: on the
+ * example service's 330 MB venv, probe and check take 0.13 s (median of 11) where the version
+ * probe plus `python -m pip check` took 0.40 s (see docs/benchmarks.md). When pip's vendored
+ * packaging cannot be imported, or the check meets something it does not read (a zip archive on
+ * sys.path), `python -m pip check` decides.
  */
 
 
@@ -40452,6 +40464,249 @@ async function hasModule(python, module) {
 
 const PROBE_TIMEOUT_MS = 60_000;
 const PIP_CHECK_TIMEOUT_MS = 120_000;
+/**
+ * Prints the version first, in syntax any Python accepts, so that an interpreter too old for the
+ * check still says which version it is; then runs the check passed as argv[1].
+ */
+const PROBE_HEAD = [
+    'import platform, sys',
+    'sys.stdout.write(platform.python_version() + "\\n")',
+    'sys.stdout.flush()',
+    'exec(compile(sys.argv[1], "<pyci-verify>", "exec"))',
+].join('\n');
+/**
+ * `pip check` in one pass (Python >= 3.6). Prints a status line, `ok`, `broken`, `no-pip` or
+ * `unavailable`, then one line per problem in pip check's own wording (or why it is unavailable).
+ *
+ * What pip check does, and this mirrors:
+ * - distributions: every `*.dist-info` / `*.egg-info` in each sys.path entry, in sys.path order,
+ *   as importlib.metadata lists them, plus `.egg-link` targets (pip's legacy editables); the
+ *   first one of each canonical name wins. Name and version come from the `name-version.dist-info`
+ *   directory name when it has them, else from the metadata.
+ * - dependencies: `Requires-Dist` (or an egg-info's requires.txt), keeping requirements without a
+ *   marker or whose marker holds with `extra == ""`: a requirement conditional on an extra is
+ *   never checked, since pip check cannot know which extras were asked for.
+ * - missing (not installed) and conflicting (installed version outside the specifier, pre-releases
+ *   allowed) dependencies, and unreadable metadata; from pip 24.2 on, also installed wheels whose
+ *   tags this interpreter does not support.
+ * Metadata headers are read directly instead of through importlib.metadata/email, whose imports
+ * alone cost more than the whole check.
+ */
+const DEPENDENCY_CHECK = String.raw `
+import os, re, sys
+
+HEADER = re.compile(r"[\x21-\x39\x3b-\x7e]*:")
+
+
+def headers(text):
+    # Header lines of an RFC 822 file as email's compat32 parser reads them: [name, value] with
+    # names lowercased and folded lines joined, up to the first line that is not a header.
+    fields = []
+    for line in re.split(r"\r\n|\r|\n", text or ""):
+        if line[:1] in (" ", "\t") and fields:
+            fields[-1][1] += "\n" + line
+        elif line and HEADER.match(line):
+            name, _, value = line.partition(":")
+            fields.append([name.lower(), value.lstrip(" \t")])
+        else:
+            break
+    return fields
+
+
+def header_all(fields, name):
+    return [value for key, value in fields if key == name]
+
+
+class Dist:
+    def __init__(self, path, installed):
+        self.path = path
+        self.installed = installed
+        self._fields = None
+
+    def read_text(self, name):
+        try:
+            with open(os.path.join(self.path, name) if name else self.path, encoding="utf-8") as f:
+                return f.read()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
+            return None
+
+    def fields(self):
+        if self._fields is None:
+            text = self.read_text("METADATA") or self.read_text("PKG-INFO") or self.read_text("")
+            self._fields = headers(text)
+        return self._fields
+
+    def header(self, name):
+        values = header_all(self.fields(), name)
+        return values[0] if values else None
+
+    def info_name_version(self):
+        stem, suffix = os.path.splitext(os.path.basename(self.path))
+        if suffix == ".dist-info":
+            name, sep, version = stem.partition("-")
+            if sep:
+                return name, version
+        if suffix == ".egg-info":
+            return stem.split("-", 1)[0], None
+        return None, None
+
+
+def pip_check():
+    import importlib.util
+
+    if importlib.util.find_spec("pip") is None:
+        return "no-pip", []
+    try:
+        import pip
+        from pip._vendor.packaging.requirements import Requirement
+        from pip._vendor.packaging.utils import canonicalize_name
+        from pip._vendor.packaging.version import parse as parse_version
+    except Exception as error:
+        return "unavailable", ["cannot import pip's vendored packaging (%r)" % (error,)]
+
+    found = {}
+
+    def add(path, installed):
+        dist = Dist(path, installed)
+        name = dist.info_name_version()[0] or dist.header("name")
+        if not name:
+            return  # pip skips it too ("invalid metadata entry 'name'")
+        key = canonicalize_name(name)
+        if key not in found:
+            found[key] = dist
+
+    def find(location, installed):
+        root = location or "."
+        if not os.path.isdir(root):
+            if os.path.exists(root):
+                raise NotImplementedError("sys.path holds a file: %s" % location)
+            return
+        base = os.path.basename(location).lower()
+        infos, eggs = {}, []
+        for child in os.listdir(root):
+            low = child.lower()
+            if low.endswith((".dist-info", ".egg-info")):
+                group = re.sub(r"[-_.]+", "_", low.rpartition(".")[0].partition("-")[0])
+                infos.setdefault(group, []).append(os.path.join(location, child))
+            elif base.endswith(".egg") and low == "egg-info":
+                eggs.append(os.path.join(location, child))
+        for paths in list(infos.values()) + [eggs]:
+            for path in paths:
+                add(path, installed)
+
+    for location in sys.path:
+        find(location, location)
+        root = location or "."
+        if os.path.isdir(root):
+            for child in os.listdir(root):
+                if child.endswith(".egg-link"):
+                    with open(os.path.join(root, child)) as link:
+                        target = next((line.strip() for line in link if line.strip()), "")
+                    if target:
+                        find(os.path.join(location, target), location)
+
+    def requires(dist):
+        lines = [value.strip() for value in header_all(dist.fields(), "requires-dist")]
+        if lines:
+            return lines
+        extra = marker = ""
+        for line in (dist.read_text("requires.txt") or "").splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("[") and line.endswith("]"):
+                extra, _, marker = line.strip("[]").partition(":")
+                extra = canonicalize_name(extra)
+            elif extra and marker:
+                lines.append('%s ; (%s) and extra == "%s"' % (line, marker, extra))
+            elif extra:
+                lines.append('%s ; extra == "%s"' % (line, extra))
+            else:
+                lines.append(line + " ; " + marker if marker else line)
+        return lines
+
+    def version_of(dist):
+        version = dist.info_name_version()[1] or dist.header("version")
+        if version is None:
+            raise ValueError("Bad metadata in %s (invalid metadata entry 'version')" % dist.path)
+        return parse_version(version)
+
+    problems = []
+    packages = {}
+    for key, dist in found.items():
+        try:
+            dependencies = []
+            for text in requires(dist):
+                req = Requirement(text)
+                if not req.marker or req.marker.evaluate({"extra": ""}):
+                    dependencies.append(req)
+            packages[key] = (version_of(dist), dependencies)
+        except (OSError, ValueError) as error:
+            problems.append("Error parsing dependencies of %s: %s" % (key, error))
+
+    missing, conflicting = [], []
+    for key, (version, dependencies) in packages.items():
+        missing_deps, conflicting_deps = set(), set()
+        for req in dependencies:
+            name = canonicalize_name(req.name)
+            if name not in packages:
+                missing_deps.add((name, req))
+            elif not req.specifier.contains(packages[name][0], prereleases=True):
+                conflicting_deps.add((name, packages[name][0], req))
+        for name, _ in sorted(missing_deps, key=str):
+            missing.append("%s %s requires %s, which is not installed." % (key, version, name))
+        for name, have, req in sorted(conflicting_deps, key=str):
+            conflicting.append(
+                "%s %s has requirement %s, but you have %s %s." % (key, version, req, name, have)
+            )
+    problems += missing + conflicting
+
+    if tuple(int(part) for part in re.findall(r"\d+", pip.__version__)[:2]) >= (24, 2):
+        from pip._internal.utils.compatibility_tags import get_supported
+        from pip._vendor.packaging.tags import parse_tag
+
+        supported = frozenset(get_supported())
+        in_venv = sys.prefix != getattr(sys, "base_prefix", sys.prefix)
+        prefix = os.path.normcase(os.path.realpath(sys.prefix))
+        for key, dist in found.items():
+            where = os.path.normcase(os.path.realpath(dist.installed or "."))
+            if key in ("python", "wsgiref", "argparse") or (in_venv and not where.startswith(prefix)):
+                continue
+            wheel = dist.read_text("WHEEL")
+            if wheel is None:
+                continue
+            tags = set()
+            for tag in header_all(headers(wheel), "tag"):
+                tags.update(parse_tag(tag))
+            if tags.isdisjoint(supported):
+                problems.append(
+                    "%s %s is not supported on this platform"
+                    % (dist.header("name") or key, version_of(dist))
+                )
+    return ("broken" if problems else "ok"), problems
+
+
+try:
+    status, lines = pip_check()
+except Exception as error:
+    status, lines = "unavailable", ["%s: %s" % (type(error).__name__, error)]
+sys.stdout.write(status + "\n" + "".join(line.replace("\n", " ") + "\n" for line in lines))
+`;
+/** Runs the version probe and the fast dependency check in one process of `python`. */
+async function probeVenv(python) {
+    const result = await run(python, ['-c', PROBE_HEAD, DEPENDENCY_CHECK], PROBE_TIMEOUT_MS);
+    const [version = '', status = '', ...problems] = result.stdout.replace(/\n$/, '').split('\n');
+    const statuses = ['ok', 'broken', 'no-pip', 'unavailable'];
+    if (result.failure || !statuses.includes(status)) {
+        return {
+            version: version.trim(),
+            status: 'unavailable',
+            problems: [result.failure ?? `unexpected output: ${status}`],
+            ...(result.failure ? { failure: result.failure } : {}),
+        };
+    }
+    return { version: version.trim(), status: status, problems };
+}
 /**
  * Resolves undefined when the venv is usable, else one sentence saying why not (the caller
  * warns with it, deletes the venv and installs afresh). Never rejects.
@@ -40470,12 +40725,15 @@ async function verifyRestoredVenv(venvPath, expectedVersion) {
     if (!(await isDirectory(home)))
         return `its base interpreter's directory ${home} (pyvenv.cfg "home") does not exist`;
     const python = venvPython(venvPath);
-    const probe = await run(python, ['-c', 'import platform; print(platform.python_version())'], PROBE_TIMEOUT_MS);
-    if (probe.failure)
-        return `its interpreter ${python} does not run: ${probe.failure}`;
-    const actual = probe.stdout.trim();
-    if (actual !== expectedVersion)
-        return `its interpreter is Python ${actual}, not ${expectedVersion}`;
+    const probe = await probeVenv(python);
+    if (!/^\d+\.\d+/.test(probe.version))
+        return `its interpreter ${python} does not run: ${probe.failure ?? 'it printed no version'}`;
+    if (probe.version !== expectedVersion)
+        return `its interpreter is Python ${probe.version}, not ${expectedVersion}`;
+    if (probe.status === 'ok' || probe.status === 'no-pip')
+        return undefined;
+    if (probe.status === 'broken')
+        return `"pip check" found broken requirements: ${probe.problems.slice(-10).join(' | ')}`;
     const check = await run(python, ['-m', 'pip', 'check'], PIP_CHECK_TIMEOUT_MS);
     if (check.failure) {
         // A venv made without pip has nothing to check with; that is not a broken venv.
@@ -40538,6 +40796,7 @@ function lastLines(text, count) {
 const NOT_FOUND = /No matching distribution found for (\S+)/;
 const GROUP_NOT_FOUND = /Dependency group '([^']+)' not found/;
 const MISSING_EXTRA = /does not provide the extra '([^']+)'/;
+const UNKNOWN_OPTION = /no such option: (-\S+)/;
 function requirementName(spec) {
     return spec
         .split(/[<>=!~;[\s@]/)[0]
@@ -40554,6 +40813,9 @@ function filesNaming(pkg, files, cwd) {
 /** Explains a failed pip step; returns the last error lines of pip when nothing better is known. */
 function explainPipFailure(ctx) {
     const { step, output } = ctx;
+    const option = unknownPipOption(output, ctx.exitCode);
+    if (option)
+        return option;
     const group = GROUP_NOT_FOUND.exec(output);
     if (group) {
         return `dependency-groups: group "${group[1]}" is not defined in [dependency-groups] of pyproject.toml. Add it there or remove it from the input.`;
@@ -40570,6 +40832,16 @@ function explainPipFailure(ctx) {
         .slice(-3)
         .join(' ');
     return `${step.input}: pip failed (exit ${ctx.exitCode}) while installing ${step.what}.${errorLines ? ` ${errorLines}` : ' See the log above.'}`;
+}
+/**
+ * pip's usage error (exit 2) for an option it does not know. Our own arguments are ones pip
+ * knows, so the option came from pip-args: say so.
+ */
+function unknownPipOption(output, exitCode) {
+    const option = UNKNOWN_OPTION.exec(output);
+    if (!option)
+        return undefined;
+    return `pip-args: pip does not know the option "${option[1]}" (pip exit ${exitCode}). Fix or remove it in the pip-args input.`;
 }
 /** pip only warns about an unknown extra; we treat it as the input error it is. */
 function missingExtra(output) {
@@ -40607,6 +40879,9 @@ async function ensurePytest(python, pipArgs, workingDirectory) {
         cwd: workingDirectory,
     });
     if (result.exitCode !== 0) {
+        const badOption = unknownPipOption(result.output, result.exitCode);
+        if (badOption)
+            throw new errors_InputError(badOption);
         throw new errors_InputError(`Could not install pytest (pip exit ${result.exitCode}). Add pytest to your requirements, or make it reachable through pip-args.`);
     }
 }
@@ -40701,7 +40976,12 @@ async function cacheKeyFor(request, interpreter, cachedPath) {
 async function saveIfAllowed(backend, key, path) {
     const policy = mayShareCache(cacheEventFromEnv(process.env));
     if (!policy.save) {
-        core/* info */.pq(`Not saving the cache: ${policy.reason}.`);
+        core/* info */.pq(`${policy.reason[0].toUpperCase()}${policy.reason.slice(1)}.`);
+        return;
+    }
+    if (!(0,external_node_fs_.existsSync)(path) || (0,external_node_fs_.readdirSync)(path).length === 0) {
+        // With `cache: pip` and only local indexes pip downloads, and so caches, nothing.
+        core/* info */.pq(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
         return;
     }
     if (await backend.save(key, [path]))
@@ -40710,7 +40990,7 @@ async function saveIfAllowed(backend, key, path) {
 async function environment_install(request, interpreter, python, pipCacheDir) {
     if (pipCacheDir)
         process.env.PIP_CACHE_DIR = pipCacheDir;
-    await createVenv(interpreter.executable, request.venvPath);
+    await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs);
     await runInstallPlan(python, planInstall(request.install), {
         workingDirectory: request.workingDirectory,
         requirementFiles: request.dependencyFiles,
@@ -41097,42 +41377,6 @@ async function publishReport(request) {
     emitAnnotations(buildAnnotations(result, { repoRoot: request.repoRoot, workingDirectory: request.workingDirectory }, limit));
 }
 
-;// CONCATENATED MODULE: ./src/tests/collect.ts
-/** Asking pytest which tests it would run (`--collect-only`), for sharding. */
-
-
-/** Verbosity flags would change the collect-only listing from one node id per line. */
-const VERBOSITY = /^(-q+|-v+|--quiet|--verbose|--verbosity(=.*)?)$/;
-/** Node ids from `pytest --collect-only -q` output: the lines before the first blank one. */
-function parseCollectedIds(output) {
-    const ids = [];
-    for (const line of output.split(/\r?\n/)) {
-        if (line.trim() === '')
-            break;
-        if (line.includes('::'))
-            ids.push(line.trim());
-    }
-    return ids;
-}
-async function collectTestIds(python, userArgs, cwd) {
-    const args = [
-        '-m',
-        'pytest',
-        '--collect-only',
-        '-q',
-        ...userArgs.filter((arg) => !VERBOSITY.test(arg)),
-    ];
-    const result = await execProgram(python, args, { cwd, echo: false, tailBytes: 64 * 1024 * 1024 });
-    if (result.exitCode !== 0 && result.exitCode !== 5) {
-        throw new errors_InputError(`Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args. ${result.output
-            .split('\n')
-            .filter((l) => l.startsWith('ERROR') || l.startsWith('E '))
-            .slice(0, 3)
-            .join(' | ')}`);
-    }
-    return parseCollectedIds(result.output);
-}
-
 ;// CONCATENATED MODULE: ./src/tests/pytest.ts
 /** Running pytest in the venv and saying what its exit status means. */
 
@@ -41147,11 +41391,15 @@ async function runPytest(python, userArgs, options) {
     });
     return { exitCode: result.exitCode, junitPath: options.junitPath, output: result.output };
 }
-/** The lines pytest prints for usage and internal errors, to show them to the user. */
+/**
+ * The lines pytest prints for usage and internal errors, to show them to the user. Its argparse
+ * reason reads `pytest: error: ...`, or `python -m pytest: error: ...` / `__main__.py: error: ...`
+ * depending on pytest's version and how it was started.
+ */
 function pytestErrorLines(output) {
     const lines = output
         .split(/\r?\n/)
-        .filter((line) => /^(ERROR|E |pytest: error|INTERNALERROR|ImportError|usage:)/.test(line.trim()))
+        .filter((line) => /^(ERROR|E |INTERNALERROR|ImportError|usage:)|^[\w. -]+: error: /.test(line.trim()))
         .slice(0, 5);
     return lines.length > 0 ? ` pytest said: ${lines.join(' | ')}` : '';
 }
@@ -41199,6 +41447,72 @@ function judgePytestExit(exitCode, output, allowNoTests) {
                 message: `pytest exited with status ${exitCode}.${pytestErrorLines(output)}`,
             };
     }
+}
+/**
+ * Counts from pytest's closing line (`== 2 failed, 7 passed, 1 xfailed, 3 errors in 1.1s ==`), for
+ * when the JUnit report cannot be read. Counted as the JUnit reader does: xfailed as skipped,
+ * xpassed as passed. Undefined when there is no such line.
+ */
+function terminalCounts(output) {
+    const line = output
+        .trim()
+        .split(/\r?\n/)
+        .reverse()
+        .find((candidate) => /^=+ .* in [\d.]+s(?: \([^)]*\))? =+$/.test(candidate.trim()));
+    if (!line)
+        return undefined;
+    const count = {};
+    for (const [, n, word] of line.matchAll(/(\d+) (\w+)/g))
+        count[word] = (count[word] ?? 0) + Number(n);
+    const passed = (count.passed ?? 0) + (count.xpassed ?? 0);
+    const failed = count.failed ?? 0;
+    const errors = (count.error ?? 0) + (count.errors ?? 0);
+    const skipped = (count.skipped ?? 0) + (count.xfailed ?? 0);
+    const seconds = / in ([\d.]+)s/.exec(line);
+    return {
+        tests: passed + failed + errors + skipped,
+        passed,
+        failed,
+        errors,
+        skipped,
+        durationSeconds: seconds ? Number(seconds[1]) : 0,
+        failures: [],
+        failuresOmitted: failed + errors,
+        slowest: [],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tests/collect.ts
+/** Asking pytest which tests it would run (`--collect-only`), for sharding. */
+
+
+
+/** Verbosity flags would change the collect-only listing from one node id per line. */
+const VERBOSITY = /^(-q+|-v+|--quiet|--verbose|--verbosity(=.*)?)$/;
+/** Node ids from `pytest --collect-only -q` output: the lines before the first blank one. */
+function parseCollectedIds(output) {
+    const ids = [];
+    for (const line of output.split(/\r?\n/)) {
+        if (line.trim() === '')
+            break;
+        if (line.includes('::'))
+            ids.push(line.trim());
+    }
+    return ids;
+}
+async function collectTestIds(python, userArgs, cwd) {
+    const args = [
+        '-m',
+        'pytest',
+        '--collect-only',
+        '-q',
+        ...userArgs.filter((arg) => !VERBOSITY.test(arg)),
+    ];
+    const result = await execProgram(python, args, { cwd, echo: false, tailBytes: 64 * 1024 * 1024 });
+    if (result.exitCode !== 0 && result.exitCode !== 5) {
+        throw new errors_InputError(`Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args.${pytestErrorLines(result.output)}`);
+    }
+    return parseCollectedIds(result.output);
 }
 
 ;// CONCATENATED MODULE: ./src/tests/shard-plugin.ts
@@ -41291,7 +41605,17 @@ async function runTests(request) {
     const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests);
     if (!verdict.hasReport)
         throw new errors_InputError(verdict.message ?? `pytest exited with ${run.exitCode}.`);
-    return { result: await readJUnitReports([junitPath]), verdict, junitPath };
+    try {
+        return { result: await readJUnitReports([junitPath]), verdict, junitPath };
+    }
+    catch (error) {
+        // An unreadable report still leaves pytest's own closing line: report those counts and fail.
+        const counts = error instanceof JUnitParseError ? terminalCounts(run.output) : undefined;
+        if (!counts)
+            throw error;
+        const message = `${error.message} The counts reported are from pytest's closing line.`;
+        return { result: counts, verdict: { ok: false, hasReport: true, message }, junitPath };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

@@ -358,8 +358,8 @@ describe('pytest exit codes', () => {
     expect(result.outputs.tests).toBeUndefined();
   });
 
-  // Under `python -m pytest`, argparse names the program `__main__.py`: the reason reads
-  // "__main__.py: error: unrecognized arguments: ...", and must reach the user.
+  // Under `python -m pytest`, argparse names the program "python -m pytest" (or `__main__.py`):
+  // the reason line "... : error: unrecognized arguments: ..." must reach the user.
   it('a usage error shows pytest own reason', async () => {
     const result = await usageError();
     expect(result.errors[0]).toContain('unrecognized arguments: --definitely-not-an-option');

@@ -93,6 +93,9 @@ describe('pytestErrorLines', () => {
       ' pytest said: ERROR: usage: __main__.py [options] [file_or_dir] [file_or_dir] [...] | __main__.py: error: unrecognized arguments: --nope',
     );
     expect(pytestErrorLines('pytest: error: bad')).toBe(' pytest said: pytest: error: bad');
+    expect(pytestErrorLines('python -m pytest: error: unrecognized arguments: -Z')).toBe(
+      ' pytest said: python -m pytest: error: unrecognized arguments: -Z',
+    );
     expect(pytestErrorLines('all good')).toBe('');
   });
 });

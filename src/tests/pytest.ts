@@ -36,13 +36,14 @@ export interface PytestVerdict {
 
 /**
  * The lines pytest prints for usage and internal errors, to show them to the user. Its argparse
- * reason reads `pytest: error: ...`, or `__main__.py: error: ...` under `python -m pytest`.
+ * reason reads `pytest: error: ...`, or `python -m pytest: error: ...` / `__main__.py: error: ...`
+ * depending on pytest's version and how it was started.
  */
 export function pytestErrorLines(output: string): string {
   const lines = output
     .split(/\r?\n/)
     .filter((line) =>
-      /^(ERROR|E |[\w.-]+: error:|INTERNALERROR|ImportError|usage:)/.test(line.trim()),
+      /^(ERROR|E |INTERNALERROR|ImportError|usage:)|^[\w. -]+: error: /.test(line.trim()),
     )
     .slice(0, 5);
   return lines.length > 0 ? ` pytest said: ${lines.join(' | ')}` : '';
