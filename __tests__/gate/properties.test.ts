@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { minimatch } from 'minimatch';
 import { decide, TEST_OUTCOMES, UNSAFE_EVENTS, type TestOutcome } from '../../src/gate/decide.js';
 import type { GateEvent } from '../../src/gate/event.js';
+import { pushTo } from './support.js';
 import { KNOWN_EVENTS, parseGateRules, type RawGateRules } from '../../src/gate/rules.js';
 
 const segment = fc.constantFrom(
@@ -84,16 +85,7 @@ const DEPLOY_ANY_BRANCH: RawGateRules = {
   'allow-fork-deploy': 'false',
   'allow-unsafe-events': 'false',
 };
-const pushToBranch = (branch: string): GateEvent => ({
-  name: 'push',
-  ref: `refs/heads/${branch}`,
-  refType: 'branch',
-  refName: branch,
-  headRef: '',
-  baseRef: '',
-  isFork: false,
-  headCommitMessage: '',
-});
+const pushToBranch = (branch: string): GateEvent => pushTo(branch, { headCommitMessage: '' });
 
 /**
  * A scenario that deploys: an event the rules list, a ref they match, tests passed, no fork, no

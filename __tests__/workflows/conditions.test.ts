@@ -6,7 +6,7 @@
 import { decide, type TestOutcome } from '../../src/gate/decide.js';
 import type { Decision } from '../../src/gate/decision.js';
 import type { GateEvent } from '../../src/gate/event.js';
-import { parseTestOutcome } from '../../src/gate/inputs.js';
+import { parseTestOutcome, readGateRules } from '../../src/gate/inputs.js';
 import { parseGateRules, type RawGateRules } from '../../src/gate/rules.js';
 import { condition, interpolate, type Status } from './expressions.js';
 import { GATE_ACTION_REF, MAIN_ACTION_REF, readWorkflow, REUSABLE, type JobYaml } from './files.js';
@@ -278,17 +278,11 @@ function expectedDecision(
   truth: TestOutcome,
   inputs: Record<string, unknown>,
 ): Decision {
-  const raw = Object.fromEntries(
-    [
-      'deploy-branches',
-      'deploy-tags',
-      'deploy-events',
-      'environments',
-      'allow-fork-deploy',
-      'allow-unsafe-events',
-    ].map((k) => [k, String(inputs[k])]),
+  return decide(
+    event,
+    truth,
+    readGateRules((name) => String(inputs[name])),
   );
-  return decide(event, truth, parseGateRules(raw as unknown as RawGateRules));
 }
 
 describe(`${REUSABLE} conditions agree with decide()`, () => {
