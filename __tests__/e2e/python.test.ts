@@ -41,7 +41,22 @@ beforeAll(async () => {
       }),
     ]),
   );
-  server.serve('/archives/ok.tar.gz', buildPythonArchive(pyenvPrefix(served), served, { arch }));
+  const archive = buildPythonArchive(pyenvPrefix(served), served, { arch });
+  server.serve('/archives/ok.tar.gz', archive);
+  // A second manifest for the faults: the same build behind a server that fails once, and a
+  // download that completes with only half the archive.
+  server.serve(
+    '/faulty-manifest.json',
+    JSON.stringify([
+      manifestRelease('3.56.0', server.url('/archives/truncated.tar.gz'), { arch }),
+      manifestRelease(served, server.url('/archives/flaky.tar.gz'), {
+        arch,
+        platformVersion: osVersionId(),
+      }),
+    ]),
+  );
+  server.serve('/archives/flaky.tar.gz', archive, [503]);
+  server.serve('/archives/truncated.tar.gz', archive.subarray(0, Math.floor(archive.length / 2)));
 });
 afterAll(async () => {
   await server?.close();
@@ -181,6 +196,44 @@ describe('the manifest source through the bundle', () => {
     expect(result.stdout.split('\n').filter((line) => line.includes(token))).toEqual([
       `::add-mask::${token}`,
     ]);
+  });
+});
+
+describe('download faults through the bundle', () => {
+  const faultyInputs = (version: string) => ({
+    'python-version': version,
+    'python-source': 'manifest',
+    'manifest-url': server.url('/faulty-manifest.json'),
+    cache: 'none',
+  });
+
+  it('retries an archive download the server fails once (503), then installs', async () => {
+    const toolCache = tempDir('tc-flaky');
+    const result = await runAction({
+      workspace: workspaceFrom('passing'),
+      toolCache,
+      inputs: faultyInputs(minor(served)),
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ 'python-source': 'manifest', 'python-version': served });
+    expect(server.requests.filter((r) => r.path === '/archives/flaky.tar.gz')).toHaveLength(2);
+    expect(existsSync(join(toolCache, 'Python', served, `${arch}.complete`))).toBe(true);
+  }, 120_000);
+
+  it('a truncated archive is one clear error and leaves no tool cache entry behind', async () => {
+    const toolCache = tempDir('tc-truncated');
+    const result = await runAction({
+      workspace: workspaceFrom('passing'),
+      toolCache,
+      inputs: faultyInputs('3.56'),
+    });
+    expectCleanFailure(result);
+    expect(result.errors[0]).toMatch(
+      /^Could not install Python 3.56.0 from http:.*truncated.tar.gz: the archive could not be extracted .*it may be truncated\. Nothing was left in the tool cache/,
+    );
+    expect(existsSync(join(toolCache, 'Python', '3.56.0'))).toBe(false);
+    expect(result.outputs['python-version']).toBeUndefined();
   });
 });
 
