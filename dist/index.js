@@ -34006,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9373);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7162);
 /** Entry of the main action: all the work is in main.ts. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -34016,7 +34016,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9373:
+/***/ 7162:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34033,6 +34033,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/runner/errors.ts
 /**
  * An error the user can fix: bad input, a missing file, an unavailable version. The entry point
@@ -34043,6 +34045,89 @@ class errors_InputError extends Error {
         super(message);
         this.name = 'InputError';
     }
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/key.ts
+/**
+ * The cache key, built in one pure function. Everything that can make a restored environment
+ * differ from a freshly installed one goes into it; nothing else does, so equal inputs give equal
+ * keys on every run.
+ */
+
+
+/** GitHub's cache service rejects longer keys. */
+const MAX_KEY_LENGTH = 512;
+const DIGEST_HEX_LENGTH = 32;
+/**
+ * Bumped whenever the layout of a cache entry or of this key changes, so old entries are never
+ * restored by code that would misread them.
+ */
+const KEY_SCHEMA = 1;
+/**
+ * `pyci-venv-Linux-ubuntu24.04-x64-cpython3.11.7[-suffix]-<digest>`: a readable prefix for people
+ * browsing the cache list, then a sha256 (32 hex) of every part. The digest comes LAST so no key
+ * is a prefix of another one (cache services match keys by prefix), and it covers the readable
+ * parts too, so shortening or sanitizing them for display can never make two keys collide.
+ */
+/** The `cache-key-suffix` input, checked (config.ts calls this too, to fail before any work). */
+function validateKeySuffix(suffix) {
+    if (suffix.includes(',')) {
+        throw new errors_InputError(`cache-key-suffix "${suffix}" contains a comma, which GitHub's cache service does not allow in keys. Remove the comma (use "-" or "_").`);
+    }
+    return suffix;
+}
+function buildCacheKey(parts) {
+    validateKeySuffix(parts.suffix);
+    const kind = parts.kind ?? 'venv';
+    const readable = [
+        `pyci-${kind}`,
+        parts.os,
+        parts.osVersion,
+        parts.arch,
+        `${parts.pythonImplementation}${parts.pythonVersion}`,
+        parts.suffix,
+    ]
+        .map(readableSegment)
+        .filter((segment) => segment !== '')
+        .join('-');
+    const digest = (0,external_node_crypto_.createHash)('sha256')
+        .update(canonicalJson(parts, kind))
+        .digest('hex')
+        .slice(0, DIGEST_HEX_LENGTH);
+    const room = MAX_KEY_LENGTH - DIGEST_HEX_LENGTH - 1;
+    return `${readable.slice(0, room)}-${digest}`;
+}
+/** Keeps a key part readable and free of characters cache services or file systems dislike. */
+function readableSegment(value) {
+    return value
+        .trim()
+        .replace(/[^A-Za-z0-9._+-]+/g, '_')
+        .replace(/^[_-]+|[_-]+$/g, '');
+}
+/** One unambiguous serialization: arrays and sorted entries, so no separator can be forged. */
+function canonicalJson(parts, kind) {
+    const files = [...parts.files]
+        .map((file) => [file.path.replace(/\\/g, '/'), file.sha256.toLowerCase()])
+        .sort((a, b) => compare(a[0], b[0]) || compare(a[1], b[1]));
+    const settings = Object.entries(parts.settings).sort((a, b) => compare(a[0], b[0]));
+    return JSON.stringify([
+        KEY_SCHEMA,
+        kind,
+        parts.os,
+        parts.osVersion,
+        parts.arch,
+        parts.pythonImplementation,
+        parts.pythonVersion,
+        parts.pythonExecutable ?? '',
+        parts.venvPath,
+        files,
+        settings,
+        parts.suffix,
+    ]);
+}
+/** Code-unit order, not locale order: the key must not depend on the runner's locale. */
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // EXTERNAL MODULE: ./node_modules/brace-expansion/dist/esm/index.js + 1 modules
@@ -37581,57 +37666,64 @@ function parseTestOutcome(value) {
     throw new InputError(`test-outcome ${shown}. Pass the result of your test job or step, e.g. \${{ needs.test.result }} or \${{ steps.tests.outcome }}, or leave the input out to mean success.`);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/runner/exec.ts
-
-
+;// CONCATENATED MODULE: ./src/python/inputs.ts
 /**
- * Runs a program with an argv array (never through a shell), echoing its output to the log and
- * keeping the tail of it for error messages. Resolves with the exit code; rejects only when the
- * program cannot be started.
+ * Parsing of the Python stage's list-like inputs (`python-source`, `architecture`). Pure; the
+ * lead's config.ts calls these so bad input fails before any work starts.
  */
-function execProgram(program, args, options = {}) {
-    const tailBytes = options.tailBytes ?? 64 * 1024;
-    const echo = options.echo ?? true;
-    if (echo)
-        process.stdout.write(`[command]${[program, ...args].join(' ')}\n`);
-    // Output of pip, pytest and the user's tests is not ours: pause workflow-command processing so a
-    // line like `::add-mask::` or `::error::` printed by a test cannot act on the job.
-    const resumeToken = (0,external_node_crypto_.randomUUID)();
-    if (echo)
-        process.stdout.write(`::stop-commands::${resumeToken}\n`);
-    const resumeCommands = () => {
-        if (echo)
-            process.stdout.write(`\n::${resumeToken}::\n`);
-    };
-    return new Promise((resolvePromise, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, {
-            cwd: options.cwd,
-            env: options.env ?? process.env,
-            stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let tail = '';
-        const collect = (chunk) => {
-            if (echo)
-                process.stdout.write(chunk);
-            tail += chunk.toString('utf8');
-            if (tail.length > tailBytes * 2)
-                tail = tail.slice(-tailBytes);
-        };
-        child.stdout.on('data', collect);
-        child.stderr.on('data', collect);
-        child.on('error', (error) => {
-            resumeCommands();
-            reject(error);
-        });
-        child.on('close', (code, signal) => {
-            resumeCommands();
-            resolvePromise({ exitCode: code ?? (signal ? 128 : 1), output: tail.slice(-tailBytes) });
-        });
-    });
+
+const DEFAULT_SOURCES = ['tool-cache', 'manifest', 'system'];
+const SOURCE_NAMES = DEFAULT_SOURCES;
+/**
+ * `python-source`: the sources to try, in order, separated by commas, spaces or newlines.
+ * Empty means all three in the default order.
+ */
+function parsePythonSources(raw) {
+    const names = raw
+        .split(/[\s,]+/)
+        .map((name) => name.trim().toLowerCase())
+        .filter(Boolean);
+    if (names.length === 0)
+        return [...DEFAULT_SOURCES];
+    const seen = new Set();
+    for (const name of names) {
+        if (!SOURCE_NAMES.includes(name)) {
+            throw new errors_InputError(`python-source "${raw}" names an unknown source "${name}". ` +
+                `Use one or more of ${SOURCE_NAMES.join(', ')} (in the order to try them), e.g. "tool-cache, system".`);
+        }
+        if (seen.has(name)) {
+            throw new errors_InputError(`python-source "${raw}" lists "${name}" twice. Name each source once.`);
+        }
+        seen.add(name);
+    }
+    return names;
+}
+const ARCHITECTURE_ALIASES = {
+    x64: 'x64',
+    amd64: 'x64',
+    x86_64: 'x64',
+    x86: 'x86',
+    ia32: 'x86',
+    i386: 'x86',
+    i686: 'x86',
+    arm64: 'arm64',
+    aarch64: 'arm64',
+    arm: 'arm',
+    armv7l: 'arm',
+    armhf: 'arm',
+    ppc64le: 'ppc64le',
+    s390x: 's390x',
+};
+/**
+ * `architecture` in the tool cache's spelling (x64, x86, arm64, ...), from any of the common
+ * names (RUNNER_ARCH's `X64`, Node's `x64`, Python's `x86_64`/`aarch64`).
+ */
+function normalizeArchitecture(raw) {
+    const normalized = ARCHITECTURE_ALIASES[raw.trim().toLowerCase()];
+    if (!normalized) {
+        throw new errors_InputError(`architecture "${raw}" is not known. Use x64, x86 or arm64 (or leave it empty for the runner's own).`);
+    }
+    return normalized;
 }
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
@@ -37962,8 +38054,11 @@ function authorizationFor(url, context) {
     const trusted = (target.protocol === 'https:' && GITHUB_HOSTS.test(target.hostname)) ||
         (context.serverUrl !== undefined && sameOrigin(target, context.serverUrl)) ||
         (context.manifestUrl !== DEFAULT_MANIFEST_URL && sameOrigin(target, context.manifestUrl));
-    return trusted ? `token ${context.token}` : undefined;
+    // Never in clear text over a network: plain http is only accepted on this machine's loopback.
+    const privateTransport = target.protocol === 'https:' || LOOPBACK_HOSTS.has(target.hostname);
+    return trusted && privateTransport ? `token ${context.token}` : undefined;
 }
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 function sameOrigin(target, other) {
     try {
         return new URL(other).origin === target.origin;
@@ -37973,64 +38068,2301 @@ function sameOrigin(target, other) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/python/inputs.ts
+;// CONCATENATED MODULE: ./src/runner/argv.ts
+
 /**
- * Parsing of the Python stage's list-like inputs (`python-source`, `architecture`). Pure; the
- * lead's config.ts calls these so bad input fails before any work starts.
+ * Splits a command-line string into arguments the way a POSIX shell would for words and quotes
+ * (single quotes literal, double quotes with backslash escapes, backslash outside quotes), and
+ * does nothing else: no variables, globs or command substitution. The result is passed to the
+ * process as an argv array, never through a shell.
+ */
+function splitArgs(text, inputName) {
+    const args = [];
+    let current = '';
+    let inWord = false;
+    let quote = null;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (quote === "'") {
+            if (ch === "'")
+                quote = null;
+            else
+                current += ch;
+        }
+        else if (quote === '"') {
+            if (ch === '"')
+                quote = null;
+            else if (ch === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1]))
+                current += text[++i];
+            else
+                current += ch;
+        }
+        else if (ch === "'" || ch === '"') {
+            quote = ch;
+            inWord = true;
+        }
+        else if (ch === '\\') {
+            if (i + 1 < text.length)
+                current += text[++i];
+            inWord = true;
+        }
+        else if (/\s/.test(ch)) {
+            if (inWord)
+                args.push(current);
+            current = '';
+            inWord = false;
+        }
+        else {
+            current += ch;
+            inWord = true;
+        }
+    }
+    if (quote) {
+        throw new errors_InputError(`${inputName}: unterminated ${quote === '"' ? 'double' : 'single'} quote in "${text}". Close the quote or escape it with a backslash.`);
+    }
+    if (inWord)
+        args.push(current);
+    return args;
+}
+
+// EXTERNAL MODULE: ./node_modules/saxes/saxes.js
+var saxes = __nccwpck_require__(9800);
+;// CONCATENATED MODULE: ./src/tests/junit-fast-path.ts
+/**
+ * Fast path of the JUnit reader. In a pytest report ~95% of the bytes are passing test cases,
+ * `<testcase classname=".." name=".." file=".." line=".." time=".." />`, and a character-by-
+ * character XML parser spends nearly all its time on them. The skimmer finds those elements
+ * with one sticky regular expression, hands their attributes straight to the reader, and passes
+ * everything else to saxes unchanged, so saxes still checks the structure and reads every
+ * failure. It only takes an element it can read exactly as saxes would: pytest's attribute
+ * layout (so no attribute can repeat), plain values (no entity, no tab or newline, no control
+ * character), and only where the reader says a test case may appear (inside the root, not
+ * inside another test case). Anything else, including whatever is inside comments, CDATA and
+ * processing instructions, goes to saxes. A DOCTYPE turns the fast path off for the file.
+ */
+/** An attribute value that needs no decoding and that saxes would accept as is. */
+const V = '([^"<&\\0-\\x1f\\ufffe\\uffff]*)';
+const S = '[ \\t\\r\\n]+';
+/** pytest's passing test case: xunit1 (`file`, `line`) or xunit2, in pytest's attribute order. */
+const PYTEST_PASSING_CASE = new RegExp(`<testcase${S}classname="${V}"${S}name="${V}"(?:${S}file="${V}")?(?:${S}line="${V}")?${S}time="${V}"[ \\t\\r\\n]*/>`, 'y');
+/** Longer than any test case element we would want to skim; past it, saxes takes over. */
+const MAX_CARRY = 64 * 1024;
+class PassingCaseSkimmer {
+    sink;
+    /** Unwritten text: the start of an element that may continue in the next chunk. */
+    carry = '';
+    /** Inside a comment, CDATA section or PI: the string that ends it. */
+    closer;
+    enabled = true;
+    constructor(sink) {
+        this.sink = sink;
+    }
+    write(chunk) {
+        if (!this.enabled) {
+            this.sink.write(chunk);
+            return;
+        }
+        const text = this.carry + chunk;
+        this.carry = '';
+        let written = 0;
+        let at = 0;
+        const flush = (end) => {
+            if (end > written)
+                this.sink.write(text.slice(written, end));
+            written = end;
+        };
+        for (;;) {
+            if (this.closer !== undefined) {
+                const end = text.indexOf(this.closer, at);
+                if (end < 0) {
+                    // The closer may be split across chunks: keep its possible start for next time.
+                    const keep = Math.max(at, text.length - (this.closer.length - 1));
+                    flush(keep);
+                    this.carry = text.slice(keep);
+                    return;
+                }
+                at = end + this.closer.length;
+                this.closer = undefined;
+                continue;
+            }
+            const lt = text.indexOf('<', at);
+            if (lt < 0)
+                break;
+            if (text.length - lt < 10) {
+                // Too short to tell `<testcase ` or `<![CDATA[` from anything else: wait for more.
+                flush(lt);
+                this.carry = text.slice(lt);
+                return;
+            }
+            const next = text.charCodeAt(lt + 1);
+            if (next === 0x74 /* t */ && text.startsWith('testcase', lt + 1)) {
+                flush(lt);
+                if (this.sink.canTakeTestcase()) {
+                    PYTEST_PASSING_CASE.lastIndex = lt;
+                    const m = PYTEST_PASSING_CASE.exec(text);
+                    if (m !== null) {
+                        written = at = PYTEST_PASSING_CASE.lastIndex;
+                        this.sink.testcase({ classname: m[1], name: m[2], file: m[3], line: m[4], time: m[5] });
+                        continue;
+                    }
+                    if (text.indexOf('>', lt) < 0 && text.length - lt < MAX_CARRY) {
+                        this.carry = text.slice(lt); // the element continues in the next chunk
+                        return;
+                    }
+                }
+                at = lt + 1;
+            }
+            else if (next === 0x21 /* ! */) {
+                if (text.startsWith('<!--', lt)) {
+                    this.closer = '-->';
+                    at = lt + 4;
+                }
+                else if (text.startsWith('<![CDATA[', lt)) {
+                    this.closer = ']]>';
+                    at = lt + 9;
+                }
+                else {
+                    // A DOCTYPE may declare entities: leave the rest of the file to saxes alone.
+                    this.enabled = false;
+                    flush(text.length);
+                    return;
+                }
+            }
+            else if (next === 0x3f /* ? */) {
+                this.closer = '?>';
+                at = lt + 2;
+            }
+            else {
+                at = lt + 1;
+            }
+        }
+        flush(text.length);
+    }
+    /** Call at the end of the input: whatever was held back goes to saxes. */
+    end() {
+        if (this.carry !== '')
+            this.sink.write(this.carry);
+        this.carry = '';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tests/node-id.ts
+/**
+ * Rebuilds pytest node ids from JUnit attributes. pytest writes `classname` as the node id with
+ * the path dotted and `.py` dropped (`tests/test_x.py::TestA::test_b` -> `tests.test_x.TestA`),
+ * and, in the xunit1 family, the path itself in `file`. With `file` the dotted module can be found
+ * inside `classname` and the real id rebuilt, so it matches `pytest --collect-only` exactly.
+ */
+function pytestNodeId(classname, name, file) {
+    if (file) {
+        const path = file.replace(/\\/g, '/');
+        const module = path.replace(/\.py$/, '').replace(/\//g, '.');
+        // A collection error has no classname and the dotted module as its name: the id is the file.
+        if (classname === '' && name === module)
+            return path;
+        // A `junit_prefix` puts `prefix.` in front of the module, hence the search after a dot.
+        const at = classname === module ? 0 : findModule(classname, module);
+        if (at >= 0) {
+            const rest = classname.slice(at + module.length);
+            if (rest === '')
+                return `${path}::${name}`;
+            return `${path}::${rest.slice(1).split('.').join('::')}::${name}`;
+        }
+    }
+    return classname ? `${classname}::${name}` : name;
+}
+/** Index of `module` in `classname` as a whole dotted segment run, or -1. */
+function findModule(classname, module) {
+    if (classname.startsWith(`${module}.`))
+        return 0;
+    const at = classname.indexOf(`.${module}`);
+    if (at < 0)
+        return -1;
+    const end = at + 1 + module.length;
+    return end === classname.length || classname[end] === '.' ? at + 1 : -1;
+}
+
+;// CONCATENATED MODULE: ./src/tests/slowest.ts
+/**
+ * The N slowest tests seen so far, in a min-heap of fixed size: memory stays O(N) however many
+ * tests stream past. Callers ask `admits()` first so they build an id only for a likely entry.
+ */
+class SlowestTests {
+    size;
+    heap = [];
+    constructor(size) {
+        this.size = size;
+    }
+    /** Whether a test of this duration would enter the list (ties keep the earlier test). */
+    admits(seconds) {
+        if (this.size <= 0)
+            return false;
+        return this.heap.length < this.size || seconds > this.heap[0].seconds;
+    }
+    offer(id, seconds) {
+        if (!this.admits(seconds))
+            return;
+        if (this.heap.length < this.size) {
+            this.heap.push({ id, seconds });
+            this.siftUp(this.heap.length - 1);
+        }
+        else {
+            this.heap[0] = { id, seconds };
+            this.siftDown(0);
+        }
+    }
+    /** Longest first; equal durations in id order so reports are stable. */
+    sorted() {
+        return [...this.heap].sort((a, b) => b.seconds - a.seconds || (a.id < b.id ? -1 : 1));
+    }
+    siftUp(i) {
+        const heap = this.heap;
+        while (i > 0) {
+            const parent = (i - 1) >> 1;
+            if (heap[parent].seconds <= heap[i].seconds)
+                return;
+            [heap[parent], heap[i]] = [heap[i], heap[parent]];
+            i = parent;
+        }
+    }
+    siftDown(i) {
+        const heap = this.heap;
+        for (;;) {
+            const left = 2 * i + 1;
+            const right = left + 1;
+            let least = i;
+            if (left < heap.length && heap[left].seconds < heap[least].seconds)
+                least = left;
+            if (right < heap.length && heap[right].seconds < heap[least].seconds)
+                least = right;
+            if (least === i)
+                return;
+            [heap[least], heap[i]] = [heap[i], heap[least]];
+            i = least;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tests/traceback.ts
+/**
+ * Bounded capture of failure text and the failing line inside it. The reader never keeps a
+ * whole traceback: a test that dumps megabytes of output must not grow the action's memory.
+ */
+/**
+ * Keeps the first quarter and the last three quarters of at most `limit` characters: the head
+ * says where the failure started, the tail holds pytest's `E` lines and the `file:line:` crash.
+ */
+class BoundedText {
+    head = '';
+    tail = [];
+    tailLength = 0;
+    total = 0;
+    headLimit;
+    tailLimit;
+    constructor(limit) {
+        this.headLimit = Math.floor(limit / 4);
+        this.tailLimit = limit - this.headLimit;
+    }
+    append(text) {
+        this.total += text.length;
+        if (this.head.length < this.headLimit) {
+            const room = this.headLimit - this.head.length;
+            this.head += text.slice(0, room);
+            text = text.slice(room);
+            if (text === '')
+                return;
+        }
+        this.tail.push(text);
+        this.tailLength += text.length;
+        // Compact only when the tail doubles its limit, so appends stay amortised O(1).
+        if (this.tailLength > 2 * this.tailLimit)
+            this.compact();
+    }
+    toString() {
+        this.compact();
+        const tail = this.tail.join('');
+        const omitted = this.total - this.head.length - tail.length;
+        if (omitted <= 0)
+            return this.head + tail;
+        return `${this.head}\n… ${omitted} characters omitted …\n${tail}`;
+    }
+    compact() {
+        const joined = this.tail.join('');
+        const kept = joined.length > this.tailLimit ? joined.slice(-this.tailLimit) : joined;
+        this.tail = kept === '' ? [] : [kept];
+        this.tailLength = kept.length;
+    }
+}
+/**
+ * The line of `file` where the test failed, read from the traceback: pytest's long and short
+ * styles print `path:line: ...`, the native style `File "path", line N`. The last mention of
+ * the test's own file wins (the crash inside the test, not a helper it called). Either path may
+ * be the longer one: JUnit's is relative to pytest's rootdir, the traceback's to where it ran.
+ */
+function failureLineInFile(details, file) {
+    const wanted = file.replace(/\\/g, '/');
+    let found;
+    const pattern = /^(?:(.+?):(\d+):(?: |$)|\s*File "(.+?)", line (\d+))/gm;
+    for (let match = pattern.exec(details); match; match = pattern.exec(details)) {
+        const path = (match[1] ?? match[3]).replace(/\\/g, '/');
+        const same = path === wanted || path.endsWith(`/${wanted}`) || wanted.endsWith(`/${path}`);
+        if (same)
+            found = Number(match[2] ?? match[4]);
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/tests/junit.ts
+/**
+ * Streaming JUnit reader. Reads one or more JUnit XML files (pytest's, or any tool's) in chunks
+ * with saxes and keeps only counts, a bounded list of failures and the N slowest tests, so memory
+ * does not grow with the number of passing tests. Several files (shards) merge into one result.
  */
 
-const DEFAULT_SOURCES = ['tool-cache', 'manifest', 'system'];
-const SOURCE_NAMES = DEFAULT_SOURCES;
-/**
- * `python-source`: the sources to try, in order, separated by commas, spaces or newlines.
- * Empty means all three in the default order.
- */
-function parsePythonSources(raw) {
-    const names = raw
-        .split(/[\s,]+/)
-        .map((name) => name.trim().toLowerCase())
-        .filter(Boolean);
-    if (names.length === 0)
-        return [...DEFAULT_SOURCES];
-    const seen = new Set();
-    for (const name of names) {
-        if (!SOURCE_NAMES.includes(name)) {
-            throw new errors_InputError(`python-source "${raw}" names an unknown source "${name}". ` +
-                `Use one or more of ${SOURCE_NAMES.join(', ')} (in the order to try them), e.g. "tool-cache, system".`);
-        }
-        if (seen.has(name)) {
-            throw new errors_InputError(`python-source "${raw}" lists "${name}" twice. Name each source once.`);
-        }
-        seen.add(name);
+
+
+
+
+
+
+/** A JUnit file that cannot be read: missing, empty, not XML, truncated, or not JUnit at all. */
+class JUnitParseError extends errors_InputError {
+    file;
+    reason;
+    line;
+    column;
+    /** Set on syntax errors found without position tracking: a second pass can locate them. */
+    locatable = false;
+    constructor(file, reason, line, column) {
+        const where = line === undefined ? '' : ` at line ${line}, column ${column}`;
+        super(`Cannot read the JUnit report ${file}${where}: ${reason}. ` +
+            'Check that the file is a complete JUnit XML report (a run that was killed or ran out of ' +
+            'disk can leave it truncated).');
+        this.file = file;
+        this.reason = reason;
+        this.line = line;
+        this.column = column;
+        this.name = 'JUnitParseError';
     }
-    return names;
 }
-const ARCHITECTURE_ALIASES = {
-    x64: 'x64',
-    amd64: 'x64',
-    x86_64: 'x64',
-    x86: 'x86',
-    ia32: 'x86',
-    i386: 'x86',
-    i686: 'x86',
-    arm64: 'arm64',
-    aarch64: 'arm64',
-    arm: 'arm',
-    armv7l: 'arm',
-    armhf: 'arm',
-    ppc64le: 'ppc64le',
-    s390x: 's390x',
+const DEFAULTS = { maxFailures: 50, maxDetailChars: 4000, slowest: 10, fastPath: true };
+/**
+ * 64 KiB reads: as fast as 1 MiB ones here, but the strings saxes slices out of each chunk keep
+ * it alive until a major GC, so bigger chunks cost ~80 MB more peak RSS on a 1M-case file.
+ */
+const CHUNK_BYTES = 1 << 16;
+const MESSAGE_CHARS = 2000;
+/** Reads and merges the JUnit reports at `paths` (in order) into one TestResult. */
+async function readJUnitReports(paths, options = {}) {
+    const tally = new Tally({ ...DEFAULTS, ...withoutUndefined(options) }, options.onTestCase);
+    for (const path of paths) {
+        try {
+            // saxes runs ~15% faster without tracking line and column...
+            await readOneReport(path, tally, false, options.chunkBytes ?? CHUNK_BYTES);
+        }
+        catch (error) {
+            // ...so a bad file is read a second time, with tracking, to say where it went wrong.
+            if (!(error instanceof JUnitParseError) || !error.locatable)
+                throw error;
+            await readOneReport(path, new Tally(tally.limits, undefined), true, CHUNK_BYTES);
+            throw error;
+        }
+    }
+    return tally.result();
+}
+/** Counts and kept details across all files. */
+class Tally {
+    limits;
+    onTestCase;
+    tests = 0;
+    passed = 0;
+    failed = 0;
+    errors = 0;
+    skipped = 0;
+    durationSeconds = 0;
+    failures = [];
+    failuresOmitted = 0;
+    slowest;
+    constructor(limits, onTestCase) {
+        this.limits = limits;
+        this.onTestCase = onTestCase;
+        this.slowest = new SlowestTests(limits.slowest);
+    }
+    result() {
+        return {
+            tests: this.tests,
+            passed: this.passed,
+            failed: this.failed,
+            errors: this.errors,
+            skipped: this.skipped,
+            durationSeconds: roundMillis(this.durationSeconds),
+            failures: this.failures,
+            failuresOmitted: this.failuresOmitted,
+            slowest: this.slowest.sorted(),
+        };
+    }
+}
+function readOneReport(path, tally, trackPosition, chunkBytes) {
+    const parser = new saxes/* SaxesParser */.wT({
+        xmlns: false,
+        position: trackPosition,
+    });
+    const syntaxError = (reason) => {
+        if (trackPosition)
+            return new JUnitParseError(path, reason, parser.line, parser.column);
+        const error = new JUnitParseError(path, reason);
+        error.locatable = true;
+        return error;
+    };
+    let depth = 0;
+    let rootSeen = false;
+    /** Depth of the outermost <testsuite>, whose times add up to the file's duration. */
+    let outerSuiteDepth = -1;
+    let rootTime;
+    let suiteTime = 0;
+    let suiteTimeSeen = false;
+    let caseTime = 0;
+    let testcase;
+    let testcaseDepth = -1;
+    let failure;
+    const caseId = (open) => {
+        const a = open.attributes;
+        open.id ??= pytestNodeId(a.classname ?? '', a.name ?? '', a.file);
+        return open.id;
+    };
+    const collectText = (text) => failure?.text.append(text);
+    parser.on('error', (error) => {
+        throw syntaxError(error.message.replace(/^\d+:\d+: /, ''));
+    });
+    parser.on('opentag', (tag) => {
+        depth++;
+        const name = tag.name;
+        if (!rootSeen) {
+            rootSeen = true;
+            if (name !== 'testsuites' && name !== 'testsuite') {
+                throw syntaxError(`the root element is <${name}>, not <testsuites> or <testsuite>`);
+            }
+            if (name === 'testsuites' && tag.attributes.time !== undefined) {
+                rootTime = seconds(tag.attributes.time);
+            }
+        }
+        if (testcase !== undefined) {
+            if (depth !== testcaseDepth + 1)
+                return;
+            if (name === 'failure' || name === 'error') {
+                if (name === 'failure')
+                    testcase.failed = true;
+                else
+                    testcase.errored = true;
+                openFailure(name, tag.attributes);
+            }
+            else if (name === 'skipped') {
+                testcase.skipped = true;
+            }
+            return;
+        }
+        if (name === 'testcase') {
+            testcase = { attributes: tag.attributes, failed: false, errored: false, skipped: false };
+            testcaseDepth = depth;
+        }
+        else if (name === 'testsuite' && outerSuiteDepth < 0) {
+            outerSuiteDepth = depth;
+            if (tag.attributes.time !== undefined) {
+                suiteTime += seconds(tag.attributes.time);
+                suiteTimeSeen = true;
+            }
+        }
+    });
+    parser.on('closetag', (tag) => {
+        if (failure !== undefined && depth === testcaseDepth + 1)
+            closeFailure();
+        if (depth === testcaseDepth && tag.name === 'testcase')
+            closeTestcase();
+        if (depth === outerSuiteDepth)
+            outerSuiteDepth = -1;
+        depth--;
+    });
+    parser.on('cdata', collectText);
+    function openFailure(kind, attributes) {
+        if (tally.failures.length >= tally.limits.maxFailures) {
+            tally.failuresOmitted++;
+            return;
+        }
+        failure = {
+            kind,
+            message: (attributes.message ?? '').slice(0, MESSAGE_CHARS),
+            text: new BoundedText(tally.limits.maxDetailChars),
+        };
+        // Text is only gathered inside kept failures: passing cases never build strings.
+        parser.on('text', collectText);
+    }
+    function closeFailure() {
+        parser.off('text');
+        const open = failure;
+        failure = undefined;
+        const a = testcase.attributes;
+        const details = open.text.toString();
+        const defLine = a.line === undefined ? undefined : Number(a.line) + 1;
+        const crashLine = a.file ? failureLineInFile(details, a.file) : undefined;
+        const line = crashLine ?? (Number.isFinite(defLine) ? defLine : undefined);
+        tally.failures.push({
+            id: caseId(testcase),
+            kind: open.kind,
+            ...(a.file ? { file: a.file } : {}),
+            ...(line !== undefined ? { line } : {}),
+            message: open.message,
+            details,
+        });
+    }
+    function closeTestcase() {
+        const open = testcase;
+        testcase = undefined;
+        testcaseDepth = -1;
+        countTestcase(open);
+    }
+    function countTestcase(open) {
+        tally.tests++;
+        if (open.failed)
+            tally.failed++;
+        if (open.errored)
+            tally.errors++;
+        if (open.skipped && !open.failed && !open.errored)
+            tally.skipped++;
+        if (!open.failed && !open.errored && !open.skipped)
+            tally.passed++;
+        const time = seconds(open.attributes.time);
+        caseTime += time;
+        if (tally.onTestCase)
+            tally.onTestCase(caseId(open), time);
+        if (tally.slowest.admits(time))
+            tally.slowest.offer(caseId(open), time);
+    }
+    // The second pass, which only locates an error, is saxes alone.
+    const input = tally.limits.fastPath && !trackPosition
+        ? new PassingCaseSkimmer({
+            write: (text) => parser.write(text),
+            canTakeTestcase: () => depth > 0 && testcase === undefined,
+            testcase: (attributes) => countTestcase({ attributes, failed: false, errored: false, skipped: false }),
+        })
+        : { write: (text) => parser.write(text), end: () => { } };
+    return new Promise((resolve, reject) => {
+        const stream = (0,external_node_fs_.createReadStream)(path, { encoding: 'utf8', highWaterMark: chunkBytes });
+        let empty = true;
+        const fail = (error) => {
+            stream.destroy();
+            reject(asParseError(error, path));
+        };
+        stream.on('data', (chunk) => {
+            try {
+                if (empty && /\S/.test(chunk))
+                    empty = false;
+                input.write(chunk);
+            }
+            catch (error) {
+                fail(error);
+            }
+        });
+        stream.on('error', fail);
+        stream.on('end', () => {
+            try {
+                if (empty)
+                    throw new JUnitParseError(path, 'the file is empty');
+                input.end();
+                parser.close();
+                tally.durationSeconds += rootTime ?? (suiteTimeSeen ? suiteTime : caseTime);
+                resolve();
+            }
+            catch (error) {
+                reject(asParseError(error, path));
+            }
+        });
+    });
+}
+function asParseError(error, path) {
+    if (error instanceof JUnitParseError)
+        return error;
+    const code = error.code;
+    if (code === 'ENOENT')
+        return new JUnitParseError(path, 'the file does not exist');
+    if (code === 'EISDIR')
+        return new JUnitParseError(path, 'it is a directory, not a file');
+    return new JUnitParseError(path, error instanceof Error ? error.message : String(error));
+}
+/** A `time` attribute as seconds; absent or unparsable counts as 0 rather than failing. */
+function seconds(value) {
+    if (value === undefined)
+        return 0;
+    let parsed = Number(value);
+    // Some tools write thousands separators (`1,234.5`).
+    if (Number.isNaN(parsed))
+        parsed = Number(value.replace(/,/g, ''));
+    return Number.isFinite(parsed) && parsed > 0 ? parsed : 0;
+}
+function roundMillis(value) {
+    return Math.round(value * 1000) / 1000;
+}
+function withoutUndefined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/tests/shards.ts
+/**
+ * Test sharding: the `shard` input (`i/n`) and a deterministic partition of the collected test
+ * ids into n parts. Every job of a matrix computes the same partition on its own, so it must not
+ * depend on anything but the ids (and timings): not on their order, not on the machine.
+ */
+
+
+/** Parses the `shard` input; empty means "not sharded". */
+function parseShard(raw) {
+    const value = raw.trim();
+    if (value === '')
+        return undefined;
+    const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
+    if (!match) {
+        throw new errors_InputError(`Input 'shard' is '${raw}', which is not of the form i/n. Use e.g. 'shard: 2/4' to run ` +
+            'the second of four parts, or leave it empty to run every test.');
+    }
+    const index = Number(match[1]);
+    const total = Number(match[2]);
+    if (total < 1 || index < 1 || index > total) {
+        throw new errors_InputError(`Input 'shard' is '${raw}': the part number must be between 1 and the number of parts ` +
+            `(here 1 to ${Math.max(total, 1)}). Shards are counted from 1, e.g. 1/${Math.max(total, 2)}.`);
+    }
+    return { index, total };
+}
+/**
+ * Splits `testIds` into `n` parts. With timings: longest test first into the least-loaded part
+ * (tests without a timing count as the mean of those with one). Without: whole files (the part
+ * of the id before `::`) by test count, files larger than an even share cut into even pieces,
+ * so module-scoped fixtures mostly run once. Each id lands in exactly one part; within a part,
+ * ids keep their input order. Ties go to the lower part, after sorting ids, so the result does
+ * not depend on the input order. Parts can be empty when there are fewer groups than parts.
+ */
+function partition(testIds, n, timings) {
+    if (!Number.isInteger(n) || n < 1)
+        throw new RangeError(`partition: n must be >= 1, got ${n}`);
+    const unique = [...new Set(testIds)].sort(compareStrings);
+    const groups = timings && timings.size > 0 ? groupsByTime(unique, timings) : groupsByFile(unique, n);
+    const partOf = assignGreedily(groups, n);
+    const parts = Array.from({ length: n }, () => []);
+    const seen = new Set();
+    for (const id of testIds) {
+        if (seen.has(id))
+            continue;
+        seen.add(id);
+        parts[partOf.get(id)].push(id);
+    }
+    return parts;
+}
+/** The ids of one shard, in input order. */
+function selectShard(testIds, shard, timings) {
+    return partition(testIds, shard.total, timings)[shard.index - 1];
+}
+/** Builds timings (node id -> seconds) from earlier JUnit reports; repeated ids keep the max. */
+async function readShardTimings(junitPaths) {
+    const timings = new Map();
+    await readJUnitReports(Array.isArray(junitPaths) ? junitPaths : [junitPaths], {
+        maxFailures: 0,
+        slowest: 0,
+        onTestCase: (id, seconds) => timings.set(id, Math.max(seconds, timings.get(id) ?? 0)),
+    });
+    return timings;
+}
+function groupsByTime(sortedIds, timings) {
+    const known = sortedIds.map((id) => timings.get(id)).filter((s) => s !== undefined);
+    const fallback = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
+    return sortedIds.map((id) => ({ key: id, ids: [id], weight: timings.get(id) ?? fallback }));
+}
+function groupsByFile(sortedIds, n) {
+    const byFile = new Map();
+    for (const id of sortedIds) {
+        const file = id.split('::', 1)[0];
+        const ids = byFile.get(file);
+        if (ids)
+            ids.push(id);
+        else
+            byFile.set(file, [id]);
+    }
+    const share = Math.ceil(sortedIds.length / n);
+    const groups = [];
+    for (const [file, ids] of byFile) {
+        // A file bigger than an even share would leave other parts idle: cut it in pieces.
+        for (let start = 0, piece = 0; start < ids.length; start += share, piece++) {
+            const slice = ids.slice(start, start + share);
+            groups.push({ key: `${file}#${piece}`, ids: slice, weight: slice.length });
+        }
+    }
+    return groups;
+}
+/** Longest-processing-time-first into the least-loaded part; returns id -> part index. */
+function assignGreedily(groups, n) {
+    const ordered = [...groups].sort((a, b) => b.weight - a.weight || compareStrings(a.key, b.key));
+    const loads = new Array(n).fill(0);
+    const partOf = new Map();
+    for (const group of ordered) {
+        let least = 0;
+        for (let part = 1; part < n; part++)
+            if (loads[part] < loads[least])
+                least = part;
+        loads[least] += group.weight;
+        for (const id of group.ids)
+            partOf.set(id, least);
+    }
+    return partOf;
+}
+function compareStrings(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./src/config.ts
+/**
+ * Every input of the main action, read and validated in one place. Later stages receive the
+ * typed ActionConfig (or the plain values they need), never raw inputs.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Report-only mode: every pattern must match at least one file. */
+function readJUnitFiles(patterns, workingDirectory) {
+    const files = patterns.flatMap((pattern) => {
+        const found = findFiles(workingDirectory, pattern);
+        if (found.length === 0) {
+            throw new errors_InputError(`junit-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the JUnit files were downloaded to (actions/download-artifact's path).`);
+        }
+        return found;
+    });
+    return [...new Set(files)];
+}
+function config_readShardTimings(raw, workingDirectory) {
+    if (raw === '')
+        return undefined;
+    const path = (0,external_node_path_.resolve)(workingDirectory, raw);
+    if (!(0,external_node_fs_.existsSync)(path)) {
+        throw new errors_InputError(`shard-timings: file not found: ${path}. Point it at a JUnit report from an earlier full run, or leave it empty to balance by file.`);
+    }
+    return path;
+}
+/** The runner's architecture in setup-python's spelling (x64, arm64, ...). */
+function defaultArchitecture(env) {
+    return normalizeArchitecture(env.RUNNER_ARCH || (0,external_node_os_.arch)());
+}
+/** Whether the working directory holds an installable project. */
+function hasProjectFile(dir) {
+    return (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'pyproject.toml')) || (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'setup.py'));
+}
+/** Names separated by commas, spaces or newlines (extras, dependency groups). */
+function parseNames(value) {
+    return value.split(/[\s,]+/).filter(Boolean);
+}
+/** What to install, validated against the files in the working directory. */
+function readInstallSpec(get, workingDirectory) {
+    const installProject = parseChoice('install-project', get('install-project'), ['auto', 'true', 'false'], 'auto');
+    const extras = parseNames(get('extras'));
+    const groups = parseNames(get('dependency-groups'));
+    const projectPresent = hasProjectFile(workingDirectory);
+    if (installProject === 'true' && !projectPresent) {
+        throw new errors_InputError(`install-project is true, but ${workingDirectory} has neither pyproject.toml nor setup.py. Set working-directory to the project's folder, or install-project: false.`);
+    }
+    const project = installProject === 'true' || (installProject === 'auto' && projectPresent);
+    if (extras.length > 0 && !project) {
+        throw new errors_InputError(`extras (${extras.join(', ')}) are given but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove extras or install the project.`);
+    }
+    if (groups.length > 0 && !(0,external_node_fs_.existsSync)((0,external_node_path_.join)(workingDirectory, 'pyproject.toml'))) {
+        throw new errors_InputError(`dependency-groups (${groups.join(', ')}) are given but ${workingDirectory} has no pyproject.toml to define them in [dependency-groups].`);
+    }
+    return {
+        requirementFiles: [],
+        project: project
+            ? {
+                path: workingDirectory,
+                editable: parseBoolean('editable', get('editable'), false),
+                extras,
+            }
+            : null,
+        dependencyGroups: groups,
+        packages: parseLines(get('packages')).flatMap((line) => splitArgs(line, 'packages')),
+        pipArgs: splitArgs(get('pip-args'), 'pip-args'),
+    };
+}
+function readWorkingDirectory(raw, workspace) {
+    const dir = (0,external_node_path_.resolve)(workspace, raw || '.');
+    if (!(0,external_node_fs_.existsSync)(dir) || !(0,external_node_fs_.statSync)(dir).isDirectory()) {
+        throw new errors_InputError(`working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`);
+    }
+    return dir;
+}
+/** True when `inner` is `outer` or inside it. */
+function isWithin(inner, outer) {
+    const path = (0,external_node_path_.relative)(outer, inner);
+    return path === '' || (!path.startsWith('..') && !(0,external_node_path_.isAbsolute)(path));
+}
+/**
+ * The venv folder is deleted and recreated: it must never be (or contain) the project, the
+ * repository, the home folder or the file system root.
+ */
+function readVenvPath(raw, workingDirectory, workspace) {
+    const venvPath = (0,external_node_path_.resolve)(workingDirectory, raw || '.venv');
+    const precious = [workingDirectory, workspace, (0,external_node_os_.homedir)(), '/'];
+    const hit = precious.find((dir) => isWithin(dir, venvPath));
+    if (hit !== undefined) {
+        throw new errors_InputError(`venv-path "${raw}" resolves to ${venvPath}, which ${venvPath === hit ? 'is' : 'contains'} ${hit}; the action deletes and recreates that folder. Use a folder of its own, e.g. .venv (the default).`);
+    }
+    return venvPath;
+}
+/** An http(s) URL, or an error naming the input. */
+function readUrl(name, raw, fallback) {
+    if (raw === '')
+        return fallback;
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+        throw new errors_InputError(`${name} "${raw}" is not an http(s) URL. Give the full address, e.g. ${fallback}.`);
+    }
+    return raw;
+}
+function readConfig(get = runnerInput, env = process.env) {
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    const workingDirectory = readWorkingDirectory(get('working-directory'), workspace);
+    const runnerTemp = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+    const gate = readGateRules(get);
+    const junitFiles = readJUnitFiles(parseLines(get('junit-files')), workingDirectory);
+    const venvPath = readVenvPath(get('venv-path'), workingDirectory, workspace);
+    const token = get('token');
+    const allowPrereleases = parseBoolean('allow-prereleases', get('allow-prereleases'), false);
+    // Validate the spec now, so a typo fails before anything is downloaded or installed.
+    for (const line of parseLines(get('python-version')))
+        parseVersionSpec(line, { allowPrereleases });
+    const python = {
+        versionSpec: get('python-version'),
+        versionFile: get('python-version-file'),
+        workingDirectory,
+        architecture: get('architecture')
+            ? normalizeArchitecture(get('architecture'))
+            : defaultArchitecture(env),
+        allowPrereleases,
+        sources: parsePythonSources(get('python-source')),
+        manifestUrl: readUrl('manifest-url', get('manifest-url'), DEFAULT_MANIFEST_URL),
+        token,
+        checkLatest: parseBoolean('check-latest', get('check-latest'), false),
+        toolCacheDir: env.RUNNER_TOOL_CACHE || (0,external_node_path_.join)(runnerTemp, 'tool-cache'),
+    };
+    const requirements = resolveRequirementFiles(parseLines(get('requirements')), workingDirectory);
+    const install = readInstallSpec(get, workingDirectory);
+    return {
+        workspace,
+        workingDirectory,
+        python,
+        venvPath,
+        install: { ...install, requirementFiles: requirements.install },
+        dependencyFiles: requirements.all,
+        pytestArgs: splitArgs(get('pytest-args'), 'pytest-args'),
+        allowNoTests: parseBoolean('allow-no-tests', get('allow-no-tests'), false),
+        cache: {
+            mode: parseChoice('cache', get('cache'), ['venv', 'pip', 'none'], 'venv'),
+            dir: get('cache-dir') ? (0,external_node_path_.resolve)(workspace, get('cache-dir')) : '',
+            dependencyPath: parseLines(get('cache-dependency-path')),
+            keySuffix: validateKeySuffix(get('cache-key-suffix')),
+        },
+        shard: parseShard(get('shard')),
+        shardTimings: config_readShardTimings(get('shard-timings'), workingDirectory),
+        junitFiles,
+        gate,
+        runnerTemp,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/hash-files.ts
+/** The thin edge that turns the files shaping an environment into `{path, sha256}` for the key. */
+
+
+
+
+/**
+ * Streams each file through sha256 (lock files can be large). Paths in the result are relative to
+ * `workingDirectory` with `/` separators, so the key is about content, not about where the
+ * checkout happens to live (the venv path, which is absolute, is in the key separately).
+ * Duplicates are hashed once. A file that cannot be read is an InputError naming it.
+ */
+async function hashFiles(paths, workingDirectory = process.cwd()) {
+    const unique = [...new Set(paths.map((path) => (0,external_node_path_.resolve)(workingDirectory, path)))];
+    return Promise.all(unique.map(async (absolute) => ({
+        path: displayPath(absolute, workingDirectory),
+        sha256: await sha256OfFile(absolute),
+    })));
+}
+/** sha256 (hex) of a file's bytes, streamed. */
+async function sha256OfFile(path) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    try {
+        for await (const chunk of (0,external_node_fs_.createReadStream)(path))
+            hash.update(chunk);
+    }
+    catch (error) {
+        const reason = error.code ?? error.message;
+        throw new errors_InputError(`Cannot read ${path} to build the cache key (${reason}). Check requirements and cache-dependency-path: every file they name must exist and be readable.`);
+    }
+    return hash.digest('hex');
+}
+function displayPath(absolute, workingDirectory) {
+    const inside = (0,external_node_path_.relative)((0,external_node_path_.resolve)(workingDirectory), absolute);
+    // Files outside the working directory keep their absolute path: `../..` chains say less.
+    const shown = inside === '' || inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside) ? absolute : inside;
+    return shown.split(external_node_path_.sep).join('/');
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/key-files.ts
+/**
+ * Gathers every file whose content goes into the cache key: the requirement files (already
+ * followed through -r/-c by the installer), the project's own metadata and lock files when
+ * present, and the `cache-dependency-path` patterns.
+ */
+
+
+
+
+/** Project files that change what gets installed, looked for in the working directory. */
+const PROJECT_FILES = [
+    'pyproject.toml',
+    'setup.py',
+    'setup.cfg',
+    'pylock.toml',
+    'uv.lock',
+    'poetry.lock',
+    'pdm.lock',
+    'Pipfile.lock',
+];
+/** Absolute paths, unique, in a stable order (the key sorts them anyway). */
+async function collectKeyFiles(sources) {
+    const { workingDirectory } = sources;
+    const project = PROJECT_FILES.map((name) => (0,external_node_path_.join)(workingDirectory, name)).filter((path) => (0,external_node_fs_.existsSync)(path));
+    const extra = await expandPatterns(sources.cacheDependencyPath, workingDirectory);
+    const all = [
+        ...sources.requirementFiles.map((path) => (0,external_node_path_.resolve)(workingDirectory, path)),
+        ...project,
+        ...extra,
+    ];
+    return [...new Set(all)].sort();
+}
+/**
+ * Each pattern must match at least one file: a typo would silently weaken the key. Lines
+ * starting with `!` remove files matched by earlier lines; `#` lines are comments.
+ */
+async function expandPatterns(patterns, workingDirectory) {
+    const included = [];
+    const excluded = new Set();
+    for (const line of patterns.map((p) => p.trim()).filter((p) => p !== '' && !p.startsWith('#'))) {
+        const negated = line.startsWith('!');
+        const body = negated ? line.slice(1) : line;
+        const matched = findFiles(workingDirectory, body);
+        if (negated) {
+            matched.forEach((path) => excluded.add(path));
+        }
+        else if (matched.length === 0) {
+            throw new errors_InputError(`cache-dependency-path: "${line}" matches no file under ${workingDirectory}. Fix the path or pattern (globs like "constraints/*.txt" are allowed), or remove the line.`);
+        }
+        else {
+            included.push(...matched);
+        }
+    }
+    return included.filter((path) => !excluded.has(path));
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/os-facts.ts
+/** What the key needs to know about the runner's OS: its name, distro/version and CPU. */
+
+
+const RUNNER_OS_BY_PLATFORM = {
+    linux: 'Linux',
+    darwin: 'macOS',
+    win32: 'Windows',
+};
+/** Reads RUNNER_OS/RUNNER_ARCH when the runner set them, else asks Node and /etc/os-release. */
+function runnerOsFacts(env = process.env) {
+    const platform = process.platform;
+    return {
+        os: env.RUNNER_OS || RUNNER_OS_BY_PLATFORM[platform] || platform,
+        osVersion: osVersionOf(platform, external_node_os_.release(), readOsRelease),
+        arch: (env.RUNNER_ARCH || external_node_os_.arch()).toLowerCase(),
+    };
+}
+/**
+ * Linux: distro id + version from os-release (a venv's compiled wheels depend on its glibc,
+ * not on the kernel). macOS: the Darwin major only, since point releases keep binaries working.
+ * Windows: the full build number.
+ */
+function osVersionOf(platform, release, readOsReleaseText) {
+    if (platform === 'linux') {
+        const fields = os_facts_parseOsRelease(readOsReleaseText() ?? '');
+        if (fields.ID)
+            return `${fields.ID}${fields.VERSION_ID ?? ''}`;
+        return `kernel${release}`;
+    }
+    if (platform === 'darwin')
+        return `darwin${release.split('.')[0]}`;
+    return release;
+}
+/** Parses the KEY=value (optionally quoted) lines of os-release(5). */
+function os_facts_parseOsRelease(text) {
+    const fields = {};
+    for (const line of text.split(/\r?\n/)) {
+        const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+        if (!match)
+            continue;
+        fields[match[1]] = match[2].replace(/^(["'])(.*)\1$/, '$2');
+    }
+    return fields;
+}
+function readOsRelease() {
+    for (const path of ['/etc/os-release', '/usr/lib/os-release']) {
+        try {
+            return (0,external_node_fs_.readFileSync)(path, 'utf8');
+        }
+        catch {
+            // try the next location os-release(5) names
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/policy.ts
+/**
+ * When a run may write to the cache (pure). Restoring is always allowed; saving is what lets one
+ * run plant files that later runs execute, so it is refused where the code or the trigger is not
+ * the repository's own branch work.
+ */
+const NO_SAVE_EVENTS = {
+    pull_request_target: "pull_request_target runs with the base repository's cache scope while it may build a fork's code; saving would let a pull request poison the cache of the default branch",
+    workflow_run: "workflow_run runs in the default branch's cache scope after a workflow that may have run untrusted code; saving from it is a known cache-poisoning path",
+    release: 'release runs are for publishing: an entry saved from a tag scope is never restored by branches, and a release build must not be able to seed caches',
 };
 /**
- * `architecture` in the tool cache's spelling (x64, x86, arm64, ...), from any of the common
- * names (RUNNER_ARCH's `X64`, Node's `x64`, Python's `x86_64`/`aarch64`).
+ * `branchScoped`: whether the store keeps each branch's entries apart (GitHub's cache service
+ * does; a local directory does not, so there a pull request's save would reach every branch).
  */
-function normalizeArchitecture(raw) {
-    const normalized = ARCHITECTURE_ALIASES[raw.trim().toLowerCase()];
-    if (!normalized) {
-        throw new errors_InputError(`architecture "${raw}" is not known. Use x64, x86 or arm64 (or leave it empty for the runner's own).`);
+function mayShareCache(event, branchScoped = true) {
+    const known = NO_SAVE_EVENTS[event.name];
+    if (known)
+        return { save: false, reason: `not saving the cache on ${event.name}: ${known}` };
+    if (!branchScoped && event.name.startsWith('pull_request')) {
+        return {
+            save: false,
+            reason: `not saving the cache on ${event.name}: the local cache directory has no branch scopes, so an environment built from a pull request would be restored by every branch (restoring is still allowed)`,
+        };
     }
-    return normalized;
+    if (event.refType === 'tag' || event.ref?.startsWith('refs/tags/')) {
+        const tag = event.ref ? ` ${event.ref.replace(/^refs\/tags\//, '')}` : '';
+        return {
+            save: false,
+            reason: `not saving the cache for tag${tag}: tag runs build releases, and an entry saved in a tag's scope is never restored by branch runs`,
+        };
+    }
+    return { save: true, reason: `saving the cache is allowed on ${event.name || 'this event'}` };
+}
+/** The event as the runner describes it in the environment. */
+function cacheEventFromEnv(env) {
+    return { name: env.GITHUB_EVENT_NAME ?? '', ref: env.GITHUB_REF, refType: env.GITHUB_REF_TYPE };
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/backend.ts
+/**
+ * The one interface every cache store implements. Caching is an optimization: a backend never
+ * throws from restore or save; it warns and reports a miss (or an unsaved entry) instead.
+ */
+
+
+const coreLog = {
+    info: (message) => core/* info */.pq(message),
+    warning: (message) => core/* warning */.$e(message),
+};
+/** The first of `paths` that exists with something in it, or undefined. */
+function firstOccupiedPath(paths) {
+    return paths.find((path) => (0,external_node_fs_.existsSync)(path) && !isEmptyDirectory(path));
+}
+function isEmptyDirectory(path) {
+    try {
+        return (0,external_node_fs_.readdirSync)(path).length === 0;
+    }
+    catch {
+        return false;
+    }
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/deps/cache/github.ts
+/**
+ * GitHub's cache service through @actions/cache. The library (and the Azure SDK under it) is
+ * loaded on first use only, so runs with `cache: none` or a local cache never pay for it.
+ */
+
+
+/** Bounds a stalled download segment; the library's default is an hour. */
+const SEGMENT_TIMEOUT_MS = 10 * 60 * 1000;
+class GithubCacheBackend {
+    log;
+    name = 'github';
+    library;
+    constructor(log = coreLog) {
+        this.log = log;
+    }
+    async restore(key, paths) {
+        const occupied = firstOccupiedPath(paths);
+        if (occupied) {
+            this.log.warning(`Not restoring cache ${key}: ${occupied} already exists and is not empty.`);
+            return false;
+        }
+        try {
+            const cache = await this.load();
+            // No restore keys: only an entry built from exactly these inputs is safe to use. The
+            // library logs its own warnings for service errors and then reports a miss.
+            const matched = await cache.restoreCache(paths, key, [], {
+                segmentTimeoutInMs: SEGMENT_TIMEOUT_MS,
+            });
+            if (matched === key)
+                return true;
+            if (matched !== undefined) {
+                // Services may match the primary key by prefix; our keys end in a digest so this should
+                // not happen, but an entry built from other inputs must never be used.
+                this.log.warning(`The cache service returned entry ${matched} for key ${key}; discarding it and installing afresh.`);
+            }
+        }
+        catch (error) {
+            this.log.warning(`Could not restore cache ${key} from GitHub's cache service: ${messageOf(error)}`);
+        }
+        // A failed extraction can leave part of an archive behind; the paths were empty before.
+        await removeAll(paths);
+        return false;
+    }
+    async save(key, paths) {
+        try {
+            const cache = await this.load();
+            // The library reports reserve conflicts ("another job may be creating this cache", an
+            // entry that already exists) and service outages itself and returns -1.
+            const id = await cache.saveCache(paths, key);
+            if (id === -1) {
+                this.log.info(`Cache ${key} was not saved (see the message above).`);
+                return false;
+            }
+            return true;
+        }
+        catch (error) {
+            this.log.warning(`Could not save cache ${key} to GitHub's cache service: ${messageOf(error)}`);
+            return false;
+        }
+    }
+    load() {
+        this.library ??= __nccwpck_require__.e(/* import() */ 692).then(__nccwpck_require__.bind(__nccwpck_require__, 6692));
+        return this.library;
+    }
+}
+async function removeAll(paths) {
+    await Promise.all(paths.map((path) => (0,promises_namespaceObject.rm)(path, { recursive: true, force: true })));
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/deps/cache/archive.ts
+/**
+ * Packing a directory into a tar (zstd-compressed when zstd exists) and unpacking it, with the
+ * system `tar`/`zstd` binaries started from argv arrays. The archive's bytes pass through Node
+ * exactly once in each direction so their sha256 is computed on the way, never in a second pass.
+ */
+
+
+
+
+
+const ARCHIVE_EXTENSION = { zstd: '.tar.zst', none: '.tar' };
+/** Bounds a stuck tar or zstd (a hung NFS mount, say) so a cache step can never hang the job. */
+const PROCESS_TIMEOUT_MS = 15 * 60 * 1000;
+/** Large reads: fewer round trips through the event loop for archives of hundreds of MB. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+let zstdProbe;
+/** zstd when the `zstd` binary runs, plain tar otherwise. Probed once per process. */
+async function detectCompression() {
+    zstdProbe ??= new Promise((resolveProbe) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('zstd', ['--version'], { stdio: 'ignore' });
+        child.on('error', () => resolveProbe(false));
+        child.on('close', (code) => resolveProbe(code === 0));
+    });
+    return (await zstdProbe) ? 'zstd' : 'none';
+}
+/** Writes `sourceDir`'s contents as an archive to `destFile`; resolves the archive's sha256. */
+async function createArchive(sourceDir, compression, destFile) {
+    const tar = start('tar', ['-c', '-f', '-', '-C', sourceDir, '.'], ['ignore', 'pipe', 'pipe']);
+    const steps = [tar];
+    let output = tar.child.stdout;
+    if (compression === 'zstd') {
+        // zstd reads tar's pipe directly: the uncompressed bytes never enter Node.
+        const zstd = start('zstd', ['-q', '-3', '-T0', '-c'], [output, 'pipe', 'pipe']);
+        releaseParentEnd(output);
+        steps.push(zstd);
+        output = zstd.child.stdout;
+    }
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    await settleAll(steps, (0,external_node_stream_promises_namespaceObject.pipeline)(output, hashing(hash), (0,external_node_fs_.createWriteStream)(destFile, { flags: 'wx' })), `pack ${sourceDir}`);
+    return hash.digest('hex');
+}
+/**
+ * Unpacks `archiveFile` into the existing directory `destDir`; resolves the sha256 of the bytes
+ * it read, which the caller compares with the entry's recorded checksum.
+ */
+async function extractArchive(archiveFile, compression, destDir) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const tarArgs = ['-x', '-f', '-', '-C', destDir];
+    let steps;
+    let input;
+    if (compression === 'zstd') {
+        const zstd = start('zstd', ['-q', '-d', '-c'], ['pipe', 'pipe', 'pipe']);
+        const tar = start('tar', tarArgs, [zstd.child.stdout, 'ignore', 'pipe']);
+        releaseParentEnd(zstd.child.stdout);
+        steps = [zstd, tar];
+        input = zstd.child.stdin;
+    }
+    else {
+        const tar = start('tar', tarArgs, ['pipe', 'ignore', 'pipe']);
+        steps = [tar];
+        input = tar.child.stdin;
+    }
+    await settleAll(steps, (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(archiveFile, { highWaterMark: READ_CHUNK_BYTES }), hashing(hash), input), `unpack ${archiveFile}`);
+    return hash.digest('hex');
+}
+function start(program, args, stdio) {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, { stdio: stdio, timeout: PROCESS_TIMEOUT_MS });
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => {
+        stderr = (stderr + chunk.toString('utf8')).slice(-2000);
+    });
+    const exit = new Promise((resolveExit, reject) => {
+        child.on('error', (error) => reject(new Error(`${program} could not start: ${error.message}`)));
+        child.on('close', (code, signal) => {
+            if (code === 0)
+                resolveExit();
+            else
+                reject(new Error(`${program} ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${oneLine(stderr)}`));
+        });
+    });
+    return { name: program, child, exit };
+}
+/**
+ * Once a pipe is handed from one child to the next, Node's copy of it must close: otherwise, if
+ * the reader dies, the writer blocks on a pipe nobody drains instead of getting EPIPE.
+ */
+function releaseParentEnd(stream) {
+    stream.destroy();
+}
+/**
+ * Waits for the data pipe and every process. The first failure stops the others, so a broken
+ * archive ends the whole pipeline at once, and it is the one reported: it explains best.
+ */
+async function settleAll(steps, data, what) {
+    let firstFailure;
+    const watch = (pending) => pending.catch((error) => {
+        firstFailure ??= error;
+        steps.forEach((step) => step.child.kill());
+    });
+    await Promise.all([...steps.map((step) => watch(step.exit)), watch(data)]);
+    if (firstFailure)
+        throw new Error(`Could not ${what}: ${firstFailure.message}`);
+}
+function hashing(hash) {
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            hash.update(chunk);
+            callback(null, chunk);
+        },
+    });
+}
+function oneLine(text) {
+    return text.trim().replace(/\s*\n\s*/g, ' | ');
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/local.ts
+/**
+ * A cache in a plain directory, for self-hosted runners and local runs. An entry is two files:
+ *
+ *     <name>.tar.zst   (or <name>.tar without zstd)   the directory's contents
+ *     <name>.sha256    `<hex>  <archive file name>`   (the `sha256sum -c` format), written last
+ *
+ * Both are written to temp files in the cache directory and renamed into place, so a reader
+ * never sees half an entry; an archive without its checksum file is not an entry yet. Restores
+ * unpack into a temp sibling of the target and rename it into place only when the bytes read
+ * match the checksum, so a corrupted entry leaves nothing behind. Nothing is pruned yet: the
+ * directory grows by one entry per distinct key (see docs/cache.md).
+ */
+
+
+
+
+
+
+class LocalCacheBackend {
+    directory;
+    options;
+    name = 'local';
+    log;
+    constructor(directory, options = {}) {
+        this.directory = directory;
+        this.options = options;
+        this.log = options.log ?? coreLog;
+    }
+    async restore(key, paths) {
+        const target = singlePath(paths);
+        const occupied = firstOccupiedPath([target]);
+        if (occupied) {
+            this.log.warning(`Not restoring cache ${key}: ${occupied} already exists and is not empty.`);
+            return false;
+        }
+        const names = entryFileNames(key);
+        let recorded;
+        try {
+            recorded = parseChecksumFile(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(this.directory, names.checksum), 'utf8'), names.base);
+        }
+        catch (error) {
+            if (error.code === 'ENOENT')
+                return false;
+            this.log.warning(`Cache entry ${key} in ${this.directory} is unreadable (${messageOf(error)}); installing afresh.`);
+            return false;
+        }
+        if (!recorded) {
+            this.log.warning(`Cache entry ${key} in ${this.directory} has a malformed checksum file; installing afresh.`);
+            return false;
+        }
+        const compression = recorded.archive.endsWith(ARCHIVE_EXTENSION.zstd)
+            ? 'zstd'
+            : 'none';
+        if (compression === 'zstd' && (await detectCompression()) !== 'zstd') {
+            this.log.warning(`Cache entry ${key} is zstd-compressed but zstd is not installed on this runner; installing afresh.`);
+            return false;
+        }
+        const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.pyci-restore-${(0,external_node_crypto_.randomUUID)()}`);
+        try {
+            await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
+            const read = await extractArchive((0,external_node_path_.join)(this.directory, recorded.archive), compression, staging);
+            if (read !== recorded.sha256) {
+                this.log.warning(`Cache entry ${key} in ${this.directory} is corrupted (sha256 ${read} instead of ${recorded.sha256}); installing afresh. The next save replaces it.`);
+                return false;
+            }
+            if ((0,external_node_fs_.existsSync)(target))
+                await (0,promises_namespaceObject.rmdir)(target); // empty, checked above
+            await (0,promises_namespaceObject.rename)(staging, target);
+            this.log.info(`Restored ${target} from the local cache (${recorded.archive}).`);
+            return true;
+        }
+        catch (error) {
+            this.log.warning(`Cache entry ${key} in ${this.directory} could not be unpacked, so it is probably corrupted (${messageOf(error)}); installing afresh. The next save replaces it.`);
+            return false;
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
+        }
+    }
+    async save(key, paths) {
+        const source = singlePath(paths);
+        const names = entryFileNames(key);
+        const compression = this.options.compression ?? (await detectCompression());
+        const archive = names.base + ARCHIVE_EXTENSION[compression];
+        const tempArchive = (0,external_node_path_.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}${ARCHIVE_EXTENSION[compression]}`);
+        const tempChecksum = (0,external_node_path_.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}.sha256`);
+        try {
+            await (0,promises_namespaceObject.mkdir)(this.directory, { recursive: true });
+            const sha256 = await createArchive(source, compression, tempArchive);
+            await (0,promises_namespaceObject.writeFile)(tempChecksum, `${sha256}  ${archive}\n`, { flag: 'wx' });
+            // Archive first, checksum last: the checksum's arrival is what makes the entry exist.
+            await (0,promises_namespaceObject.rename)(tempArchive, (0,external_node_path_.join)(this.directory, archive));
+            await (0,promises_namespaceObject.rename)(tempChecksum, (0,external_node_path_.join)(this.directory, names.checksum));
+            await this.removeOtherFormat(names.base, compression);
+            this.log.info(`Saved ${source} to the local cache as ${(0,external_node_path_.join)(this.directory, archive)}.`);
+            return true;
+        }
+        catch (error) {
+            this.log.warning(`Could not save cache entry ${key} to ${this.directory}: ${messageOf(error)}`);
+            return false;
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(tempArchive, { force: true });
+            await (0,promises_namespaceObject.rm)(tempChecksum, { force: true });
+        }
+    }
+    /** An entry saved earlier in the other format is now unreferenced: drop it. */
+    async removeOtherFormat(base, kept) {
+        const other = kept === 'zstd' ? 'none' : 'zstd';
+        await (0,promises_namespaceObject.rm)((0,external_node_path_.join)(this.directory, base + ARCHIVE_EXTENSION[other]), { force: true });
+    }
+}
+/**
+ * File names for a key: its readable part made safe for every file system, cut to stay well
+ * under 255 bytes, plus 16 hex of the key's sha256 so sanitizing can never merge two keys.
+ */
+function entryFileNames(key) {
+    const readable = key
+        .replace(/[^A-Za-z0-9._-]+/g, '_')
+        .replace(/^[.]+/, '_')
+        .slice(0, 160);
+    const base = `${readable}-${(0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 16)}`;
+    return { base, checksum: `${base}.sha256` };
+}
+/** Reads `<hex>  <file>`; the file must be this entry's own archive (no path tricks). */
+function parseChecksumFile(text, base) {
+    const match = /^([0-9a-f]{64}) [ *](\S+)\s*$/.exec(text);
+    if (!match)
+        return undefined;
+    const archive = match[2];
+    const allowed = Object.values(ARCHIVE_EXTENSION).map((extension) => base + extension);
+    return allowed.includes(archive) ? { sha256: match[1], archive } : undefined;
+}
+function singlePath(paths) {
+    if (paths.length !== 1) {
+        throw new Error(`The local cache stores exactly one directory per entry, got ${paths.length} paths.`);
+    }
+    return paths[0];
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/select.ts
+/** Which cache store a run uses, decided from the inputs and the runner's environment. */
+
+
+
+
+
+/**
+ * `none` -> no backend. An explicit `cache-dir` -> that directory. Otherwise GitHub's cache
+ * service when the runner configured it for this job, else the default local directory.
+ * The same backends serve both modes; the key prefix (`pyci-venv-`/`pyci-pip-`) and the path
+ * cached are what differ.
+ */
+function chooseBackend(choice) {
+    const log = choice.log ?? coreLog;
+    if (choice.mode === 'none')
+        return undefined;
+    if (choice.cacheDir)
+        return new LocalCacheBackend((0,external_node_path_.resolve)(choice.cacheDir), { log });
+    if (githubCacheConfigured(choice.env))
+        return new GithubCacheBackend(log);
+    return new LocalCacheBackend(defaultCacheDir(choice.env), { log });
+}
+/**
+ * Mirrors @actions/cache's own switch (lib/internal/config.js) without loading it: v2 (Twirp
+ * service at ACTIONS_RESULTS_URL) when ACTIONS_CACHE_SERVICE_V2 is set and the server is not
+ * GHES, else v1 at ACTIONS_CACHE_URL. Either way the job's ACTIONS_RUNTIME_TOKEN is required.
+ */
+function githubCacheConfigured(env) {
+    if (!env.ACTIONS_RUNTIME_TOKEN)
+        return false;
+    const v2 = Boolean(env.ACTIONS_CACHE_SERVICE_V2) && !isGhes(env.GITHUB_SERVER_URL);
+    return Boolean(v2 ? env.ACTIONS_RESULTS_URL : env.ACTIONS_CACHE_URL);
+}
+function isGhes(serverUrl) {
+    let host;
+    try {
+        host = new URL(serverUrl || 'https://github.com').hostname.toUpperCase();
+    }
+    catch {
+        return false;
+    }
+    return !(host === 'GITHUB.COM' || host.endsWith('.GHE.COM') || host.endsWith('.LOCALHOST'));
+}
+/**
+ * On a runner: `pyci-cache` next to the tool cache (`<runner>/_work/pyci-cache` on self-hosted
+ * runners): outside every checkout, kept between jobs like the tool cache itself. Elsewhere (local
+ * runs): `$XDG_CACHE_HOME/pyci`, else `~/.cache/pyci`.
+ */
+function defaultCacheDir(env) {
+    if (env.RUNNER_TOOL_CACHE)
+        return (0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(env.RUNNER_TOOL_CACHE)), 'pyci-cache');
+    if (env.XDG_CACHE_HOME)
+        return (0,external_node_path_.join)(env.XDG_CACHE_HOME, 'pyci');
+    return (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache', 'pyci');
+}
+
+;// CONCATENATED MODULE: ./src/runner/exec.ts
+
+
+/**
+ * Runs a program with an argv array (never through a shell), echoing its output to the log and
+ * keeping the tail of it for error messages. Resolves with the exit code; rejects only when the
+ * program cannot be started.
+ */
+function execProgram(program, args, options = {}) {
+    const tailBytes = options.tailBytes ?? 64 * 1024;
+    const echo = options.echo ?? true;
+    if (echo)
+        process.stdout.write(`[command]${[program, ...args].join(' ')}\n`);
+    // Output of pip, pytest and the user's tests is not ours: pause workflow-command processing so a
+    // line like `::add-mask::` or `::error::` printed by a test cannot act on the job.
+    const resumeToken = (0,external_node_crypto_.randomUUID)();
+    if (echo)
+        process.stdout.write(`::stop-commands::${resumeToken}\n`);
+    const resumeCommands = () => {
+        if (echo)
+            process.stdout.write(`\n::${resumeToken}::\n`);
+    };
+    return new Promise((resolvePromise, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, {
+            cwd: options.cwd,
+            env: options.env ?? process.env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let tail = '';
+        const collect = (chunk) => {
+            if (echo)
+                process.stdout.write(chunk);
+            tail += chunk.toString('utf8');
+            if (tail.length > tailBytes * 2)
+                tail = tail.slice(-tailBytes);
+        };
+        child.stdout.on('data', collect);
+        child.stderr.on('data', collect);
+        child.on('error', (error) => {
+            resumeCommands();
+            reject(error);
+        });
+        child.on('close', (code, signal) => {
+            resumeCommands();
+            resolvePromise({ exitCode: code ?? (signal ? 128 : 1), output: tail.slice(-tailBytes) });
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/deps/venv.ts
+/** Creating a virtualenv and finding its parts. */
+
+
+
+
+
+/** The venv's folder of executables: `bin` on POSIX, `Scripts` on Windows. */
+function venvBinDir(venvPath) {
+    return (0,external_node_path_.join)(venvPath, process.platform === 'win32' ? 'Scripts' : 'bin');
+}
+function venvPython(venvPath) {
+    return (0,external_node_path_.join)(venvBinDir(venvPath), process.platform === 'win32' ? 'python.exe' : 'python');
+}
+/**
+ * Removes the folder at `venvPath` when it is a virtualenv (or empty), so a fresh one can take its
+ * place. Anything else there is the user's: refuse rather than delete it.
+ */
+function removeVenv(venvPath) {
+    if (!(0,external_node_fs_.existsSync)(venvPath))
+        return;
+    const isVenv = (0,external_node_fs_.existsSync)((0,external_node_path_.join)(venvPath, 'pyvenv.cfg'));
+    if (!isVenv && (0,external_node_fs_.readdirSync)(venvPath).length > 0) {
+        throw new errors_InputError(`venv-path ${venvPath} exists and is not a virtualenv (it has no pyvenv.cfg); the action will not delete it. Point venv-path at a new folder, or remove that one.`);
+    }
+    (0,external_node_fs_.rmSync)(venvPath, { recursive: true, force: true });
+}
+/**
+ * Makes a fresh virtualenv at `venvPath` (removing whatever was there) and upgrades its pip,
+ * with `pipArgs` like every other pip install (an index given there may be the only one).
+ */
+async function createVenv(basePython, venvPath, pipArgs = []) {
+    removeVenv(venvPath);
+    const created = await execProgram(basePython, ['-m', 'venv', venvPath]);
+    if (created.exitCode !== 0) {
+        throw new errors_InputError(`Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`);
+    }
+    const upgraded = await execProgram(venvPython(venvPath), [
+        '-m',
+        'pip',
+        'install',
+        '--upgrade',
+        'pip',
+        ...pipArgs,
+    ]);
+    if (upgraded.exitCode !== 0) {
+        // An old pip still installs plain requirements; say so rather than fail the run.
+        core/* warning */.$e(`Could not upgrade pip in the virtualenv (exit ${upgraded.exitCode}); continuing with the pip it has.`);
+    }
+}
+/** True when `module` imports in the venv's interpreter. */
+async function hasModule(python, module) {
+    const probe = await execProgram(python, ['-c', `import ${module}`], { echo: false });
+    return probe.exitCode === 0;
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/verify.ts
+/**
+ * Checks a restored venv before anything runs in it. A venv is a thin shell around its base
+ * interpreter: if that interpreter moved, changed version or lost files, the venv breaks in
+ * ways that surface late (an import error in the middle of the tests), so we look first.
+ *
+ * The interpreter's version and the dependency check run in ONE python process. The dependency
+ * check is `pip check`'s own logic (pip/_internal/operations/check.py and commands/check.py,
+ * pip 22-26) with pip's vendored `packaging`, without importing pip's command machinery: on the
+ * example service's 330 MB venv, probe and check take 0.13 s (median of 11) where the version
+ * probe plus `python -m pip check` took 0.40 s (see docs/benchmarks.md). When pip's vendored
+ * packaging cannot be imported, or the check meets something it does not read (a zip archive on
+ * sys.path), `python -m pip check` decides.
+ */
+
+
+
+
+const PROBE_TIMEOUT_MS = 60_000;
+const PIP_CHECK_TIMEOUT_MS = 120_000;
+/**
+ * Prints the version first, in syntax any Python accepts, so that an interpreter too old for the
+ * check still says which version it is; then runs the check passed as argv[1].
+ */
+const PROBE_HEAD = [
+    'import platform, sys',
+    'sys.stdout.write(platform.python_version() + "\\n")',
+    'sys.stdout.flush()',
+    'exec(compile(sys.argv[1], "<pyci-verify>", "exec"))',
+].join('\n');
+/**
+ * `pip check` in one pass (Python >= 3.6). Prints a status line, `ok`, `broken`, `no-pip` or
+ * `unavailable`, then one line per problem in pip check's own wording (or why it is unavailable).
+ *
+ * What pip check does, and this mirrors:
+ * - distributions: every `*.dist-info` / `*.egg-info` in each sys.path entry, in sys.path order,
+ *   as importlib.metadata lists them, plus `.egg-link` targets (pip's legacy editables); the
+ *   first one of each canonical name wins. Name and version come from the `name-version.dist-info`
+ *   directory name when it has them, else from the metadata.
+ * - dependencies: `Requires-Dist` (or an egg-info's requires.txt), keeping requirements without a
+ *   marker or whose marker holds with `extra == ""`: a requirement conditional on an extra is
+ *   never checked, since pip check cannot know which extras were asked for.
+ * - missing (not installed) and conflicting (installed version outside the specifier, pre-releases
+ *   allowed) dependencies, and unreadable metadata; from pip 24.2 on, also installed wheels whose
+ *   tags this interpreter does not support.
+ * Metadata headers are read directly instead of through importlib.metadata/email, whose imports
+ * alone cost more than the whole check.
+ */
+const DEPENDENCY_CHECK = String.raw `
+import os, re, sys
+
+HEADER = re.compile(r"[\x21-\x39\x3b-\x7e]*:")
+
+
+def headers(text):
+    # Header lines of an RFC 822 file as email's compat32 parser reads them: [name, value] with
+    # names lowercased and folded lines joined, up to the first line that is not a header.
+    fields = []
+    for line in re.split(r"\r\n|\r|\n", text or ""):
+        if line[:1] in (" ", "\t") and fields:
+            fields[-1][1] += "\n" + line
+        elif line and HEADER.match(line):
+            name, _, value = line.partition(":")
+            fields.append([name.lower(), value.lstrip(" \t")])
+        else:
+            break
+    return fields
+
+
+def header_all(fields, name):
+    return [value for key, value in fields if key == name]
+
+
+class Dist:
+    def __init__(self, path, installed):
+        self.path = path
+        self.installed = installed
+        self._fields = None
+
+    def read_text(self, name):
+        try:
+            with open(os.path.join(self.path, name) if name else self.path, encoding="utf-8") as f:
+                return f.read()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
+            return None
+
+    def fields(self):
+        if self._fields is None:
+            text = self.read_text("METADATA") or self.read_text("PKG-INFO") or self.read_text("")
+            self._fields = headers(text)
+        return self._fields
+
+    def header(self, name):
+        values = header_all(self.fields(), name)
+        return values[0] if values else None
+
+    def info_name_version(self):
+        stem, suffix = os.path.splitext(os.path.basename(self.path))
+        if suffix == ".dist-info":
+            name, sep, version = stem.partition("-")
+            if sep:
+                return name, version
+        if suffix == ".egg-info":
+            return stem.split("-", 1)[0], None
+        return None, None
+
+
+def pip_check():
+    import importlib.util
+
+    if importlib.util.find_spec("pip") is None:
+        return "no-pip", []
+    try:
+        import pip
+        from pip._vendor.packaging.requirements import Requirement
+        from pip._vendor.packaging.utils import canonicalize_name
+        from pip._vendor.packaging.version import parse as parse_version
+    except Exception as error:
+        return "unavailable", ["cannot import pip's vendored packaging (%r)" % (error,)]
+
+    found = {}
+
+    def add(path, installed):
+        dist = Dist(path, installed)
+        name = dist.info_name_version()[0] or dist.header("name")
+        if not name:
+            return  # pip skips it too ("invalid metadata entry 'name'")
+        key = canonicalize_name(name)
+        if key not in found:
+            found[key] = dist
+
+    def find(location, installed):
+        root = location or "."
+        if not os.path.isdir(root):
+            if os.path.exists(root):
+                raise NotImplementedError("sys.path holds a file: %s" % location)
+            return
+        base = os.path.basename(location).lower()
+        infos, eggs = {}, []
+        for child in os.listdir(root):
+            low = child.lower()
+            if low.endswith((".dist-info", ".egg-info")):
+                group = re.sub(r"[-_.]+", "_", low.rpartition(".")[0].partition("-")[0])
+                infos.setdefault(group, []).append(os.path.join(location, child))
+            elif base.endswith(".egg") and low == "egg-info":
+                eggs.append(os.path.join(location, child))
+        for paths in list(infos.values()) + [eggs]:
+            for path in paths:
+                add(path, installed)
+
+    for location in sys.path:
+        find(location, location)
+        root = location or "."
+        if os.path.isdir(root):
+            for child in os.listdir(root):
+                if child.endswith(".egg-link"):
+                    with open(os.path.join(root, child)) as link:
+                        target = next((line.strip() for line in link if line.strip()), "")
+                    if target:
+                        find(os.path.join(location, target), location)
+
+    def requires(dist):
+        lines = [value.strip() for value in header_all(dist.fields(), "requires-dist")]
+        if lines:
+            return lines
+        extra = marker = ""
+        for line in (dist.read_text("requires.txt") or "").splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("[") and line.endswith("]"):
+                extra, _, marker = line.strip("[]").partition(":")
+                extra = canonicalize_name(extra)
+            elif extra and marker:
+                lines.append('%s ; (%s) and extra == "%s"' % (line, marker, extra))
+            elif extra:
+                lines.append('%s ; extra == "%s"' % (line, extra))
+            else:
+                lines.append(line + " ; " + marker if marker else line)
+        return lines
+
+    def version_of(dist):
+        version = dist.info_name_version()[1] or dist.header("version")
+        if version is None:
+            raise ValueError("Bad metadata in %s (invalid metadata entry 'version')" % dist.path)
+        return parse_version(version)
+
+    problems = []
+    packages = {}
+    for key, dist in found.items():
+        try:
+            dependencies = []
+            for text in requires(dist):
+                req = Requirement(text)
+                if not req.marker or req.marker.evaluate({"extra": ""}):
+                    dependencies.append(req)
+            packages[key] = (version_of(dist), dependencies)
+        except (OSError, ValueError) as error:
+            problems.append("Error parsing dependencies of %s: %s" % (key, error))
+
+    missing, conflicting = [], []
+    for key, (version, dependencies) in packages.items():
+        missing_deps, conflicting_deps = set(), set()
+        for req in dependencies:
+            name = canonicalize_name(req.name)
+            if name not in packages:
+                missing_deps.add((name, req))
+            elif not req.specifier.contains(packages[name][0], prereleases=True):
+                conflicting_deps.add((name, packages[name][0], req))
+        for name, _ in sorted(missing_deps, key=str):
+            missing.append("%s %s requires %s, which is not installed." % (key, version, name))
+        for name, have, req in sorted(conflicting_deps, key=str):
+            conflicting.append(
+                "%s %s has requirement %s, but you have %s %s." % (key, version, req, name, have)
+            )
+    problems += missing + conflicting
+
+    if tuple(int(part) for part in re.findall(r"\d+", pip.__version__)[:2]) >= (24, 2):
+        from pip._internal.utils.compatibility_tags import get_supported
+        from pip._vendor.packaging.tags import parse_tag
+
+        supported = frozenset(get_supported())
+        in_venv = sys.prefix != getattr(sys, "base_prefix", sys.prefix)
+        prefix = os.path.normcase(os.path.realpath(sys.prefix))
+        for key, dist in found.items():
+            where = os.path.normcase(os.path.realpath(dist.installed or "."))
+            if key in ("python", "wsgiref", "argparse") or (in_venv and not where.startswith(prefix)):
+                continue
+            wheel = dist.read_text("WHEEL")
+            if wheel is None:
+                continue
+            tags = set()
+            for tag in header_all(headers(wheel), "tag"):
+                tags.update(parse_tag(tag))
+            if tags.isdisjoint(supported):
+                problems.append(
+                    "%s %s is not supported on this platform"
+                    % (dist.header("name") or key, version_of(dist))
+                )
+    return ("broken" if problems else "ok"), problems
+
+
+try:
+    status, lines = pip_check()
+except Exception as error:
+    status, lines = "unavailable", ["%s: %s" % (type(error).__name__, error)]
+sys.stdout.write(status + "\n" + "".join(line.replace("\n", " ") + "\n" for line in lines))
+`;
+/** Runs the version probe and the fast dependency check in one process of `python`. */
+async function probeVenv(python) {
+    const result = await run(python, ['-c', PROBE_HEAD, DEPENDENCY_CHECK], PROBE_TIMEOUT_MS);
+    const [version = '', status = '', ...problems] = result.stdout.replace(/\n$/, '').split('\n');
+    const statuses = ['ok', 'broken', 'no-pip', 'unavailable'];
+    if (result.failure || !statuses.includes(status)) {
+        return {
+            version: version.trim(),
+            status: 'unavailable',
+            problems: [result.failure ?? `unexpected output: ${status}`],
+            ...(result.failure ? { failure: result.failure } : {}),
+        };
+    }
+    return { version: version.trim(), status: status, problems };
+}
+/**
+ * Resolves undefined when the venv is usable, else one sentence saying why not (the caller
+ * warns with it, deletes the venv and installs afresh). Never rejects.
+ */
+async function verifyRestoredVenv(venvPath, expectedVersion) {
+    const cfgPath = (0,external_node_path_.join)(venvPath, 'pyvenv.cfg');
+    let home;
+    try {
+        home = parseVenvConfig(await (0,promises_namespaceObject.readFile)(cfgPath, 'utf8')).home;
+    }
+    catch (error) {
+        return `${cfgPath} cannot be read (${error.code ?? String(error)})`;
+    }
+    if (!home)
+        return `${cfgPath} has no "home" line naming the base interpreter`;
+    if (!(await isDirectory(home)))
+        return `its base interpreter's directory ${home} (pyvenv.cfg "home") does not exist`;
+    const python = venvPython(venvPath);
+    const probe = await probeVenv(python);
+    if (!/^\d+\.\d+/.test(probe.version))
+        return `its interpreter ${python} does not run: ${probe.failure ?? 'it printed no version'}`;
+    if (probe.version !== expectedVersion)
+        return `its interpreter is Python ${probe.version}, not ${expectedVersion}`;
+    if (probe.status === 'ok' || probe.status === 'no-pip')
+        return undefined;
+    if (probe.status === 'broken')
+        return `"pip check" found broken requirements: ${probe.problems.slice(-10).join(' | ')}`;
+    const check = await run(python, ['-m', 'pip', 'check'], PIP_CHECK_TIMEOUT_MS);
+    if (check.failure) {
+        // A venv made without pip has nothing to check with; that is not a broken venv.
+        if (/No module named pip\b/.test(check.output))
+            return undefined;
+        return `"pip check" found broken requirements: ${lastLines(check.output, 10)}`;
+    }
+    return undefined;
+}
+/** The `key = value` lines of pyvenv.cfg. */
+function parseVenvConfig(text) {
+    const fields = {};
+    for (const line of text.split(/\r?\n/)) {
+        const separator = line.indexOf('=');
+        if (separator < 0)
+            continue;
+        fields[line.slice(0, separator).trim().toLowerCase()] = line.slice(separator + 1).trim();
+    }
+    return fields;
+}
+async function isDirectory(path) {
+    try {
+        return (await (0,promises_namespaceObject.stat)(path)).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+function run(program, args, timeout) {
+    const env = {
+        ...process.env,
+        PIP_DISABLE_PIP_VERSION_CHECK: '1',
+        PIP_NO_INPUT: '1',
+        PYTHONDONTWRITEBYTECODE: '1',
+    };
+    return new Promise((resolveRun) => {
+        (0,external_node_child_process_namespaceObject.execFile)(program, args, { timeout, env, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
+            const output = `${stdout}${stderr}`;
+            if (!error)
+                return resolveRun({ stdout, output });
+            const why = error.killed
+                ? `timed out after ${timeout / 1000} s`
+                : typeof error.code === 'string'
+                    ? error.code
+                    : `exit ${error.code}: ${lastLines(output, 5)}`;
+            resolveRun({ stdout, output, failure: why });
+        });
+    });
+}
+function lastLines(text, count) {
+    return text.trim().split(/\r?\n/).slice(-count).join(' | ');
+}
+
+;// CONCATENATED MODULE: ./src/deps/pip-errors.ts
+/**
+ * Turns pip's output into one sentence that names the culprit and the input to fix (pure).
+ */
+
+
+const NOT_FOUND = /No matching distribution found for (\S+)/;
+const GROUP_NOT_FOUND = /Dependency group '([^']+)' not found/;
+const MISSING_EXTRA = /does not provide the extra '([^']+)'/;
+const UNKNOWN_OPTION = /no such option: (-\S+)/;
+function requirementName(spec) {
+    return spec
+        .split(/[<>=!~;[\s@]/)[0]
+        .toLowerCase()
+        .replace(/[-_.]+/g, '-');
+}
+function filesNaming(pkg, files, cwd) {
+    return files
+        .filter((file) => (0,external_node_fs_.readFileSync)(file, 'utf8')
+        .split(/\r?\n/)
+        .some((line) => requirementName(line.trim()) === requirementName(pkg)))
+        .map((file) => (0,external_node_path_.relative)(cwd, file) || file);
+}
+/** Explains a failed pip step; returns the last error lines of pip when nothing better is known. */
+function explainPipFailure(ctx) {
+    const { step, output } = ctx;
+    const option = unknownPipOption(output, ctx.exitCode);
+    if (option)
+        return option;
+    const group = GROUP_NOT_FOUND.exec(output);
+    if (group) {
+        return `dependency-groups: group "${group[1]}" is not defined in [dependency-groups] of pyproject.toml. Add it there or remove it from the input.`;
+    }
+    const missing = NOT_FOUND.exec(output);
+    if (missing) {
+        const files = filesNaming(missing[1], ctx.requirementFiles, ctx.workingDirectory);
+        const where = files.length > 0 ? ` named in ${files.join(', ')}` : ` (while installing ${step.what})`;
+        return `${step.input}: pip could not find package "${missing[1]}"${where}. Check its spelling and version, or add the index that serves it with pip-args (e.g. --extra-index-url).`;
+    }
+    const errorLines = output
+        .split(/\r?\n/)
+        .filter((line) => line.startsWith('ERROR:'))
+        .slice(-3)
+        .join(' ');
+    return `${step.input}: pip failed (exit ${ctx.exitCode}) while installing ${step.what}.${errorLines ? ` ${errorLines}` : ' See the log above.'}`;
+}
+/**
+ * pip's usage error (exit 2) for an option it does not know. Our own arguments are ones pip
+ * knows, so the option came from pip-args: say so.
+ */
+function unknownPipOption(output, exitCode) {
+    const option = UNKNOWN_OPTION.exec(output);
+    if (!option)
+        return undefined;
+    return `pip-args: pip does not know the option "${option[1]}" (pip exit ${exitCode}). Fix or remove it in the pip-args input.`;
+}
+/** pip only warns about an unknown extra; we treat it as the input error it is. */
+function missingExtra(output) {
+    return MISSING_EXTRA.exec(output)?.[1];
+}
+
+;// CONCATENATED MODULE: ./src/deps/install.ts
+/** Runs the install plan in the venv and makes sure pytest is there. */
+
+
+
+
+
+async function runInstallPlan(python, steps, context) {
+    for (const step of steps) {
+        core/* info */.pq(`Installing ${step.what}`);
+        const result = await execProgram(python, ['-m', 'pip', ...step.args], {
+            cwd: context.workingDirectory,
+        });
+        if (result.exitCode !== 0) {
+            throw new errors_InputError(explainPipFailure({ step, ...result, ...context }));
+        }
+        const extra = step.input === 'extras' ? missingExtra(result.output) : undefined;
+        if (extra) {
+            throw new errors_InputError(`extras: the project does not define the extra "${extra}" in [project.optional-dependencies]. Fix the extras input or add the extra to pyproject.toml.`);
+        }
+    }
+}
+/** Installs pytest when the environment lacks it, and says so. */
+async function ensurePytest(python, pipArgs, workingDirectory) {
+    if (await hasModule(python, 'pytest'))
+        return;
+    core/* notice */.lm('pytest is not among the project dependencies; installing it. Add it to your requirements to pin its version.');
+    const result = await execProgram(python, ['-m', 'pip', 'install', 'pytest', ...pipArgs], {
+        cwd: workingDirectory,
+    });
+    if (result.exitCode !== 0) {
+        const badOption = unknownPipOption(result.output, result.exitCode);
+        if (badOption)
+            throw new errors_InputError(badOption);
+        throw new errors_InputError(`Could not install pytest (pip exit ${result.exitCode}). Add pytest to your requirements, or make it reachable through pip-args.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deps/plan.ts
+function planInstall(spec) {
+    const install = (...args) => ['install', ...args, ...spec.pipArgs];
+    const steps = [];
+    if (spec.requirementFiles.length > 0) {
+        steps.push({
+            what: `requirements (${spec.requirementFiles.length} file${spec.requirementFiles.length > 1 ? 's' : ''})`,
+            args: install(...spec.requirementFiles.flatMap((file) => ['-r', file])),
+            input: 'requirements',
+        });
+    }
+    if (spec.project) {
+        const { path, editable, extras } = spec.project;
+        const target = extras.length > 0 ? `${path}[${extras.join(',')}]` : path;
+        steps.push({
+            what: `the project${extras.length ? ` with extras ${extras.join(', ')}` : ''}${editable ? ' (editable)' : ''}`,
+            args: install(...(editable ? ['-e', target] : [target])),
+            input: extras.length > 0 ? 'extras' : 'install-project',
+        });
+    }
+    if (spec.dependencyGroups.length > 0) {
+        steps.push({
+            what: `dependency groups ${spec.dependencyGroups.join(', ')}`,
+            args: install(...spec.dependencyGroups.flatMap((group) => ['--group', group])),
+            input: 'dependency-groups',
+        });
+    }
+    if (spec.packages.length > 0) {
+        steps.push({
+            what: `packages ${spec.packages.join(', ')}`,
+            args: install(...spec.packages),
+            input: 'packages',
+        });
+    }
+    return steps;
+}
+/**
+ * Reinstalls the project alone (`--no-deps --force-reinstall`) into a venv restored from cache:
+ * the key covers what the project depends on, not its own source, which changes every commit.
+ */
+function planProjectRefresh(spec) {
+    if (!spec.project)
+        return undefined;
+    const [step] = planInstall({ ...spec, requirementFiles: [], dependencyGroups: [], packages: [] });
+    return {
+        ...step,
+        what: `${step.what}, from the current checkout`,
+        args: ['install', '--no-deps', '--force-reinstall', ...step.args.slice(1)],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deps/environment.ts
+/**
+ * The dependency stage: a virtualenv with everything the project declares, plus pytest. With
+ * `cache: venv` the whole venv is restored when nothing that shapes it changed (and it passes
+ * verification); with `cache: pip` only pip's download cache is.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The inputs that change what ends up installed, as they go into the key. */
+function installSettings(install) {
+    return {
+        requirements: install.requirementFiles.join('\n'),
+        project: install.project
+            ? `${install.project.editable ? 'editable ' : ''}[${install.project.extras.join(',')}]`
+            : '',
+        'dependency-groups': install.dependencyGroups.join(','),
+        packages: install.packages.join('\n'),
+        'pip-args': install.pipArgs.join('\n'),
+    };
+}
+async function cacheKeyFor(request, interpreter, cachedPath) {
+    const files = await collectKeyFiles({
+        workingDirectory: request.workingDirectory,
+        requirementFiles: request.dependencyFiles,
+        cacheDependencyPath: request.cache.dependencyPath,
+    });
+    return buildCacheKey({
+        kind: request.cache.mode === 'pip' ? 'pip' : 'venv',
+        ...runnerOsFacts(),
+        pythonVersion: interpreter.version,
+        pythonImplementation: 'cpython',
+        pythonExecutable: interpreter.executable,
+        venvPath: cachedPath,
+        files: await hashFiles(files, request.workingDirectory),
+        settings: installSettings(request.install),
+        suffix: request.cache.keySuffix,
+    });
+}
+function installContext(request) {
+    return { workingDirectory: request.workingDirectory, requirementFiles: request.dependencyFiles };
+}
+/** Saves right after a successful install, so a failing test run still leaves a warm cache. */
+async function saveIfAllowed(backend, key, path) {
+    const policy = mayShareCache(cacheEventFromEnv(process.env), backend.name === 'github');
+    if (!policy.save) {
+        core/* info */.pq(`${policy.reason[0].toUpperCase()}${policy.reason.slice(1)}.`);
+        return;
+    }
+    if (!(0,external_node_fs_.existsSync)(path) || (0,external_node_fs_.readdirSync)(path).length === 0) {
+        // With `cache: pip` and only local indexes pip downloads, and so caches, nothing.
+        core/* info */.pq(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
+        return;
+    }
+    if (await backend.save(key, [path]))
+        core/* info */.pq(`Saved ${path} to the ${backend.name} cache as ${key}.`);
+}
+async function install(request, interpreter, python, pipCacheDir) {
+    if (pipCacheDir)
+        process.env.PIP_CACHE_DIR = pipCacheDir;
+    await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs);
+    await runInstallPlan(python, planInstall(request.install), installContext(request));
+    await ensurePytest(python, request.install.pipArgs, request.workingDirectory);
+}
+async function prepareEnvironment(request, interpreter) {
+    const python = venvPython(request.venvPath);
+    const environment = {
+        venvPath: request.venvPath,
+        python,
+        binDir: venvBinDir(request.venvPath),
+        cacheHit: false,
+        cacheKey: '',
+    };
+    const backend = chooseBackend({
+        mode: request.cache.mode,
+        cacheDir: request.cache.dir,
+        env: process.env,
+    });
+    const pipCacheDir = request.cache.mode === 'pip' ? (0,external_node_path_.join)(request.scratchDir, 'pyci-pip-cache') : undefined;
+    const cachedPath = pipCacheDir ?? request.venvPath;
+    core/* startGroup */.Oh(`Preparing virtualenv ${request.venvPath}`);
+    try {
+        if (backend) {
+            environment.cacheKey = await cacheKeyFor(request, interpreter, cachedPath);
+            // A leftover venv (e.g. from an earlier step) must not block the restore.
+            if (pipCacheDir)
+                (0,external_node_fs_.rmSync)(pipCacheDir, { recursive: true, force: true });
+            else
+                removeVenv(request.venvPath);
+            const restored = await backend.restore(environment.cacheKey, [cachedPath]);
+            if (restored && request.cache.mode === 'venv') {
+                const problem = await verifyRestoredVenv(request.venvPath, interpreter.version);
+                if (!problem) {
+                    const refresh = planProjectRefresh(request.install);
+                    core/* info */.pq(`Restored the virtualenv from the ${backend.name} cache (${environment.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`);
+                    if (refresh)
+                        await runInstallPlan(python, [refresh], installContext(request));
+                    environment.cacheHit = true;
+                    return environment;
+                }
+                core/* warning */.$e(`The cached virtualenv failed verification (${problem}); installing afresh.`);
+            }
+            else if (!restored) {
+                core/* info */.pq(`No cache entry for ${environment.cacheKey}; installing.`);
+            }
+        }
+        await install(request, interpreter, python, pipCacheDir);
+        if (backend && !environment.cacheHit)
+            await saveIfAllowed(backend, environment.cacheKey, cachedPath);
+    }
+    finally {
+        core/* endGroup */.N4();
+    }
+    return environment;
+}
+
+;// CONCATENATED MODULE: ./src/gate/event-file.ts
+/** Edge: reads the triggering event from the runner's environment and payload file. */
+
+
+
+function readGateEvent(env = process.env) {
+    const path = env.GITHUB_EVENT_PATH ?? '';
+    // No payload means no fork flag; buildGateEvent then treats pull requests as forks.
+    let payload = {};
+    if (path !== '') {
+        try {
+            payload = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
+        }
+        catch (error) {
+            throw new errors_InputError(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
+        }
+    }
+    return buildGateEvent(env, payload);
+}
+
+;// CONCATENATED MODULE: ./src/gate/outputs.ts
+/** Hands a Decision to the runner: step outputs, a log line, and a job summary line. */
+
+/** The one summary line for a decision, as Markdown; refs are escaped (branch names are free text). */
+function decisionSummaryLine(decision) {
+    const icon = decision.deploy ? '🚀' : '⏸️';
+    return `${icon} **Deploy gate**: ${escapeMarkdown(decision.reason)}`;
+}
+function escapeMarkdown(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/([\\`*_[\]|#])/g, '\\$1');
+}
+function setDecisionOutputs(decision) {
+    core/* setOutput */.uH('deploy', decision.deploy ? 'true' : 'false');
+    core/* setOutput */.uH('environment', decision.environment);
+    core/* setOutput */.uH('deploy-reason', decision.reason);
+    core/* info */.pq(decision.reason);
 }
 
 ;// CONCATENATED MODULE: ./src/python/probe.ts
@@ -38598,7 +40930,7 @@ function pythonEnvironment(interpreter, platform = process.platform, env = proce
 
 
 
-const coreLog = { info: core/* info */.pq, warning: core/* warning */.$e, debug: core/* debug */.Yz };
+const setup_coreLog = { info: core/* info */.pq, warning: core/* warning */.$e, debug: core/* debug */.Yz };
 const SOURCE_LABELS = {
     'tool-cache': 'tool cache',
     manifest: 'manifest',
@@ -38608,7 +40940,7 @@ const SOURCE_LABELS = {
  * The specs to try, in order: python-version (one per line), else python-version-file, else
  * .python-version in the working directory, else the newest 3.x.
  */
-function resolveSpecs(request, log = coreLog) {
+function resolveSpecs(request, log = setup_coreLog) {
     const options = { allowPrereleases: request.allowPrereleases };
     const lines = request.versionSpec
         .split(/\r?\n/)
@@ -38709,7 +41041,7 @@ function fromToolCache(entry, arch, why) {
         reason: `Using Python ${pythonSpelling(entry.version)} from the runner tool cache (${entry.dir}): ${why}.`,
     };
 }
-async function install(sources, request, log, candidate, why) {
+async function setup_install(sources, request, log, candidate, why) {
     const url = candidate.file.download_url;
     log.info(`Downloading Python ${pythonSpelling(candidate.version)} from ${url}`);
     const entry = await installFromManifest(candidate, {
@@ -38739,7 +41071,7 @@ async function tryOne(source, spec, sources, request, log, missed) {
     }
     if (source === 'manifest') {
         const candidate = pickCandidate(spec, (await sources.manifest()).candidates);
-        return candidate && install(sources, request, log, candidate, `it is ${matched}`);
+        return candidate && setup_install(sources, request, log, candidate, `it is ${matched}`);
     }
     const interpreters = await sources.system();
     const best = pickBest(spec, interpreters.map((interpreter) => interpreter.version));
@@ -38772,7 +41104,7 @@ async function tryLatest(spec, sources, request, log) {
     const why = older
         ? `check-latest: the manifest's newest match for ${describeSpec(spec)} is newer than the tool cache's ${pythonSpelling(older)}`
         : `check-latest: it is the manifest's newest match for ${describeSpec(spec)}`;
-    return install(sources, request, log, latest, why);
+    return setup_install(sources, request, log, latest, why);
 }
 function shortList(versions, limit = 8) {
     const shown = versions.slice(0, limit).map(pythonSpelling).join(', ');
@@ -38814,7 +41146,7 @@ async function notAvailable(specs, request, sources) {
 }
 /** Finds or installs the interpreter the request asks for. Throws InputError with the fix. */
 async function setupPython(request) {
-    const log = request.log ?? coreLog;
+    const log = request.log ?? setup_coreLog;
     const arch = normalizeArchitecture(request.architecture);
     if (request.sources.length === 0)
         throw new errors_InputError('python-source is empty. Name at least one source (tool-cache, manifest, system).');
@@ -38840,2249 +41172,6 @@ async function setupPython(request) {
 function announce(interpreter, log) {
     log.info(interpreter.reason);
     return interpreter;
-}
-
-;// CONCATENATED MODULE: ./src/runner/argv.ts
-
-/**
- * Splits a command-line string into arguments the way a POSIX shell would for words and quotes
- * (single quotes literal, double quotes with backslash escapes, backslash outside quotes), and
- * does nothing else: no variables, globs or command substitution. The result is passed to the
- * process as an argv array, never through a shell.
- */
-function splitArgs(text, inputName) {
-    const args = [];
-    let current = '';
-    let inWord = false;
-    let quote = null;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (quote === "'") {
-            if (ch === "'")
-                quote = null;
-            else
-                current += ch;
-        }
-        else if (quote === '"') {
-            if (ch === '"')
-                quote = null;
-            else if (ch === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1]))
-                current += text[++i];
-            else
-                current += ch;
-        }
-        else if (ch === "'" || ch === '"') {
-            quote = ch;
-            inWord = true;
-        }
-        else if (ch === '\\') {
-            if (i + 1 < text.length)
-                current += text[++i];
-            inWord = true;
-        }
-        else if (/\s/.test(ch)) {
-            if (inWord)
-                args.push(current);
-            current = '';
-            inWord = false;
-        }
-        else {
-            current += ch;
-            inWord = true;
-        }
-    }
-    if (quote) {
-        throw new errors_InputError(`${inputName}: unterminated ${quote === '"' ? 'double' : 'single'} quote in "${text}". Close the quote or escape it with a backslash.`);
-    }
-    if (inWord)
-        args.push(current);
-    return args;
-}
-
-// EXTERNAL MODULE: ./node_modules/saxes/saxes.js
-var saxes = __nccwpck_require__(9800);
-;// CONCATENATED MODULE: ./src/tests/junit-fast-path.ts
-/**
- * Fast path of the JUnit reader. In a pytest report ~95% of the bytes are passing test cases,
- * `<testcase classname=".." name=".." file=".." line=".." time=".." />`, and a character-by-
- * character XML parser spends nearly all its time on them. The skimmer finds those elements
- * with one sticky regular expression, hands their attributes straight to the reader, and passes
- * everything else to saxes unchanged, so saxes still checks the structure and reads every
- * failure. It only takes an element it can read exactly as saxes would: pytest's attribute
- * layout (so no attribute can repeat), plain values (no entity, no tab or newline, no control
- * character), and only where the reader says a test case may appear (inside the root, not
- * inside another test case). Anything else, including whatever is inside comments, CDATA and
- * processing instructions, goes to saxes. A DOCTYPE turns the fast path off for the file.
- */
-/** An attribute value that needs no decoding and that saxes would accept as is. */
-const V = '([^"<&\\0-\\x1f\\ufffe\\uffff]*)';
-const S = '[ \\t\\r\\n]+';
-/** pytest's passing test case: xunit1 (`file`, `line`) or xunit2, in pytest's attribute order. */
-const PYTEST_PASSING_CASE = new RegExp(`<testcase${S}classname="${V}"${S}name="${V}"(?:${S}file="${V}")?(?:${S}line="${V}")?${S}time="${V}"[ \\t\\r\\n]*/>`, 'y');
-/** Longer than any test case element we would want to skim; past it, saxes takes over. */
-const MAX_CARRY = 64 * 1024;
-class PassingCaseSkimmer {
-    sink;
-    /** Unwritten text: the start of an element that may continue in the next chunk. */
-    carry = '';
-    /** Inside a comment, CDATA section or PI: the string that ends it. */
-    closer;
-    enabled = true;
-    constructor(sink) {
-        this.sink = sink;
-    }
-    write(chunk) {
-        if (!this.enabled) {
-            this.sink.write(chunk);
-            return;
-        }
-        const text = this.carry + chunk;
-        this.carry = '';
-        let written = 0;
-        let at = 0;
-        const flush = (end) => {
-            if (end > written)
-                this.sink.write(text.slice(written, end));
-            written = end;
-        };
-        for (;;) {
-            if (this.closer !== undefined) {
-                const end = text.indexOf(this.closer, at);
-                if (end < 0) {
-                    // The closer may be split across chunks: keep its possible start for next time.
-                    const keep = Math.max(at, text.length - (this.closer.length - 1));
-                    flush(keep);
-                    this.carry = text.slice(keep);
-                    return;
-                }
-                at = end + this.closer.length;
-                this.closer = undefined;
-                continue;
-            }
-            const lt = text.indexOf('<', at);
-            if (lt < 0)
-                break;
-            if (text.length - lt < 10) {
-                // Too short to tell `<testcase ` or `<![CDATA[` from anything else: wait for more.
-                flush(lt);
-                this.carry = text.slice(lt);
-                return;
-            }
-            const next = text.charCodeAt(lt + 1);
-            if (next === 0x74 /* t */ && text.startsWith('testcase', lt + 1)) {
-                flush(lt);
-                if (this.sink.canTakeTestcase()) {
-                    PYTEST_PASSING_CASE.lastIndex = lt;
-                    const m = PYTEST_PASSING_CASE.exec(text);
-                    if (m !== null) {
-                        written = at = PYTEST_PASSING_CASE.lastIndex;
-                        this.sink.testcase({ classname: m[1], name: m[2], file: m[3], line: m[4], time: m[5] });
-                        continue;
-                    }
-                    if (text.indexOf('>', lt) < 0 && text.length - lt < MAX_CARRY) {
-                        this.carry = text.slice(lt); // the element continues in the next chunk
-                        return;
-                    }
-                }
-                at = lt + 1;
-            }
-            else if (next === 0x21 /* ! */) {
-                if (text.startsWith('<!--', lt)) {
-                    this.closer = '-->';
-                    at = lt + 4;
-                }
-                else if (text.startsWith('<![CDATA[', lt)) {
-                    this.closer = ']]>';
-                    at = lt + 9;
-                }
-                else {
-                    // A DOCTYPE may declare entities: leave the rest of the file to saxes alone.
-                    this.enabled = false;
-                    flush(text.length);
-                    return;
-                }
-            }
-            else if (next === 0x3f /* ? */) {
-                this.closer = '?>';
-                at = lt + 2;
-            }
-            else {
-                at = lt + 1;
-            }
-        }
-        flush(text.length);
-    }
-    /** Call at the end of the input: whatever was held back goes to saxes. */
-    end() {
-        if (this.carry !== '')
-            this.sink.write(this.carry);
-        this.carry = '';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/tests/node-id.ts
-/**
- * Rebuilds pytest node ids from JUnit attributes. pytest writes `classname` as the node id with
- * the path dotted and `.py` dropped (`tests/test_x.py::TestA::test_b` -> `tests.test_x.TestA`),
- * and, in the xunit1 family, the path itself in `file`. With `file` the dotted module can be found
- * inside `classname` and the real id rebuilt, so it matches `pytest --collect-only` exactly.
- */
-function pytestNodeId(classname, name, file) {
-    if (file) {
-        const path = file.replace(/\\/g, '/');
-        const module = path.replace(/\.py$/, '').replace(/\//g, '.');
-        // A collection error has no classname and the dotted module as its name: the id is the file.
-        if (classname === '' && name === module)
-            return path;
-        // A `junit_prefix` puts `prefix.` in front of the module, hence the search after a dot.
-        const at = classname === module ? 0 : findModule(classname, module);
-        if (at >= 0) {
-            const rest = classname.slice(at + module.length);
-            if (rest === '')
-                return `${path}::${name}`;
-            return `${path}::${rest.slice(1).split('.').join('::')}::${name}`;
-        }
-    }
-    return classname ? `${classname}::${name}` : name;
-}
-/** Index of `module` in `classname` as a whole dotted segment run, or -1. */
-function findModule(classname, module) {
-    if (classname.startsWith(`${module}.`))
-        return 0;
-    const at = classname.indexOf(`.${module}`);
-    if (at < 0)
-        return -1;
-    const end = at + 1 + module.length;
-    return end === classname.length || classname[end] === '.' ? at + 1 : -1;
-}
-
-;// CONCATENATED MODULE: ./src/tests/slowest.ts
-/**
- * The N slowest tests seen so far, in a min-heap of fixed size: memory stays O(N) however many
- * tests stream past. Callers ask `admits()` first so they build an id only for a likely entry.
- */
-class SlowestTests {
-    size;
-    heap = [];
-    constructor(size) {
-        this.size = size;
-    }
-    /** Whether a test of this duration would enter the list (ties keep the earlier test). */
-    admits(seconds) {
-        if (this.size <= 0)
-            return false;
-        return this.heap.length < this.size || seconds > this.heap[0].seconds;
-    }
-    offer(id, seconds) {
-        if (!this.admits(seconds))
-            return;
-        if (this.heap.length < this.size) {
-            this.heap.push({ id, seconds });
-            this.siftUp(this.heap.length - 1);
-        }
-        else {
-            this.heap[0] = { id, seconds };
-            this.siftDown(0);
-        }
-    }
-    /** Longest first; equal durations in id order so reports are stable. */
-    sorted() {
-        return [...this.heap].sort((a, b) => b.seconds - a.seconds || (a.id < b.id ? -1 : 1));
-    }
-    siftUp(i) {
-        const heap = this.heap;
-        while (i > 0) {
-            const parent = (i - 1) >> 1;
-            if (heap[parent].seconds <= heap[i].seconds)
-                return;
-            [heap[parent], heap[i]] = [heap[i], heap[parent]];
-            i = parent;
-        }
-    }
-    siftDown(i) {
-        const heap = this.heap;
-        for (;;) {
-            const left = 2 * i + 1;
-            const right = left + 1;
-            let least = i;
-            if (left < heap.length && heap[left].seconds < heap[least].seconds)
-                least = left;
-            if (right < heap.length && heap[right].seconds < heap[least].seconds)
-                least = right;
-            if (least === i)
-                return;
-            [heap[least], heap[i]] = [heap[i], heap[least]];
-            i = least;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/tests/traceback.ts
-/**
- * Bounded capture of failure text and the failing line inside it. The reader never keeps a
- * whole traceback: a test that dumps megabytes of output must not grow the action's memory.
- */
-/**
- * Keeps the first quarter and the last three quarters of at most `limit` characters: the head
- * says where the failure started, the tail holds pytest's `E` lines and the `file:line:` crash.
- */
-class BoundedText {
-    head = '';
-    tail = [];
-    tailLength = 0;
-    total = 0;
-    headLimit;
-    tailLimit;
-    constructor(limit) {
-        this.headLimit = Math.floor(limit / 4);
-        this.tailLimit = limit - this.headLimit;
-    }
-    append(text) {
-        this.total += text.length;
-        if (this.head.length < this.headLimit) {
-            const room = this.headLimit - this.head.length;
-            this.head += text.slice(0, room);
-            text = text.slice(room);
-            if (text === '')
-                return;
-        }
-        this.tail.push(text);
-        this.tailLength += text.length;
-        // Compact only when the tail doubles its limit, so appends stay amortised O(1).
-        if (this.tailLength > 2 * this.tailLimit)
-            this.compact();
-    }
-    toString() {
-        this.compact();
-        const tail = this.tail.join('');
-        const omitted = this.total - this.head.length - tail.length;
-        if (omitted <= 0)
-            return this.head + tail;
-        return `${this.head}\n… ${omitted} characters omitted …\n${tail}`;
-    }
-    compact() {
-        const joined = this.tail.join('');
-        const kept = joined.length > this.tailLimit ? joined.slice(-this.tailLimit) : joined;
-        this.tail = kept === '' ? [] : [kept];
-        this.tailLength = kept.length;
-    }
-}
-/**
- * The line of `file` where the test failed, read from the traceback: pytest's long and short
- * styles print `path:line: ...`, the native style `File "path", line N`. The last mention of
- * the test's own file wins (the crash inside the test, not a helper it called).
- */
-function failureLineInFile(details, file) {
-    const wanted = file.replace(/\\/g, '/');
-    let found;
-    const pattern = /^(?:(.+?):(\d+):(?: |$)|\s*File "(.+?)", line (\d+))/gm;
-    for (let match = pattern.exec(details); match; match = pattern.exec(details)) {
-        const path = (match[1] ?? match[3]).replace(/\\/g, '/');
-        if (path === wanted || path.endsWith(`/${wanted}`))
-            found = Number(match[2] ?? match[4]);
-    }
-    return found;
-}
-
-;// CONCATENATED MODULE: ./src/tests/junit.ts
-/**
- * Streaming JUnit reader. Reads one or more JUnit XML files (pytest's, or any tool's) in chunks
- * with saxes and keeps only counts, a bounded list of failures and the N slowest tests, so memory
- * does not grow with the number of passing tests. Several files (shards) merge into one result.
- */
-
-
-
-
-
-
-
-/** A JUnit file that cannot be read: missing, empty, not XML, truncated, or not JUnit at all. */
-class JUnitParseError extends errors_InputError {
-    file;
-    reason;
-    line;
-    column;
-    /** Set on syntax errors found without position tracking: a second pass can locate them. */
-    locatable = false;
-    constructor(file, reason, line, column) {
-        const where = line === undefined ? '' : ` at line ${line}, column ${column}`;
-        super(`Cannot read the JUnit report ${file}${where}: ${reason}. ` +
-            'Check that the file is a complete JUnit XML report (a run that was killed or ran out of ' +
-            'disk can leave it truncated).');
-        this.file = file;
-        this.reason = reason;
-        this.line = line;
-        this.column = column;
-        this.name = 'JUnitParseError';
-    }
-}
-const DEFAULTS = { maxFailures: 50, maxDetailChars: 4000, slowest: 10, fastPath: true };
-/**
- * 64 KiB reads: as fast as 1 MiB ones here, but the strings saxes slices out of each chunk keep
- * it alive until a major GC, so bigger chunks cost ~80 MB more peak RSS on a 1M-case file.
- */
-const CHUNK_BYTES = 1 << 16;
-const MESSAGE_CHARS = 2000;
-/** Reads and merges the JUnit reports at `paths` (in order) into one TestResult. */
-async function readJUnitReports(paths, options = {}) {
-    const tally = new Tally({ ...DEFAULTS, ...withoutUndefined(options) }, options.onTestCase);
-    for (const path of paths) {
-        try {
-            // saxes runs ~15% faster without tracking line and column...
-            await readOneReport(path, tally, false, options.chunkBytes ?? CHUNK_BYTES);
-        }
-        catch (error) {
-            // ...so a bad file is read a second time, with tracking, to say where it went wrong.
-            if (!(error instanceof JUnitParseError) || !error.locatable)
-                throw error;
-            await readOneReport(path, new Tally(tally.limits, undefined), true, CHUNK_BYTES);
-            throw error;
-        }
-    }
-    return tally.result();
-}
-/** Counts and kept details across all files. */
-class Tally {
-    limits;
-    onTestCase;
-    tests = 0;
-    passed = 0;
-    failed = 0;
-    errors = 0;
-    skipped = 0;
-    durationSeconds = 0;
-    failures = [];
-    failuresOmitted = 0;
-    slowest;
-    constructor(limits, onTestCase) {
-        this.limits = limits;
-        this.onTestCase = onTestCase;
-        this.slowest = new SlowestTests(limits.slowest);
-    }
-    result() {
-        return {
-            tests: this.tests,
-            passed: this.passed,
-            failed: this.failed,
-            errors: this.errors,
-            skipped: this.skipped,
-            durationSeconds: roundMillis(this.durationSeconds),
-            failures: this.failures,
-            failuresOmitted: this.failuresOmitted,
-            slowest: this.slowest.sorted(),
-        };
-    }
-}
-function readOneReport(path, tally, trackPosition, chunkBytes) {
-    const parser = new saxes/* SaxesParser */.wT({
-        xmlns: false,
-        position: trackPosition,
-    });
-    const syntaxError = (reason) => {
-        if (trackPosition)
-            return new JUnitParseError(path, reason, parser.line, parser.column);
-        const error = new JUnitParseError(path, reason);
-        error.locatable = true;
-        return error;
-    };
-    let depth = 0;
-    let rootSeen = false;
-    /** Depth of the outermost <testsuite>, whose times add up to the file's duration. */
-    let outerSuiteDepth = -1;
-    let rootTime;
-    let suiteTime = 0;
-    let suiteTimeSeen = false;
-    let caseTime = 0;
-    let testcase;
-    let testcaseDepth = -1;
-    let failure;
-    const caseId = (open) => {
-        const a = open.attributes;
-        open.id ??= pytestNodeId(a.classname ?? '', a.name ?? '', a.file);
-        return open.id;
-    };
-    const collectText = (text) => failure?.text.append(text);
-    parser.on('error', (error) => {
-        throw syntaxError(error.message.replace(/^\d+:\d+: /, ''));
-    });
-    parser.on('opentag', (tag) => {
-        depth++;
-        const name = tag.name;
-        if (!rootSeen) {
-            rootSeen = true;
-            if (name !== 'testsuites' && name !== 'testsuite') {
-                throw syntaxError(`the root element is <${name}>, not <testsuites> or <testsuite>`);
-            }
-            if (name === 'testsuites' && tag.attributes.time !== undefined) {
-                rootTime = seconds(tag.attributes.time);
-            }
-        }
-        if (testcase !== undefined) {
-            if (depth !== testcaseDepth + 1)
-                return;
-            if (name === 'failure' || name === 'error') {
-                if (name === 'failure')
-                    testcase.failed = true;
-                else
-                    testcase.errored = true;
-                openFailure(name, tag.attributes);
-            }
-            else if (name === 'skipped') {
-                testcase.skipped = true;
-            }
-            return;
-        }
-        if (name === 'testcase') {
-            testcase = { attributes: tag.attributes, failed: false, errored: false, skipped: false };
-            testcaseDepth = depth;
-        }
-        else if (name === 'testsuite' && outerSuiteDepth < 0) {
-            outerSuiteDepth = depth;
-            if (tag.attributes.time !== undefined) {
-                suiteTime += seconds(tag.attributes.time);
-                suiteTimeSeen = true;
-            }
-        }
-    });
-    parser.on('closetag', (tag) => {
-        if (failure !== undefined && depth === testcaseDepth + 1)
-            closeFailure();
-        if (depth === testcaseDepth && tag.name === 'testcase')
-            closeTestcase();
-        if (depth === outerSuiteDepth)
-            outerSuiteDepth = -1;
-        depth--;
-    });
-    parser.on('cdata', collectText);
-    function openFailure(kind, attributes) {
-        if (tally.failures.length >= tally.limits.maxFailures) {
-            tally.failuresOmitted++;
-            return;
-        }
-        failure = {
-            kind,
-            message: (attributes.message ?? '').slice(0, MESSAGE_CHARS),
-            text: new BoundedText(tally.limits.maxDetailChars),
-        };
-        // Text is only gathered inside kept failures: passing cases never build strings.
-        parser.on('text', collectText);
-    }
-    function closeFailure() {
-        parser.off('text');
-        const open = failure;
-        failure = undefined;
-        const a = testcase.attributes;
-        const details = open.text.toString();
-        const defLine = a.line === undefined ? undefined : Number(a.line) + 1;
-        const crashLine = a.file ? failureLineInFile(details, a.file) : undefined;
-        const line = crashLine ?? (Number.isFinite(defLine) ? defLine : undefined);
-        tally.failures.push({
-            id: caseId(testcase),
-            kind: open.kind,
-            ...(a.file ? { file: a.file } : {}),
-            ...(line !== undefined ? { line } : {}),
-            message: open.message,
-            details,
-        });
-    }
-    function closeTestcase() {
-        const open = testcase;
-        testcase = undefined;
-        testcaseDepth = -1;
-        countTestcase(open);
-    }
-    function countTestcase(open) {
-        tally.tests++;
-        if (open.failed)
-            tally.failed++;
-        if (open.errored)
-            tally.errors++;
-        if (open.skipped && !open.failed && !open.errored)
-            tally.skipped++;
-        if (!open.failed && !open.errored && !open.skipped)
-            tally.passed++;
-        const time = seconds(open.attributes.time);
-        caseTime += time;
-        if (tally.onTestCase)
-            tally.onTestCase(caseId(open), time);
-        if (tally.slowest.admits(time))
-            tally.slowest.offer(caseId(open), time);
-    }
-    // The second pass, which only locates an error, is saxes alone.
-    const input = tally.limits.fastPath && !trackPosition
-        ? new PassingCaseSkimmer({
-            write: (text) => parser.write(text),
-            canTakeTestcase: () => depth > 0 && testcase === undefined,
-            testcase: (attributes) => countTestcase({ attributes, failed: false, errored: false, skipped: false }),
-        })
-        : { write: (text) => parser.write(text), end: () => { } };
-    return new Promise((resolve, reject) => {
-        const stream = (0,external_node_fs_.createReadStream)(path, { encoding: 'utf8', highWaterMark: chunkBytes });
-        let empty = true;
-        const fail = (error) => {
-            stream.destroy();
-            reject(asParseError(error, path));
-        };
-        stream.on('data', (chunk) => {
-            try {
-                if (empty && /\S/.test(chunk))
-                    empty = false;
-                input.write(chunk);
-            }
-            catch (error) {
-                fail(error);
-            }
-        });
-        stream.on('error', fail);
-        stream.on('end', () => {
-            try {
-                if (empty)
-                    throw new JUnitParseError(path, 'the file is empty');
-                input.end();
-                parser.close();
-                tally.durationSeconds += rootTime ?? (suiteTimeSeen ? suiteTime : caseTime);
-                resolve();
-            }
-            catch (error) {
-                reject(asParseError(error, path));
-            }
-        });
-    });
-}
-function asParseError(error, path) {
-    if (error instanceof JUnitParseError)
-        return error;
-    const code = error.code;
-    if (code === 'ENOENT')
-        return new JUnitParseError(path, 'the file does not exist');
-    if (code === 'EISDIR')
-        return new JUnitParseError(path, 'it is a directory, not a file');
-    return new JUnitParseError(path, error instanceof Error ? error.message : String(error));
-}
-/** A `time` attribute as seconds; absent or unparsable counts as 0 rather than failing. */
-function seconds(value) {
-    if (value === undefined)
-        return 0;
-    let parsed = Number(value);
-    // Some tools write thousands separators (`1,234.5`).
-    if (Number.isNaN(parsed))
-        parsed = Number(value.replace(/,/g, ''));
-    return Number.isFinite(parsed) && parsed > 0 ? parsed : 0;
-}
-function roundMillis(value) {
-    return Math.round(value * 1000) / 1000;
-}
-function withoutUndefined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-}
-
-;// CONCATENATED MODULE: ./src/tests/shards.ts
-/**
- * Test sharding: the `shard` input (`i/n`) and a deterministic partition of the collected test
- * ids into n parts. Every job of a matrix computes the same partition on its own, so it must not
- * depend on anything but the ids (and timings): not on their order, not on the machine.
- */
-
-
-/** Parses the `shard` input; empty means "not sharded". */
-function parseShard(raw) {
-    const value = raw.trim();
-    if (value === '')
-        return undefined;
-    const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
-    if (!match) {
-        throw new errors_InputError(`Input 'shard' is '${raw}', which is not of the form i/n. Use e.g. 'shard: 2/4' to run ` +
-            'the second of four parts, or leave it empty to run every test.');
-    }
-    const index = Number(match[1]);
-    const total = Number(match[2]);
-    if (total < 1 || index < 1 || index > total) {
-        throw new errors_InputError(`Input 'shard' is '${raw}': the part number must be between 1 and the number of parts ` +
-            `(here 1 to ${Math.max(total, 1)}). Shards are counted from 1, e.g. 1/${Math.max(total, 2)}.`);
-    }
-    return { index, total };
-}
-/**
- * Splits `testIds` into `n` parts. With timings: longest test first into the least-loaded part
- * (tests without a timing count as the mean of those with one). Without: whole files (the part
- * of the id before `::`) by test count, files larger than an even share cut into even pieces,
- * so module-scoped fixtures mostly run once. Each id lands in exactly one part; within a part,
- * ids keep their input order. Ties go to the lower part, after sorting ids, so the result does
- * not depend on the input order. Parts can be empty when there are fewer groups than parts.
- */
-function partition(testIds, n, timings) {
-    if (!Number.isInteger(n) || n < 1)
-        throw new RangeError(`partition: n must be >= 1, got ${n}`);
-    const unique = [...new Set(testIds)].sort(compareStrings);
-    const groups = timings && timings.size > 0 ? groupsByTime(unique, timings) : groupsByFile(unique, n);
-    const partOf = assignGreedily(groups, n);
-    const parts = Array.from({ length: n }, () => []);
-    const seen = new Set();
-    for (const id of testIds) {
-        if (seen.has(id))
-            continue;
-        seen.add(id);
-        parts[partOf.get(id)].push(id);
-    }
-    return parts;
-}
-/** The ids of one shard, in input order. */
-function selectShard(testIds, shard, timings) {
-    return partition(testIds, shard.total, timings)[shard.index - 1];
-}
-/** Builds timings (node id -> seconds) from earlier JUnit reports; repeated ids keep the max. */
-async function readShardTimings(junitPaths) {
-    const timings = new Map();
-    await readJUnitReports(Array.isArray(junitPaths) ? junitPaths : [junitPaths], {
-        maxFailures: 0,
-        slowest: 0,
-        onTestCase: (id, seconds) => timings.set(id, Math.max(seconds, timings.get(id) ?? 0)),
-    });
-    return timings;
-}
-function groupsByTime(sortedIds, timings) {
-    const known = sortedIds.map((id) => timings.get(id)).filter((s) => s !== undefined);
-    const fallback = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
-    return sortedIds.map((id) => ({ key: id, ids: [id], weight: timings.get(id) ?? fallback }));
-}
-function groupsByFile(sortedIds, n) {
-    const byFile = new Map();
-    for (const id of sortedIds) {
-        const file = id.split('::', 1)[0];
-        const ids = byFile.get(file);
-        if (ids)
-            ids.push(id);
-        else
-            byFile.set(file, [id]);
-    }
-    const share = Math.ceil(sortedIds.length / n);
-    const groups = [];
-    for (const [file, ids] of byFile) {
-        // A file bigger than an even share would leave other parts idle: cut it in pieces.
-        for (let start = 0, piece = 0; start < ids.length; start += share, piece++) {
-            const slice = ids.slice(start, start + share);
-            groups.push({ key: `${file}#${piece}`, ids: slice, weight: slice.length });
-        }
-    }
-    return groups;
-}
-/** Longest-processing-time-first into the least-loaded part; returns id -> part index. */
-function assignGreedily(groups, n) {
-    const ordered = [...groups].sort((a, b) => b.weight - a.weight || compareStrings(a.key, b.key));
-    const loads = new Array(n).fill(0);
-    const partOf = new Map();
-    for (const group of ordered) {
-        let least = 0;
-        for (let part = 1; part < n; part++)
-            if (loads[part] < loads[least])
-                least = part;
-        loads[least] += group.weight;
-        for (const id of group.ids)
-            partOf.set(id, least);
-    }
-    return partOf;
-}
-function compareStrings(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
-;// CONCATENATED MODULE: ./src/config.ts
-/**
- * Every input of the main action, read and validated in one place. Later stages receive the
- * typed ActionConfig (or the plain values they need), never raw inputs.
- */
-
-
-
-
-
-
-
-
-
-
-
-/** Report-only mode: every pattern must match at least one file. */
-function readJUnitFiles(patterns, workingDirectory) {
-    const files = patterns.flatMap((pattern) => {
-        const found = findFiles(workingDirectory, pattern);
-        if (found.length === 0) {
-            throw new errors_InputError(`junit-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the JUnit files were downloaded to (actions/download-artifact's path).`);
-        }
-        return found;
-    });
-    return [...new Set(files)];
-}
-function config_readShardTimings(raw, workingDirectory) {
-    if (raw === '')
-        return undefined;
-    const path = (0,external_node_path_.resolve)(workingDirectory, raw);
-    if (!(0,external_node_fs_.existsSync)(path)) {
-        throw new errors_InputError(`shard-timings: file not found: ${path}. Point it at a JUnit report from an earlier full run, or leave it empty to balance by file.`);
-    }
-    return path;
-}
-/** The runner's architecture in setup-python's spelling (x64, arm64, ...). */
-function defaultArchitecture(env) {
-    return normalizeArchitecture(env.RUNNER_ARCH || (0,external_node_os_.arch)());
-}
-/** Whether the working directory holds an installable project. */
-function hasProjectFile(dir) {
-    return (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'pyproject.toml')) || (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'setup.py'));
-}
-/** Names separated by commas, spaces or newlines (extras, dependency groups). */
-function parseNames(value) {
-    return value.split(/[\s,]+/).filter(Boolean);
-}
-/** What to install, validated against the files in the working directory. */
-function readInstallSpec(get, workingDirectory) {
-    const installProject = parseChoice('install-project', get('install-project'), ['auto', 'true', 'false'], 'auto');
-    const extras = parseNames(get('extras'));
-    const groups = parseNames(get('dependency-groups'));
-    const projectPresent = hasProjectFile(workingDirectory);
-    if (installProject === 'true' && !projectPresent) {
-        throw new errors_InputError(`install-project is true, but ${workingDirectory} has neither pyproject.toml nor setup.py. Set working-directory to the project's folder, or install-project: false.`);
-    }
-    const project = installProject === 'true' || (installProject === 'auto' && projectPresent);
-    if (extras.length > 0 && !project) {
-        throw new errors_InputError(`extras (${extras.join(', ')}) are given but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove extras or install the project.`);
-    }
-    if (groups.length > 0 && !(0,external_node_fs_.existsSync)((0,external_node_path_.join)(workingDirectory, 'pyproject.toml'))) {
-        throw new errors_InputError(`dependency-groups (${groups.join(', ')}) are given but ${workingDirectory} has no pyproject.toml to define them in [dependency-groups].`);
-    }
-    return {
-        requirementFiles: [],
-        project: project
-            ? {
-                path: workingDirectory,
-                editable: parseBoolean('editable', get('editable'), false),
-                extras,
-            }
-            : null,
-        dependencyGroups: groups,
-        packages: parseLines(get('packages')).flatMap((line) => splitArgs(line, 'packages')),
-        pipArgs: splitArgs(get('pip-args'), 'pip-args'),
-    };
-}
-function readWorkingDirectory(raw, workspace) {
-    const dir = (0,external_node_path_.resolve)(workspace, raw || '.');
-    if (!(0,external_node_fs_.existsSync)(dir) || !(0,external_node_fs_.statSync)(dir).isDirectory()) {
-        throw new errors_InputError(`working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`);
-    }
-    return dir;
-}
-function readConfig(get = runnerInput, env = process.env) {
-    const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const workingDirectory = readWorkingDirectory(get('working-directory'), workspace);
-    const runnerTemp = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-    const gate = readGateRules(get);
-    const junitFiles = readJUnitFiles(parseLines(get('junit-files')), workingDirectory);
-    const venvInput = get('venv-path') || '.venv';
-    const venvPath = (0,external_node_path_.isAbsolute)(venvInput) ? venvInput : (0,external_node_path_.join)(workingDirectory, venvInput);
-    const token = get('token');
-    const allowPrereleases = parseBoolean('allow-prereleases', get('allow-prereleases'), false);
-    // Validate the spec now, so a typo fails before anything is downloaded or installed.
-    for (const line of parseLines(get('python-version')))
-        parseVersionSpec(line, { allowPrereleases });
-    const python = {
-        versionSpec: get('python-version'),
-        versionFile: get('python-version-file'),
-        workingDirectory,
-        architecture: get('architecture')
-            ? normalizeArchitecture(get('architecture'))
-            : defaultArchitecture(env),
-        allowPrereleases,
-        sources: parsePythonSources(get('python-source')),
-        manifestUrl: get('manifest-url') || DEFAULT_MANIFEST_URL,
-        token,
-        checkLatest: parseBoolean('check-latest', get('check-latest'), false),
-        toolCacheDir: env.RUNNER_TOOL_CACHE || (0,external_node_path_.join)(runnerTemp, 'tool-cache'),
-    };
-    const requirements = resolveRequirementFiles(parseLines(get('requirements')), workingDirectory);
-    const install = readInstallSpec(get, workingDirectory);
-    return {
-        workspace,
-        workingDirectory,
-        python,
-        venvPath,
-        install: { ...install, requirementFiles: requirements.install },
-        dependencyFiles: requirements.all,
-        pytestArgs: splitArgs(get('pytest-args'), 'pytest-args'),
-        allowNoTests: parseBoolean('allow-no-tests', get('allow-no-tests'), false),
-        cache: {
-            mode: parseChoice('cache', get('cache'), ['venv', 'pip', 'none'], 'venv'),
-            dir: get('cache-dir') ? (0,external_node_path_.resolve)(workspace, get('cache-dir')) : '',
-            dependencyPath: parseLines(get('cache-dependency-path')),
-            keySuffix: get('cache-key-suffix'),
-        },
-        shard: parseShard(get('shard')),
-        shardTimings: config_readShardTimings(get('shard-timings'), workingDirectory),
-        junitFiles,
-        gate,
-        runnerTemp,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/deps/cache/hash-files.ts
-/** The thin edge that turns the files shaping an environment into `{path, sha256}` for the key. */
-
-
-
-
-/**
- * Streams each file through sha256 (lock files can be large). Paths in the result are relative to
- * `workingDirectory` with `/` separators, so the key is about content, not about where the
- * checkout happens to live (the venv path, which is absolute, is in the key separately).
- * Duplicates are hashed once. A file that cannot be read is an InputError naming it.
- */
-async function hashFiles(paths, workingDirectory = process.cwd()) {
-    const unique = [...new Set(paths.map((path) => (0,external_node_path_.resolve)(workingDirectory, path)))];
-    return Promise.all(unique.map(async (absolute) => ({
-        path: displayPath(absolute, workingDirectory),
-        sha256: await sha256OfFile(absolute),
-    })));
-}
-/** sha256 (hex) of a file's bytes, streamed. */
-async function sha256OfFile(path) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    try {
-        for await (const chunk of (0,external_node_fs_.createReadStream)(path))
-            hash.update(chunk);
-    }
-    catch (error) {
-        const reason = error.code ?? error.message;
-        throw new errors_InputError(`Cannot read ${path} to build the cache key (${reason}). Check requirements and cache-dependency-path: every file they name must exist and be readable.`);
-    }
-    return hash.digest('hex');
-}
-function displayPath(absolute, workingDirectory) {
-    const inside = (0,external_node_path_.relative)((0,external_node_path_.resolve)(workingDirectory), absolute);
-    // Files outside the working directory keep their absolute path: `../..` chains say less.
-    const shown = inside === '' || inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside) ? absolute : inside;
-    return shown.split(external_node_path_.sep).join('/');
-}
-
-;// CONCATENATED MODULE: ./src/deps/cache/key-files.ts
-/**
- * Gathers every file whose content goes into the cache key: the requirement files (already
- * followed through -r/-c by the installer), the project's own metadata and lock files when
- * present, and the `cache-dependency-path` patterns.
- */
-
-
-
-
-/** Project files that change what gets installed, looked for in the working directory. */
-const PROJECT_FILES = [
-    'pyproject.toml',
-    'setup.py',
-    'setup.cfg',
-    'pylock.toml',
-    'uv.lock',
-    'poetry.lock',
-    'pdm.lock',
-    'Pipfile.lock',
-];
-/** Absolute paths, unique, in a stable order (the key sorts them anyway). */
-async function collectKeyFiles(sources) {
-    const { workingDirectory } = sources;
-    const project = PROJECT_FILES.map((name) => (0,external_node_path_.join)(workingDirectory, name)).filter((path) => (0,external_node_fs_.existsSync)(path));
-    const extra = await expandPatterns(sources.cacheDependencyPath, workingDirectory);
-    const all = [
-        ...sources.requirementFiles.map((path) => (0,external_node_path_.resolve)(workingDirectory, path)),
-        ...project,
-        ...extra,
-    ];
-    return [...new Set(all)].sort();
-}
-/**
- * Each pattern must match at least one file: a typo would silently weaken the key. Lines
- * starting with `!` remove files matched by earlier lines; `#` lines are comments.
- */
-async function expandPatterns(patterns, workingDirectory) {
-    const included = [];
-    const excluded = new Set();
-    for (const line of patterns.map((p) => p.trim()).filter((p) => p !== '' && !p.startsWith('#'))) {
-        const negated = line.startsWith('!');
-        const body = negated ? line.slice(1) : line;
-        const matched = findFiles(workingDirectory, body);
-        if (negated) {
-            matched.forEach((path) => excluded.add(path));
-        }
-        else if (matched.length === 0) {
-            throw new errors_InputError(`cache-dependency-path: "${line}" matches no file under ${workingDirectory}. Fix the path or pattern (globs like "constraints/*.txt" are allowed), or remove the line.`);
-        }
-        else {
-            included.push(...matched);
-        }
-    }
-    return included.filter((path) => !excluded.has(path));
-}
-
-;// CONCATENATED MODULE: ./src/deps/cache/key.ts
-/**
- * The cache key, built in one pure function. Everything that can make a restored environment
- * differ from a freshly installed one goes into it; nothing else does, so equal inputs give equal
- * keys on every run.
- */
-
-
-/** GitHub's cache service rejects longer keys. */
-const MAX_KEY_LENGTH = 512;
-const DIGEST_HEX_LENGTH = 32;
-/**
- * Bumped whenever the layout of a cache entry or of this key changes, so old entries are never
- * restored by code that would misread them.
- */
-const KEY_SCHEMA = 1;
-/**
- * `pyci-venv-Linux-ubuntu24.04-x64-cpython3.11.7[-suffix]-<digest>`: a readable prefix for people
- * browsing the cache list, then a sha256 (32 hex) of every part. The digest comes LAST so no key
- * is a prefix of another one (cache services match keys by prefix), and it covers the readable
- * parts too, so shortening or sanitizing them for display can never make two keys collide.
- */
-function buildCacheKey(parts) {
-    if (parts.suffix.includes(',')) {
-        throw new errors_InputError(`cache-key-suffix "${parts.suffix}" contains a comma, which GitHub's cache service does not allow in keys. Remove the comma (use "-" or "_").`);
-    }
-    const kind = parts.kind ?? 'venv';
-    const readable = [
-        `pyci-${kind}`,
-        parts.os,
-        parts.osVersion,
-        parts.arch,
-        `${parts.pythonImplementation}${parts.pythonVersion}`,
-        parts.suffix,
-    ]
-        .map(readableSegment)
-        .filter((segment) => segment !== '')
-        .join('-');
-    const digest = (0,external_node_crypto_.createHash)('sha256')
-        .update(canonicalJson(parts, kind))
-        .digest('hex')
-        .slice(0, DIGEST_HEX_LENGTH);
-    const room = MAX_KEY_LENGTH - DIGEST_HEX_LENGTH - 1;
-    return `${readable.slice(0, room)}-${digest}`;
-}
-/** Keeps a key part readable and free of characters cache services or file systems dislike. */
-function readableSegment(value) {
-    return value
-        .trim()
-        .replace(/[^A-Za-z0-9._+-]+/g, '_')
-        .replace(/^[_-]+|[_-]+$/g, '');
-}
-/** One unambiguous serialization: arrays and sorted entries, so no separator can be forged. */
-function canonicalJson(parts, kind) {
-    const files = [...parts.files]
-        .map((file) => [file.path.replace(/\\/g, '/'), file.sha256.toLowerCase()])
-        .sort((a, b) => compare(a[0], b[0]) || compare(a[1], b[1]));
-    const settings = Object.entries(parts.settings).sort((a, b) => compare(a[0], b[0]));
-    return JSON.stringify([
-        KEY_SCHEMA,
-        kind,
-        parts.os,
-        parts.osVersion,
-        parts.arch,
-        parts.pythonImplementation,
-        parts.pythonVersion,
-        parts.pythonExecutable ?? '',
-        parts.venvPath,
-        files,
-        settings,
-        parts.suffix,
-    ]);
-}
-/** Code-unit order, not locale order: the key must not depend on the runner's locale. */
-function compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
-;// CONCATENATED MODULE: ./src/deps/cache/os-facts.ts
-/** What the key needs to know about the runner's OS: its name, distro/version and CPU. */
-
-
-const RUNNER_OS_BY_PLATFORM = {
-    linux: 'Linux',
-    darwin: 'macOS',
-    win32: 'Windows',
-};
-/** Reads RUNNER_OS/RUNNER_ARCH when the runner set them, else asks Node and /etc/os-release. */
-function runnerOsFacts(env = process.env) {
-    const platform = process.platform;
-    return {
-        os: env.RUNNER_OS || RUNNER_OS_BY_PLATFORM[platform] || platform,
-        osVersion: osVersionOf(platform, external_node_os_.release(), readOsRelease),
-        arch: (env.RUNNER_ARCH || external_node_os_.arch()).toLowerCase(),
-    };
-}
-/**
- * Linux: distro id + version from os-release (a venv's compiled wheels depend on its glibc,
- * not on the kernel). macOS: the Darwin major only, since point releases keep binaries working.
- * Windows: the full build number.
- */
-function osVersionOf(platform, release, readOsReleaseText) {
-    if (platform === 'linux') {
-        const fields = os_facts_parseOsRelease(readOsReleaseText() ?? '');
-        if (fields.ID)
-            return `${fields.ID}${fields.VERSION_ID ?? ''}`;
-        return `kernel${release}`;
-    }
-    if (platform === 'darwin')
-        return `darwin${release.split('.')[0]}`;
-    return release;
-}
-/** Parses the KEY=value (optionally quoted) lines of os-release(5). */
-function os_facts_parseOsRelease(text) {
-    const fields = {};
-    for (const line of text.split(/\r?\n/)) {
-        const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-        if (!match)
-            continue;
-        fields[match[1]] = match[2].replace(/^(["'])(.*)\1$/, '$2');
-    }
-    return fields;
-}
-function readOsRelease() {
-    for (const path of ['/etc/os-release', '/usr/lib/os-release']) {
-        try {
-            return (0,external_node_fs_.readFileSync)(path, 'utf8');
-        }
-        catch {
-            // try the next location os-release(5) names
-        }
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/deps/cache/policy.ts
-/**
- * When a run may write to the cache (pure). Restoring is always allowed; saving is what lets one
- * run plant files that later runs execute, so it is refused where the code or the trigger is not
- * the repository's own branch work.
- */
-const NO_SAVE_EVENTS = {
-    pull_request_target: "pull_request_target runs with the base repository's cache scope while it may build a fork's code; saving would let a pull request poison the cache of the default branch",
-    workflow_run: "workflow_run runs in the default branch's cache scope after a workflow that may have run untrusted code; saving from it is a known cache-poisoning path",
-    release: 'release runs are for publishing: an entry saved from a tag scope is never restored by branches, and a release build must not be able to seed caches',
-};
-function mayShareCache(event) {
-    const known = NO_SAVE_EVENTS[event.name];
-    if (known)
-        return { save: false, reason: `not saving the cache on ${event.name}: ${known}` };
-    if (event.refType === 'tag' || event.ref?.startsWith('refs/tags/')) {
-        const tag = event.ref ? ` ${event.ref.replace(/^refs\/tags\//, '')}` : '';
-        return {
-            save: false,
-            reason: `not saving the cache for tag${tag}: tag runs build releases, and an entry saved in a tag's scope is never restored by branch runs`,
-        };
-    }
-    return { save: true, reason: `saving the cache is allowed on ${event.name || 'this event'}` };
-}
-/** The event as the runner describes it in the environment. */
-function cacheEventFromEnv(env) {
-    return { name: env.GITHUB_EVENT_NAME ?? '', ref: env.GITHUB_REF, refType: env.GITHUB_REF_TYPE };
-}
-
-;// CONCATENATED MODULE: ./src/deps/cache/backend.ts
-/**
- * The one interface every cache store implements. Caching is an optimization: a backend never
- * throws from restore or save; it warns and reports a miss (or an unsaved entry) instead.
- */
-
-
-const backend_coreLog = {
-    info: (message) => core/* info */.pq(message),
-    warning: (message) => core/* warning */.$e(message),
-};
-/** The first of `paths` that exists with something in it, or undefined. */
-function firstOccupiedPath(paths) {
-    return paths.find((path) => (0,external_node_fs_.existsSync)(path) && !isEmptyDirectory(path));
-}
-function isEmptyDirectory(path) {
-    try {
-        return (0,external_node_fs_.readdirSync)(path).length === 0;
-    }
-    catch {
-        return false;
-    }
-}
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/deps/cache/github.ts
-/**
- * GitHub's cache service through @actions/cache. The library (and the Azure SDK under it) is
- * loaded on first use only, so runs with `cache: none` or a local cache never pay for it.
- */
-
-
-/** Bounds a stalled download segment; the library's default is an hour. */
-const SEGMENT_TIMEOUT_MS = 10 * 60 * 1000;
-class GithubCacheBackend {
-    log;
-    name = 'github';
-    library;
-    constructor(log = backend_coreLog) {
-        this.log = log;
-    }
-    async restore(key, paths) {
-        const occupied = firstOccupiedPath(paths);
-        if (occupied) {
-            this.log.warning(`Not restoring cache ${key}: ${occupied} already exists and is not empty.`);
-            return false;
-        }
-        try {
-            const cache = await this.load();
-            // No restore keys: only an entry built from exactly these inputs is safe to use. The
-            // library logs its own warnings for service errors and then reports a miss.
-            const matched = await cache.restoreCache(paths, key, [], {
-                segmentTimeoutInMs: SEGMENT_TIMEOUT_MS,
-            });
-            if (matched === key)
-                return true;
-            if (matched !== undefined) {
-                // Services may match the primary key by prefix; our keys end in a digest so this should
-                // not happen, but an entry built from other inputs must never be used.
-                this.log.warning(`The cache service returned entry ${matched} for key ${key}; discarding it and installing afresh.`);
-            }
-        }
-        catch (error) {
-            this.log.warning(`Could not restore cache ${key} from GitHub's cache service: ${messageOf(error)}`);
-        }
-        // A failed extraction can leave part of an archive behind; the paths were empty before.
-        await removeAll(paths);
-        return false;
-    }
-    async save(key, paths) {
-        try {
-            const cache = await this.load();
-            // The library reports reserve conflicts ("another job may be creating this cache", an
-            // entry that already exists) and service outages itself and returns -1.
-            const id = await cache.saveCache(paths, key);
-            if (id === -1) {
-                this.log.info(`Cache ${key} was not saved (see the message above).`);
-                return false;
-            }
-            return true;
-        }
-        catch (error) {
-            this.log.warning(`Could not save cache ${key} to GitHub's cache service: ${messageOf(error)}`);
-            return false;
-        }
-    }
-    load() {
-        this.library ??= __nccwpck_require__.e(/* import() */ 692).then(__nccwpck_require__.bind(__nccwpck_require__, 6692));
-        return this.library;
-    }
-}
-async function removeAll(paths) {
-    await Promise.all(paths.map((path) => (0,promises_namespaceObject.rm)(path, { recursive: true, force: true })));
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/deps/cache/archive.ts
-/**
- * Packing a directory into a tar (zstd-compressed when zstd exists) and unpacking it, with the
- * system `tar`/`zstd` binaries started from argv arrays. The archive's bytes pass through Node
- * exactly once in each direction so their sha256 is computed on the way, never in a second pass.
- */
-
-
-
-
-
-const ARCHIVE_EXTENSION = { zstd: '.tar.zst', none: '.tar' };
-/** Bounds a stuck tar or zstd (a hung NFS mount, say) so a cache step can never hang the job. */
-const PROCESS_TIMEOUT_MS = 15 * 60 * 1000;
-/** Large reads: fewer round trips through the event loop for archives of hundreds of MB. */
-const READ_CHUNK_BYTES = 1024 * 1024;
-let zstdProbe;
-/** zstd when the `zstd` binary runs, plain tar otherwise. Probed once per process. */
-async function detectCompression() {
-    zstdProbe ??= new Promise((resolveProbe) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)('zstd', ['--version'], { stdio: 'ignore' });
-        child.on('error', () => resolveProbe(false));
-        child.on('close', (code) => resolveProbe(code === 0));
-    });
-    return (await zstdProbe) ? 'zstd' : 'none';
-}
-/** Writes `sourceDir`'s contents as an archive to `destFile`; resolves the archive's sha256. */
-async function createArchive(sourceDir, compression, destFile) {
-    const tar = start('tar', ['-c', '-f', '-', '-C', sourceDir, '.'], ['ignore', 'pipe', 'pipe']);
-    const steps = [tar];
-    let output = tar.child.stdout;
-    if (compression === 'zstd') {
-        // zstd reads tar's pipe directly: the uncompressed bytes never enter Node.
-        const zstd = start('zstd', ['-q', '-3', '-T0', '-c'], [output, 'pipe', 'pipe']);
-        releaseParentEnd(output);
-        steps.push(zstd);
-        output = zstd.child.stdout;
-    }
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    await settleAll(steps, (0,external_node_stream_promises_namespaceObject.pipeline)(output, hashing(hash), (0,external_node_fs_.createWriteStream)(destFile, { flags: 'wx' })), `pack ${sourceDir}`);
-    return hash.digest('hex');
-}
-/**
- * Unpacks `archiveFile` into the existing directory `destDir`; resolves the sha256 of the bytes
- * it read, which the caller compares with the entry's recorded checksum.
- */
-async function extractArchive(archiveFile, compression, destDir) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const tarArgs = ['-x', '-f', '-', '-C', destDir];
-    let steps;
-    let input;
-    if (compression === 'zstd') {
-        const zstd = start('zstd', ['-q', '-d', '-c'], ['pipe', 'pipe', 'pipe']);
-        const tar = start('tar', tarArgs, [zstd.child.stdout, 'ignore', 'pipe']);
-        releaseParentEnd(zstd.child.stdout);
-        steps = [zstd, tar];
-        input = zstd.child.stdin;
-    }
-    else {
-        const tar = start('tar', tarArgs, ['pipe', 'ignore', 'pipe']);
-        steps = [tar];
-        input = tar.child.stdin;
-    }
-    await settleAll(steps, (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(archiveFile, { highWaterMark: READ_CHUNK_BYTES }), hashing(hash), input), `unpack ${archiveFile}`);
-    return hash.digest('hex');
-}
-function start(program, args, stdio) {
-    const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, { stdio: stdio, timeout: PROCESS_TIMEOUT_MS });
-    let stderr = '';
-    child.stderr?.on('data', (chunk) => {
-        stderr = (stderr + chunk.toString('utf8')).slice(-2000);
-    });
-    const exit = new Promise((resolveExit, reject) => {
-        child.on('error', (error) => reject(new Error(`${program} could not start: ${error.message}`)));
-        child.on('close', (code, signal) => {
-            if (code === 0)
-                resolveExit();
-            else
-                reject(new Error(`${program} ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${oneLine(stderr)}`));
-        });
-    });
-    return { name: program, child, exit };
-}
-/**
- * Once a pipe is handed from one child to the next, Node's copy of it must close: otherwise, if
- * the reader dies, the writer blocks on a pipe nobody drains instead of getting EPIPE.
- */
-function releaseParentEnd(stream) {
-    stream.destroy();
-}
-/**
- * Waits for the data pipe and every process. The first failure stops the others, so a broken
- * archive ends the whole pipeline at once, and it is the one reported: it explains best.
- */
-async function settleAll(steps, data, what) {
-    let firstFailure;
-    const watch = (pending) => pending.catch((error) => {
-        firstFailure ??= error;
-        steps.forEach((step) => step.child.kill());
-    });
-    await Promise.all([...steps.map((step) => watch(step.exit)), watch(data)]);
-    if (firstFailure)
-        throw new Error(`Could not ${what}: ${firstFailure.message}`);
-}
-function hashing(hash) {
-    return new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            hash.update(chunk);
-            callback(null, chunk);
-        },
-    });
-}
-function oneLine(text) {
-    return text.trim().replace(/\s*\n\s*/g, ' | ');
-}
-
-;// CONCATENATED MODULE: ./src/deps/cache/local.ts
-/**
- * A cache in a plain directory, for self-hosted runners and local runs. An entry is two files:
- *
- *     <name>.tar.zst   (or <name>.tar without zstd)   the directory's contents
- *     <name>.sha256    `<hex>  <archive file name>`   (the `sha256sum -c` format), written last
- *
- * Both are written to temp files in the cache directory and renamed into place, so a reader
- * never sees half an entry; an archive without its checksum file is not an entry yet. Restores
- * unpack into a temp sibling of the target and rename it into place only when the bytes read
- * match the checksum, so a corrupted entry leaves nothing behind. Nothing is pruned yet: the
- * directory grows by one entry per distinct key (see docs/cache.md).
- */
-
-
-
-
-
-
-class LocalCacheBackend {
-    directory;
-    options;
-    name = 'local';
-    log;
-    constructor(directory, options = {}) {
-        this.directory = directory;
-        this.options = options;
-        this.log = options.log ?? backend_coreLog;
-    }
-    async restore(key, paths) {
-        const target = singlePath(paths);
-        const occupied = firstOccupiedPath([target]);
-        if (occupied) {
-            this.log.warning(`Not restoring cache ${key}: ${occupied} already exists and is not empty.`);
-            return false;
-        }
-        const names = entryFileNames(key);
-        let recorded;
-        try {
-            recorded = parseChecksumFile(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(this.directory, names.checksum), 'utf8'), names.base);
-        }
-        catch (error) {
-            if (error.code === 'ENOENT')
-                return false;
-            this.log.warning(`Cache entry ${key} in ${this.directory} is unreadable (${messageOf(error)}); installing afresh.`);
-            return false;
-        }
-        if (!recorded) {
-            this.log.warning(`Cache entry ${key} in ${this.directory} has a malformed checksum file; installing afresh.`);
-            return false;
-        }
-        const compression = recorded.archive.endsWith(ARCHIVE_EXTENSION.zstd)
-            ? 'zstd'
-            : 'none';
-        if (compression === 'zstd' && (await detectCompression()) !== 'zstd') {
-            this.log.warning(`Cache entry ${key} is zstd-compressed but zstd is not installed on this runner; installing afresh.`);
-            return false;
-        }
-        const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.pyci-restore-${(0,external_node_crypto_.randomUUID)()}`);
-        try {
-            await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
-            const read = await extractArchive((0,external_node_path_.join)(this.directory, recorded.archive), compression, staging);
-            if (read !== recorded.sha256) {
-                this.log.warning(`Cache entry ${key} in ${this.directory} is corrupted (sha256 ${read} instead of ${recorded.sha256}); installing afresh. The next save replaces it.`);
-                return false;
-            }
-            if ((0,external_node_fs_.existsSync)(target))
-                await (0,promises_namespaceObject.rmdir)(target); // empty, checked above
-            await (0,promises_namespaceObject.rename)(staging, target);
-            this.log.info(`Restored ${target} from the local cache (${recorded.archive}).`);
-            return true;
-        }
-        catch (error) {
-            this.log.warning(`Cache entry ${key} in ${this.directory} could not be unpacked, so it is probably corrupted (${messageOf(error)}); installing afresh. The next save replaces it.`);
-            return false;
-        }
-        finally {
-            await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
-        }
-    }
-    async save(key, paths) {
-        const source = singlePath(paths);
-        const names = entryFileNames(key);
-        const compression = this.options.compression ?? (await detectCompression());
-        const archive = names.base + ARCHIVE_EXTENSION[compression];
-        const tempArchive = (0,external_node_path_.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}${ARCHIVE_EXTENSION[compression]}`);
-        const tempChecksum = (0,external_node_path_.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}.sha256`);
-        try {
-            await (0,promises_namespaceObject.mkdir)(this.directory, { recursive: true });
-            const sha256 = await createArchive(source, compression, tempArchive);
-            await (0,promises_namespaceObject.writeFile)(tempChecksum, `${sha256}  ${archive}\n`, { flag: 'wx' });
-            // Archive first, checksum last: the checksum's arrival is what makes the entry exist.
-            await (0,promises_namespaceObject.rename)(tempArchive, (0,external_node_path_.join)(this.directory, archive));
-            await (0,promises_namespaceObject.rename)(tempChecksum, (0,external_node_path_.join)(this.directory, names.checksum));
-            await this.removeOtherFormat(names.base, compression);
-            this.log.info(`Saved ${source} to the local cache as ${(0,external_node_path_.join)(this.directory, archive)}.`);
-            return true;
-        }
-        catch (error) {
-            this.log.warning(`Could not save cache entry ${key} to ${this.directory}: ${messageOf(error)}`);
-            return false;
-        }
-        finally {
-            await (0,promises_namespaceObject.rm)(tempArchive, { force: true });
-            await (0,promises_namespaceObject.rm)(tempChecksum, { force: true });
-        }
-    }
-    /** An entry saved earlier in the other format is now unreferenced: drop it. */
-    async removeOtherFormat(base, kept) {
-        const other = kept === 'zstd' ? 'none' : 'zstd';
-        await (0,promises_namespaceObject.rm)((0,external_node_path_.join)(this.directory, base + ARCHIVE_EXTENSION[other]), { force: true });
-    }
-}
-/**
- * File names for a key: its readable part made safe for every file system, cut to stay well
- * under 255 bytes, plus 16 hex of the key's sha256 so sanitizing can never merge two keys.
- */
-function entryFileNames(key) {
-    const readable = key
-        .replace(/[^A-Za-z0-9._-]+/g, '_')
-        .replace(/^[.]+/, '_')
-        .slice(0, 160);
-    const base = `${readable}-${(0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 16)}`;
-    return { base, checksum: `${base}.sha256` };
-}
-/** Reads `<hex>  <file>`; the file must be this entry's own archive (no path tricks). */
-function parseChecksumFile(text, base) {
-    const match = /^([0-9a-f]{64}) [ *](\S+)\s*$/.exec(text);
-    if (!match)
-        return undefined;
-    const archive = match[2];
-    const allowed = Object.values(ARCHIVE_EXTENSION).map((extension) => base + extension);
-    return allowed.includes(archive) ? { sha256: match[1], archive } : undefined;
-}
-function singlePath(paths) {
-    if (paths.length !== 1) {
-        throw new Error(`The local cache stores exactly one directory per entry, got ${paths.length} paths.`);
-    }
-    return paths[0];
-}
-
-;// CONCATENATED MODULE: ./src/deps/cache/select.ts
-/** Which cache store a run uses, decided from the inputs and the runner's environment. */
-
-
-
-
-
-/**
- * `none` -> no backend. An explicit `cache-dir` -> that directory. Otherwise GitHub's cache
- * service when the runner configured it for this job, else the default local directory.
- * The same backends serve both modes; the key prefix (`pyci-venv-`/`pyci-pip-`) and the path
- * cached are what differ.
- */
-function chooseBackend(choice) {
-    const log = choice.log ?? backend_coreLog;
-    if (choice.mode === 'none')
-        return undefined;
-    if (choice.cacheDir)
-        return new LocalCacheBackend((0,external_node_path_.resolve)(choice.cacheDir), { log });
-    if (githubCacheConfigured(choice.env))
-        return new GithubCacheBackend(log);
-    return new LocalCacheBackend(defaultCacheDir(choice.env), { log });
-}
-/**
- * Mirrors @actions/cache's own switch (lib/internal/config.js) without loading it: v2 (Twirp
- * service at ACTIONS_RESULTS_URL) when ACTIONS_CACHE_SERVICE_V2 is set and the server is not
- * GHES, else v1 at ACTIONS_CACHE_URL. Either way the job's ACTIONS_RUNTIME_TOKEN is required.
- */
-function githubCacheConfigured(env) {
-    if (!env.ACTIONS_RUNTIME_TOKEN)
-        return false;
-    const v2 = Boolean(env.ACTIONS_CACHE_SERVICE_V2) && !isGhes(env.GITHUB_SERVER_URL);
-    return Boolean(v2 ? env.ACTIONS_RESULTS_URL : env.ACTIONS_CACHE_URL);
-}
-function isGhes(serverUrl) {
-    let host;
-    try {
-        host = new URL(serverUrl || 'https://github.com').hostname.toUpperCase();
-    }
-    catch {
-        return false;
-    }
-    return !(host === 'GITHUB.COM' || host.endsWith('.GHE.COM') || host.endsWith('.LOCALHOST'));
-}
-/**
- * On a runner: `pyci-cache` next to the tool cache (`<runner>/_work/pyci-cache` on self-hosted
- * runners): outside every checkout, kept between jobs like the tool cache itself. Elsewhere (local
- * runs): `$XDG_CACHE_HOME/pyci`, else `~/.cache/pyci`.
- */
-function defaultCacheDir(env) {
-    if (env.RUNNER_TOOL_CACHE)
-        return (0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(env.RUNNER_TOOL_CACHE)), 'pyci-cache');
-    if (env.XDG_CACHE_HOME)
-        return (0,external_node_path_.join)(env.XDG_CACHE_HOME, 'pyci');
-    return (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache', 'pyci');
-}
-
-;// CONCATENATED MODULE: ./src/deps/venv.ts
-/** Creating a virtualenv and finding its parts. */
-
-
-
-
-
-/** The venv's folder of executables: `bin` on POSIX, `Scripts` on Windows. */
-function venvBinDir(venvPath) {
-    return (0,external_node_path_.join)(venvPath, process.platform === 'win32' ? 'Scripts' : 'bin');
-}
-function venvPython(venvPath) {
-    return (0,external_node_path_.join)(venvBinDir(venvPath), process.platform === 'win32' ? 'python.exe' : 'python');
-}
-/**
- * Makes a fresh virtualenv at `venvPath` (removing whatever was there) and upgrades its pip,
- * with `pipArgs` like every other pip install (an index given there may be the only one).
- */
-async function createVenv(basePython, venvPath, pipArgs = []) {
-    (0,external_node_fs_.rmSync)(venvPath, { recursive: true, force: true });
-    const created = await execProgram(basePython, ['-m', 'venv', venvPath]);
-    if (created.exitCode !== 0) {
-        throw new errors_InputError(`Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`);
-    }
-    const upgraded = await execProgram(venvPython(venvPath), [
-        '-m',
-        'pip',
-        'install',
-        '--upgrade',
-        'pip',
-        ...pipArgs,
-    ]);
-    if (upgraded.exitCode !== 0) {
-        // An old pip still installs plain requirements; say so rather than fail the run.
-        core/* warning */.$e(`Could not upgrade pip in the virtualenv (exit ${upgraded.exitCode}); continuing with the pip it has.`);
-    }
-}
-/** True when `module` imports in the venv's interpreter. */
-async function hasModule(python, module) {
-    const probe = await execProgram(python, ['-c', `import ${module}`], { echo: false });
-    return probe.exitCode === 0;
-}
-
-;// CONCATENATED MODULE: ./src/deps/cache/verify.ts
-/**
- * Checks a restored venv before anything runs in it. A venv is a thin shell around its base
- * interpreter: if that interpreter moved, changed version or lost files, the venv breaks in
- * ways that surface late (an import error in the middle of the tests), so we look first.
- *
- * The interpreter's version and the dependency check run in ONE python process. The dependency
- * check is `pip check`'s own logic (pip/_internal/operations/check.py and commands/check.py,
- * pip 22-26) with pip's vendored `packaging`, without importing pip's command machinery: on the
- * example service's 330 MB venv, probe and check take 0.13 s (median of 11) where the version
- * probe plus `python -m pip check` took 0.40 s (see docs/benchmarks.md). When pip's vendored
- * packaging cannot be imported, or the check meets something it does not read (a zip archive on
- * sys.path), `python -m pip check` decides.
- */
-
-
-
-
-const PROBE_TIMEOUT_MS = 60_000;
-const PIP_CHECK_TIMEOUT_MS = 120_000;
-/**
- * Prints the version first, in syntax any Python accepts, so that an interpreter too old for the
- * check still says which version it is; then runs the check passed as argv[1].
- */
-const PROBE_HEAD = [
-    'import platform, sys',
-    'sys.stdout.write(platform.python_version() + "\\n")',
-    'sys.stdout.flush()',
-    'exec(compile(sys.argv[1], "<pyci-verify>", "exec"))',
-].join('\n');
-/**
- * `pip check` in one pass (Python >= 3.6). Prints a status line, `ok`, `broken`, `no-pip` or
- * `unavailable`, then one line per problem in pip check's own wording (or why it is unavailable).
- *
- * What pip check does, and this mirrors:
- * - distributions: every `*.dist-info` / `*.egg-info` in each sys.path entry, in sys.path order,
- *   as importlib.metadata lists them, plus `.egg-link` targets (pip's legacy editables); the
- *   first one of each canonical name wins. Name and version come from the `name-version.dist-info`
- *   directory name when it has them, else from the metadata.
- * - dependencies: `Requires-Dist` (or an egg-info's requires.txt), keeping requirements without a
- *   marker or whose marker holds with `extra == ""`: a requirement conditional on an extra is
- *   never checked, since pip check cannot know which extras were asked for.
- * - missing (not installed) and conflicting (installed version outside the specifier, pre-releases
- *   allowed) dependencies, and unreadable metadata; from pip 24.2 on, also installed wheels whose
- *   tags this interpreter does not support.
- * Metadata headers are read directly instead of through importlib.metadata/email, whose imports
- * alone cost more than the whole check.
- */
-const DEPENDENCY_CHECK = String.raw `
-import os, re, sys
-
-HEADER = re.compile(r"[\x21-\x39\x3b-\x7e]*:")
-
-
-def headers(text):
-    # Header lines of an RFC 822 file as email's compat32 parser reads them: [name, value] with
-    # names lowercased and folded lines joined, up to the first line that is not a header.
-    fields = []
-    for line in re.split(r"\r\n|\r|\n", text or ""):
-        if line[:1] in (" ", "\t") and fields:
-            fields[-1][1] += "\n" + line
-        elif line and HEADER.match(line):
-            name, _, value = line.partition(":")
-            fields.append([name.lower(), value.lstrip(" \t")])
-        else:
-            break
-    return fields
-
-
-def header_all(fields, name):
-    return [value for key, value in fields if key == name]
-
-
-class Dist:
-    def __init__(self, path, installed):
-        self.path = path
-        self.installed = installed
-        self._fields = None
-
-    def read_text(self, name):
-        try:
-            with open(os.path.join(self.path, name) if name else self.path, encoding="utf-8") as f:
-                return f.read()
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
-            return None
-
-    def fields(self):
-        if self._fields is None:
-            text = self.read_text("METADATA") or self.read_text("PKG-INFO") or self.read_text("")
-            self._fields = headers(text)
-        return self._fields
-
-    def header(self, name):
-        values = header_all(self.fields(), name)
-        return values[0] if values else None
-
-    def info_name_version(self):
-        stem, suffix = os.path.splitext(os.path.basename(self.path))
-        if suffix == ".dist-info":
-            name, sep, version = stem.partition("-")
-            if sep:
-                return name, version
-        if suffix == ".egg-info":
-            return stem.split("-", 1)[0], None
-        return None, None
-
-
-def pip_check():
-    import importlib.util
-
-    if importlib.util.find_spec("pip") is None:
-        return "no-pip", []
-    try:
-        import pip
-        from pip._vendor.packaging.requirements import Requirement
-        from pip._vendor.packaging.utils import canonicalize_name
-        from pip._vendor.packaging.version import parse as parse_version
-    except Exception as error:
-        return "unavailable", ["cannot import pip's vendored packaging (%r)" % (error,)]
-
-    found = {}
-
-    def add(path, installed):
-        dist = Dist(path, installed)
-        name = dist.info_name_version()[0] or dist.header("name")
-        if not name:
-            return  # pip skips it too ("invalid metadata entry 'name'")
-        key = canonicalize_name(name)
-        if key not in found:
-            found[key] = dist
-
-    def find(location, installed):
-        root = location or "."
-        if not os.path.isdir(root):
-            if os.path.exists(root):
-                raise NotImplementedError("sys.path holds a file: %s" % location)
-            return
-        base = os.path.basename(location).lower()
-        infos, eggs = {}, []
-        for child in os.listdir(root):
-            low = child.lower()
-            if low.endswith((".dist-info", ".egg-info")):
-                group = re.sub(r"[-_.]+", "_", low.rpartition(".")[0].partition("-")[0])
-                infos.setdefault(group, []).append(os.path.join(location, child))
-            elif base.endswith(".egg") and low == "egg-info":
-                eggs.append(os.path.join(location, child))
-        for paths in list(infos.values()) + [eggs]:
-            for path in paths:
-                add(path, installed)
-
-    for location in sys.path:
-        find(location, location)
-        root = location or "."
-        if os.path.isdir(root):
-            for child in os.listdir(root):
-                if child.endswith(".egg-link"):
-                    with open(os.path.join(root, child)) as link:
-                        target = next((line.strip() for line in link if line.strip()), "")
-                    if target:
-                        find(os.path.join(location, target), location)
-
-    def requires(dist):
-        lines = [value.strip() for value in header_all(dist.fields(), "requires-dist")]
-        if lines:
-            return lines
-        extra = marker = ""
-        for line in (dist.read_text("requires.txt") or "").splitlines():
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            if line.startswith("[") and line.endswith("]"):
-                extra, _, marker = line.strip("[]").partition(":")
-                extra = canonicalize_name(extra)
-            elif extra and marker:
-                lines.append('%s ; (%s) and extra == "%s"' % (line, marker, extra))
-            elif extra:
-                lines.append('%s ; extra == "%s"' % (line, extra))
-            else:
-                lines.append(line + " ; " + marker if marker else line)
-        return lines
-
-    def version_of(dist):
-        version = dist.info_name_version()[1] or dist.header("version")
-        if version is None:
-            raise ValueError("Bad metadata in %s (invalid metadata entry 'version')" % dist.path)
-        return parse_version(version)
-
-    problems = []
-    packages = {}
-    for key, dist in found.items():
-        try:
-            dependencies = []
-            for text in requires(dist):
-                req = Requirement(text)
-                if not req.marker or req.marker.evaluate({"extra": ""}):
-                    dependencies.append(req)
-            packages[key] = (version_of(dist), dependencies)
-        except (OSError, ValueError) as error:
-            problems.append("Error parsing dependencies of %s: %s" % (key, error))
-
-    missing, conflicting = [], []
-    for key, (version, dependencies) in packages.items():
-        missing_deps, conflicting_deps = set(), set()
-        for req in dependencies:
-            name = canonicalize_name(req.name)
-            if name not in packages:
-                missing_deps.add((name, req))
-            elif not req.specifier.contains(packages[name][0], prereleases=True):
-                conflicting_deps.add((name, packages[name][0], req))
-        for name, _ in sorted(missing_deps, key=str):
-            missing.append("%s %s requires %s, which is not installed." % (key, version, name))
-        for name, have, req in sorted(conflicting_deps, key=str):
-            conflicting.append(
-                "%s %s has requirement %s, but you have %s %s." % (key, version, req, name, have)
-            )
-    problems += missing + conflicting
-
-    if tuple(int(part) for part in re.findall(r"\d+", pip.__version__)[:2]) >= (24, 2):
-        from pip._internal.utils.compatibility_tags import get_supported
-        from pip._vendor.packaging.tags import parse_tag
-
-        supported = frozenset(get_supported())
-        in_venv = sys.prefix != getattr(sys, "base_prefix", sys.prefix)
-        prefix = os.path.normcase(os.path.realpath(sys.prefix))
-        for key, dist in found.items():
-            where = os.path.normcase(os.path.realpath(dist.installed or "."))
-            if key in ("python", "wsgiref", "argparse") or (in_venv and not where.startswith(prefix)):
-                continue
-            wheel = dist.read_text("WHEEL")
-            if wheel is None:
-                continue
-            tags = set()
-            for tag in header_all(headers(wheel), "tag"):
-                tags.update(parse_tag(tag))
-            if tags.isdisjoint(supported):
-                problems.append(
-                    "%s %s is not supported on this platform"
-                    % (dist.header("name") or key, version_of(dist))
-                )
-    return ("broken" if problems else "ok"), problems
-
-
-try:
-    status, lines = pip_check()
-except Exception as error:
-    status, lines = "unavailable", ["%s: %s" % (type(error).__name__, error)]
-sys.stdout.write(status + "\n" + "".join(line.replace("\n", " ") + "\n" for line in lines))
-`;
-/** Runs the version probe and the fast dependency check in one process of `python`. */
-async function probeVenv(python) {
-    const result = await run(python, ['-c', PROBE_HEAD, DEPENDENCY_CHECK], PROBE_TIMEOUT_MS);
-    const [version = '', status = '', ...problems] = result.stdout.replace(/\n$/, '').split('\n');
-    const statuses = ['ok', 'broken', 'no-pip', 'unavailable'];
-    if (result.failure || !statuses.includes(status)) {
-        return {
-            version: version.trim(),
-            status: 'unavailable',
-            problems: [result.failure ?? `unexpected output: ${status}`],
-            ...(result.failure ? { failure: result.failure } : {}),
-        };
-    }
-    return { version: version.trim(), status: status, problems };
-}
-/**
- * Resolves undefined when the venv is usable, else one sentence saying why not (the caller
- * warns with it, deletes the venv and installs afresh). Never rejects.
- */
-async function verifyRestoredVenv(venvPath, expectedVersion) {
-    const cfgPath = (0,external_node_path_.join)(venvPath, 'pyvenv.cfg');
-    let home;
-    try {
-        home = parseVenvConfig(await (0,promises_namespaceObject.readFile)(cfgPath, 'utf8')).home;
-    }
-    catch (error) {
-        return `${cfgPath} cannot be read (${error.code ?? String(error)})`;
-    }
-    if (!home)
-        return `${cfgPath} has no "home" line naming the base interpreter`;
-    if (!(await isDirectory(home)))
-        return `its base interpreter's directory ${home} (pyvenv.cfg "home") does not exist`;
-    const python = venvPython(venvPath);
-    const probe = await probeVenv(python);
-    if (!/^\d+\.\d+/.test(probe.version))
-        return `its interpreter ${python} does not run: ${probe.failure ?? 'it printed no version'}`;
-    if (probe.version !== expectedVersion)
-        return `its interpreter is Python ${probe.version}, not ${expectedVersion}`;
-    if (probe.status === 'ok' || probe.status === 'no-pip')
-        return undefined;
-    if (probe.status === 'broken')
-        return `"pip check" found broken requirements: ${probe.problems.slice(-10).join(' | ')}`;
-    const check = await run(python, ['-m', 'pip', 'check'], PIP_CHECK_TIMEOUT_MS);
-    if (check.failure) {
-        // A venv made without pip has nothing to check with; that is not a broken venv.
-        if (/No module named pip\b/.test(check.output))
-            return undefined;
-        return `"pip check" found broken requirements: ${lastLines(check.output, 10)}`;
-    }
-    return undefined;
-}
-/** The `key = value` lines of pyvenv.cfg. */
-function parseVenvConfig(text) {
-    const fields = {};
-    for (const line of text.split(/\r?\n/)) {
-        const separator = line.indexOf('=');
-        if (separator < 0)
-            continue;
-        fields[line.slice(0, separator).trim().toLowerCase()] = line.slice(separator + 1).trim();
-    }
-    return fields;
-}
-async function isDirectory(path) {
-    try {
-        return (await (0,promises_namespaceObject.stat)(path)).isDirectory();
-    }
-    catch {
-        return false;
-    }
-}
-function run(program, args, timeout) {
-    const env = {
-        ...process.env,
-        PIP_DISABLE_PIP_VERSION_CHECK: '1',
-        PIP_NO_INPUT: '1',
-        PYTHONDONTWRITEBYTECODE: '1',
-    };
-    return new Promise((resolveRun) => {
-        (0,external_node_child_process_namespaceObject.execFile)(program, args, { timeout, env, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
-            const output = `${stdout}${stderr}`;
-            if (!error)
-                return resolveRun({ stdout, output });
-            const why = error.killed
-                ? `timed out after ${timeout / 1000} s`
-                : typeof error.code === 'string'
-                    ? error.code
-                    : `exit ${error.code}: ${lastLines(output, 5)}`;
-            resolveRun({ stdout, output, failure: why });
-        });
-    });
-}
-function lastLines(text, count) {
-    return text.trim().split(/\r?\n/).slice(-count).join(' | ');
-}
-
-;// CONCATENATED MODULE: ./src/deps/pip-errors.ts
-/**
- * Turns pip's output into one sentence that names the culprit and the input to fix (pure).
- */
-
-
-const NOT_FOUND = /No matching distribution found for (\S+)/;
-const GROUP_NOT_FOUND = /Dependency group '([^']+)' not found/;
-const MISSING_EXTRA = /does not provide the extra '([^']+)'/;
-const UNKNOWN_OPTION = /no such option: (-\S+)/;
-function requirementName(spec) {
-    return spec
-        .split(/[<>=!~;[\s@]/)[0]
-        .toLowerCase()
-        .replace(/[-_.]+/g, '-');
-}
-function filesNaming(pkg, files, cwd) {
-    return files
-        .filter((file) => (0,external_node_fs_.readFileSync)(file, 'utf8')
-        .split(/\r?\n/)
-        .some((line) => requirementName(line.trim()) === requirementName(pkg)))
-        .map((file) => (0,external_node_path_.relative)(cwd, file) || file);
-}
-/** Explains a failed pip step; returns the last error lines of pip when nothing better is known. */
-function explainPipFailure(ctx) {
-    const { step, output } = ctx;
-    const option = unknownPipOption(output, ctx.exitCode);
-    if (option)
-        return option;
-    const group = GROUP_NOT_FOUND.exec(output);
-    if (group) {
-        return `dependency-groups: group "${group[1]}" is not defined in [dependency-groups] of pyproject.toml. Add it there or remove it from the input.`;
-    }
-    const missing = NOT_FOUND.exec(output);
-    if (missing) {
-        const files = filesNaming(missing[1], ctx.requirementFiles, ctx.workingDirectory);
-        const where = files.length > 0 ? ` named in ${files.join(', ')}` : ` (while installing ${step.what})`;
-        return `${step.input}: pip could not find package "${missing[1]}"${where}. Check its spelling and version, or add the index that serves it with pip-args (e.g. --extra-index-url).`;
-    }
-    const errorLines = output
-        .split(/\r?\n/)
-        .filter((line) => line.startsWith('ERROR:'))
-        .slice(-3)
-        .join(' ');
-    return `${step.input}: pip failed (exit ${ctx.exitCode}) while installing ${step.what}.${errorLines ? ` ${errorLines}` : ' See the log above.'}`;
-}
-/**
- * pip's usage error (exit 2) for an option it does not know. Our own arguments are ones pip
- * knows, so the option came from pip-args: say so.
- */
-function unknownPipOption(output, exitCode) {
-    const option = UNKNOWN_OPTION.exec(output);
-    if (!option)
-        return undefined;
-    return `pip-args: pip does not know the option "${option[1]}" (pip exit ${exitCode}). Fix or remove it in the pip-args input.`;
-}
-/** pip only warns about an unknown extra; we treat it as the input error it is. */
-function missingExtra(output) {
-    return MISSING_EXTRA.exec(output)?.[1];
-}
-
-;// CONCATENATED MODULE: ./src/deps/install.ts
-/** Runs the install plan in the venv and makes sure pytest is there. */
-
-
-
-
-
-async function runInstallPlan(python, steps, context) {
-    for (const step of steps) {
-        core/* info */.pq(`Installing ${step.what}`);
-        const result = await execProgram(python, ['-m', 'pip', ...step.args], {
-            cwd: context.workingDirectory,
-        });
-        if (result.exitCode !== 0) {
-            throw new errors_InputError(explainPipFailure({ step, ...result, ...context }));
-        }
-        const extra = step.input === 'extras' ? missingExtra(result.output) : undefined;
-        if (extra) {
-            throw new errors_InputError(`extras: the project does not define the extra "${extra}" in [project.optional-dependencies]. Fix the extras input or add the extra to pyproject.toml.`);
-        }
-    }
-}
-/** Installs pytest when the environment lacks it, and says so. */
-async function ensurePytest(python, pipArgs, workingDirectory) {
-    if (await hasModule(python, 'pytest'))
-        return;
-    core/* notice */.lm('pytest is not among the project dependencies; installing it. Add it to your requirements to pin its version.');
-    const result = await execProgram(python, ['-m', 'pip', 'install', 'pytest', ...pipArgs], {
-        cwd: workingDirectory,
-    });
-    if (result.exitCode !== 0) {
-        const badOption = unknownPipOption(result.output, result.exitCode);
-        if (badOption)
-            throw new errors_InputError(badOption);
-        throw new errors_InputError(`Could not install pytest (pip exit ${result.exitCode}). Add pytest to your requirements, or make it reachable through pip-args.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/deps/plan.ts
-function planInstall(spec) {
-    const install = (...args) => ['install', ...args, ...spec.pipArgs];
-    const steps = [];
-    if (spec.requirementFiles.length > 0) {
-        steps.push({
-            what: `requirements (${spec.requirementFiles.length} file${spec.requirementFiles.length > 1 ? 's' : ''})`,
-            args: install(...spec.requirementFiles.flatMap((file) => ['-r', file])),
-            input: 'requirements',
-        });
-    }
-    if (spec.project) {
-        const { path, editable, extras } = spec.project;
-        const target = extras.length > 0 ? `${path}[${extras.join(',')}]` : path;
-        steps.push({
-            what: `the project${extras.length ? ` with extras ${extras.join(', ')}` : ''}${editable ? ' (editable)' : ''}`,
-            args: install(...(editable ? ['-e', target] : [target])),
-            input: extras.length > 0 ? 'extras' : 'install-project',
-        });
-    }
-    if (spec.dependencyGroups.length > 0) {
-        steps.push({
-            what: `dependency groups ${spec.dependencyGroups.join(', ')}`,
-            args: install(...spec.dependencyGroups.flatMap((group) => ['--group', group])),
-            input: 'dependency-groups',
-        });
-    }
-    if (spec.packages.length > 0) {
-        steps.push({
-            what: `packages ${spec.packages.join(', ')}`,
-            args: install(...spec.packages),
-            input: 'packages',
-        });
-    }
-    return steps;
-}
-
-;// CONCATENATED MODULE: ./src/deps/environment.ts
-/**
- * The dependency stage: a virtualenv with everything the project declares, plus pytest. With
- * `cache: venv` the whole venv is restored when nothing that shapes it changed (and it passes
- * verification); with `cache: pip` only pip's download cache is.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** The inputs that change what ends up installed, as they go into the key. */
-function installSettings(install) {
-    return {
-        requirements: install.requirementFiles.join('\n'),
-        project: install.project
-            ? `${install.project.editable ? 'editable ' : ''}[${install.project.extras.join(',')}]`
-            : '',
-        'dependency-groups': install.dependencyGroups.join(','),
-        packages: install.packages.join('\n'),
-        'pip-args': install.pipArgs.join('\n'),
-    };
-}
-async function cacheKeyFor(request, interpreter, cachedPath) {
-    const files = await collectKeyFiles({
-        workingDirectory: request.workingDirectory,
-        requirementFiles: request.dependencyFiles,
-        cacheDependencyPath: request.cache.dependencyPath,
-    });
-    return buildCacheKey({
-        kind: request.cache.mode === 'pip' ? 'pip' : 'venv',
-        ...runnerOsFacts(),
-        pythonVersion: interpreter.version,
-        pythonImplementation: 'cpython',
-        pythonExecutable: interpreter.executable,
-        venvPath: cachedPath,
-        files: await hashFiles(files, request.workingDirectory),
-        settings: installSettings(request.install),
-        suffix: request.cache.keySuffix,
-    });
-}
-/** Saves right after a successful install, so a failing test run still leaves a warm cache. */
-async function saveIfAllowed(backend, key, path) {
-    const policy = mayShareCache(cacheEventFromEnv(process.env));
-    if (!policy.save) {
-        core/* info */.pq(`${policy.reason[0].toUpperCase()}${policy.reason.slice(1)}.`);
-        return;
-    }
-    if (!(0,external_node_fs_.existsSync)(path) || (0,external_node_fs_.readdirSync)(path).length === 0) {
-        // With `cache: pip` and only local indexes pip downloads, and so caches, nothing.
-        core/* info */.pq(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
-        return;
-    }
-    if (await backend.save(key, [path]))
-        core/* info */.pq(`Saved ${path} to the ${backend.name} cache as ${key}.`);
-}
-async function environment_install(request, interpreter, python, pipCacheDir) {
-    if (pipCacheDir)
-        process.env.PIP_CACHE_DIR = pipCacheDir;
-    await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs);
-    await runInstallPlan(python, planInstall(request.install), {
-        workingDirectory: request.workingDirectory,
-        requirementFiles: request.dependencyFiles,
-    });
-    await ensurePytest(python, request.install.pipArgs, request.workingDirectory);
-}
-async function prepareEnvironment(request, interpreter) {
-    const python = venvPython(request.venvPath);
-    const environment = {
-        venvPath: request.venvPath,
-        python,
-        binDir: venvBinDir(request.venvPath),
-        cacheHit: false,
-        cacheKey: '',
-    };
-    const backend = chooseBackend({
-        mode: request.cache.mode,
-        cacheDir: request.cache.dir,
-        env: process.env,
-    });
-    const pipCacheDir = request.cache.mode === 'pip' ? (0,external_node_path_.join)(request.scratchDir, 'pyci-pip-cache') : undefined;
-    const cachedPath = pipCacheDir ?? request.venvPath;
-    core/* startGroup */.Oh(`Preparing virtualenv ${request.venvPath}`);
-    try {
-        if (backend) {
-            environment.cacheKey = await cacheKeyFor(request, interpreter, cachedPath);
-            // A leftover venv (e.g. committed or from an earlier step) must not block the restore.
-            (0,external_node_fs_.rmSync)(cachedPath, { recursive: true, force: true });
-            const restored = await backend.restore(environment.cacheKey, [cachedPath]);
-            if (restored && request.cache.mode === 'venv') {
-                const problem = await verifyRestoredVenv(request.venvPath, interpreter.version);
-                if (!problem) {
-                    core/* info */.pq(`Restored the virtualenv from the ${backend.name} cache (${environment.cacheKey}); nothing to install.`);
-                    environment.cacheHit = true;
-                    return environment;
-                }
-                core/* warning */.$e(`The cached virtualenv failed verification (${problem}); installing afresh.`);
-            }
-            else if (!restored) {
-                core/* info */.pq(`No cache entry for ${environment.cacheKey}; installing.`);
-            }
-        }
-        await environment_install(request, interpreter, python, pipCacheDir);
-        if (backend && !environment.cacheHit)
-            await saveIfAllowed(backend, environment.cacheKey, cachedPath);
-    }
-    finally {
-        core/* endGroup */.N4();
-    }
-    return environment;
-}
-
-;// CONCATENATED MODULE: ./src/gate/event-file.ts
-/** Edge: reads the triggering event from the runner's environment and payload file. */
-
-
-
-function readGateEvent(env = process.env) {
-    const path = env.GITHUB_EVENT_PATH ?? '';
-    // No payload means no fork flag; buildGateEvent then treats pull requests as forks.
-    let payload = {};
-    if (path !== '') {
-        try {
-            payload = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
-        }
-        catch (error) {
-            throw new errors_InputError(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
-        }
-    }
-    return buildGateEvent(env, payload);
-}
-
-;// CONCATENATED MODULE: ./src/gate/outputs.ts
-/** Hands a Decision to the runner: step outputs, a log line, and a job summary line. */
-
-/** The one summary line for a decision, as Markdown; refs are escaped (branch names are free text). */
-function decisionSummaryLine(decision) {
-    const icon = decision.deploy ? '🚀' : '⏸️';
-    return `${icon} **Deploy gate**: ${escapeMarkdown(decision.reason)}`;
-}
-function escapeMarkdown(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/([\\`*_[\]|#])/g, '\\$1');
-}
-function setDecisionOutputs(decision) {
-    core/* setOutput */.uH('deploy', decision.deploy ? 'true' : 'false');
-    core/* setOutput */.uH('environment', decision.environment);
-    core/* setOutput */.uH('deploy-reason', decision.reason);
-    core/* info */.pq(decision.reason);
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
@@ -41374,7 +41463,11 @@ async function publishReport(request) {
     const summary = renderSummary(result, { junitPaths, extraLines: request.extraLines });
     await core/* summary */.z.addRaw(summary, true).write();
     const limit = request.stepWillFail ? MAX_ERROR_ANNOTATIONS - 1 : MAX_ERROR_ANNOTATIONS;
-    emitAnnotations(buildAnnotations(result, { repoRoot: request.repoRoot, workingDirectory: request.workingDirectory }, limit));
+    emitAnnotations(buildAnnotations(result, {
+        repoRoot: request.repoRoot,
+        workingDirectory: request.workingDirectory,
+        pytestRootdir: request.pytestRootdir,
+    }, limit));
 }
 
 ;// CONCATENATED MODULE: ./src/tests/pytest.ts
@@ -41515,17 +41608,27 @@ async function collectTestIds(python, userArgs, cwd) {
     return parseCollectedIds(result.output);
 }
 
-;// CONCATENATED MODULE: ./src/tests/shard-plugin.ts
+;// CONCATENATED MODULE: ./src/tests/pytest-plugin.ts
 /**
- * Runs only one shard's tests without touching the user's pytest arguments: a tiny pytest plugin
- * (loaded with `-p`) deselects every collected item whose node id is not in the shard's id file.
- * Positional test paths, -k and -m keep working, and no id list has to fit on a command line.
+ * A tiny pytest plugin of ours, loaded with `-p`, that never touches the user's arguments:
+ * - it writes pytest's rootdir to a file, because JUnit paths are relative to it and annotations
+ *   need them relative to the repository;
+ * - for a shard, it deselects every collected item whose node id is not in the shard's id file,
+ *   so positional test paths, -k and -m keep working and no id list has to fit on a command line.
  */
 
 
-const PLUGIN_MODULE = 'pyci_shard_filter';
-const PLUGIN_SOURCE = `"""Deselects tests outside this shard (written by the pyci action)."""
+const PLUGIN_MODULE = 'pyci_pytest_plugin';
+const PLUGIN_SOURCE = `"""Written by the pyci action: reports pytest's rootdir, keeps only this shard's tests."""
 import os
+
+
+def pytest_configure(config):
+    path = os.environ.get("PYCI_ROOTDIR_FILE")
+    if path:
+        root = getattr(config, "rootpath", None) or config.rootdir
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(str(root))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -41540,18 +41643,24 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
 `;
-function prepareShardRun(ids, scratchDir, pythonPath) {
-    const pluginDir = (0,external_node_path_.join)(scratchDir, 'pyci-shard-plugin');
+function preparePytestPlugin(scratchDir, pythonPath, shardIds) {
+    const pluginDir = (0,external_node_path_.join)(scratchDir, 'pyci-pytest-plugin');
     (0,external_node_fs_.mkdirSync)(pluginDir, { recursive: true });
     (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(pluginDir, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
-    const idsFile = (0,external_node_path_.join)(pluginDir, 'ids.txt');
-    (0,external_node_fs_.writeFileSync)(idsFile, ids.map((id) => `${id}\n`).join(''));
+    const rootdirFile = (0,external_node_path_.join)(pluginDir, 'rootdir.txt');
+    (0,external_node_fs_.writeFileSync)(rootdirFile, '');
+    const env = {
+        PYCI_ROOTDIR_FILE: rootdirFile,
+        PYTHONPATH: pythonPath ? [pluginDir, pythonPath].join(external_node_path_.delimiter) : pluginDir,
+    };
+    if (shardIds) {
+        env.PYCI_SHARD_IDS = (0,external_node_path_.join)(pluginDir, 'shard-ids.txt');
+        (0,external_node_fs_.writeFileSync)(env.PYCI_SHARD_IDS, shardIds.map((id) => `${id}\n`).join(''));
+    }
     return {
         args: ['-p', PLUGIN_MODULE],
-        env: {
-            PYCI_SHARD_IDS: idsFile,
-            PYTHONPATH: pythonPath ? [pluginDir, pythonPath].join(external_node_path_.delimiter) : pluginDir,
-        },
+        env,
+        rootdir: () => (0,external_node_fs_.readFileSync)(rootdirFile, 'utf8').trim() || undefined,
     };
 }
 
@@ -41579,34 +41688,38 @@ const EMPTY_RESULT = {
 };
 async function runTests(request) {
     const junitPath = (0,external_node_path_.join)(request.scratchDir, `pyci-junit-${(0,external_node_crypto_.randomUUID)()}.xml`);
-    const env = { ...process.env, VIRTUAL_ENV: request.venvPath };
-    const extraArgs = [];
-    if (request.shard) {
+    let shardIds;
+    // One part of one is the whole suite: no need to collect first.
+    if (request.shard && request.shard.total > 1) {
         const { index, total } = request.shard;
         const ids = await collectTestIds(request.python, request.pytestArgs, request.workingDirectory);
         const timings = request.shardTimings ? await readShardTimings(request.shardTimings) : undefined;
-        const mine = selectShard(ids, request.shard, timings);
-        core/* info */.pq(`Shard ${index}/${total}: ${mine.length} of ${ids.length} tests${timings ? ', balanced by recorded durations' : ', balanced by file'}.`);
-        if (mine.length === 0) {
+        shardIds = selectShard(ids, request.shard, timings);
+        core/* info */.pq(`Shard ${index}/${total}: ${shardIds.length} of ${ids.length} tests${timings ? ', balanced by recorded durations' : ', balanced by file'}.`);
+        if (shardIds.length === 0) {
             core/* notice */.lm(`Shard ${index}/${total} has no tests: the suite has fewer files or tests than shards.`);
             return { result: EMPTY_RESULT, verdict: { ok: true, hasReport: false }, junitPath: '' };
         }
-        const shardRun = prepareShardRun(mine, request.scratchDir, env.PYTHONPATH);
-        extraArgs.push(...shardRun.args);
-        Object.assign(env, shardRun.env);
     }
+    const plugin = preparePytestPlugin(request.scratchDir, process.env.PYTHONPATH, shardIds);
     core/* startGroup */.Oh('Running pytest');
-    const run = await runPytest(request.python, [...extraArgs, ...request.pytestArgs], {
-        cwd: request.workingDirectory,
-        junitPath,
-        env,
-    });
-    core/* endGroup */.N4();
+    let run;
+    try {
+        run = await runPytest(request.python, [...plugin.args, ...request.pytestArgs], {
+            cwd: request.workingDirectory,
+            junitPath,
+            env: { ...process.env, VIRTUAL_ENV: request.venvPath, ...plugin.env },
+        });
+    }
+    finally {
+        core/* endGroup */.N4();
+    }
+    const rootdir = plugin.rootdir();
     const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests);
     if (!verdict.hasReport)
         throw new errors_InputError(verdict.message ?? `pytest exited with ${run.exitCode}.`);
     try {
-        return { result: await readJUnitReports([junitPath]), verdict, junitPath };
+        return { result: await readJUnitReports([junitPath]), verdict, junitPath, rootdir };
     }
     catch (error) {
         // An unreadable report still leaves pytest's own closing line: report those counts and fail.
@@ -41614,7 +41727,12 @@ async function runTests(request) {
         if (!counts)
             throw error;
         const message = `${error.message} The counts reported are from pytest's closing line.`;
-        return { result: counts, verdict: { ok: false, hasReport: true, message }, junitPath };
+        return {
+            result: counts,
+            verdict: { ok: false, hasReport: true, message },
+            junitPath,
+            rootdir,
+        };
     }
 }
 
@@ -41652,18 +41770,24 @@ function gate(config, outcome) {
     return decision;
 }
 /** Outputs, summary and annotations for a result, then the step's verdict. */
-async function finish(config, result, junitPaths, failure) {
+async function finish(config, run, failure) {
     const decision = gate(config, failure ? 'failure' : 'success');
-    await publishReport({
-        result,
-        junitPaths,
-        repoRoot: config.workspace,
-        workingDirectory: config.workingDirectory,
-        extraLines: [decisionSummaryLine(decision)],
-        stepWillFail: failure !== undefined,
-    });
-    if (failure)
-        core/* setFailed */.C1(failure);
+    try {
+        await publishReport({
+            result: run.result,
+            junitPaths: run.junitPaths,
+            repoRoot: config.workspace,
+            workingDirectory: config.workingDirectory,
+            pytestRootdir: run.rootdir,
+            extraLines: [decisionSummaryLine(decision)],
+            stepWillFail: failure !== undefined,
+        });
+    }
+    finally {
+        // The tests' verdict stands even when writing the report fails.
+        if (failure)
+            core/* setFailed */.C1(failure);
+    }
 }
 function failureCounts(result) {
     return `${result.failed} failed, ${result.errors} errors, ${result.passed} passed`;
@@ -41672,8 +41796,15 @@ function failureCounts(result) {
 async function reportOnly(config) {
     core/* info */.pq(`Report-only mode: reading ${config.junitFiles.length} JUnit file(s).`);
     const result = await readJUnitReports(config.junitFiles);
-    const broken = result.failed + result.errors > 0;
-    await finish(config, result, config.junitFiles, broken ? `Tests failed: ${failureCounts(result)}. See the job summary.` : undefined);
+    let failure;
+    if (result.failed + result.errors > 0) {
+        failure = `Tests failed: ${failureCounts(result)}. See the job summary.`;
+    }
+    else if (result.tests === 0 && !config.allowNoTests) {
+        failure =
+            'junit-files: the JUnit files hold no test cases. Check that the test jobs ran and uploaded their reports, or set allow-no-tests: true.';
+    }
+    await finish(config, { result, junitPaths: config.junitFiles }, failure);
 }
 async function fullRun(config) {
     if (config.python.token)
@@ -41687,7 +41818,7 @@ async function fullRun(config) {
     core/* setOutput */.uH('cache-hit', environment.cacheHit ? 'true' : 'false');
     core/* setOutput */.uH('cache-key', environment.cacheKey);
     exportEnvironment(interpreter, environment);
-    const { result, verdict, junitPath } = await runTests({
+    const { result, verdict, junitPath, rootdir } = await runTests({
         python: environment.python,
         venvPath: environment.venvPath,
         workingDirectory: config.workingDirectory,
@@ -41702,7 +41833,7 @@ async function fullRun(config) {
     const failure = verdict.ok
         ? undefined
         : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
-    await finish(config, result, junitPath ? [junitPath] : [], failure);
+    await finish(config, { result, junitPaths: junitPath ? [junitPath] : [], rootdir }, failure);
 }
 async function main_run() {
     try {
@@ -41713,8 +41844,16 @@ async function main_run() {
         fail(error);
     }
 }
-/** One ::error:: line and a failed step; never a stack trace (it goes to the debug log). */
+/**
+ * One ::error:: line and a failed step; never a stack trace (it goes to the debug log). A step
+ * that stopped before its tests finished never deploys, and says so in the outputs.
+ */
 function fail(error) {
+    setDecisionOutputs({
+        deploy: false,
+        environment: '',
+        reason: 'not deploying: the step failed before its tests finished',
+    });
     if (error instanceof errors_InputError) {
         core/* setFailed */.C1(error.message);
         return;

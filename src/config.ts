@@ -3,20 +3,18 @@
  * typed ActionConfig (or the plain values they need), never raw inputs.
  */
 import { existsSync, statSync } from 'node:fs';
-import { arch as osArch, tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { arch as osArch, homedir, tmpdir } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { validateKeySuffix } from './deps/cache/key.js';
 import type { CacheSettings } from './deps/environment.js';
 import type { InstallSpec } from './deps/plan.js';
 import { resolveRequirementFiles } from './deps/requirements.js';
 import { readGateRules } from './gate/inputs.js';
 import type { GateRules } from './gate/rules.js';
-import {
-  DEFAULT_MANIFEST_URL,
-  normalizeArchitecture,
-  parsePythonSources,
-  parseVersionSpec,
-  type PythonRequest,
-} from './python/setup.js';
+import { normalizeArchitecture, parsePythonSources } from './python/inputs.js';
+import { DEFAULT_MANIFEST_URL } from './python/manifest.js';
+import type { PythonRequest } from './python/setup.js';
+import { parseVersionSpec } from './python/spec.js';
 import { splitArgs } from './runner/argv.js';
 import { InputError } from './runner/errors.js';
 import { findFiles } from './runner/files.js';
@@ -149,6 +147,45 @@ function readWorkingDirectory(raw: string, workspace: string): string {
   return dir;
 }
 
+/** True when `inner` is `outer` or inside it. */
+function isWithin(inner: string, outer: string): boolean {
+  const path = relative(outer, inner);
+  return path === '' || (!path.startsWith('..') && !isAbsolute(path));
+}
+
+/**
+ * The venv folder is deleted and recreated: it must never be (or contain) the project, the
+ * repository, the home folder or the file system root.
+ */
+function readVenvPath(raw: string, workingDirectory: string, workspace: string): string {
+  const venvPath = resolve(workingDirectory, raw || '.venv');
+  const precious = [workingDirectory, workspace, homedir(), '/'];
+  const hit = precious.find((dir) => isWithin(dir, venvPath));
+  if (hit !== undefined) {
+    throw new InputError(
+      `venv-path "${raw}" resolves to ${venvPath}, which ${venvPath === hit ? 'is' : 'contains'} ${hit}; the action deletes and recreates that folder. Use a folder of its own, e.g. .venv (the default).`,
+    );
+  }
+  return venvPath;
+}
+
+/** An http(s) URL, or an error naming the input. */
+function readUrl(name: string, raw: string, fallback: string): string {
+  if (raw === '') return fallback;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new InputError(
+      `${name} "${raw}" is not an http(s) URL. Give the full address, e.g. ${fallback}.`,
+    );
+  }
+  return raw;
+}
+
 export function readConfig(
   get: InputGetter = runnerInput,
   env: NodeJS.ProcessEnv = process.env,
@@ -159,8 +196,7 @@ export function readConfig(
   const gate = readGateRules(get);
   const junitFiles = readJUnitFiles(parseLines(get('junit-files')), workingDirectory);
 
-  const venvInput = get('venv-path') || '.venv';
-  const venvPath = isAbsolute(venvInput) ? venvInput : join(workingDirectory, venvInput);
+  const venvPath = readVenvPath(get('venv-path'), workingDirectory, workspace);
 
   const token = get('token');
   const allowPrereleases = parseBoolean('allow-prereleases', get('allow-prereleases'), false);
@@ -176,7 +212,7 @@ export function readConfig(
       : defaultArchitecture(env),
     allowPrereleases,
     sources: parsePythonSources(get('python-source')),
-    manifestUrl: get('manifest-url') || DEFAULT_MANIFEST_URL,
+    manifestUrl: readUrl('manifest-url', get('manifest-url'), DEFAULT_MANIFEST_URL),
     token,
     checkLatest: parseBoolean('check-latest', get('check-latest'), false),
     toolCacheDir: env.RUNNER_TOOL_CACHE || join(runnerTemp, 'tool-cache'),
@@ -198,7 +234,7 @@ export function readConfig(
       mode: parseChoice('cache', get('cache'), ['venv', 'pip', 'none'] as const, 'venv'),
       dir: get('cache-dir') ? resolve(workspace, get('cache-dir')) : '',
       dependencyPath: parseLines(get('cache-dependency-path')),
-      keySuffix: get('cache-key-suffix'),
+      keySuffix: validateKeySuffix(get('cache-key-suffix')),
     },
     shard: parseShard(get('shard')),
     shardTimings: readShardTimings(get('shard-timings'), workingDirectory),

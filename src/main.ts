@@ -37,20 +37,24 @@ function gate(config: ActionConfig, outcome: TestOutcome): Decision {
 /** Outputs, summary and annotations for a result, then the step's verdict. */
 async function finish(
   config: ActionConfig,
-  result: TestResult,
-  junitPaths: string[],
+  run: { result: TestResult; junitPaths: string[]; rootdir?: string },
   failure: string | undefined,
 ): Promise<void> {
   const decision = gate(config, failure ? 'failure' : 'success');
-  await publishReport({
-    result,
-    junitPaths,
-    repoRoot: config.workspace,
-    workingDirectory: config.workingDirectory,
-    extraLines: [decisionSummaryLine(decision)],
-    stepWillFail: failure !== undefined,
-  });
-  if (failure) core.setFailed(failure);
+  try {
+    await publishReport({
+      result: run.result,
+      junitPaths: run.junitPaths,
+      repoRoot: config.workspace,
+      workingDirectory: config.workingDirectory,
+      pytestRootdir: run.rootdir,
+      extraLines: [decisionSummaryLine(decision)],
+      stepWillFail: failure !== undefined,
+    });
+  } finally {
+    // The tests' verdict stands even when writing the report fails.
+    if (failure) core.setFailed(failure);
+  }
 }
 
 function failureCounts(result: TestResult): string {
@@ -61,13 +65,14 @@ function failureCounts(result: TestResult): string {
 async function reportOnly(config: ActionConfig): Promise<void> {
   core.info(`Report-only mode: reading ${config.junitFiles.length} JUnit file(s).`);
   const result = await readJUnitReports(config.junitFiles);
-  const broken = result.failed + result.errors > 0;
-  await finish(
-    config,
-    result,
-    config.junitFiles,
-    broken ? `Tests failed: ${failureCounts(result)}. See the job summary.` : undefined,
-  );
+  let failure: string | undefined;
+  if (result.failed + result.errors > 0) {
+    failure = `Tests failed: ${failureCounts(result)}. See the job summary.`;
+  } else if (result.tests === 0 && !config.allowNoTests) {
+    failure =
+      'junit-files: the JUnit files hold no test cases. Check that the test jobs ran and uploaded their reports, or set allow-no-tests: true.';
+  }
+  await finish(config, { result, junitPaths: config.junitFiles }, failure);
 }
 
 async function fullRun(config: ActionConfig): Promise<void> {
@@ -87,7 +92,7 @@ async function fullRun(config: ActionConfig): Promise<void> {
   core.setOutput('cache-key', environment.cacheKey);
   exportEnvironment(interpreter, environment);
 
-  const { result, verdict, junitPath } = await runTests({
+  const { result, verdict, junitPath, rootdir } = await runTests({
     python: environment.python,
     venvPath: environment.venvPath,
     workingDirectory: config.workingDirectory,
@@ -101,7 +106,7 @@ async function fullRun(config: ActionConfig): Promise<void> {
   const failure = verdict.ok
     ? undefined
     : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
-  await finish(config, result, junitPath ? [junitPath] : [], failure);
+  await finish(config, { result, junitPaths: junitPath ? [junitPath] : [], rootdir }, failure);
 }
 
 export async function run(): Promise<void> {
@@ -113,8 +118,16 @@ export async function run(): Promise<void> {
   }
 }
 
-/** One ::error:: line and a failed step; never a stack trace (it goes to the debug log). */
+/**
+ * One ::error:: line and a failed step; never a stack trace (it goes to the debug log). A step
+ * that stopped before its tests finished never deploys, and says so in the outputs.
+ */
 function fail(error: unknown): void {
+  setDecisionOutputs({
+    deploy: false,
+    environment: '',
+    reason: 'not deploying: the step failed before its tests finished',
+  });
   if (error instanceof InputError) {
     core.setFailed(error.message);
     return;

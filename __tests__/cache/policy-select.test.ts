@@ -13,6 +13,14 @@ import {
 } from '../../src/deps/cache/select.js';
 
 describe('mayShareCache', () => {
+  it('refuses pull request saves only where the store has no branch scopes', () => {
+    expect(mayShareCache({ name: 'pull_request' }, true).save).toBe(true);
+    const local = mayShareCache({ name: 'pull_request' }, false);
+    expect(local.save).toBe(false);
+    expect(local.reason).toMatch(/no branch scopes/);
+    expect(mayShareCache({ name: 'push', ref: 'refs/heads/main' }, false).save).toBe(true);
+  });
+
   test.each([
     ['push', 'refs/heads/main', 'branch', true],
     ['pull_request', 'refs/pull/7/merge', 'branch', true],

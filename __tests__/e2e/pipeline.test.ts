@@ -118,6 +118,12 @@ describe('pipeline outcomes', () => {
     [{ requirements: 'nope.txt' }, /^requirements: file not found: "nope.txt"/],
     [{ 'python-source': 'conda' }, /python-source .* unknown source "conda"/],
     [{ 'install-project': 'maybe' }, /^Input install-project must be one of auto, true, false/],
+    [
+      { 'manifest-url': 'ftp://mirror/versions.json' },
+      /^manifest-url "ftp:\/\/mirror\/versions.json" is not an http\(s\) URL/,
+    ],
+    [{ 'cache-key-suffix': 'a,b' }, /^cache-key-suffix "a,b" contains a comma/],
+    [{ cache: 'everything' }, /^Input cache must be one of venv, pip, none/],
   ])('rejects bad input %j with one clear error', async (inputs, message) => {
     const result = await run('passing', inputs);
     expectCleanFailure(result);

@@ -179,6 +179,13 @@ describe('authorizationFor', () => {
     expect(authorizationFor('https://cdn.elsewhere/3.12.1.tar.gz', mirror)).toBeUndefined();
   });
 
+  it('never in clear text over a network, even to a trusted origin; loopback http is allowed', () => {
+    const plainMirror = { token, manifestUrl: 'http://mirror.corp/versions-manifest.json' };
+    expect(authorizationFor('http://mirror.corp/3.12.1.tar.gz', plainMirror)).toBeUndefined();
+    const local = { token, manifestUrl: 'http://127.0.0.1:8080/versions-manifest.json' };
+    expect(authorizationFor('http://127.0.0.1:8080/3.12.1.tar.gz', local)).toBe(`token ${token}`);
+  });
+
   it('sends nothing without a token', () => {
     expect(
       authorizationFor('https://github.com/x', { token: '', manifestUrl: DEFAULT_MANIFEST_URL }),

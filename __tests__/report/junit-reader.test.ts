@@ -258,5 +258,8 @@ describe('traceback helpers', () => {
     const native = '  File "/home/u/proj/tests/a.py", line 7, in test_x\n    assert f()';
     expect(failureLineInFile(native, 'tests/a.py')).toBe(7);
     expect(failureLineInFile('tests/ab.py:4: Error', 'tests/a.py')).toBeUndefined();
+    // rootdir above the folder pytest ran in: the JUnit path is the longer one.
+    expect(failureLineInFile('tests/a.py:6: AssertionError', 'svc/api/tests/a.py')).toBe(6);
+    expect(failureLineInFile('b/tests/a.py:6: Error', 'svc/api/tests/a.py')).toBeUndefined();
   });
 });

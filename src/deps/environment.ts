@@ -16,8 +16,8 @@ import { cacheEventFromEnv, mayShareCache } from './cache/policy.js';
 import { chooseBackend, type CacheMode } from './cache/select.js';
 import { verifyRestoredVenv } from './cache/verify.js';
 import { ensurePytest, runInstallPlan } from './install.js';
-import { planInstall, type InstallSpec } from './plan.js';
-import { createVenv, venvBinDir, venvPython } from './venv.js';
+import { planInstall, planProjectRefresh, type InstallSpec } from './plan.js';
+import { createVenv, removeVenv, venvBinDir, venvPython } from './venv.js';
 
 /** The environment later stages run in. */
 export interface Environment {
@@ -87,9 +87,13 @@ async function cacheKeyFor(
   });
 }
 
+function installContext(request: EnvironmentRequest) {
+  return { workingDirectory: request.workingDirectory, requirementFiles: request.dependencyFiles };
+}
+
 /** Saves right after a successful install, so a failing test run still leaves a warm cache. */
 async function saveIfAllowed(backend: CacheBackend, key: string, path: string): Promise<void> {
-  const policy = mayShareCache(cacheEventFromEnv(process.env));
+  const policy = mayShareCache(cacheEventFromEnv(process.env), backend.name === 'github');
   if (!policy.save) {
     core.info(`${policy.reason[0].toUpperCase()}${policy.reason.slice(1)}.`);
     return;
@@ -111,10 +115,7 @@ async function install(
 ): Promise<void> {
   if (pipCacheDir) process.env.PIP_CACHE_DIR = pipCacheDir;
   await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs);
-  await runInstallPlan(python, planInstall(request.install), {
-    workingDirectory: request.workingDirectory,
-    requirementFiles: request.dependencyFiles,
-  });
+  await runInstallPlan(python, planInstall(request.install), installContext(request));
   await ensurePytest(python, request.install.pipArgs, request.workingDirectory);
 }
 
@@ -143,15 +144,18 @@ export async function prepareEnvironment(
   try {
     if (backend) {
       environment.cacheKey = await cacheKeyFor(request, interpreter, cachedPath);
-      // A leftover venv (e.g. committed or from an earlier step) must not block the restore.
-      rmSync(cachedPath, { recursive: true, force: true });
+      // A leftover venv (e.g. from an earlier step) must not block the restore.
+      if (pipCacheDir) rmSync(pipCacheDir, { recursive: true, force: true });
+      else removeVenv(request.venvPath);
       const restored = await backend.restore(environment.cacheKey, [cachedPath]);
       if (restored && request.cache.mode === 'venv') {
         const problem = await verifyRestoredVenv(request.venvPath, interpreter.version);
         if (!problem) {
+          const refresh = planProjectRefresh(request.install);
           core.info(
-            `Restored the virtualenv from the ${backend.name} cache (${environment.cacheKey}); nothing to install.`,
+            `Restored the virtualenv from the ${backend.name} cache (${environment.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`,
           );
+          if (refresh) await runInstallPlan(python, [refresh], installContext(request));
           environment.cacheHit = true;
           return environment;
         }

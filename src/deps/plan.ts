@@ -59,3 +59,17 @@ export function planInstall(spec: InstallSpec): PipStep[] {
   }
   return steps;
 }
+
+/**
+ * Reinstalls the project alone (`--no-deps --force-reinstall`) into a venv restored from cache:
+ * the key covers what the project depends on, not its own source, which changes every commit.
+ */
+export function planProjectRefresh(spec: InstallSpec): PipStep | undefined {
+  if (!spec.project) return undefined;
+  const [step] = planInstall({ ...spec, requirementFiles: [], dependencyGroups: [], packages: [] });
+  return {
+    ...step,
+    what: `${step.what}, from the current checkout`,
+    args: ['install', '--no-deps', '--force-reinstall', ...step.args.slice(1)],
+  };
+}

@@ -1,5 +1,5 @@
 /** Creating a virtualenv and finding its parts. */
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { InputError } from '../runner/errors.js';
@@ -15,6 +15,21 @@ export function venvPython(venvPath: string): string {
 }
 
 /**
+ * Removes the folder at `venvPath` when it is a virtualenv (or empty), so a fresh one can take its
+ * place. Anything else there is the user's: refuse rather than delete it.
+ */
+export function removeVenv(venvPath: string): void {
+  if (!existsSync(venvPath)) return;
+  const isVenv = existsSync(join(venvPath, 'pyvenv.cfg'));
+  if (!isVenv && readdirSync(venvPath).length > 0) {
+    throw new InputError(
+      `venv-path ${venvPath} exists and is not a virtualenv (it has no pyvenv.cfg); the action will not delete it. Point venv-path at a new folder, or remove that one.`,
+    );
+  }
+  rmSync(venvPath, { recursive: true, force: true });
+}
+
+/**
  * Makes a fresh virtualenv at `venvPath` (removing whatever was there) and upgrades its pip,
  * with `pipArgs` like every other pip install (an index given there may be the only one).
  */
@@ -23,7 +38,7 @@ export async function createVenv(
   venvPath: string,
   pipArgs: string[] = [],
 ): Promise<void> {
-  rmSync(venvPath, { recursive: true, force: true });
+  removeVenv(venvPath);
   const created = await execProgram(basePython, ['-m', 'venv', venvPath]);
   if (created.exitCode !== 0) {
     throw new InputError(

@@ -186,8 +186,12 @@ export function authorizationFor(url: string, context: AuthContext): string | un
     (target.protocol === 'https:' && GITHUB_HOSTS.test(target.hostname)) ||
     (context.serverUrl !== undefined && sameOrigin(target, context.serverUrl)) ||
     (context.manifestUrl !== DEFAULT_MANIFEST_URL && sameOrigin(target, context.manifestUrl));
-  return trusted ? `token ${context.token}` : undefined;
+  // Never in clear text over a network: plain http is only accepted on this machine's loopback.
+  const privateTransport = target.protocol === 'https:' || LOOPBACK_HOSTS.has(target.hostname);
+  return trusted && privateTransport ? `token ${context.token}` : undefined;
 }
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 function sameOrigin(target: URL, other: string): boolean {
   try {

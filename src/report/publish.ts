@@ -10,6 +10,8 @@ export interface ReportRequest {
   junitPaths: string[];
   repoRoot: string;
   workingDirectory: string;
+  /** pytest's rootdir, which JUnit paths are relative to; default the working directory. */
+  pytestRootdir?: string;
   /** Lines appended to the summary, e.g. the deploy decision. */
   extraLines: string[];
   /** The step will also fail with its own ::error line, which counts toward GitHub's limit. */
@@ -26,7 +28,11 @@ export async function publishReport(request: ReportRequest): Promise<void> {
   emitAnnotations(
     buildAnnotations(
       result,
-      { repoRoot: request.repoRoot, workingDirectory: request.workingDirectory },
+      {
+        repoRoot: request.repoRoot,
+        workingDirectory: request.workingDirectory,
+        pytestRootdir: request.pytestRootdir,
+      },
       limit,
     ),
   );

@@ -7,7 +7,7 @@ import { collectTestIds } from './collect.js';
 import { JUnitParseError, readJUnitReports } from './junit.js';
 import { judgePytestExit, runPytest, terminalCounts, type PytestVerdict } from './pytest.js';
 import type { TestResult } from './result.js';
-import { prepareShardRun } from './shard-plugin.js';
+import { preparePytestPlugin } from './pytest-plugin.js';
 import { readShardTimings, selectShard, type Shard } from './shards.js';
 
 export interface TestRequest {
@@ -27,6 +27,8 @@ export interface TestRun {
   result: TestResult;
   verdict: PytestVerdict;
   junitPath: string;
+  /** pytest's rootdir: JUnit file paths are relative to it. */
+  rootdir?: string;
 }
 
 const EMPTY_RESULT: TestResult = {
@@ -43,45 +45,52 @@ const EMPTY_RESULT: TestResult = {
 
 export async function runTests(request: TestRequest): Promise<TestRun> {
   const junitPath = join(request.scratchDir, `pyci-junit-${randomUUID()}.xml`);
-  const env: NodeJS.ProcessEnv = { ...process.env, VIRTUAL_ENV: request.venvPath };
-  const extraArgs: string[] = [];
-
-  if (request.shard) {
+  let shardIds: string[] | undefined;
+  // One part of one is the whole suite: no need to collect first.
+  if (request.shard && request.shard.total > 1) {
     const { index, total } = request.shard;
     const ids = await collectTestIds(request.python, request.pytestArgs, request.workingDirectory);
     const timings = request.shardTimings ? await readShardTimings(request.shardTimings) : undefined;
-    const mine = selectShard(ids, request.shard, timings);
+    shardIds = selectShard(ids, request.shard, timings);
     core.info(
-      `Shard ${index}/${total}: ${mine.length} of ${ids.length} tests${timings ? ', balanced by recorded durations' : ', balanced by file'}.`,
+      `Shard ${index}/${total}: ${shardIds.length} of ${ids.length} tests${timings ? ', balanced by recorded durations' : ', balanced by file'}.`,
     );
-    if (mine.length === 0) {
+    if (shardIds.length === 0) {
       core.notice(
         `Shard ${index}/${total} has no tests: the suite has fewer files or tests than shards.`,
       );
       return { result: EMPTY_RESULT, verdict: { ok: true, hasReport: false }, junitPath: '' };
     }
-    const shardRun = prepareShardRun(mine, request.scratchDir, env.PYTHONPATH);
-    extraArgs.push(...shardRun.args);
-    Object.assign(env, shardRun.env);
   }
 
+  const plugin = preparePytestPlugin(request.scratchDir, process.env.PYTHONPATH, shardIds);
   core.startGroup('Running pytest');
-  const run = await runPytest(request.python, [...extraArgs, ...request.pytestArgs], {
-    cwd: request.workingDirectory,
-    junitPath,
-    env,
-  });
-  core.endGroup();
+  let run;
+  try {
+    run = await runPytest(request.python, [...plugin.args, ...request.pytestArgs], {
+      cwd: request.workingDirectory,
+      junitPath,
+      env: { ...process.env, VIRTUAL_ENV: request.venvPath, ...plugin.env },
+    });
+  } finally {
+    core.endGroup();
+  }
+  const rootdir = plugin.rootdir();
   const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests);
   if (!verdict.hasReport)
     throw new InputError(verdict.message ?? `pytest exited with ${run.exitCode}.`);
   try {
-    return { result: await readJUnitReports([junitPath]), verdict, junitPath };
+    return { result: await readJUnitReports([junitPath]), verdict, junitPath, rootdir };
   } catch (error) {
     // An unreadable report still leaves pytest's own closing line: report those counts and fail.
     const counts = error instanceof JUnitParseError ? terminalCounts(run.output) : undefined;
     if (!counts) throw error;
     const message = `${(error as Error).message} The counts reported are from pytest's closing line.`;
-    return { result: counts, verdict: { ok: false, hasReport: true, message }, junitPath };
+    return {
+      result: counts,
+      verdict: { ok: false, hasReport: true, message },
+      junitPath,
+      rootdir,
+    };
   }
 }

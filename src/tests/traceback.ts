@@ -53,7 +53,8 @@ export class BoundedText {
 /**
  * The line of `file` where the test failed, read from the traceback: pytest's long and short
  * styles print `path:line: ...`, the native style `File "path", line N`. The last mention of
- * the test's own file wins (the crash inside the test, not a helper it called).
+ * the test's own file wins (the crash inside the test, not a helper it called). Either path may
+ * be the longer one: JUnit's is relative to pytest's rootdir, the traceback's to where it ran.
  */
 export function failureLineInFile(details: string, file: string): number | undefined {
   const wanted = file.replace(/\\/g, '/');
@@ -61,7 +62,8 @@ export function failureLineInFile(details: string, file: string): number | undef
   const pattern = /^(?:(.+?):(\d+):(?: |$)|\s*File "(.+?)", line (\d+))/gm;
   for (let match = pattern.exec(details); match; match = pattern.exec(details)) {
     const path = (match[1] ?? match[3]).replace(/\\/g, '/');
-    if (path === wanted || path.endsWith(`/${wanted}`)) found = Number(match[2] ?? match[4]);
+    const same = path === wanted || path.endsWith(`/${wanted}`) || wanted.endsWith(`/${path}`);
+    if (same) found = Number(match[2] ?? match[4]);
   }
   return found;
 }

@@ -54,12 +54,18 @@ const KEY_SCHEMA = 1;
  * is a prefix of another one (cache services match keys by prefix), and it covers the readable
  * parts too, so shortening or sanitizing them for display can never make two keys collide.
  */
-export function buildCacheKey(parts: CacheKeyParts): string {
-  if (parts.suffix.includes(',')) {
+/** The `cache-key-suffix` input, checked (config.ts calls this too, to fail before any work). */
+export function validateKeySuffix(suffix: string): string {
+  if (suffix.includes(',')) {
     throw new InputError(
-      `cache-key-suffix "${parts.suffix}" contains a comma, which GitHub's cache service does not allow in keys. Remove the comma (use "-" or "_").`,
+      `cache-key-suffix "${suffix}" contains a comma, which GitHub's cache service does not allow in keys. Remove the comma (use "-" or "_").`,
     );
   }
+  return suffix;
+}
+
+export function buildCacheKey(parts: CacheKeyParts): string {
+  validateKeySuffix(parts.suffix);
   const kind = parts.kind ?? 'venv';
   const readable = [
     `pyci-${kind}`,

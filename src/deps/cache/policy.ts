@@ -27,9 +27,19 @@ const NO_SAVE_EVENTS: Record<string, string> = {
     'release runs are for publishing: an entry saved from a tag scope is never restored by branches, and a release build must not be able to seed caches',
 };
 
-export function mayShareCache(event: CacheEvent): SaveDecision {
+/**
+ * `branchScoped`: whether the store keeps each branch's entries apart (GitHub's cache service
+ * does; a local directory does not, so there a pull request's save would reach every branch).
+ */
+export function mayShareCache(event: CacheEvent, branchScoped = true): SaveDecision {
   const known = NO_SAVE_EVENTS[event.name];
   if (known) return { save: false, reason: `not saving the cache on ${event.name}: ${known}` };
+  if (!branchScoped && event.name.startsWith('pull_request')) {
+    return {
+      save: false,
+      reason: `not saving the cache on ${event.name}: the local cache directory has no branch scopes, so an environment built from a pull request would be restored by every branch (restoring is still allowed)`,
+    };
+  }
   if (event.refType === 'tag' || event.ref?.startsWith('refs/tags/')) {
     const tag = event.ref ? ` ${event.ref.replace(/^refs\/tags\//, '')}` : '';
     return {
