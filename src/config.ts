@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { arch as osArch, homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { expandDependencyPatterns } from './deps/cache/key-files.js';
 import { validateKeySuffix } from './deps/cache/key.js';
 import type { CacheSettings } from './deps/environment.js';
 import type { InstallSpec } from './deps/plan.js';
@@ -112,6 +113,12 @@ function readInstallSpec(get: InputGetter, workingDirectory: string): InstallSpe
     );
   }
   const project = installProject === 'true' || (installProject === 'auto' && projectPresent);
+  const editable = parseBoolean('editable', get('editable'), false);
+  if (editable && !project) {
+    throw new InputError(
+      `editable is true but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove editable or install the project.`,
+    );
+  }
   if (extras.length > 0 && !project) {
     throw new InputError(
       `extras (${extras.join(', ')}) are given but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove extras or install the project.`,
@@ -124,13 +131,7 @@ function readInstallSpec(get: InputGetter, workingDirectory: string): InstallSpe
   }
   return {
     requirementFiles: [],
-    project: project
-      ? {
-          path: workingDirectory,
-          editable: parseBoolean('editable', get('editable'), false),
-          extras,
-        }
-      : null,
+    project: project ? { path: workingDirectory, editable, extras } : null,
     dependencyGroups: groups,
     packages: parseLines(get('packages')).flatMap((line) => splitArgs(line, 'packages')),
     pipArgs: splitArgs(get('pip-args'), 'pip-args'),
@@ -218,6 +219,14 @@ export function readConfig(
     toolCacheDir: env.RUNNER_TOOL_CACHE || join(runnerTemp, 'tool-cache'),
   };
 
+  const shard = parseShard(get('shard'));
+  const shardTimings = readShardTimings(get('shard-timings'), workingDirectory);
+  if (shardTimings && !shard) {
+    throw new InputError(
+      'shard-timings is set but shard is not: timings only balance shards. Set shard (e.g. 1/4) or remove shard-timings.',
+    );
+  }
+
   const requirements = resolveRequirementFiles(parseLines(get('requirements')), workingDirectory);
   const install = readInstallSpec(get, workingDirectory);
 
@@ -233,11 +242,15 @@ export function readConfig(
     cache: {
       mode: parseChoice('cache', get('cache'), ['venv', 'pip', 'none'] as const, 'venv'),
       dir: get('cache-dir') ? resolve(workspace, get('cache-dir')) : '',
-      dependencyPath: parseLines(get('cache-dependency-path')),
+      // Resolved now, so a pattern that matches nothing fails before any work.
+      dependencyPath: expandDependencyPatterns(
+        parseLines(get('cache-dependency-path')),
+        workingDirectory,
+      ),
       keySuffix: validateKeySuffix(get('cache-key-suffix')),
     },
-    shard: parseShard(get('shard')),
-    shardTimings: readShardTimings(get('shard-timings'), workingDirectory),
+    shard,
+    shardTimings,
     junitFiles,
     gate,
     runnerTemp,

@@ -124,6 +124,12 @@ describe('pipeline outcomes', () => {
     ],
     [{ 'cache-key-suffix': 'a,b' }, /^cache-key-suffix "a,b" contains a comma/],
     [{ cache: 'everything' }, /^Input cache must be one of venv, pip, none/],
+    [{ 'shard-timings': 'requirements.txt' }, /^shard-timings is set but shard is not/],
+    [{ editable: 'true' }, /^editable is true but the project is not installed/],
+    [
+      { 'cache-dependency-path': 'locks/*.lock' },
+      /^cache-dependency-path: "locks\/\*\.lock" matches no file/,
+    ],
   ])('rejects bad input %j with one clear error', async (inputs, message) => {
     const result = await run('passing', inputs);
     expectCleanFailure(result);

@@ -34,7 +34,7 @@ export async function collectKeyFiles(sources: KeyFileSources): Promise<string[]
   const project = PROJECT_FILES.map((name) => join(workingDirectory, name)).filter((path) =>
     existsSync(path),
   );
-  const extra = await expandPatterns(sources.cacheDependencyPath, workingDirectory);
+  const extra = expandDependencyPatterns(sources.cacheDependencyPath, workingDirectory);
   const all = [
     ...sources.requirementFiles.map((path) => resolve(workingDirectory, path)),
     ...project,
@@ -47,7 +47,7 @@ export async function collectKeyFiles(sources: KeyFileSources): Promise<string[]
  * Each pattern must match at least one file: a typo would silently weaken the key. Lines
  * starting with `!` remove files matched by earlier lines; `#` lines are comments.
  */
-async function expandPatterns(patterns: string[], workingDirectory: string): Promise<string[]> {
+export function expandDependencyPatterns(patterns: string[], workingDirectory: string): string[] {
   const included: string[] = [];
   const excluded = new Set<string>();
   for (const line of patterns.map((p) => p.trim()).filter((p) => p !== '' && !p.startsWith('#'))) {
