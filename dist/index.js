@@ -34006,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7162);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3466);
 /** Entry of the main action: all the work is in main.ts. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -34016,7 +34016,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7162:
+/***/ 3466:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34033,8 +34033,6 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/runner/errors.ts
 /**
  * An error the user can fix: bad input, a missing file, an unavailable version. The entry point
@@ -34045,89 +34043,6 @@ class errors_InputError extends Error {
         super(message);
         this.name = 'InputError';
     }
-}
-
-;// CONCATENATED MODULE: ./src/deps/cache/key.ts
-/**
- * The cache key, built in one pure function. Everything that can make a restored environment
- * differ from a freshly installed one goes into it; nothing else does, so equal inputs give equal
- * keys on every run.
- */
-
-
-/** GitHub's cache service rejects longer keys. */
-const MAX_KEY_LENGTH = 512;
-const DIGEST_HEX_LENGTH = 32;
-/**
- * Bumped whenever the layout of a cache entry or of this key changes, so old entries are never
- * restored by code that would misread them.
- */
-const KEY_SCHEMA = 1;
-/**
- * `pyci-venv-Linux-ubuntu24.04-x64-cpython3.11.7[-suffix]-<digest>`: a readable prefix for people
- * browsing the cache list, then a sha256 (32 hex) of every part. The digest comes LAST so no key
- * is a prefix of another one (cache services match keys by prefix), and it covers the readable
- * parts too, so shortening or sanitizing them for display can never make two keys collide.
- */
-/** The `cache-key-suffix` input, checked (config.ts calls this too, to fail before any work). */
-function validateKeySuffix(suffix) {
-    if (suffix.includes(',')) {
-        throw new errors_InputError(`cache-key-suffix "${suffix}" contains a comma, which GitHub's cache service does not allow in keys. Remove the comma (use "-" or "_").`);
-    }
-    return suffix;
-}
-function buildCacheKey(parts) {
-    validateKeySuffix(parts.suffix);
-    const kind = parts.kind ?? 'venv';
-    const readable = [
-        `pyci-${kind}`,
-        parts.os,
-        parts.osVersion,
-        parts.arch,
-        `${parts.pythonImplementation}${parts.pythonVersion}`,
-        parts.suffix,
-    ]
-        .map(readableSegment)
-        .filter((segment) => segment !== '')
-        .join('-');
-    const digest = (0,external_node_crypto_.createHash)('sha256')
-        .update(canonicalJson(parts, kind))
-        .digest('hex')
-        .slice(0, DIGEST_HEX_LENGTH);
-    const room = MAX_KEY_LENGTH - DIGEST_HEX_LENGTH - 1;
-    return `${readable.slice(0, room)}-${digest}`;
-}
-/** Keeps a key part readable and free of characters cache services or file systems dislike. */
-function readableSegment(value) {
-    return value
-        .trim()
-        .replace(/[^A-Za-z0-9._+-]+/g, '_')
-        .replace(/^[_-]+|[_-]+$/g, '');
-}
-/** One unambiguous serialization: arrays and sorted entries, so no separator can be forged. */
-function canonicalJson(parts, kind) {
-    const files = [...parts.files]
-        .map((file) => [file.path.replace(/\\/g, '/'), file.sha256.toLowerCase()])
-        .sort((a, b) => compare(a[0], b[0]) || compare(a[1], b[1]));
-    const settings = Object.entries(parts.settings).sort((a, b) => compare(a[0], b[0]));
-    return JSON.stringify([
-        KEY_SCHEMA,
-        kind,
-        parts.os,
-        parts.osVersion,
-        parts.arch,
-        parts.pythonImplementation,
-        parts.pythonVersion,
-        parts.pythonExecutable ?? '',
-        parts.venvPath,
-        files,
-        settings,
-        parts.suffix,
-    ]);
-}
-/** Code-unit order, not locale order: the key must not depend on the runner's locale. */
-function compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // EXTERNAL MODULE: ./node_modules/brace-expansion/dist/esm/index.js + 1 modules
@@ -37136,6 +37051,148 @@ function findFiles(root, pattern) {
     return matches.sort();
 }
 
+;// CONCATENATED MODULE: ./src/deps/cache/key-files.ts
+/**
+ * Gathers every file whose content goes into the cache key: the requirement files (already
+ * followed through -r/-c by the installer), the project's own metadata and lock files when
+ * present, and the `cache-dependency-path` patterns.
+ */
+
+
+
+
+/** Project files that change what gets installed, looked for in the working directory. */
+const PROJECT_FILES = [
+    'pyproject.toml',
+    'setup.py',
+    'setup.cfg',
+    'pylock.toml',
+    'uv.lock',
+    'poetry.lock',
+    'pdm.lock',
+    'Pipfile.lock',
+];
+/** Absolute paths, unique, in a stable order (the key sorts them anyway). */
+async function collectKeyFiles(sources) {
+    const { workingDirectory } = sources;
+    const project = PROJECT_FILES.map((name) => (0,external_node_path_.join)(workingDirectory, name)).filter((path) => (0,external_node_fs_.existsSync)(path));
+    const extra = expandDependencyPatterns(sources.cacheDependencyPath, workingDirectory);
+    const all = [
+        ...sources.requirementFiles.map((path) => (0,external_node_path_.resolve)(workingDirectory, path)),
+        ...project,
+        ...extra,
+    ];
+    return [...new Set(all)].sort();
+}
+/**
+ * Each pattern must match at least one file: a typo would silently weaken the key. Lines
+ * starting with `!` remove files matched by earlier lines; `#` lines are comments.
+ */
+function expandDependencyPatterns(patterns, workingDirectory) {
+    const included = [];
+    const excluded = new Set();
+    for (const line of patterns.map((p) => p.trim()).filter((p) => p !== '' && !p.startsWith('#'))) {
+        const negated = line.startsWith('!');
+        const body = negated ? line.slice(1) : line;
+        const matched = findFiles(workingDirectory, body);
+        if (negated) {
+            matched.forEach((path) => excluded.add(path));
+        }
+        else if (matched.length === 0) {
+            throw new errors_InputError(`cache-dependency-path: "${line}" matches no file under ${workingDirectory}. Fix the path or pattern (globs like "constraints/*.txt" are allowed), or remove the line.`);
+        }
+        else {
+            included.push(...matched);
+        }
+    }
+    return included.filter((path) => !excluded.has(path));
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/deps/cache/key.ts
+/**
+ * The cache key, built in one pure function. Everything that can make a restored environment
+ * differ from a freshly installed one goes into it; nothing else does, so equal inputs give equal
+ * keys on every run.
+ */
+
+
+/** GitHub's cache service rejects longer keys. */
+const MAX_KEY_LENGTH = 512;
+const DIGEST_HEX_LENGTH = 32;
+/**
+ * Bumped whenever the layout of a cache entry or of this key changes, so old entries are never
+ * restored by code that would misread them.
+ */
+const KEY_SCHEMA = 1;
+/**
+ * `pyci-venv-Linux-ubuntu24.04-x64-cpython3.11.7[-suffix]-<digest>`: a readable prefix for people
+ * browsing the cache list, then a sha256 (32 hex) of every part. The digest comes LAST so no key
+ * is a prefix of another one (cache services match keys by prefix), and it covers the readable
+ * parts too, so shortening or sanitizing them for display can never make two keys collide.
+ */
+/** The `cache-key-suffix` input, checked (config.ts calls this too, to fail before any work). */
+function validateKeySuffix(suffix) {
+    if (suffix.includes(',')) {
+        throw new errors_InputError(`cache-key-suffix "${suffix}" contains a comma, which GitHub's cache service does not allow in keys. Remove the comma (use "-" or "_").`);
+    }
+    return suffix;
+}
+function buildCacheKey(parts) {
+    validateKeySuffix(parts.suffix);
+    const kind = parts.kind ?? 'venv';
+    const readable = [
+        `pyci-${kind}`,
+        parts.os,
+        parts.osVersion,
+        parts.arch,
+        `${parts.pythonImplementation}${parts.pythonVersion}`,
+        parts.suffix,
+    ]
+        .map(readableSegment)
+        .filter((segment) => segment !== '')
+        .join('-');
+    const digest = (0,external_node_crypto_.createHash)('sha256')
+        .update(canonicalJson(parts, kind))
+        .digest('hex')
+        .slice(0, DIGEST_HEX_LENGTH);
+    const room = MAX_KEY_LENGTH - DIGEST_HEX_LENGTH - 1;
+    return `${readable.slice(0, room)}-${digest}`;
+}
+/** Keeps a key part readable and free of characters cache services or file systems dislike. */
+function readableSegment(value) {
+    return value
+        .trim()
+        .replace(/[^A-Za-z0-9._+-]+/g, '_')
+        .replace(/^[_-]+|[_-]+$/g, '');
+}
+/** One unambiguous serialization: arrays and sorted entries, so no separator can be forged. */
+function canonicalJson(parts, kind) {
+    const files = [...parts.files]
+        .map((file) => [file.path.replace(/\\/g, '/'), file.sha256.toLowerCase()])
+        .sort((a, b) => compare(a[0], b[0]) || compare(a[1], b[1]));
+    const settings = Object.entries(parts.settings).sort((a, b) => compare(a[0], b[0]));
+    return JSON.stringify([
+        KEY_SCHEMA,
+        kind,
+        parts.os,
+        parts.osVersion,
+        parts.arch,
+        parts.pythonImplementation,
+        parts.pythonVersion,
+        parts.pythonExecutable ?? '',
+        parts.venvPath,
+        files,
+        settings,
+        parts.suffix,
+    ]);
+}
+/** Code-unit order, not locale order: the key must not depend on the runner's locale. */
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
 ;// CONCATENATED MODULE: ./src/deps/requirements.ts
 /**
  * Finds the requirement files to install and every file they pull in with `-r`/`-c`, so the
@@ -38024,16 +38081,6 @@ function otherPlatformVersions(releases, runner, arch) {
     }
     return [...versions].sort();
 }
-/** Parses /etc/os-release text into the fields the manifest needs. */
-function parseOsRelease(text) {
-    const fields = {};
-    for (const line of text.split(/\r?\n/)) {
-        const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-        if (match)
-            fields[match[1]] = match[2].replace(/^["']|["']$/g, '');
-    }
-    return { distro: fields.ID, version: fields.VERSION_ID };
-}
 const GITHUB_HOSTS = /(^|\.)github\.com$|(^|\.)githubusercontent\.com$/i;
 /**
  * The Authorization header for a download, or undefined. The token goes to GitHub's own hosts
@@ -38834,6 +38881,7 @@ function compareStrings(a, b) {
 
 
 
+
 /** Report-only mode: every pattern must match at least one file. */
 function readJUnitFiles(patterns, workingDirectory) {
     const files = patterns.flatMap((pattern) => {
@@ -38876,6 +38924,10 @@ function readInstallSpec(get, workingDirectory) {
         throw new errors_InputError(`install-project is true, but ${workingDirectory} has neither pyproject.toml nor setup.py. Set working-directory to the project's folder, or install-project: false.`);
     }
     const project = installProject === 'true' || (installProject === 'auto' && projectPresent);
+    const editable = parseBoolean('editable', get('editable'), false);
+    if (editable && !project) {
+        throw new errors_InputError(`editable is true but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove editable or install the project.`);
+    }
     if (extras.length > 0 && !project) {
         throw new errors_InputError(`extras (${extras.join(', ')}) are given but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove extras or install the project.`);
     }
@@ -38884,13 +38936,7 @@ function readInstallSpec(get, workingDirectory) {
     }
     return {
         requirementFiles: [],
-        project: project
-            ? {
-                path: workingDirectory,
-                editable: parseBoolean('editable', get('editable'), false),
-                extras,
-            }
-            : null,
+        project: project ? { path: workingDirectory, editable, extras } : null,
         dependencyGroups: groups,
         packages: parseLines(get('packages')).flatMap((line) => splitArgs(line, 'packages')),
         pipArgs: splitArgs(get('pip-args'), 'pip-args'),
@@ -38963,6 +39009,11 @@ function readConfig(get = runnerInput, env = process.env) {
         checkLatest: parseBoolean('check-latest', get('check-latest'), false),
         toolCacheDir: env.RUNNER_TOOL_CACHE || (0,external_node_path_.join)(runnerTemp, 'tool-cache'),
     };
+    const shard = parseShard(get('shard'));
+    const shardTimings = config_readShardTimings(get('shard-timings'), workingDirectory);
+    if (shardTimings && !shard) {
+        throw new errors_InputError('shard-timings is set but shard is not: timings only balance shards. Set shard (e.g. 1/4) or remove shard-timings.');
+    }
     const requirements = resolveRequirementFiles(parseLines(get('requirements')), workingDirectory);
     const install = readInstallSpec(get, workingDirectory);
     return {
@@ -38977,11 +39028,12 @@ function readConfig(get = runnerInput, env = process.env) {
         cache: {
             mode: parseChoice('cache', get('cache'), ['venv', 'pip', 'none'], 'venv'),
             dir: get('cache-dir') ? (0,external_node_path_.resolve)(workspace, get('cache-dir')) : '',
-            dependencyPath: parseLines(get('cache-dependency-path')),
+            // Resolved now, so a pattern that matches nothing fails before any work.
+            dependencyPath: expandDependencyPatterns(parseLines(get('cache-dependency-path')), workingDirectory),
             keySuffix: validateKeySuffix(get('cache-key-suffix')),
         },
-        shard: parseShard(get('shard')),
-        shardTimings: config_readShardTimings(get('shard-timings'), workingDirectory),
+        shard,
+        shardTimings,
         junitFiles,
         gate,
         runnerTemp,
@@ -39027,65 +39079,40 @@ function displayPath(absolute, workingDirectory) {
     return shown.split(external_node_path_.sep).join('/');
 }
 
-;// CONCATENATED MODULE: ./src/deps/cache/key-files.ts
-/**
- * Gathers every file whose content goes into the cache key: the requirement files (already
- * followed through -r/-c by the installer), the project's own metadata and lock files when
- * present, and the `cache-dependency-path` patterns.
- */
+;// CONCATENATED MODULE: ./src/runner/os-release.ts
+/** os-release(5): the Linux distribution's id and version, read once and parsed in one place. */
 
-
-
-
-/** Project files that change what gets installed, looked for in the working directory. */
-const PROJECT_FILES = [
-    'pyproject.toml',
-    'setup.py',
-    'setup.cfg',
-    'pylock.toml',
-    'uv.lock',
-    'poetry.lock',
-    'pdm.lock',
-    'Pipfile.lock',
-];
-/** Absolute paths, unique, in a stable order (the key sorts them anyway). */
-async function collectKeyFiles(sources) {
-    const { workingDirectory } = sources;
-    const project = PROJECT_FILES.map((name) => (0,external_node_path_.join)(workingDirectory, name)).filter((path) => (0,external_node_fs_.existsSync)(path));
-    const extra = await expandPatterns(sources.cacheDependencyPath, workingDirectory);
-    const all = [
-        ...sources.requirementFiles.map((path) => (0,external_node_path_.resolve)(workingDirectory, path)),
-        ...project,
-        ...extra,
-    ];
-    return [...new Set(all)].sort();
-}
-/**
- * Each pattern must match at least one file: a typo would silently weaken the key. Lines
- * starting with `!` remove files matched by earlier lines; `#` lines are comments.
- */
-async function expandPatterns(patterns, workingDirectory) {
-    const included = [];
-    const excluded = new Set();
-    for (const line of patterns.map((p) => p.trim()).filter((p) => p !== '' && !p.startsWith('#'))) {
-        const negated = line.startsWith('!');
-        const body = negated ? line.slice(1) : line;
-        const matched = findFiles(workingDirectory, body);
-        if (negated) {
-            matched.forEach((path) => excluded.add(path));
-        }
-        else if (matched.length === 0) {
-            throw new errors_InputError(`cache-dependency-path: "${line}" matches no file under ${workingDirectory}. Fix the path or pattern (globs like "constraints/*.txt" are allowed), or remove the line.`);
-        }
-        else {
-            included.push(...matched);
-        }
+/** The places os-release(5) names, in the order it says to try them. */
+const OS_RELEASE_PATHS = ['/etc/os-release', '/usr/lib/os-release'];
+/** Parses the KEY=value (optionally quoted) lines of os-release(5). Pure. */
+function parseOsRelease(text) {
+    const fields = {};
+    for (const line of text.split(/\r?\n/)) {
+        const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+        if (!match)
+            continue;
+        fields[match[1]] = match[2].replace(/^(["'])(.*)\1$/, '$2');
     }
-    return included.filter((path) => !excluded.has(path));
+    return fields;
+}
+/** This machine's os-release fields: /etc/os-release, else /usr/lib/os-release, else {}. */
+function readOsRelease(paths = OS_RELEASE_PATHS) {
+    for (const path of paths) {
+        let text;
+        try {
+            text = (0,external_node_fs_.readFileSync)(path, 'utf8');
+        }
+        catch {
+            continue; // try the next location os-release(5) names
+        }
+        return parseOsRelease(text);
+    }
+    return {};
 }
 
 ;// CONCATENATED MODULE: ./src/deps/cache/os-facts.ts
 /** What the key needs to know about the runner's OS: its name, distro/version and CPU. */
+
 
 
 const RUNNER_OS_BY_PLATFORM = {
@@ -39099,17 +39126,34 @@ function runnerOsFacts(env = process.env) {
     return {
         os: env.RUNNER_OS || RUNNER_OS_BY_PLATFORM[platform] || platform,
         osVersion: osVersionOf(platform, external_node_os_.release(), readOsRelease),
-        arch: (env.RUNNER_ARCH || external_node_os_.arch()).toLowerCase(),
+        arch: keyArchitecture(env.RUNNER_ARCH, external_node_os_.arch()),
     };
+}
+/**
+ * The key's CPU name. The runner's RUNNER_ARCH (X64, ARM64, X86, ARM) goes through
+ * normalizeArchitecture, which spells those as the key always has (their lower case). Without
+ * RUNNER_ARCH, Node's os.arch() is kept as is: it is lower case already, and its `ia32` must stay
+ * `ia32` (normalizeArchitecture says x86), so keys written off a runner keep their name. A
+ * RUNNER_ARCH normalizeArchitecture does not know keeps its lower case, never an error.
+ */
+function keyArchitecture(runnerArch, nodeArch) {
+    if (!runnerArch)
+        return nodeArch.toLowerCase();
+    try {
+        return normalizeArchitecture(runnerArch);
+    }
+    catch {
+        return runnerArch.toLowerCase();
+    }
 }
 /**
  * Linux: distro id + version from os-release (a venv's compiled wheels depend on its glibc,
  * not on the kernel). macOS: the Darwin major only, since point releases keep binaries working.
  * Windows: the full build number.
  */
-function osVersionOf(platform, release, readOsReleaseText) {
+function osVersionOf(platform, release, readOsReleaseFields) {
     if (platform === 'linux') {
-        const fields = os_facts_parseOsRelease(readOsReleaseText() ?? '');
+        const fields = readOsReleaseFields();
         if (fields.ID)
             return `${fields.ID}${fields.VERSION_ID ?? ''}`;
         return `kernel${release}`;
@@ -39117,28 +39161,6 @@ function osVersionOf(platform, release, readOsReleaseText) {
     if (platform === 'darwin')
         return `darwin${release.split('.')[0]}`;
     return release;
-}
-/** Parses the KEY=value (optionally quoted) lines of os-release(5). */
-function os_facts_parseOsRelease(text) {
-    const fields = {};
-    for (const line of text.split(/\r?\n/)) {
-        const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-        if (!match)
-            continue;
-        fields[match[1]] = match[2].replace(/^(["'])(.*)\1$/, '$2');
-    }
-    return fields;
-}
-function readOsRelease() {
-    for (const path of ['/etc/os-release', '/usr/lib/os-release']) {
-        try {
-            return (0,external_node_fs_.readFileSync)(path, 'utf8');
-        }
-        catch {
-            // try the next location os-release(5) names
-        }
-    }
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/deps/cache/policy.ts
@@ -39602,6 +39624,7 @@ function defaultCacheDir(env) {
 ;// CONCATENATED MODULE: ./src/runner/exec.ts
 
 
+
 /**
  * Runs a program with an argv array (never through a shell), echoing its output to the log and
  * keeping the tail of it for error messages. Resolves with the exit code; rejects only when the
@@ -39644,6 +39667,71 @@ function execProgram(program, args, options = {}) {
         child.on('close', (code, signal) => {
             resumeCommands();
             resolvePromise({ exitCode: code ?? (signal ? 128 : 1), output: tail.slice(-tailBytes) });
+        });
+    });
+}
+/**
+ * Runs a program with an argv array (never through a shell) and captures stdout and stderr
+ * apart, echoing nothing: for asking a program something, not for showing its work (that is
+ * execProgram). Rejects only when the program cannot be started (the error's `code` says why,
+ * e.g. ENOENT).
+ */
+function captureProgram(program, args, options = {}) {
+    const maxBytes = options.maxBytes ?? 4 * 1024 * 1024;
+    return new Promise((resolvePromise, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, {
+            cwd: options.cwd,
+            env: options.env ?? process.env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+            windowsHide: true,
+        });
+        let timedOut = false;
+        let overflowed = false;
+        const timer = options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                child.kill('SIGTERM');
+            }, options.timeoutMs);
+        const collector = () => {
+            const chunks = [];
+            let bytes = 0;
+            return {
+                chunks,
+                add: (chunk) => {
+                    if (overflowed)
+                        return;
+                    bytes += chunk.length;
+                    if (bytes > maxBytes) {
+                        overflowed = true;
+                        child.kill('SIGTERM');
+                        return;
+                    }
+                    chunks.push(chunk);
+                },
+            };
+        };
+        const stdout = collector();
+        const stderr = collector();
+        child.stdout.on('data', stdout.add);
+        child.stderr.on('data', stderr.add);
+        // A program that exits without reading its input closes the pipe: not our failure.
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(options.input);
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            resolvePromise({
+                exitCode: code ?? (signal ? 128 + (external_node_os_.constants.signals[signal] ?? 0) : 1),
+                stdout: Buffer.concat(stdout.chunks).toString('utf8'),
+                stderr: Buffer.concat(stderr.chunks).toString('utf8'),
+                ...(signal ? { signal } : {}),
+                ...(timedOut ? { timedOut } : {}),
+                ...(overflowed ? { overflowed } : {}),
+            });
         });
     });
 }
@@ -40022,26 +40110,37 @@ async function isDirectory(path) {
         return false;
     }
 }
-function run(program, args, timeout) {
+async function run(program, args, timeout) {
     const env = {
         ...process.env,
         PIP_DISABLE_PIP_VERSION_CHECK: '1',
         PIP_NO_INPUT: '1',
         PYTHONDONTWRITEBYTECODE: '1',
     };
-    return new Promise((resolveRun) => {
-        (0,external_node_child_process_namespaceObject.execFile)(program, args, { timeout, env, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
-            const output = `${stdout}${stderr}`;
-            if (!error)
-                return resolveRun({ stdout, output });
-            const why = error.killed
-                ? `timed out after ${timeout / 1000} s`
-                : typeof error.code === 'string'
-                    ? error.code
-                    : `exit ${error.code}: ${lastLines(output, 5)}`;
-            resolveRun({ stdout, output, failure: why });
-        });
-    });
+    let result;
+    try {
+        result = await captureProgram(program, args, { timeoutMs: timeout, env });
+    }
+    catch (error) {
+        // It cannot be started: ENOENT, EACCES, ...
+        return {
+            stdout: '',
+            output: '',
+            failure: error.code ?? String(error),
+        };
+    }
+    const { stdout } = result;
+    const output = `${stdout}${result.stderr}`;
+    if (result.exitCode === 0 && !result.timedOut && !result.overflowed)
+        return { stdout, output };
+    const why = result.timedOut
+        ? `timed out after ${timeout / 1000} s`
+        : result.overflowed
+            ? `it wrote more than 4 MiB of output`
+            : result.signal
+                ? `killed by ${result.signal}: ${lastLines(output, 5)}`
+                : `exit ${result.exitCode}: ${lastLines(output, 5)}`;
+    return { stdout, output, failure: why };
 }
 function lastLines(text, count) {
     return text.trim().split(/\r?\n/).slice(-count).join(' | ');
@@ -40367,8 +40466,8 @@ function setDecisionOutputs(decision) {
 
 ;// CONCATENATED MODULE: ./src/python/probe.ts
 /**
- * Asking an interpreter what it is: one `python -c` run printing JSON (execFile, argv array,
- * no shell). The script is fixed text; nothing from the user goes into it.
+ * Asking an interpreter what it is: one `python -c` run printing JSON (captureProgram: argv
+ * array, no shell). The script is fixed text; nothing from the user goes into it.
  */
 
 
@@ -40419,13 +40518,21 @@ function parseProbeOutput(stdout) {
     };
 }
 /** Runs the probe once; undefined when the interpreter does not run or answers nonsense. */
-function probeInterpreter(executable, timeoutMs = 15000) {
+async function probeInterpreter(executable, timeoutMs = 15000) {
     // -E -s (not -I, which Python 2 lacks): PYTHON* variables and user site-packages cannot change
     // the answer; cwd is the interpreter's own folder so a stray json.py in the project cannot either.
-    const options = { timeout: timeoutMs, windowsHide: true, cwd: (0,external_node_path_.dirname)(executable) };
-    return new Promise((resolve) => {
-        (0,external_node_child_process_namespaceObject.execFile)(executable, ['-E', '-s', '-c', PROBE_SCRIPT], options, (error, stdout) => resolve(error ? undefined : parseProbeOutput(stdout)));
-    });
+    try {
+        const result = await captureProgram(executable, ['-E', '-s', '-c', PROBE_SCRIPT], {
+            timeoutMs,
+            cwd: (0,external_node_path_.dirname)(executable),
+        });
+        if (result.exitCode !== 0 || result.timedOut || result.overflowed)
+            return undefined;
+        return parseProbeOutput(result.stdout);
+    }
+    catch {
+        return undefined; // it cannot be started
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/python/toolCache.ts
@@ -40930,6 +41037,7 @@ function pythonEnvironment(interpreter, platform = process.platform, env = proce
 
 
 
+
 const setup_coreLog = { info: core/* info */.pq, warning: core/* warning */.$e, debug: core/* debug */.Yz };
 const SOURCE_LABELS = {
     'tool-cache': 'tool cache',
@@ -40968,12 +41076,8 @@ function describeSpec(spec) {
 function readRunnerPlatform() {
     if (process.platform !== 'linux')
         return { platform: process.platform };
-    try {
-        return { platform: 'linux', ...parseOsRelease((0,external_node_fs_.readFileSync)('/etc/os-release', 'utf8')) };
-    }
-    catch {
-        return { platform: 'linux' };
-    }
+    const fields = readOsRelease();
+    return { platform: 'linux', distro: fields.ID, version: fields.VERSION_ID };
 }
 /** Each source listed at most once per run, and only when it is reached. */
 class Sources {

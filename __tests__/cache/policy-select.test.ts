@@ -1,10 +1,12 @@
 /** Pure decisions: when to save, which backend, the OS facts in the key. */
 import { describe, expect, test } from '@jest/globals';
-import { homedir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GithubCacheBackend } from '../../src/deps/cache/github.js';
 import { LocalCacheBackend } from '../../src/deps/cache/local.js';
-import { osVersionOf, parseOsRelease, runnerOsFacts } from '../../src/deps/cache/os-facts.js';
+import { keyArchitecture, osVersionOf, runnerOsFacts } from '../../src/deps/cache/os-facts.js';
+import { parseOsRelease, readOsRelease } from '../../src/runner/os-release.js';
 import { cacheEventFromEnv, mayShareCache } from '../../src/deps/cache/policy.js';
 import {
   chooseBackend,
@@ -122,11 +124,11 @@ describe('OS facts', () => {
       ID: 'ubuntu',
       PRETTY_NAME: 'Ubuntu 24.04 LTS',
     });
-    expect(osVersionOf('linux', '6.8.0-1', () => text)).toBe('ubuntu24.04');
-    expect(osVersionOf('linux', '6.8.0-1', () => 'ID=arch\n')).toBe('arch');
-    expect(osVersionOf('linux', '6.8.0-1', () => undefined)).toBe('kernel6.8.0-1');
-    expect(osVersionOf('darwin', '23.6.0', () => undefined)).toBe('darwin23');
-    expect(osVersionOf('win32', '10.0.20348', () => undefined)).toBe('10.0.20348');
+    expect(osVersionOf('linux', '6.8.0-1', () => parseOsRelease(text))).toBe('ubuntu24.04');
+    expect(osVersionOf('linux', '6.8.0-1', () => parseOsRelease('ID=arch\n'))).toBe('arch');
+    expect(osVersionOf('linux', '6.8.0-1', () => ({}))).toBe('kernel6.8.0-1');
+    expect(osVersionOf('darwin', '23.6.0', () => ({}))).toBe('darwin23');
+    expect(osVersionOf('win32', '10.0.20348', () => ({}))).toBe('10.0.20348');
   });
 
   test('runner facts prefer what the runner says, and read this machine otherwise', () => {
@@ -139,4 +141,42 @@ describe('OS facts', () => {
     expect(here.osVersion).toMatch(/^[a-z]+[0-9.]*$/);
     expect(here.arch).toBe(process.arch);
   });
+
+  test('os-release: /etc first, /usr/lib next, {} when neither exists', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'os-release-'));
+    try {
+      const etc = join(dir, 'etc-os-release');
+      const lib = join(dir, 'lib-os-release');
+      writeFileSync(lib, 'ID=debian\nVERSION_ID="12"\n');
+      expect(readOsRelease([etc, lib])).toEqual({ ID: 'debian', VERSION_ID: '12' });
+      writeFileSync(etc, 'ID=ubuntu\n');
+      expect(readOsRelease([etc, lib])).toEqual({ ID: 'ubuntu' });
+      expect(readOsRelease([join(dir, 'missing')])).toEqual({});
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // Cache keys must not change: every name the runner or Node reports keeps the spelling the key
+  // had before normalizeArchitecture was used (the lower case of it).
+  test.each([
+    ['X64', 'x64'],
+    ['ARM64', 'arm64'],
+    ['X86', 'x86'],
+    ['ARM', 'arm'],
+    ['x64', 'x64'],
+    ['arm64', 'arm64'],
+    ['RISCV64', 'riscv64'],
+  ])('RUNNER_ARCH %s is %s in the key', (runnerArch, key) => {
+    expect(keyArchitecture(runnerArch, 'x64')).toBe(key);
+    expect(runnerOsFacts({ RUNNER_ARCH: runnerArch }).arch).toBe(key);
+  });
+
+  test.each(['x64', 'arm64', 'arm', 'ia32', 'riscv64', 'loong64', 's390x', 'ppc64'])(
+    "without RUNNER_ARCH, Node's %s is kept as is",
+    (nodeArch) => {
+      expect(keyArchitecture(undefined, nodeArch)).toBe(nodeArch);
+      expect(keyArchitecture('', nodeArch)).toBe(nodeArch);
+    },
+  );
 });

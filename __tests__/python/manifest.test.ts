@@ -4,11 +4,11 @@ import {
   manifestCandidates,
   otherPlatformVersions,
   parseManifest,
-  parseOsRelease,
   pickCandidate,
   type ManifestRelease,
 } from '../../src/python/manifest.js';
 import { parseVersionSpec } from '../../src/python/spec.js';
+import { parseOsRelease } from '../../src/runner/os-release.js';
 import { pythonEnvironment } from '../../src/python/environment.js';
 
 function release(
@@ -136,8 +136,9 @@ describe('parseManifest', () => {
 describe('parseOsRelease', () => {
   it('reads ID and VERSION_ID', () => {
     expect(parseOsRelease('NAME="Ubuntu"\nID=ubuntu\nVERSION_ID="24.04"\n')).toEqual({
-      distro: 'ubuntu',
-      version: '24.04',
+      NAME: 'Ubuntu',
+      ID: 'ubuntu',
+      VERSION_ID: '24.04',
     });
   });
 });

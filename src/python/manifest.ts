@@ -26,9 +26,9 @@ export interface ManifestRelease {
 export interface RunnerPlatform {
   /** `linux`, `darwin` or `win32` (Node's names, which the manifest uses too). */
   platform: string;
-  /** /etc/os-release ID on Linux (`ubuntu`, `debian`, ...), for messages. */
+  /** os-release ID on Linux (`ubuntu`, `debian`, ...), for messages. */
   distro?: string;
-  /** /etc/os-release VERSION_ID on Linux (`22.04`); compared with `platform_version`. */
+  /** os-release VERSION_ID on Linux (`22.04`); compared with `platform_version`. */
   version?: string;
 }
 
@@ -147,16 +147,6 @@ export function otherPlatformVersions(
     }
   }
   return [...versions].sort();
-}
-
-/** Parses /etc/os-release text into the fields the manifest needs. */
-export function parseOsRelease(text: string): { distro?: string; version?: string } {
-  const fields: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-    if (match) fields[match[1]] = match[2].replace(/^["']|["']$/g, '');
-  }
-  return { distro: fields.ID, version: fields.VERSION_ID };
 }
 
 const GITHUB_HOSTS = /(^|\.)github\.com$|(^|\.)githubusercontent\.com$/i;

@@ -1,9 +1,9 @@
 /**
- * Asking an interpreter what it is: one `python -c` run printing JSON (execFile, argv array,
- * no shell). The script is fixed text; nothing from the user goes into it.
+ * Asking an interpreter what it is: one `python -c` run printing JSON (captureProgram: argv
+ * array, no shell). The script is fixed text; nothing from the user goes into it.
  */
-import { execFile } from 'node:child_process';
 import { dirname } from 'node:path';
+import { captureProgram } from '../runner/exec.js';
 import { normalizeArchitecture } from './inputs.js';
 import { normalizeVersion } from './spec.js';
 
@@ -61,16 +61,20 @@ export function parseProbeOutput(stdout: string): ProbeResult | undefined {
 }
 
 /** Runs the probe once; undefined when the interpreter does not run or answers nonsense. */
-export function probeInterpreter(
+export async function probeInterpreter(
   executable: string,
   timeoutMs = 15000,
 ): Promise<ProbeResult | undefined> {
   // -E -s (not -I, which Python 2 lacks): PYTHON* variables and user site-packages cannot change
   // the answer; cwd is the interpreter's own folder so a stray json.py in the project cannot either.
-  const options = { timeout: timeoutMs, windowsHide: true, cwd: dirname(executable) };
-  return new Promise((resolve) => {
-    execFile(executable, ['-E', '-s', '-c', PROBE_SCRIPT], options, (error, stdout) =>
-      resolve(error ? undefined : parseProbeOutput(stdout)),
-    );
-  });
+  try {
+    const result = await captureProgram(executable, ['-E', '-s', '-c', PROBE_SCRIPT], {
+      timeoutMs,
+      cwd: dirname(executable),
+    });
+    if (result.exitCode !== 0 || result.timedOut || result.overflowed) return undefined;
+    return parseProbeOutput(result.stdout);
+  } catch {
+    return undefined; // it cannot be started
+  }
 }

@@ -3,10 +3,11 @@
  * order (tool cache, manifest, machine), and return the chosen interpreter with the reason.
  */
 import * as core from '@actions/core';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../runner/errors.js';
+import { readOsRelease } from '../runner/os-release.js';
 import { fetchManifest, installFromManifest, type RetryDelays } from './download.js';
 import { normalizeArchitecture } from './inputs.js';
 import type { Interpreter, PythonSource } from './interpreter.js';
@@ -15,7 +16,6 @@ import {
   manifestCandidates,
   pickCandidate,
   otherPlatformVersions,
-  parseOsRelease,
   type ManifestCandidate,
   type ManifestRelease,
   type RunnerPlatform,
@@ -115,11 +115,8 @@ function describeSpec(spec: VersionSpec): string {
 
 function readRunnerPlatform(): RunnerPlatform {
   if (process.platform !== 'linux') return { platform: process.platform };
-  try {
-    return { platform: 'linux', ...parseOsRelease(readFileSync('/etc/os-release', 'utf8')) };
-  } catch {
-    return { platform: 'linux' };
-  }
+  const fields = readOsRelease();
+  return { platform: 'linux', distro: fields.ID, version: fields.VERSION_ID };
 }
 
 interface ManifestState {

@@ -1,6 +1,7 @@
 /** What the key needs to know about the runner's OS: its name, distro/version and CPU. */
-import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
+import { normalizeArchitecture } from '../../python/inputs.js';
+import { readOsRelease, type OsReleaseFields } from '../../runner/os-release.js';
 
 export interface OsFacts {
   /** `Linux`, `macOS` or `Windows`, as `RUNNER_OS` spells them. */
@@ -23,8 +24,24 @@ export function runnerOsFacts(env: NodeJS.ProcessEnv = process.env): OsFacts {
   return {
     os: env.RUNNER_OS || RUNNER_OS_BY_PLATFORM[platform] || platform,
     osVersion: osVersionOf(platform, os.release(), readOsRelease),
-    arch: (env.RUNNER_ARCH || os.arch()).toLowerCase(),
+    arch: keyArchitecture(env.RUNNER_ARCH, os.arch()),
   };
+}
+
+/**
+ * The key's CPU name. The runner's RUNNER_ARCH (X64, ARM64, X86, ARM) goes through
+ * normalizeArchitecture, which spells those as the key always has (their lower case). Without
+ * RUNNER_ARCH, Node's os.arch() is kept as is: it is lower case already, and its `ia32` must stay
+ * `ia32` (normalizeArchitecture says x86), so keys written off a runner keep their name. A
+ * RUNNER_ARCH normalizeArchitecture does not know keeps its lower case, never an error.
+ */
+export function keyArchitecture(runnerArch: string | undefined, nodeArch: string): string {
+  if (!runnerArch) return nodeArch.toLowerCase();
+  try {
+    return normalizeArchitecture(runnerArch);
+  } catch {
+    return runnerArch.toLowerCase();
+  }
 }
 
 /**
@@ -35,35 +52,13 @@ export function runnerOsFacts(env: NodeJS.ProcessEnv = process.env): OsFacts {
 export function osVersionOf(
   platform: string,
   release: string,
-  readOsReleaseText: () => string | undefined,
+  readOsReleaseFields: () => OsReleaseFields,
 ): string {
   if (platform === 'linux') {
-    const fields = parseOsRelease(readOsReleaseText() ?? '');
+    const fields = readOsReleaseFields();
     if (fields.ID) return `${fields.ID}${fields.VERSION_ID ?? ''}`;
     return `kernel${release}`;
   }
   if (platform === 'darwin') return `darwin${release.split('.')[0]}`;
   return release;
-}
-
-/** Parses the KEY=value (optionally quoted) lines of os-release(5). */
-export function parseOsRelease(text: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (!match) continue;
-    fields[match[1]] = match[2].replace(/^(["'])(.*)\1$/, '$2');
-  }
-  return fields;
-}
-
-function readOsRelease(): string | undefined {
-  for (const path of ['/etc/os-release', '/usr/lib/os-release']) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      // try the next location os-release(5) names
-    }
-  }
-  return undefined;
 }

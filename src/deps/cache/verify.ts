@@ -11,9 +11,9 @@
  * packaging cannot be imported, or the check meets something it does not read (a zip archive on
  * sys.path), `python -m pip check` decides.
  */
-import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { captureProgram } from '../../runner/exec.js';
 import { venvPython } from '../venv.js';
 
 const PROBE_TIMEOUT_MS = 60_000;
@@ -344,30 +344,35 @@ interface RunResult {
   failure?: string;
 }
 
-function run(program: string, args: string[], timeout: number): Promise<RunResult> {
+async function run(program: string, args: string[], timeout: number): Promise<RunResult> {
   const env = {
     ...process.env,
     PIP_DISABLE_PIP_VERSION_CHECK: '1',
     PIP_NO_INPUT: '1',
     PYTHONDONTWRITEBYTECODE: '1',
   };
-  return new Promise((resolveRun) => {
-    execFile(
-      program,
-      args,
-      { timeout, env, maxBuffer: 4 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const output = `${stdout}${stderr}`;
-        if (!error) return resolveRun({ stdout, output });
-        const why = error.killed
-          ? `timed out after ${timeout / 1000} s`
-          : typeof error.code === 'string'
-            ? error.code
-            : `exit ${error.code}: ${lastLines(output, 5)}`;
-        resolveRun({ stdout, output, failure: why });
-      },
-    );
-  });
+  let result;
+  try {
+    result = await captureProgram(program, args, { timeoutMs: timeout, env });
+  } catch (error) {
+    // It cannot be started: ENOENT, EACCES, ...
+    return {
+      stdout: '',
+      output: '',
+      failure: (error as NodeJS.ErrnoException).code ?? String(error),
+    };
+  }
+  const { stdout } = result;
+  const output = `${stdout}${result.stderr}`;
+  if (result.exitCode === 0 && !result.timedOut && !result.overflowed) return { stdout, output };
+  const why = result.timedOut
+    ? `timed out after ${timeout / 1000} s`
+    : result.overflowed
+      ? `it wrote more than 4 MiB of output`
+      : result.signal
+        ? `killed by ${result.signal}: ${lastLines(output, 5)}`
+        : `exit ${result.exitCode}: ${lastLines(output, 5)}`;
+  return { stdout, output, failure: why };
 }
 
 function lastLines(text: string, count: number): string {
