@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceFrom } from '../support/fixtures.js';
+import { expectCleanFailure } from '../support/assertions.js';
 import { runAction, type RunResult } from '../support/runner.js';
 import { layoutToolCache } from '../support/toolcache.js';
 
@@ -70,11 +71,9 @@ function expectPassed(result: RunResult, tests: string): void {
   expect(result.outputs).toMatchObject({ tests, passed: tests, failed: '0', errors: '0' });
 }
 
-function expectCleanFailure(result: RunResult, message: RegExp): void {
-  expect(result.errors).toHaveLength(1);
+function expectCleanInputError(result: RunResult, message: RegExp): void {
+  expectCleanFailure(result);
   expect(result.errors[0]).toMatch(message);
-  expect(result.exitCode).toBe(1);
-  expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
   expect(result.outputs.tests).toBeUndefined(); // stopped before pytest
 }
 
@@ -202,19 +201,19 @@ describe('bad inputs: one clean error naming the culprit', () => {
   // Those that need pip run concurrently (each in its own workspace): they mostly wait on pip.
   it('a requirements file that does not exist', async () => {
     const result = await run('deps-requirements', { requirements: 'requirements/nope.txt' });
-    expectCleanFailure(result, /^requirements: file not found: "requirements\/nope\.txt"/);
+    expectCleanInputError(result, /^requirements: file not found: "requirements\/nope\.txt"/);
   });
 
   it('a glob that matches nothing', async () => {
     const result = await run('deps-requirements', { requirements: 'requirements/*.in' });
-    expectCleanFailure(result, /^requirements: no file matches "requirements\/\*\.in"/);
+    expectCleanInputError(result, /^requirements: no file matches "requirements\/\*\.in"/);
   });
 
   it('an -r include that does not exist', async () => {
     const workspace = workspaceFrom('deps-requirements');
     writeFileSync(join(workspace, 'requirements/common.txt'), 'iniconfig\n-r gone.txt\n');
     const result = await run({ workspace }, { requirements: 'requirements/base.txt' });
-    expectCleanFailure(
+    expectCleanInputError(
       result,
       /^requirements: requirements\/common\.txt includes "requirements\/gone\.txt", which does not exist/,
     );
@@ -222,7 +221,7 @@ describe('bad inputs: one clean error naming the culprit', () => {
 
   it('install-project: true without a project', async () => {
     const result = await run('deps-requirements', { 'install-project': 'true' });
-    expectCleanFailure(
+    expectCleanInputError(
       result,
       /^install-project is true, but .* has neither pyproject\.toml nor setup\.py/,
     );
@@ -230,17 +229,17 @@ describe('bad inputs: one clean error naming the culprit', () => {
 
   it('extras without a project', async () => {
     const result = await run('deps-requirements', { extras: 'toml' });
-    expectCleanFailure(result, /^extras \(toml\) are given but the project is not installed/);
+    expectCleanInputError(result, /^extras \(toml\) are given but the project is not installed/);
   });
 
   it('extras with install-project: false', async () => {
     const result = await run('deps-project', { extras: 'toml', 'install-project': 'false' });
-    expectCleanFailure(result, /^extras \(toml\) .*install-project: false\)/);
+    expectCleanInputError(result, /^extras \(toml\) .*install-project: false\)/);
   });
 
   it('dependency-groups without pyproject.toml', async () => {
     const result = await run('deps-requirements', { 'dependency-groups': 'test' });
-    expectCleanFailure(
+    expectCleanInputError(
       result,
       /^dependency-groups \(test\) are given but .* has no pyproject\.toml/,
     );
@@ -248,7 +247,7 @@ describe('bad inputs: one clean error naming the culprit', () => {
 
   it.concurrent('an extra the project does not define', async () => {
     const result = await run('deps-project', { extras: 'nope' });
-    expectCleanFailure(result, /^extras: the project does not define the extra "nope"/);
+    expectCleanInputError(result, /^extras: the project does not define the extra "nope"/);
   });
 
   it.concurrent('a dependency group pyproject.toml does not define', async () => {
@@ -256,7 +255,7 @@ describe('bad inputs: one clean error naming the culprit', () => {
       'install-project': 'false',
       'dependency-groups': 'lint, nope',
     });
-    expectCleanFailure(
+    expectCleanInputError(
       result,
       /^dependency-groups: group "nope" is not defined in \[dependency-groups\] of pyproject\.toml/,
     );
@@ -264,7 +263,7 @@ describe('bad inputs: one clean error naming the culprit', () => {
 
   it.concurrent('a package that does not exist', async () => {
     const result = await run('deps-requirements', { packages: 'idna\nno-such-package-pyci>=1' });
-    expectCleanFailure(
+    expectCleanInputError(
       result,
       /^packages: pip could not find package "no-such-package-pyci>=1" \(while installing packages idna, no-such-package-pyci>=1\)/,
     );
@@ -276,7 +275,7 @@ describe('bad inputs: one clean error naming the culprit', () => {
       const workspace = workspaceFrom('deps-requirements');
       writeFileSync(join(workspace, 'requirements/common.txt'), 'six==1.16.0\n');
       const result = await run({ workspace }, { requirements: 'requirements/base.txt' });
-      expectCleanFailure(
+      expectCleanInputError(
         result,
         /^requirements: pip failed \(exit 1\) while installing requirements \(1 file\)\..*ResolutionImpossible/,
       );
@@ -288,6 +287,6 @@ describe('bad inputs: one clean error naming the culprit', () => {
       requirements: 'requirements/common.txt',
       'pip-args': '--no-such-option',
     });
-    expectCleanFailure(result, /^pip-args: .*--no-such-option/);
+    expectCleanInputError(result, /^pip-args: .*--no-such-option/);
   });
 });

@@ -5,6 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expectCleanFailure } from '../support/assertions.js';
 import { nodeBinaries, nodeLabel, runAction, type RunResult } from '../support/runner.js';
 import { workspaceFrom } from '../support/fixtures.js';
 import { layoutToolCache } from '../support/toolcache.js';
@@ -28,12 +29,6 @@ function run(
     },
     node,
   });
-}
-
-function expectCleanFailure(result: RunResult): void {
-  expect(result.exitCode).toBe(1);
-  expect(result.errors).toHaveLength(1);
-  expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
 }
 
 describe.each(nodeBinaries().map((node) => [nodeLabel(node), node]))('under %s', (_name, node) => {

@@ -19,7 +19,8 @@ import {
   startManifestServer,
   type ManifestServer,
 } from '../support/manifest-server.js';
-import { repoRoot, runAction, type RunResult } from '../support/runner.js';
+import { expectCleanFailure } from '../support/assertions.js';
+import { repoRoot, runAction } from '../support/runner.js';
 import { layoutToolCache, machineArch, pyenvPrefix, pyenvVersions } from '../support/toolcache.js';
 
 const arch = machineArch();
@@ -79,12 +80,6 @@ function resetWorkspace(dir: string, fixture: string): string {
   rmSync(dir, { recursive: true, force: true });
   cpSync(join(repoRoot, '__tests__/fixtures/projects', fixture), dir, { recursive: true });
   return dir;
-}
-
-function expectCleanFailure(result: RunResult): void {
-  expect(result.exitCode).toBe(1);
-  expect(result.errors).toHaveLength(1);
-  expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
 }
 
 describe('the manifest source through the bundle', () => {

@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expectCleanFailure } from '../support/assertions.js';
 import { repoRoot, runAction, type RunResult } from '../support/runner.js';
 import { layoutToolCache } from '../support/toolcache.js';
 
@@ -69,12 +70,6 @@ function reportOnly(workspace: string, junitFiles: string): Promise<RunResult> {
     toolCache: mkdtempSync(join(scratch, 'empty-tc-')),
     inputs: { 'junit-files': junitFiles, 'python-source': 'tool-cache', cache: 'none' },
   });
-}
-
-function expectCleanFailure(result: RunResult): void {
-  expect(result.exitCode).toBe(1);
-  expect(result.errors).toHaveLength(1);
-  expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
 }
 
 /**

@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceFrom } from '../support/fixtures.js';
+import { expectCleanFailure } from '../support/assertions.js';
 import { repoRoot, runAction, type RunResult } from '../support/runner.js';
 import { layoutToolCache } from '../support/toolcache.js';
 
@@ -21,12 +22,6 @@ function run(workspace: string, inputs: Record<string, string> = {}): Promise<Ru
     toolCache,
     inputs: { 'python-version': '3.11', 'python-source': 'tool-cache', cache: 'none', ...inputs },
   });
-}
-
-function expectCleanFailure(result: RunResult): void {
-  expect(result.exitCode).toBe(1);
-  expect(result.errors).toHaveLength(1);
-  expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
 }
 
 describe('venv-path never deletes what is not a virtualenv', () => {
