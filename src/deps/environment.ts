@@ -113,10 +113,11 @@ async function install(
   python: string,
   pipCacheDir?: string,
 ): Promise<void> {
-  if (pipCacheDir) process.env.PIP_CACHE_DIR = pipCacheDir;
-  await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs);
-  await runInstallPlan(python, planInstall(request.install), installContext(request));
-  await ensurePytest(python, request.install.pipArgs, request.workingDirectory);
+  // pip's cache goes where `cache: pip` saves it from, for these pip runs only.
+  const env = pipCacheDir ? { ...process.env, PIP_CACHE_DIR: pipCacheDir } : undefined;
+  await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs, env);
+  await runInstallPlan(python, planInstall(request.install), { ...installContext(request), env });
+  await ensurePytest(python, request.install.pipArgs, request.workingDirectory, env);
 }
 
 export async function prepareEnvironment(

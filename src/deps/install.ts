@@ -9,12 +9,13 @@ import { hasModule } from './venv.js';
 export async function runInstallPlan(
   python: string,
   steps: PipStep[],
-  context: { workingDirectory: string; requirementFiles: string[] },
+  context: { workingDirectory: string; requirementFiles: string[]; env?: NodeJS.ProcessEnv },
 ): Promise<void> {
   for (const step of steps) {
     core.info(`Installing ${step.what}`);
     const result = await execProgram(python, ['-m', 'pip', ...step.args], {
       cwd: context.workingDirectory,
+      env: context.env,
     });
     if (result.exitCode !== 0) {
       throw new InputError(explainPipFailure({ step, ...result, ...context }));
@@ -33,6 +34,7 @@ export async function ensurePytest(
   python: string,
   pipArgs: string[],
   workingDirectory: string,
+  env?: NodeJS.ProcessEnv,
 ): Promise<void> {
   if (await hasModule(python, 'pytest')) return;
   core.notice(
@@ -40,6 +42,7 @@ export async function ensurePytest(
   );
   const result = await execProgram(python, ['-m', 'pip', 'install', 'pytest', ...pipArgs], {
     cwd: workingDirectory,
+    env,
   });
   if (result.exitCode !== 0) {
     const badOption = unknownPipOption(result.output, result.exitCode);

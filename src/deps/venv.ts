@@ -37,6 +37,7 @@ export async function createVenv(
   basePython: string,
   venvPath: string,
   pipArgs: string[] = [],
+  env?: NodeJS.ProcessEnv,
 ): Promise<void> {
   removeVenv(venvPath);
   const created = await execProgram(basePython, ['-m', 'venv', venvPath]);
@@ -45,14 +46,11 @@ export async function createVenv(
       `Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`,
     );
   }
-  const upgraded = await execProgram(venvPython(venvPath), [
-    '-m',
-    'pip',
-    'install',
-    '--upgrade',
-    'pip',
-    ...pipArgs,
-  ]);
+  const upgraded = await execProgram(
+    venvPython(venvPath),
+    ['-m', 'pip', 'install', '--upgrade', 'pip', ...pipArgs],
+    { env },
+  );
   if (upgraded.exitCode !== 0) {
     // An old pip still installs plain requirements; say so rather than fail the run.
     core.warning(
