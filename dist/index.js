@@ -39355,7 +39355,10 @@ async function createArchive(sourceDir, compression, destFile) {
  */
 async function extractArchive(archiveFile, compression, destDir) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
-    const tarArgs = ['-x', '-f', '-', '-C', destDir];
+    // --ignore-zeros: read to the end of the input rather than stopping at the end-of-archive
+    // blocks, so tar never closes the pipe while the padding after them is still being written
+    // (that raced into EPIPE, a spurious "corrupted" miss, under load).
+    const tarArgs = ['-x', '--ignore-zeros', '-f', '-', '-C', destDir];
     let steps;
     let input;
     if (compression === 'zstd') {
@@ -39767,20 +39770,13 @@ function removeVenv(venvPath) {
  * Makes a fresh virtualenv at `venvPath` (removing whatever was there) and upgrades its pip,
  * with `pipArgs` like every other pip install (an index given there may be the only one).
  */
-async function createVenv(basePython, venvPath, pipArgs = []) {
+async function createVenv(basePython, venvPath, pipArgs = [], env) {
     removeVenv(venvPath);
     const created = await execProgram(basePython, ['-m', 'venv', venvPath]);
     if (created.exitCode !== 0) {
         throw new errors_InputError(`Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`);
     }
-    const upgraded = await execProgram(venvPython(venvPath), [
-        '-m',
-        'pip',
-        'install',
-        '--upgrade',
-        'pip',
-        ...pipArgs,
-    ]);
+    const upgraded = await execProgram(venvPython(venvPath), ['-m', 'pip', 'install', '--upgrade', 'pip', ...pipArgs], { env });
     if (upgraded.exitCode !== 0) {
         // An old pip still installs plain requirements; say so rather than fail the run.
         core/* warning */.$e(`Could not upgrade pip in the virtualenv (exit ${upgraded.exitCode}); continuing with the pip it has.`);
@@ -40219,6 +40215,7 @@ async function runInstallPlan(python, steps, context) {
         core/* info */.pq(`Installing ${step.what}`);
         const result = await execProgram(python, ['-m', 'pip', ...step.args], {
             cwd: context.workingDirectory,
+            env: context.env,
         });
         if (result.exitCode !== 0) {
             throw new errors_InputError(explainPipFailure({ step, ...result, ...context }));
@@ -40230,12 +40227,13 @@ async function runInstallPlan(python, steps, context) {
     }
 }
 /** Installs pytest when the environment lacks it, and says so. */
-async function ensurePytest(python, pipArgs, workingDirectory) {
+async function ensurePytest(python, pipArgs, workingDirectory, env) {
     if (await hasModule(python, 'pytest'))
         return;
     core/* notice */.lm('pytest is not among the project dependencies; installing it. Add it to your requirements to pin its version.');
     const result = await execProgram(python, ['-m', 'pip', 'install', 'pytest', ...pipArgs], {
         cwd: workingDirectory,
+        env,
     });
     if (result.exitCode !== 0) {
         const badOption = unknownPipOption(result.output, result.exitCode);
@@ -40364,11 +40362,11 @@ async function saveIfAllowed(backend, key, path) {
         core/* info */.pq(`Saved ${path} to the ${backend.name} cache as ${key}.`);
 }
 async function install(request, interpreter, python, pipCacheDir) {
-    if (pipCacheDir)
-        process.env.PIP_CACHE_DIR = pipCacheDir;
-    await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs);
-    await runInstallPlan(python, planInstall(request.install), installContext(request));
-    await ensurePytest(python, request.install.pipArgs, request.workingDirectory);
+    // pip's cache goes where `cache: pip` saves it from, for these pip runs only.
+    const env = pipCacheDir ? { ...process.env, PIP_CACHE_DIR: pipCacheDir } : undefined;
+    await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs, env);
+    await runInstallPlan(python, planInstall(request.install), { ...installContext(request), env });
+    await ensurePytest(python, request.install.pipArgs, request.workingDirectory, env);
 }
 async function prepareEnvironment(request, interpreter) {
     const python = venvPython(request.venvPath);

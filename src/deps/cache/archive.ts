@@ -72,7 +72,10 @@ export async function extractArchive(
   destDir: string,
 ): Promise<string> {
   const hash = createHash('sha256');
-  const tarArgs = ['-x', '-f', '-', '-C', destDir];
+  // --ignore-zeros: read to the end of the input rather than stopping at the end-of-archive
+  // blocks, so tar never closes the pipe while the padding after them is still being written
+  // (that raced into EPIPE, a spurious "corrupted" miss, under load).
+  const tarArgs = ['-x', '--ignore-zeros', '-f', '-', '-C', destDir];
   let steps: Started[];
   let input: NodeJS.WritableStream;
   if (compression === 'zstd') {
