@@ -93,38 +93,21 @@ describe('choosing the archive for this runner', () => {
 
 describe('parseManifest', () => {
   it('reads the python-versions format', () => {
-    const text = JSON.stringify([
-      {
-        version: '3.12.1',
-        stable: true,
-        release_url: 'u',
-        files: [
-          {
-            filename: 'f',
-            arch: 'x64',
-            platform: 'linux',
-            platform_version: '22.04',
-            download_url: 'd',
-          },
-        ],
-      },
-    ]);
-    expect(parseManifest(text)).toEqual([
-      {
-        version: '3.12.1',
-        stable: true,
-        release_url: 'u',
-        files: [
-          {
-            filename: 'f',
-            arch: 'x64',
-            platform: 'linux',
-            platform_version: '22.04',
-            download_url: 'd',
-          },
-        ],
-      },
-    ]);
+    const release = {
+      version: '3.12.1',
+      stable: true,
+      release_url: 'u',
+      files: [
+        {
+          filename: 'f',
+          arch: 'x64',
+          platform: 'linux',
+          platform_version: '22.04',
+          download_url: 'd',
+        },
+      ],
+    };
+    expect(parseManifest(JSON.stringify([release]))).toEqual([release]);
   });
 
   it('says what is wrong with something that is not a manifest', () => {
