@@ -34006,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3466);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1122);
 /** Entry of the main action: all the work is in main.ts. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -34016,7 +34016,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3466:
+/***/ 1122:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41276,6 +41276,22 @@ function announce(interpreter, log) {
     return interpreter;
 }
 
+;// CONCATENATED MODULE: ./src/runner/job-summary.ts
+/** The job summary (GITHUB_STEP_SUMMARY), the one place that writes it. */
+
+/**
+ * Appends Markdown to the job summary. Outside a runner that provides GITHUB_STEP_SUMMARY (a
+ * local run, an old runner, a local action runner) there is nowhere to write it: say so in the
+ * log and go on, since the summary never decides the step's verdict.
+ */
+async function writeJobSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        core/* info */.pq('No job summary written: GITHUB_STEP_SUMMARY is not set (not on a GitHub runner).');
+        return;
+    }
+    await core/* summary */.z.addRaw(markdown, true).write();
+}
+
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
 /**
  * Annotations for failed tests: one error at file:line per failure or error, paths relative to
@@ -41558,12 +41574,13 @@ function clampBytes(text, max) {
 
 
 
+
 async function publishReport(request) {
     const { result, junitPaths } = request;
     for (const [name, value] of Object.entries(testOutputs(result, junitPaths.join('\n'))))
         core/* setOutput */.uH(name, value);
     const summary = renderSummary(result, { junitPaths, extraLines: request.extraLines });
-    await core/* summary */.z.addRaw(summary, true).write();
+    await writeJobSummary(summary);
     const limit = request.stepWillFail ? MAX_ERROR_ANNOTATIONS - 1 : MAX_ERROR_ANNOTATIONS;
     emitAnnotations(buildAnnotations(result, {
         repoRoot: request.repoRoot,

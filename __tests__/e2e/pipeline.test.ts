@@ -81,6 +81,20 @@ describe('pipeline outcomes', () => {
     });
   });
 
+  it('runs where the runner provides no job summary file (a local run), and says so', async () => {
+    const result = await runAction({
+      workspace: workspaceFrom('passing'),
+      toolCache,
+      inputs: { 'python-version': '3.11', 'python-source': 'tool-cache', cache: 'none' },
+      env: { GITHUB_STEP_SUMMARY: '' },
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ tests: '3', passed: '3' });
+    expect(result.stdout).toContain('No job summary written: GITHUB_STEP_SUMMARY is not set');
+    expect(result.summary).toBe('');
+  });
+
   it('fails clearly when no tests are collected, and passes when that is allowed', async () => {
     const strict = await run('no-tests');
     expectCleanFailure(strict);

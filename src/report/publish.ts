@@ -1,5 +1,6 @@
 /** Hands a test result to the runner: step outputs, the job summary, annotations. */
 import * as core from '@actions/core';
+import { writeJobSummary } from '../runner/job-summary.js';
 import type { TestResult } from '../tests/result.js';
 import { buildAnnotations, emitAnnotations, MAX_ERROR_ANNOTATIONS } from './annotations.js';
 import { testOutputs } from './outputs.js';
@@ -23,7 +24,7 @@ export async function publishReport(request: ReportRequest): Promise<void> {
   for (const [name, value] of Object.entries(testOutputs(result, junitPaths.join('\n'))))
     core.setOutput(name, value);
   const summary = renderSummary(result, { junitPaths, extraLines: request.extraLines });
-  await core.summary.addRaw(summary, true).write();
+  await writeJobSummary(summary);
   const limit = request.stepWillFail ? MAX_ERROR_ANNOTATIONS - 1 : MAX_ERROR_ANNOTATIONS;
   emitAnnotations(
     buildAnnotations(
