@@ -34006,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5340);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5147);
 /** Entry of the main action: all the work is in main.ts. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -34016,7 +34016,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5340:
+/***/ 5147:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38172,6 +38172,61 @@ function splitArgs(text, inputName) {
     return args;
 }
 
+;// CONCATENATED MODULE: ./src/tests/pytest-args.ts
+/**
+ * What the user's pytest-args say about the JUnit report, which the action reads: the path they
+ * chose with --junitxml (used instead of ours), and junit_family overrides (refused: the report
+ * must be xunit1, the family with file and line on every test case).
+ */
+
+
+
+const JUNITXML = /^--junit-?xml(?:=(.*))?$/s;
+/**
+ * The report path from the last --junitxml/--junit-xml (argparse keeps the last), resolved as
+ * pytest does: `$VAR`/`${VAR}` and a leading `~` expanded, relative to the directory pytest runs
+ * in. Undefined when pytest-args do not choose one.
+ */
+function userJunitPath(userArgs, cwd, env = process.env) {
+    let raw;
+    for (let i = 0; i < userArgs.length; i++) {
+        const match = JUNITXML.exec(userArgs[i]);
+        if (!match)
+            continue;
+        if (match[1] !== undefined)
+            raw = match[1];
+        else if (i + 1 < userArgs.length)
+            raw = userArgs[++i];
+    }
+    if (raw === undefined || raw === '')
+        return undefined;
+    return (0,external_node_path_.resolve)(cwd, expandUser(expandVars(raw, env)));
+}
+/** os.path.expandvars: known `$NAME` and `${NAME}` replaced, unknown ones left as written. */
+function expandVars(path, env) {
+    return path.replace(/\$(\w+)|\$\{([^}]*)\}/g, (whole, bare, braced) => env[bare ?? braced ?? ''] ?? whole);
+}
+/** os.path.expanduser for the current user (`~` and `~/...`). */
+function expandUser(path) {
+    return path === '~' || path.startsWith('~/') ? (0,external_node_os_.homedir)() + path.slice(1) : path;
+}
+/** Refuses `-o junit_family=...` in any spelling pytest accepts. */
+function refuseJunitFamily(userArgs) {
+    for (let i = 0; i < userArgs.length; i++) {
+        const arg = userArgs[i];
+        let value;
+        if (arg === '-o' || arg === '--override-ini')
+            value = userArgs[i + 1];
+        else if (arg.startsWith('--override-ini='))
+            value = arg.slice('--override-ini='.length);
+        else if (arg.startsWith('-o'))
+            value = arg.slice(2);
+        if (value !== undefined && /^\s*junit_family\s*=/.test(value)) {
+            throw new errors_InputError(`pytest-args: "${arg === '-o' || arg === '--override-ini' ? `${arg} ${value}` : arg}" overrides junit_family, but the action needs its JUnit report in the xunit1 family (it carries each test's file and line, which annotations use). Remove it from pytest-args.`);
+        }
+    }
+}
+
 // EXTERNAL MODULE: ../main/node_modules/saxes/saxes.js
 var saxes = __nccwpck_require__(4728);
 ;// CONCATENATED MODULE: ./src/tests/junit-fast-path.ts
@@ -38882,6 +38937,7 @@ function compareStrings(a, b) {
 
 
 
+
 /** Report-only mode: every pattern must match at least one file. */
 function readJUnitFiles(patterns, workingDirectory) {
     const files = patterns.flatMap((pattern) => {
@@ -38967,6 +39023,18 @@ function readVenvPath(raw, workingDirectory, workspace) {
     }
     return venvPath;
 }
+/** setTimeout's limit (2^31-1 ms) is about 35,791 minutes; a week is far above any real job. */
+const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
+/** `timeout-minutes`: empty for none, else a positive number of minutes (fractions allowed). */
+function readTimeoutMinutes(raw) {
+    if (raw === '')
+        return undefined;
+    const minutes = /^\d+(\.\d+)?$|^\.\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!(minutes > 0) || minutes > MAX_TIMEOUT_MINUTES) {
+        throw new errors_InputError(`timeout-minutes is "${raw}", which is not a number of minutes between 0 and ${MAX_TIMEOUT_MINUTES}. Give e.g. 30 (or 0.5), or leave it empty for no limit.`);
+    }
+    return minutes;
+}
 /** An http(s) URL, or an error naming the input. */
 function readUrl(name, raw, fallback) {
     if (raw === '')
@@ -39014,6 +39082,8 @@ function readConfig(get = runnerInput, env = process.env) {
     if (shardTimings && !shard) {
         throw new errors_InputError('shard-timings is set but shard is not: timings only balance shards. Set shard (e.g. 1/4) or remove shard-timings.');
     }
+    const pytestArgs = splitArgs(get('pytest-args'), 'pytest-args');
+    refuseJunitFamily(pytestArgs);
     const requirements = resolveRequirementFiles(parseLines(get('requirements')), workingDirectory);
     const install = readInstallSpec(get, workingDirectory);
     return {
@@ -39023,7 +39093,8 @@ function readConfig(get = runnerInput, env = process.env) {
         venvPath,
         install: { ...install, requirementFiles: requirements.install },
         dependencyFiles: requirements.all,
-        pytestArgs: splitArgs(get('pytest-args'), 'pytest-args'),
+        pytestArgs,
+        timeoutMinutes: readTimeoutMinutes(get('timeout-minutes')),
         allowNoTests: parseBoolean('allow-no-tests', get('allow-no-tests'), false),
         cache: {
             mode: parseChoice('cache', get('cache'), ['venv', 'pip', 'none'], 'venv'),
@@ -39624,25 +39695,132 @@ function defaultCacheDir(env) {
     return (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache', 'pyci');
 }
 
+;// CONCATENATED MODULE: ./src/runner/child-env.ts
+/**
+ * The environment of the programs the action runs on the user's behalf (pip, venv creation,
+ * pytest and the code under test). The runner's own namespaces carry the step's file commands
+ * (GITHUB_OUTPUT, GITHUB_ENV, ...), the inputs (INPUT_TOKEN) and the runtime's credentials
+ * (ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_*): in them only harmless context passes.
+ * Everything else is the user's (`env:` such as DATABASE_URL, PATH, HOME, PIP_*, PYTHON*) and
+ * passes untouched, which is why this is an allow-list per namespace, not for the whole env.
+ */
+/** Namespaces the runner owns. */
+const RUNNER_NAMESPACE = /^(GITHUB_|RUNNER_|ACTIONS_|INPUT_|STATE_)/i;
+/** Context from the runner's namespaces that tests may read: names, refs, ids, folders. */
+const CHILD_ENV_ALLOWED = [
+    'GITHUB_ACTIONS',
+    'GITHUB_WORKSPACE',
+    'GITHUB_REPOSITORY',
+    'GITHUB_SHA',
+    'GITHUB_REF',
+    'GITHUB_REF_NAME',
+    'GITHUB_REF_TYPE',
+    'GITHUB_HEAD_REF',
+    'GITHUB_BASE_REF',
+    'GITHUB_EVENT_NAME',
+    'GITHUB_RUN_ID',
+    'GITHUB_RUN_NUMBER',
+    'GITHUB_RUN_ATTEMPT',
+    'GITHUB_JOB',
+    'GITHUB_WORKFLOW',
+    'GITHUB_SERVER_URL',
+    'GITHUB_API_URL',
+    'GITHUB_ACTOR',
+    'RUNNER_OS',
+    'RUNNER_ARCH',
+    'RUNNER_TEMP',
+    'RUNNER_TOOL_CACHE',
+    'RUNNER_DEBUG',
+];
+const ALLOWED = new Set(CHILD_ENV_ALLOWED);
+/** `base` without the runner's variables that are not on the allow-list. */
+function childEnv(base = process.env) {
+    const env = {};
+    for (const [name, value] of Object.entries(base)) {
+        if (value === undefined)
+            continue;
+        if (RUNNER_NAMESPACE.test(name) && !ALLOWED.has(name.toUpperCase()))
+            continue;
+        env[name] = value;
+    }
+    return env;
+}
+
 ;// CONCATENATED MODULE: ./src/runner/exec.ts
 
 
 
+
+/** After the program exits: how long its pipes may stay quiet, and open at all, before we close them. */
+const PIPE_IDLE_MS = 1000;
+const PIPE_MAX_MS = 5000;
+/** An argument as one log line: `%`, CR and LF escaped the way workflow commands escape them. */
+function escapeForLog(arg) {
+    return arg.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** Signals a program's whole process group (it was started as its leader); gone already is fine. */
+function killGroup(pid, signal) {
+    if (pid === undefined)
+        return;
+    try {
+        process.kill(-pid, signal);
+    }
+    catch {
+        // ESRCH: nobody left in the group.
+    }
+}
+/**
+ * Resolves when both streams ended, or when they stayed quiet for PIPE_IDLE_MS (or PIPE_MAX_MS
+ * passed): a process outside the group (setsid) can hold a pipe open for ever, so they are then
+ * destroyed.
+ */
+function drainPipes(streams) {
+    return new Promise((done) => {
+        let open = streams.filter((stream) => !stream.readableEnded && !stream.destroyed).length;
+        let idle;
+        const finish = () => {
+            clearTimeout(idle);
+            clearTimeout(cap);
+            for (const stream of streams)
+                stream.destroy();
+            done();
+        };
+        const quiet = () => {
+            clearTimeout(idle);
+            idle = setTimeout(finish, PIPE_IDLE_MS);
+        };
+        const cap = setTimeout(finish, PIPE_MAX_MS);
+        if (open === 0)
+            return finish();
+        for (const stream of streams) {
+            stream.on('data', quiet);
+            stream.once('close', () => {
+                if (--open === 0)
+                    finish();
+            });
+        }
+        quiet();
+    });
+}
 /**
  * Runs a program with an argv array (never through a shell), echoing its output to the log and
- * keeping the tail of it for error messages. Resolves with the exit code; rejects only when the
- * program cannot be started.
+ * keeping the tail of it for error messages. The program runs on the user's behalf: it gets
+ * childEnv() (no step files, inputs or runtime tokens) and its own process group, which is
+ * killed when the program exits so daemons it left behind die with it. Its output is read no
+ * faster than the log takes it, so a test printing gigabytes does not fill our memory.
+ * Resolves with the exit code; rejects only when the program cannot be started.
  */
 function execProgram(program, args, options = {}) {
     const tailBytes = options.tailBytes ?? 64 * 1024;
     const echo = options.echo ?? true;
-    if (echo)
-        process.stdout.write(`[command]${[program, ...args].join(' ')}\n`);
     // Output of pip, pytest and the user's tests is not ours: pause workflow-command processing so a
-    // line like `::add-mask::` or `::error::` printed by a test cannot act on the job.
+    // line like `::add-mask::` or `::error::` printed by a test cannot act on the job. The fence
+    // comes first, so even our echo of the arguments (file names are free text) is inside it.
     const resumeToken = (0,external_node_crypto_.randomUUID)();
-    if (echo)
+    if (echo) {
         process.stdout.write(`::stop-commands::${resumeToken}\n`);
+        process.stdout.write(`[command]${[program, ...args].map(escapeForLog).join(' ')}\n`);
+    }
     const resumeCommands = () => {
         if (echo)
             process.stdout.write(`\n::${resumeToken}::\n`);
@@ -39650,26 +39828,59 @@ function execProgram(program, args, options = {}) {
     return new Promise((resolvePromise, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, {
             cwd: options.cwd,
-            env: options.env ?? process.env,
+            env: childEnv(options.env ?? process.env),
             stdio: ['ignore', 'pipe', 'pipe'],
+            detached: true,
         });
+        const streams = [child.stdout, child.stderr];
         let tail = '';
+        let waitingForDrain = false;
         const collect = (chunk) => {
-            if (echo)
-                process.stdout.write(chunk);
+            // Backpressure: stop reading the program until the log has taken what we gave it.
+            if (echo && !process.stdout.write(chunk) && !waitingForDrain) {
+                waitingForDrain = true;
+                for (const stream of streams)
+                    stream.pause();
+                process.stdout.once('drain', () => {
+                    waitingForDrain = false;
+                    for (const stream of streams)
+                        stream.resume();
+                });
+            }
             tail += chunk.toString('utf8');
             if (tail.length > tailBytes * 2)
                 tail = tail.slice(-tailBytes);
         };
         child.stdout.on('data', collect);
         child.stderr.on('data', collect);
+        let timedOut = false;
+        let killTimer;
+        const timer = options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                killGroup(child.pid, 'SIGTERM');
+                killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 5000);
+            }, options.timeoutMs);
         child.on('error', (error) => {
+            clearTimeout(timer);
             resumeCommands();
             reject(error);
         });
-        child.on('close', (code, signal) => {
-            resumeCommands();
-            resolvePromise({ exitCode: code ?? (signal ? 128 : 1), output: tail.slice(-tailBytes) });
+        // 'exit', not 'close': a leftover child holding the pipes must not keep the step alive.
+        child.on('exit', (code, signal) => {
+            clearTimeout(timer);
+            clearTimeout(killTimer);
+            killGroup(child.pid, 'SIGKILL');
+            void drainPipes(streams).then(() => {
+                resumeCommands();
+                resolvePromise({
+                    exitCode: code ?? (signal ? 128 + (external_node_os_.constants.signals[signal] ?? 0) : 1),
+                    ...(signal ? { signal } : {}),
+                    ...(timedOut ? { timedOut } : {}),
+                    output: tail.slice(-tailBytes),
+                });
+            });
         });
     });
 }
@@ -41656,16 +41867,36 @@ function preparePytestPlugin(scratchDir, pythonPath, options = {}) {
 ;// CONCATENATED MODULE: ./src/tests/pytest.ts
 /** Running pytest in the venv and saying what its exit status means. */
 
-/** pytest's arguments: ours first (the JUnit report with file and line), then the user's. */
-function pytestArgv(junitPath, userArgs) {
-    return ['-m', 'pytest', '-o', 'junit_family=xunit1', `--junitxml=${junitPath}`, ...userArgs];
+/**
+ * pytest's arguments: ours first (the xunit1 family, which has file and line; the report path
+ * unless the user chose one with --junitxml), then the user's.
+ */
+function pytestArgv(junitPath, userArgs, ownReport = true) {
+    return [
+        '-m',
+        'pytest',
+        '-o',
+        'junit_family=xunit1',
+        ...(ownReport ? [`--junitxml=${junitPath}`] : []),
+        ...userArgs,
+    ];
+}
+function timeoutMessage(minutes) {
+    return `pytest did not finish within ${minutes} minutes (timeout-minutes) and was stopped. Look for a test that hangs (run pytest with -v locally, or add pytest-timeout), or raise timeout-minutes.`;
 }
 async function runPytest(python, userArgs, options) {
-    const result = await execProgram(python, pytestArgv(options.junitPath, userArgs), {
+    const result = await execProgram(python, pytestArgv(options.junitPath, userArgs, options.ownReport ?? true), {
         cwd: options.cwd,
         env: options.env,
+        timeoutMs: options.timeoutMinutes === undefined ? undefined : options.timeoutMinutes * 60_000,
     });
-    return { exitCode: result.exitCode, junitPath: options.junitPath, output: result.output };
+    return {
+        exitCode: result.exitCode,
+        ...(result.signal ? { signal: result.signal } : {}),
+        ...(result.timedOut ? { timedOut: true } : {}),
+        junitPath: options.junitPath,
+        output: result.output,
+    };
 }
 /**
  * The lines pytest prints for usage and internal errors, to show them to the user. Its argparse
@@ -41680,7 +41911,14 @@ function pytestErrorLines(output) {
     return lines.length > 0 ? ` pytest said: ${lines.join(' | ')}` : '';
 }
 /** Maps pytest's documented exit codes to a verdict with a message a person can act on. */
-function judgePytestExit(exitCode, output, allowNoTests) {
+function judgePytestExit(exitCode, output, allowNoTests, signal) {
+    if (signal) {
+        return {
+            ok: false,
+            hasReport: false,
+            message: `pytest was killed by signal ${signal} (status ${exitCode})${signal === 'SIGKILL' ? ', e.g. by the kernel when the machine ran out of memory' : signal === 'SIGSEGV' ? ': it crashed, e.g. in a C extension' : ''}.${pytestErrorLines(output)}`,
+        };
+    }
     switch (exitCode) {
         case 0:
             return { ok: true, hasReport: true };
@@ -41776,7 +42014,11 @@ async function collectTestIds(python, userArgs, options) {
         cwd: options.cwd,
         env: { ...options.env, ...plugin.env },
         echo: false,
+        timeoutMs: options.timeoutMinutes === undefined ? undefined : options.timeoutMinutes * 60_000,
     });
+    if (result.timedOut) {
+        throw new errors_InputError(`Collecting tests for the shard: ${timeoutMessage(options.timeoutMinutes)}`);
+    }
     if (result.exitCode !== 0 && result.exitCode !== 5) {
         throw new errors_InputError(`Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args.${pytestErrorLines(result.output)}`);
     }
@@ -41798,6 +42040,8 @@ async function collectTestIds(python, userArgs, options) {
 
 
 
+
+
 const EMPTY_RESULT = {
     tests: 0,
     passed: 0,
@@ -41810,9 +42054,11 @@ const EMPTY_RESULT = {
     slowest: [],
 };
 async function runTests(request) {
-    const junitPath = (0,external_node_path_.join)(request.scratchDir, `pyci-junit-${(0,external_node_crypto_.randomUUID)()}.xml`);
     let shardIds;
     const env = { ...process.env, VIRTUAL_ENV: request.venvPath };
+    // The user's --junitxml is the report; otherwise ours, in scratch.
+    const userJunit = userJunitPath(request.pytestArgs, request.workingDirectory, env);
+    const junitPath = userJunit ?? (0,external_node_path_.join)(request.scratchDir, `pyci-junit-${(0,external_node_crypto_.randomUUID)()}.xml`);
     // One part of one is the whole suite: no need to collect first.
     if (request.shard && request.shard.total > 1) {
         const { index, total } = request.shard;
@@ -41820,6 +42066,7 @@ async function runTests(request) {
             cwd: request.workingDirectory,
             env,
             scratchDir: request.scratchDir,
+            timeoutMinutes: request.timeoutMinutes,
         });
         if (ids.length === 0) {
             // The suite itself has no tests here: as pytest's "no tests collected" (exit 5).
@@ -41838,20 +42085,27 @@ async function runTests(request) {
         }
     }
     const plugin = preparePytestPlugin(request.scratchDir, process.env.PYTHONPATH, { shardIds });
+    // A report left from before (or by the collection run) must not stand in for this run's.
+    if (userJunit && (0,external_node_fs_.statSync)(userJunit, { throwIfNoEntry: false })?.isFile())
+        (0,external_node_fs_.rmSync)(userJunit);
     core/* startGroup */.Oh('Running pytest');
     let run;
     try {
         run = await runPytest(request.python, [...plugin.args, ...request.pytestArgs], {
             cwd: request.workingDirectory,
             junitPath,
+            ownReport: userJunit === undefined,
             env: { ...env, ...plugin.env },
+            timeoutMinutes: request.timeoutMinutes,
         });
     }
     finally {
         core/* endGroup */.N4();
     }
     const rootdir = plugin.rootdir();
-    const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests);
+    if (run.timedOut)
+        throw new errors_InputError(timeoutMessage(request.timeoutMinutes));
+    const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests, run.signal);
     if (!verdict.hasReport)
         throw new errors_InputError(verdict.message ?? `pytest exited with ${run.exitCode}.`);
     let result;
@@ -41925,13 +42179,14 @@ function exportEnvironment(interpreter, environment) {
     core/* addPath */.fM(environment.binDir);
     core/* exportVariable */.dN('VIRTUAL_ENV', environment.venvPath);
 }
-/** The gate's decision, set as outputs; its line goes into the summary. */
+/** The gate's decision; its line goes into the summary. */
 function gate(config, outcome) {
-    const decision = decide(readGateEvent(), outcome, config.gate);
-    setDecisionOutputs(decision);
-    return decision;
+    return decide(readGateEvent(), outcome, config.gate);
 }
-/** Outputs, summary and annotations for a result, then the step's verdict. */
+/**
+ * Outputs, summary and annotations for a result, then the step's verdict. The decision outputs
+ * are written last, after everything else, so they are the last word in GITHUB_OUTPUT.
+ */
 async function finish(config, run, failure) {
     const decision = gate(config, failure ? 'failure' : 'success');
     try {
@@ -41950,6 +42205,7 @@ async function finish(config, run, failure) {
         if (failure)
             core/* setFailed */.C1(failure);
     }
+    setDecisionOutputs(decision);
 }
 function failureCounts(result) {
     return `${result.failed} failed, ${result.errors} errors, ${result.passed} passed`;
@@ -41989,6 +42245,7 @@ async function fullRun(config) {
         shard: config.shard,
         shardTimings: config.shardTimings,
         scratchDir: config.runnerTemp,
+        timeoutMinutes: config.timeoutMinutes,
     });
     if (verdict.ok && verdict.message)
         core/* notice */.lm(verdict.message);

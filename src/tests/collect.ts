@@ -5,12 +5,13 @@
 import { InputError } from '../runner/errors.js';
 import { execProgram } from '../runner/exec.js';
 import { preparePytestPlugin } from './pytest-plugin.js';
-import { pytestErrorLines } from './pytest.js';
+import { pytestErrorLines, timeoutMessage } from './pytest.js';
 
 export interface CollectOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   scratchDir: string;
+  timeoutMinutes?: number;
 }
 
 export async function collectTestIds(
@@ -26,7 +27,13 @@ export async function collectTestIds(
     cwd: options.cwd,
     env: { ...options.env, ...plugin.env },
     echo: false,
+    timeoutMs: options.timeoutMinutes === undefined ? undefined : options.timeoutMinutes * 60_000,
   });
+  if (result.timedOut) {
+    throw new InputError(
+      `Collecting tests for the shard: ${timeoutMessage(options.timeoutMinutes!)}`,
+    );
+  }
   if (result.exitCode !== 0 && result.exitCode !== 5) {
     throw new InputError(
       `Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args.${pytestErrorLines(result.output)}`,

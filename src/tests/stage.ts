@@ -1,11 +1,19 @@
 /** The test stage: pick this shard's tests, run pytest, read its JUnit report. */
 import { randomUUID } from 'node:crypto';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { InputError } from '../runner/errors.js';
 import { collectTestIds } from './collect.js';
 import { JUnitParseError, readJUnitReports } from './junit.js';
-import { judgePytestExit, runPytest, terminalCounts, type PytestVerdict } from './pytest.js';
+import {
+  judgePytestExit,
+  runPytest,
+  terminalCounts,
+  timeoutMessage,
+  type PytestVerdict,
+} from './pytest.js';
+import { userJunitPath } from './pytest-args.js';
 import type { TestResult } from './result.js';
 import { preparePytestPlugin } from './pytest-plugin.js';
 import { readShardTimings, selectShard, type Shard } from './shards.js';
@@ -21,6 +29,8 @@ export interface TestRequest {
   /** A JUnit report of an earlier full run, to balance shards by time. */
   shardTimings?: string;
   scratchDir: string;
+  /** Stop pytest after this many minutes (undefined: no limit). */
+  timeoutMinutes?: number;
 }
 
 export interface TestRun {
@@ -44,9 +54,11 @@ const EMPTY_RESULT: TestResult = {
 };
 
 export async function runTests(request: TestRequest): Promise<TestRun> {
-  const junitPath = join(request.scratchDir, `pyci-junit-${randomUUID()}.xml`);
   let shardIds: string[] | undefined;
   const env = { ...process.env, VIRTUAL_ENV: request.venvPath };
+  // The user's --junitxml is the report; otherwise ours, in scratch.
+  const userJunit = userJunitPath(request.pytestArgs, request.workingDirectory, env);
+  const junitPath = userJunit ?? join(request.scratchDir, `pyci-junit-${randomUUID()}.xml`);
   // One part of one is the whole suite: no need to collect first.
   if (request.shard && request.shard.total > 1) {
     const { index, total } = request.shard;
@@ -54,6 +66,7 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
       cwd: request.workingDirectory,
       env,
       scratchDir: request.scratchDir,
+      timeoutMinutes: request.timeoutMinutes,
     });
     if (ids.length === 0) {
       // The suite itself has no tests here: as pytest's "no tests collected" (exit 5).
@@ -77,19 +90,24 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
   }
 
   const plugin = preparePytestPlugin(request.scratchDir, process.env.PYTHONPATH, { shardIds });
+  // A report left from before (or by the collection run) must not stand in for this run's.
+  if (userJunit && statSync(userJunit, { throwIfNoEntry: false })?.isFile()) rmSync(userJunit);
   core.startGroup('Running pytest');
   let run;
   try {
     run = await runPytest(request.python, [...plugin.args, ...request.pytestArgs], {
       cwd: request.workingDirectory,
       junitPath,
+      ownReport: userJunit === undefined,
       env: { ...env, ...plugin.env },
+      timeoutMinutes: request.timeoutMinutes,
     });
   } finally {
     core.endGroup();
   }
   const rootdir = plugin.rootdir();
-  const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests);
+  if (run.timedOut) throw new InputError(timeoutMessage(request.timeoutMinutes!));
+  const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests, run.signal);
   if (!verdict.hasReport)
     throw new InputError(verdict.message ?? `pytest exited with ${run.exitCode}.`);
   let result: TestResult;
