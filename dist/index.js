@@ -38554,6 +38554,10 @@ const DEFAULTS = { maxFailures: 50, maxDetailChars: 4000, slowest: 10, fastPath:
  */
 const CHUNK_BYTES = 1 << 16;
 const MESSAGE_CHARS = 2000;
+/** pytest nests 4 levels (testsuites, testsuite, testcase, failure); no report needs 64. */
+const MAX_DEPTH = 64;
+/** A duration past this (over 115 days) is nonsense, e.g. `time="1e308"`: counted as unknown (0). */
+const MAX_SECONDS = 1e7;
 /** Reads and merges the JUnit reports at `paths` (in order) into one TestResult. */
 async function readJUnitReports(paths, options = {}) {
     const tally = new Tally({ ...DEFAULTS, ...withoutUndefined(options) }, options.onTestCase);
@@ -38638,6 +38642,9 @@ function readOneReport(path, tally, trackPosition, chunkBytes) {
     });
     parser.on('opentag', (tag) => {
         depth++;
+        if (depth > MAX_DEPTH) {
+            throw syntaxError(`elements are nested more than ${MAX_DEPTH} levels deep`);
+        }
         const name = tag.name;
         if (!rootSeen) {
             rootSeen = true;
@@ -38790,7 +38797,7 @@ function asParseError(error, path) {
         return new JUnitParseError(path, 'it is a directory, not a file');
     return new JUnitParseError(path, error instanceof Error ? error.message : String(error));
 }
-/** A `time` attribute as seconds; absent or unparsable counts as 0 rather than failing. */
+/** A `time` attribute as seconds; absent, unparsable or absurd counts as 0 rather than failing. */
 function seconds(value) {
     if (value === undefined)
         return 0;
@@ -38798,7 +38805,7 @@ function seconds(value) {
     // Some tools write thousands separators (`1,234.5`).
     if (Number.isNaN(parsed))
         parsed = Number(value.replace(/,/g, ''));
-    return Number.isFinite(parsed) && parsed > 0 ? parsed : 0;
+    return Number.isFinite(parsed) && parsed > 0 && parsed <= MAX_SECONDS ? parsed : 0;
 }
 function roundMillis(value) {
     return Math.round(value * 1000) / 1000;
@@ -38815,6 +38822,8 @@ function withoutUndefined(value) {
  */
 
 
+/** More parts than any matrix runs (GitHub allows 256 jobs per matrix). */
+const MAX_SHARDS = 1000;
 /** Parses the `shard` input; empty means "not sharded". */
 function parseShard(raw) {
     const value = raw.trim();
@@ -38827,6 +38836,10 @@ function parseShard(raw) {
     }
     const index = Number(match[1]);
     const total = Number(match[2]);
+    // Every part is a job; the partition allocates one list per part.
+    if (total > MAX_SHARDS) {
+        throw new errors_InputError(`Input 'shard' is '${raw}': at most ${MAX_SHARDS} parts are supported. Use fewer parts, e.g. 1/${MAX_SHARDS}.`);
+    }
     if (total < 1 || index < 1 || index > total) {
         throw new errors_InputError(`Input 'shard' is '${raw}': the part number must be between 1 and the number of parts ` +
             `(here 1 to ${Math.max(total, 1)}). Shards are counted from 1, e.g. 1/${Math.max(total, 2)}.`);
