@@ -34006,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1122);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2401);
 /** Entry of the main action: all the work is in main.ts. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -34016,7 +34016,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1122:
+/***/ 2401:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38172,6 +38172,61 @@ function splitArgs(text, inputName) {
     return args;
 }
 
+;// CONCATENATED MODULE: ./src/tests/pytest-args.ts
+/**
+ * What the user's pytest-args say about the JUnit report, which the action reads: the path they
+ * chose with --junitxml (used instead of ours), and junit_family overrides (refused: the report
+ * must be xunit1, the family with file and line on every test case).
+ */
+
+
+
+const JUNITXML = /^--junit-?xml(?:=(.*))?$/s;
+/**
+ * The report path from the last --junitxml/--junit-xml (argparse keeps the last), resolved as
+ * pytest does: `$VAR`/`${VAR}` and a leading `~` expanded, relative to the directory pytest runs
+ * in. Undefined when pytest-args do not choose one.
+ */
+function userJunitPath(userArgs, cwd, env = process.env) {
+    let raw;
+    for (let i = 0; i < userArgs.length; i++) {
+        const match = JUNITXML.exec(userArgs[i]);
+        if (!match)
+            continue;
+        if (match[1] !== undefined)
+            raw = match[1];
+        else if (i + 1 < userArgs.length)
+            raw = userArgs[++i];
+    }
+    if (raw === undefined || raw === '')
+        return undefined;
+    return (0,external_node_path_.resolve)(cwd, expandUser(expandVars(raw, env)));
+}
+/** os.path.expandvars: known `$NAME` and `${NAME}` replaced, unknown ones left as written. */
+function expandVars(path, env) {
+    return path.replace(/\$(\w+)|\$\{([^}]*)\}/g, (whole, bare, braced) => env[bare ?? braced ?? ''] ?? whole);
+}
+/** os.path.expanduser for the current user (`~` and `~/...`). */
+function expandUser(path) {
+    return path === '~' || path.startsWith('~/') ? (0,external_node_os_.homedir)() + path.slice(1) : path;
+}
+/** Refuses `-o junit_family=...` in any spelling pytest accepts. */
+function refuseJunitFamily(userArgs) {
+    for (let i = 0; i < userArgs.length; i++) {
+        const arg = userArgs[i];
+        let value;
+        if (arg === '-o' || arg === '--override-ini')
+            value = userArgs[i + 1];
+        else if (arg.startsWith('--override-ini='))
+            value = arg.slice('--override-ini='.length);
+        else if (arg.startsWith('-o'))
+            value = arg.slice(2);
+        if (value !== undefined && /^\s*junit_family\s*=/.test(value)) {
+            throw new errors_InputError(`pytest-args: "${arg === '-o' || arg === '--override-ini' ? `${arg} ${value}` : arg}" overrides junit_family, but the action needs its JUnit report in the xunit1 family (it carries each test's file and line, which annotations use). Remove it from pytest-args.`);
+        }
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/saxes/saxes.js
 var saxes = __nccwpck_require__(9800);
 ;// CONCATENATED MODULE: ./src/tests/junit-fast-path.ts
@@ -38499,6 +38554,10 @@ const DEFAULTS = { maxFailures: 50, maxDetailChars: 4000, slowest: 10, fastPath:
  */
 const CHUNK_BYTES = 1 << 16;
 const MESSAGE_CHARS = 2000;
+/** pytest nests 4 levels (testsuites, testsuite, testcase, failure); no report needs 64. */
+const MAX_DEPTH = 64;
+/** A duration past this (over 115 days) is nonsense, e.g. `time="1e308"`: counted as unknown (0). */
+const MAX_SECONDS = 1e7;
 /** Reads and merges the JUnit reports at `paths` (in order) into one TestResult. */
 async function readJUnitReports(paths, options = {}) {
     const tally = new Tally({ ...DEFAULTS, ...withoutUndefined(options) }, options.onTestCase);
@@ -38583,6 +38642,9 @@ function readOneReport(path, tally, trackPosition, chunkBytes) {
     });
     parser.on('opentag', (tag) => {
         depth++;
+        if (depth > MAX_DEPTH) {
+            throw syntaxError(`elements are nested more than ${MAX_DEPTH} levels deep`);
+        }
         const name = tag.name;
         if (!rootSeen) {
             rootSeen = true;
@@ -38735,7 +38797,7 @@ function asParseError(error, path) {
         return new JUnitParseError(path, 'it is a directory, not a file');
     return new JUnitParseError(path, error instanceof Error ? error.message : String(error));
 }
-/** A `time` attribute as seconds; absent or unparsable counts as 0 rather than failing. */
+/** A `time` attribute as seconds; absent, unparsable or absurd counts as 0 rather than failing. */
 function seconds(value) {
     if (value === undefined)
         return 0;
@@ -38743,7 +38805,7 @@ function seconds(value) {
     // Some tools write thousands separators (`1,234.5`).
     if (Number.isNaN(parsed))
         parsed = Number(value.replace(/,/g, ''));
-    return Number.isFinite(parsed) && parsed > 0 ? parsed : 0;
+    return Number.isFinite(parsed) && parsed > 0 && parsed <= MAX_SECONDS ? parsed : 0;
 }
 function roundMillis(value) {
     return Math.round(value * 1000) / 1000;
@@ -38760,6 +38822,8 @@ function withoutUndefined(value) {
  */
 
 
+/** More parts than any matrix runs (GitHub allows 256 jobs per matrix). */
+const MAX_SHARDS = 1000;
 /** Parses the `shard` input; empty means "not sharded". */
 function parseShard(raw) {
     const value = raw.trim();
@@ -38772,6 +38836,10 @@ function parseShard(raw) {
     }
     const index = Number(match[1]);
     const total = Number(match[2]);
+    // Every part is a job; the partition allocates one list per part.
+    if (total > MAX_SHARDS) {
+        throw new errors_InputError(`Input 'shard' is '${raw}': at most ${MAX_SHARDS} parts are supported. Use fewer parts, e.g. 1/${MAX_SHARDS}.`);
+    }
     if (total < 1 || index < 1 || index > total) {
         throw new errors_InputError(`Input 'shard' is '${raw}': the part number must be between 1 and the number of parts ` +
             `(here 1 to ${Math.max(total, 1)}). Shards are counted from 1, e.g. 1/${Math.max(total, 2)}.`);
@@ -38882,6 +38950,7 @@ function compareStrings(a, b) {
 
 
 
+
 /** Report-only mode: every pattern must match at least one file. */
 function readJUnitFiles(patterns, workingDirectory) {
     const files = patterns.flatMap((pattern) => {
@@ -38967,6 +39036,18 @@ function readVenvPath(raw, workingDirectory, workspace) {
     }
     return venvPath;
 }
+/** setTimeout's limit (2^31-1 ms) is about 35,791 minutes; a week is far above any real job. */
+const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
+/** `timeout-minutes`: empty for none, else a positive number of minutes (fractions allowed). */
+function readTimeoutMinutes(raw) {
+    if (raw === '')
+        return undefined;
+    const minutes = /^\d+(\.\d+)?$|^\.\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!(minutes > 0) || minutes > MAX_TIMEOUT_MINUTES) {
+        throw new errors_InputError(`timeout-minutes is "${raw}", which is not a number of minutes between 0 and ${MAX_TIMEOUT_MINUTES}. Give e.g. 30 (or 0.5), or leave it empty for no limit.`);
+    }
+    return minutes;
+}
 /** An http(s) URL, or an error naming the input. */
 function readUrl(name, raw, fallback) {
     if (raw === '')
@@ -39014,6 +39095,8 @@ function readConfig(get = runnerInput, env = process.env) {
     if (shardTimings && !shard) {
         throw new errors_InputError('shard-timings is set but shard is not: timings only balance shards. Set shard (e.g. 1/4) or remove shard-timings.');
     }
+    const pytestArgs = splitArgs(get('pytest-args'), 'pytest-args');
+    refuseJunitFamily(pytestArgs);
     const requirements = resolveRequirementFiles(parseLines(get('requirements')), workingDirectory);
     const install = readInstallSpec(get, workingDirectory);
     return {
@@ -39023,7 +39106,8 @@ function readConfig(get = runnerInput, env = process.env) {
         venvPath,
         install: { ...install, requirementFiles: requirements.install },
         dependencyFiles: requirements.all,
-        pytestArgs: splitArgs(get('pytest-args'), 'pytest-args'),
+        pytestArgs,
+        timeoutMinutes: readTimeoutMinutes(get('timeout-minutes')),
         allowNoTests: parseBoolean('allow-no-tests', get('allow-no-tests'), false),
         cache: {
             mode: parseChoice('cache', get('cache'), ['venv', 'pip', 'none'], 'venv'),
@@ -39624,25 +39708,132 @@ function defaultCacheDir(env) {
     return (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache', 'pyci');
 }
 
+;// CONCATENATED MODULE: ./src/runner/child-env.ts
+/**
+ * The environment of the programs the action runs on the user's behalf (pip, venv creation,
+ * pytest and the code under test). The runner's own namespaces carry the step's file commands
+ * (GITHUB_OUTPUT, GITHUB_ENV, ...), the inputs (INPUT_TOKEN) and the runtime's credentials
+ * (ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_*): in them only harmless context passes.
+ * Everything else is the user's (`env:` such as DATABASE_URL, PATH, HOME, PIP_*, PYTHON*) and
+ * passes untouched, which is why this is an allow-list per namespace, not for the whole env.
+ */
+/** Namespaces the runner owns. */
+const RUNNER_NAMESPACE = /^(GITHUB_|RUNNER_|ACTIONS_|INPUT_|STATE_)/i;
+/** Context from the runner's namespaces that tests may read: names, refs, ids, folders. */
+const CHILD_ENV_ALLOWED = [
+    'GITHUB_ACTIONS',
+    'GITHUB_WORKSPACE',
+    'GITHUB_REPOSITORY',
+    'GITHUB_SHA',
+    'GITHUB_REF',
+    'GITHUB_REF_NAME',
+    'GITHUB_REF_TYPE',
+    'GITHUB_HEAD_REF',
+    'GITHUB_BASE_REF',
+    'GITHUB_EVENT_NAME',
+    'GITHUB_RUN_ID',
+    'GITHUB_RUN_NUMBER',
+    'GITHUB_RUN_ATTEMPT',
+    'GITHUB_JOB',
+    'GITHUB_WORKFLOW',
+    'GITHUB_SERVER_URL',
+    'GITHUB_API_URL',
+    'GITHUB_ACTOR',
+    'RUNNER_OS',
+    'RUNNER_ARCH',
+    'RUNNER_TEMP',
+    'RUNNER_TOOL_CACHE',
+    'RUNNER_DEBUG',
+];
+const ALLOWED = new Set(CHILD_ENV_ALLOWED);
+/** `base` without the runner's variables that are not on the allow-list. */
+function childEnv(base = process.env) {
+    const env = {};
+    for (const [name, value] of Object.entries(base)) {
+        if (value === undefined)
+            continue;
+        if (RUNNER_NAMESPACE.test(name) && !ALLOWED.has(name.toUpperCase()))
+            continue;
+        env[name] = value;
+    }
+    return env;
+}
+
 ;// CONCATENATED MODULE: ./src/runner/exec.ts
 
 
 
+
+/** After the program exits: how long its pipes may stay quiet, and open at all, before we close them. */
+const PIPE_IDLE_MS = 1000;
+const PIPE_MAX_MS = 5000;
+/** An argument as one log line: `%`, CR and LF escaped the way workflow commands escape them. */
+function escapeForLog(arg) {
+    return arg.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** Signals a program's whole process group (it was started as its leader); gone already is fine. */
+function killGroup(pid, signal) {
+    if (pid === undefined)
+        return;
+    try {
+        process.kill(-pid, signal);
+    }
+    catch {
+        // ESRCH: nobody left in the group.
+    }
+}
+/**
+ * Resolves when both streams ended, or when they stayed quiet for PIPE_IDLE_MS (or PIPE_MAX_MS
+ * passed): a process outside the group (setsid) can hold a pipe open for ever, so they are then
+ * destroyed.
+ */
+function drainPipes(streams) {
+    return new Promise((done) => {
+        let open = streams.filter((stream) => !stream.readableEnded && !stream.destroyed).length;
+        let idle;
+        const finish = () => {
+            clearTimeout(idle);
+            clearTimeout(cap);
+            for (const stream of streams)
+                stream.destroy();
+            done();
+        };
+        const quiet = () => {
+            clearTimeout(idle);
+            idle = setTimeout(finish, PIPE_IDLE_MS);
+        };
+        const cap = setTimeout(finish, PIPE_MAX_MS);
+        if (open === 0)
+            return finish();
+        for (const stream of streams) {
+            stream.on('data', quiet);
+            stream.once('close', () => {
+                if (--open === 0)
+                    finish();
+            });
+        }
+        quiet();
+    });
+}
 /**
  * Runs a program with an argv array (never through a shell), echoing its output to the log and
- * keeping the tail of it for error messages. Resolves with the exit code; rejects only when the
- * program cannot be started.
+ * keeping the tail of it for error messages. The program runs on the user's behalf: it gets
+ * childEnv() (no step files, inputs or runtime tokens) and its own process group, which is
+ * killed when the program exits so daemons it left behind die with it. Its output is read no
+ * faster than the log takes it, so a test printing gigabytes does not fill our memory.
+ * Resolves with the exit code; rejects only when the program cannot be started.
  */
 function execProgram(program, args, options = {}) {
     const tailBytes = options.tailBytes ?? 64 * 1024;
     const echo = options.echo ?? true;
-    if (echo)
-        process.stdout.write(`[command]${[program, ...args].join(' ')}\n`);
     // Output of pip, pytest and the user's tests is not ours: pause workflow-command processing so a
-    // line like `::add-mask::` or `::error::` printed by a test cannot act on the job.
+    // line like `::add-mask::` or `::error::` printed by a test cannot act on the job. The fence
+    // comes first, so even our echo of the arguments (file names are free text) is inside it.
     const resumeToken = (0,external_node_crypto_.randomUUID)();
-    if (echo)
+    if (echo) {
         process.stdout.write(`::stop-commands::${resumeToken}\n`);
+        process.stdout.write(`[command]${[program, ...args].map(escapeForLog).join(' ')}\n`);
+    }
     const resumeCommands = () => {
         if (echo)
             process.stdout.write(`\n::${resumeToken}::\n`);
@@ -39650,26 +39841,59 @@ function execProgram(program, args, options = {}) {
     return new Promise((resolvePromise, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, {
             cwd: options.cwd,
-            env: options.env ?? process.env,
+            env: childEnv(options.env ?? process.env),
             stdio: ['ignore', 'pipe', 'pipe'],
+            detached: true,
         });
+        const streams = [child.stdout, child.stderr];
         let tail = '';
+        let waitingForDrain = false;
         const collect = (chunk) => {
-            if (echo)
-                process.stdout.write(chunk);
+            // Backpressure: stop reading the program until the log has taken what we gave it.
+            if (echo && !process.stdout.write(chunk) && !waitingForDrain) {
+                waitingForDrain = true;
+                for (const stream of streams)
+                    stream.pause();
+                process.stdout.once('drain', () => {
+                    waitingForDrain = false;
+                    for (const stream of streams)
+                        stream.resume();
+                });
+            }
             tail += chunk.toString('utf8');
             if (tail.length > tailBytes * 2)
                 tail = tail.slice(-tailBytes);
         };
         child.stdout.on('data', collect);
         child.stderr.on('data', collect);
+        let timedOut = false;
+        let killTimer;
+        const timer = options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                killGroup(child.pid, 'SIGTERM');
+                killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 5000);
+            }, options.timeoutMs);
         child.on('error', (error) => {
+            clearTimeout(timer);
             resumeCommands();
             reject(error);
         });
-        child.on('close', (code, signal) => {
-            resumeCommands();
-            resolvePromise({ exitCode: code ?? (signal ? 128 : 1), output: tail.slice(-tailBytes) });
+        // 'exit', not 'close': a leftover child holding the pipes must not keep the step alive.
+        child.on('exit', (code, signal) => {
+            clearTimeout(timer);
+            clearTimeout(killTimer);
+            killGroup(child.pid, 'SIGKILL');
+            void drainPipes(streams).then(() => {
+                resumeCommands();
+                resolvePromise({
+                    exitCode: code ?? (signal ? 128 + (external_node_os_.constants.signals[signal] ?? 0) : 1),
+                    ...(signal ? { signal } : {}),
+                    ...(timedOut ? { timedOut } : {}),
+                    output: tail.slice(-tailBytes),
+                });
+            });
         });
     });
 }
@@ -41589,19 +41813,120 @@ async function publishReport(request) {
     }, limit));
 }
 
+;// CONCATENATED MODULE: ./src/tests/pytest-plugin.ts
+/**
+ * A tiny pytest plugin of ours, loaded with `-p`, that never touches the user's arguments:
+ * - it writes pytest's rootdir to a file, because JUnit paths are relative to it and annotations
+ *   need them relative to the repository;
+ * - for collection, it writes the node id of every item pytest would run (after -k, -m and other
+ *   plugins deselected theirs), whatever the verbosity or output format;
+ * - for a shard, it deselects every collected item whose node id is not in the shard's id file,
+ *   so positional test paths, -k and -m keep working and no id list has to fit on a command line.
+ * Id files hold one JSON string per line: a node id may contain any character.
+ */
+
+
+const PLUGIN_MODULE = 'pyci_pytest_plugin';
+const PLUGIN_SOURCE = `"""Written by the pyci action: reports rootdir and collected ids, keeps only this shard's tests."""
+import json
+import os
+
+
+def pytest_configure(config):
+    path = os.environ.get("PYCI_ROOTDIR_FILE")
+    if path:
+        root = getattr(config, "rootpath", None) or config.rootdir
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(str(root))
+
+
+def pytest_collection_modifyitems(config, items):
+    path = os.environ.get("PYCI_SHARD_IDS")
+    if not path:
+        return
+    with open(path, encoding="utf-8") as handle:
+        keep = set(json.loads(line) for line in handle if line.strip())
+    selected = [item for item in items if item.nodeid in keep]
+    deselected = [item for item in items if item.nodeid not in keep]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+def pytest_collection_finish(session):
+    path = os.environ.get("PYCI_COLLECT_FILE")
+    if path:
+        with open(path, "w", encoding="utf-8") as handle:
+            for item in session.items:
+                handle.write(json.dumps(item.nodeid) + "\\n")
+`;
+function readIdLines(path) {
+    return (0,external_node_fs_.readFileSync)(path, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line));
+}
+function preparePytestPlugin(scratchDir, pythonPath, options = {}) {
+    const pluginDir = (0,external_node_path_.join)(scratchDir, 'pyci-pytest-plugin');
+    (0,external_node_fs_.mkdirSync)(pluginDir, { recursive: true });
+    (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(pluginDir, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
+    const rootdirFile = (0,external_node_path_.join)(pluginDir, 'rootdir.txt');
+    (0,external_node_fs_.writeFileSync)(rootdirFile, '');
+    const env = {
+        PYCI_ROOTDIR_FILE: rootdirFile,
+        PYTHONPATH: pythonPath ? [pluginDir, pythonPath].join(external_node_path_.delimiter) : pluginDir,
+    };
+    if (options.shardIds) {
+        env.PYCI_SHARD_IDS = (0,external_node_path_.join)(pluginDir, 'shard-ids.txt');
+        (0,external_node_fs_.writeFileSync)(env.PYCI_SHARD_IDS, options.shardIds.map((id) => `${JSON.stringify(id)}\n`).join(''));
+    }
+    const collectFile = (0,external_node_path_.join)(pluginDir, 'collected-ids.txt');
+    if (options.collect) {
+        env.PYCI_COLLECT_FILE = collectFile;
+        // Absent until pytest writes it: a run that never got there is told apart from "no tests".
+        (0,external_node_fs_.rmSync)(collectFile, { force: true });
+    }
+    return {
+        args: ['-p', PLUGIN_MODULE],
+        env,
+        rootdir: () => (0,external_node_fs_.readFileSync)(rootdirFile, 'utf8').trim() || undefined,
+        collectedIds: () => options.collect && (0,external_node_fs_.existsSync)(collectFile) ? readIdLines(collectFile) : undefined,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/tests/pytest.ts
 /** Running pytest in the venv and saying what its exit status means. */
 
-/** pytest's arguments: ours first (the JUnit report with file and line), then the user's. */
-function pytestArgv(junitPath, userArgs) {
-    return ['-m', 'pytest', '-o', 'junit_family=xunit1', `--junitxml=${junitPath}`, ...userArgs];
+/**
+ * pytest's arguments: ours first (the xunit1 family, which has file and line; the report path
+ * unless the user chose one with --junitxml), then the user's.
+ */
+function pytestArgv(junitPath, userArgs, ownReport = true) {
+    return [
+        '-m',
+        'pytest',
+        '-o',
+        'junit_family=xunit1',
+        ...(ownReport ? [`--junitxml=${junitPath}`] : []),
+        ...userArgs,
+    ];
+}
+function timeoutMessage(minutes) {
+    return `pytest did not finish within ${minutes} minutes (timeout-minutes) and was stopped. Look for a test that hangs (run pytest with -v locally, or add pytest-timeout), or raise timeout-minutes.`;
 }
 async function runPytest(python, userArgs, options) {
-    const result = await execProgram(python, pytestArgv(options.junitPath, userArgs), {
+    const result = await execProgram(python, pytestArgv(options.junitPath, userArgs, options.ownReport ?? true), {
         cwd: options.cwd,
         env: options.env,
+        timeoutMs: options.timeoutMinutes === undefined ? undefined : options.timeoutMinutes * 60_000,
     });
-    return { exitCode: result.exitCode, junitPath: options.junitPath, output: result.output };
+    return {
+        exitCode: result.exitCode,
+        ...(result.signal ? { signal: result.signal } : {}),
+        ...(result.timedOut ? { timedOut: true } : {}),
+        junitPath: options.junitPath,
+        output: result.output,
+    };
 }
 /**
  * The lines pytest prints for usage and internal errors, to show them to the user. Its argparse
@@ -41616,7 +41941,14 @@ function pytestErrorLines(output) {
     return lines.length > 0 ? ` pytest said: ${lines.join(' | ')}` : '';
 }
 /** Maps pytest's documented exit codes to a verdict with a message a person can act on. */
-function judgePytestExit(exitCode, output, allowNoTests) {
+function judgePytestExit(exitCode, output, allowNoTests, signal) {
+    if (signal) {
+        return {
+            ok: false,
+            hasReport: false,
+            message: `pytest was killed by signal ${signal} (status ${exitCode})${signal === 'SIGKILL' ? ', e.g. by the kernel when the machine ran out of memory' : signal === 'SIGSEGV' ? ': it crashed, e.g. in a C extension' : ''}.${pytestErrorLines(output)}`,
+        };
+    }
     switch (exitCode) {
         case 0:
             return { ok: true, hasReport: true };
@@ -41695,96 +42027,42 @@ function terminalCounts(output) {
 }
 
 ;// CONCATENATED MODULE: ./src/tests/collect.ts
-/** Asking pytest which tests it would run (`--collect-only`), for sharding. */
-
-
-
-/** Verbosity flags would change the collect-only listing from one node id per line. */
-const VERBOSITY = /^(-q+|-v+|--quiet|--verbose|--verbosity(=.*)?)$/;
-/** Node ids from `pytest --collect-only -q` output: the lines before the first blank one. */
-function parseCollectedIds(output) {
-    const ids = [];
-    for (const line of output.split(/\r?\n/)) {
-        if (line.trim() === '')
-            break;
-        if (line.includes('::'))
-            ids.push(line.trim());
-    }
-    return ids;
-}
-async function collectTestIds(python, userArgs, cwd) {
-    const args = [
-        '-m',
-        'pytest',
-        '--collect-only',
-        '-q',
-        ...userArgs.filter((arg) => !VERBOSITY.test(arg)),
-    ];
-    const result = await execProgram(python, args, { cwd, echo: false, tailBytes: 64 * 1024 * 1024 });
-    if (result.exitCode !== 0 && result.exitCode !== 5) {
-        throw new errors_InputError(`Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args.${pytestErrorLines(result.output)}`);
-    }
-    return parseCollectedIds(result.output);
-}
-
-;// CONCATENATED MODULE: ./src/tests/pytest-plugin.ts
 /**
- * A tiny pytest plugin of ours, loaded with `-p`, that never touches the user's arguments:
- * - it writes pytest's rootdir to a file, because JUnit paths are relative to it and annotations
- *   need them relative to the repository;
- * - for a shard, it deselects every collected item whose node id is not in the shard's id file,
- *   so positional test paths, -k and -m keep working and no id list has to fit on a command line.
+ * Asking pytest which tests it would run (`--collect-only`), for sharding. The ids come from our
+ * plugin, not from pytest's output, so `addopts = -v`/`-q` or any output plugin cannot hide them.
  */
 
 
-const PLUGIN_MODULE = 'pyci_pytest_plugin';
-const PLUGIN_SOURCE = `"""Written by the pyci action: reports pytest's rootdir, keeps only this shard's tests."""
-import os
 
 
-def pytest_configure(config):
-    path = os.environ.get("PYCI_ROOTDIR_FILE")
-    if path:
-        root = getattr(config, "rootpath", None) or config.rootdir
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(str(root))
-
-
-def pytest_collection_modifyitems(config, items):
-    path = os.environ.get("PYCI_SHARD_IDS")
-    if not path:
-        return
-    with open(path, encoding="utf-8") as handle:
-        keep = set(line.rstrip("\\n") for line in handle if line.strip())
-    selected = [item for item in items if item.nodeid in keep]
-    deselected = [item for item in items if item.nodeid not in keep]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = selected
-`;
-function preparePytestPlugin(scratchDir, pythonPath, shardIds) {
-    const pluginDir = (0,external_node_path_.join)(scratchDir, 'pyci-pytest-plugin');
-    (0,external_node_fs_.mkdirSync)(pluginDir, { recursive: true });
-    (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(pluginDir, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
-    const rootdirFile = (0,external_node_path_.join)(pluginDir, 'rootdir.txt');
-    (0,external_node_fs_.writeFileSync)(rootdirFile, '');
-    const env = {
-        PYCI_ROOTDIR_FILE: rootdirFile,
-        PYTHONPATH: pythonPath ? [pluginDir, pythonPath].join(external_node_path_.delimiter) : pluginDir,
-    };
-    if (shardIds) {
-        env.PYCI_SHARD_IDS = (0,external_node_path_.join)(pluginDir, 'shard-ids.txt');
-        (0,external_node_fs_.writeFileSync)(env.PYCI_SHARD_IDS, shardIds.map((id) => `${id}\n`).join(''));
+async function collectTestIds(python, userArgs, options) {
+    const plugin = preparePytestPlugin(options.scratchDir, options.env.PYTHONPATH, {
+        collect: true,
+    });
+    const args = ['-m', 'pytest', '--collect-only', ...plugin.args, ...userArgs];
+    const result = await execProgram(python, args, {
+        cwd: options.cwd,
+        env: { ...options.env, ...plugin.env },
+        echo: false,
+        timeoutMs: options.timeoutMinutes === undefined ? undefined : options.timeoutMinutes * 60_000,
+    });
+    if (result.timedOut) {
+        throw new errors_InputError(`Collecting tests for the shard: ${timeoutMessage(options.timeoutMinutes)}`);
     }
-    return {
-        args: ['-p', PLUGIN_MODULE],
-        env,
-        rootdir: () => (0,external_node_fs_.readFileSync)(rootdirFile, 'utf8').trim() || undefined,
-    };
+    if (result.exitCode !== 0 && result.exitCode !== 5) {
+        throw new errors_InputError(`Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args.${pytestErrorLines(result.output)}`);
+    }
+    const ids = plugin.collectedIds();
+    if (ids === undefined) {
+        throw new errors_InputError(`Collecting tests for the shard: pytest exited ${result.exitCode} without listing its tests (the action's plugin pyci_pytest_plugin did not run). Remove any "-p no:pyci_pytest_plugin" from pytest-args.${pytestErrorLines(result.output)}`);
+    }
+    return ids;
 }
 
 ;// CONCATENATED MODULE: ./src/tests/stage.ts
 /** The test stage: pick this shard's tests, run pytest, read its JUnit report. */
+
+
 
 
 
@@ -41806,12 +42084,28 @@ const EMPTY_RESULT = {
     slowest: [],
 };
 async function runTests(request) {
-    const junitPath = (0,external_node_path_.join)(request.scratchDir, `pyci-junit-${(0,external_node_crypto_.randomUUID)()}.xml`);
     let shardIds;
+    const env = { ...process.env, VIRTUAL_ENV: request.venvPath };
+    // The user's --junitxml is the report; otherwise ours, in scratch.
+    const userJunit = userJunitPath(request.pytestArgs, request.workingDirectory, env);
+    const junitPath = userJunit ?? (0,external_node_path_.join)(request.scratchDir, `pyci-junit-${(0,external_node_crypto_.randomUUID)()}.xml`);
     // One part of one is the whole suite: no need to collect first.
     if (request.shard && request.shard.total > 1) {
         const { index, total } = request.shard;
-        const ids = await collectTestIds(request.python, request.pytestArgs, request.workingDirectory);
+        const ids = await collectTestIds(request.python, request.pytestArgs, {
+            cwd: request.workingDirectory,
+            env,
+            scratchDir: request.scratchDir,
+            timeoutMinutes: request.timeoutMinutes,
+        });
+        if (ids.length === 0) {
+            // The suite itself has no tests here: as pytest's "no tests collected" (exit 5).
+            return {
+                result: EMPTY_RESULT,
+                verdict: judgePytestExit(5, '', request.allowNoTests),
+                junitPath: '',
+            };
+        }
         const timings = request.shardTimings ? await readShardTimings(request.shardTimings) : undefined;
         shardIds = selectShard(ids, request.shard, timings);
         core/* info */.pq(`Shard ${index}/${total}: ${shardIds.length} of ${ids.length} tests${timings ? ', balanced by recorded durations' : ', balanced by file'}.`);
@@ -41820,25 +42114,33 @@ async function runTests(request) {
             return { result: EMPTY_RESULT, verdict: { ok: true, hasReport: false }, junitPath: '' };
         }
     }
-    const plugin = preparePytestPlugin(request.scratchDir, process.env.PYTHONPATH, shardIds);
+    const plugin = preparePytestPlugin(request.scratchDir, process.env.PYTHONPATH, { shardIds });
+    // A report left from before (or by the collection run) must not stand in for this run's.
+    if (userJunit && (0,external_node_fs_.statSync)(userJunit, { throwIfNoEntry: false })?.isFile())
+        (0,external_node_fs_.rmSync)(userJunit);
     core/* startGroup */.Oh('Running pytest');
     let run;
     try {
         run = await runPytest(request.python, [...plugin.args, ...request.pytestArgs], {
             cwd: request.workingDirectory,
             junitPath,
-            env: { ...process.env, VIRTUAL_ENV: request.venvPath, ...plugin.env },
+            ownReport: userJunit === undefined,
+            env: { ...env, ...plugin.env },
+            timeoutMinutes: request.timeoutMinutes,
         });
     }
     finally {
         core/* endGroup */.N4();
     }
     const rootdir = plugin.rootdir();
-    const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests);
+    if (run.timedOut)
+        throw new errors_InputError(timeoutMessage(request.timeoutMinutes));
+    const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests, run.signal);
     if (!verdict.hasReport)
         throw new errors_InputError(verdict.message ?? `pytest exited with ${run.exitCode}.`);
+    let result;
     try {
-        return { result: await readJUnitReports([junitPath]), verdict, junitPath, rootdir };
+        result = await readJUnitReports([junitPath]);
     }
     catch (error) {
         // An unreadable report still leaves pytest's own closing line: report those counts and fail.
@@ -41853,6 +42155,31 @@ async function runTests(request) {
             rootdir,
         };
     }
+    return { result, verdict: noTestsRun(verdict, result, request, shardIds), junitPath, rootdir };
+}
+/**
+ * pytest can exit 0 having run nothing (`--collect-only` in pytest-args, a plugin deselecting
+ * everything): no tests run fails unless allow-no-tests, and a shard that was given tests and
+ * ran none always fails, since its tests would then run nowhere.
+ */
+function noTestsRun(verdict, result, request, shardIds) {
+    if (!verdict.ok || result.tests > 0)
+        return verdict;
+    if (shardIds && shardIds.length > 0) {
+        const { index, total } = request.shard;
+        return {
+            ok: false,
+            hasReport: true,
+            message: `Shard ${index}/${total} was given ${shardIds.length} tests but pytest ran none (e.g. --collect-only in pytest-args, or a plugin deselected them); they would run in no shard`,
+        };
+    }
+    if (request.allowNoTests)
+        return verdict;
+    return {
+        ok: false,
+        hasReport: true,
+        message: 'pytest ran no tests (its report holds no test cases; e.g. --collect-only in pytest-args). Remove what stops them from running, or set allow-no-tests: true',
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -41882,13 +42209,14 @@ function exportEnvironment(interpreter, environment) {
     core/* addPath */.fM(environment.binDir);
     core/* exportVariable */.dN('VIRTUAL_ENV', environment.venvPath);
 }
-/** The gate's decision, set as outputs; its line goes into the summary. */
+/** The gate's decision; its line goes into the summary. */
 function gate(config, outcome) {
-    const decision = decide(readGateEvent(), outcome, config.gate);
-    setDecisionOutputs(decision);
-    return decision;
+    return decide(readGateEvent(), outcome, config.gate);
 }
-/** Outputs, summary and annotations for a result, then the step's verdict. */
+/**
+ * Outputs, summary and annotations for a result, then the step's verdict. The decision outputs
+ * are written last, after everything else, so they are the last word in GITHUB_OUTPUT.
+ */
 async function finish(config, run, failure) {
     const decision = gate(config, failure ? 'failure' : 'success');
     try {
@@ -41907,6 +42235,7 @@ async function finish(config, run, failure) {
         if (failure)
             core/* setFailed */.C1(failure);
     }
+    setDecisionOutputs(decision);
 }
 function failureCounts(result) {
     return `${result.failed} failed, ${result.errors} errors, ${result.passed} passed`;
@@ -41946,6 +42275,7 @@ async function fullRun(config) {
         shard: config.shard,
         shardTimings: config.shardTimings,
         scratchDir: config.runnerTemp,
+        timeoutMinutes: config.timeoutMinutes,
     });
     if (verdict.ok && verdict.message)
         core/* notice */.lm(verdict.message);

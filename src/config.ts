@@ -26,6 +26,7 @@ import {
   runnerInput,
   type InputGetter,
 } from './runner/inputs.js';
+import { refuseJunitFamily } from './tests/pytest-args.js';
 import { parseShard, type Shard } from './tests/shards.js';
 
 export interface ActionConfig {
@@ -41,6 +42,8 @@ export interface ActionConfig {
   /** Every file that shapes the environment: requirement files with their -r/-c includes. */
   dependencyFiles: string[];
   pytestArgs: string[];
+  /** Stop pytest after this many minutes (undefined: no limit). */
+  timeoutMinutes?: number;
   /** Whether "no tests collected" (pytest exit 5) passes the step. */
   allowNoTests: boolean;
   cache: CacheSettings;
@@ -170,6 +173,21 @@ function readVenvPath(raw: string, workingDirectory: string, workspace: string):
   return venvPath;
 }
 
+/** setTimeout's limit (2^31-1 ms) is about 35,791 minutes; a week is far above any real job. */
+const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
+
+/** `timeout-minutes`: empty for none, else a positive number of minutes (fractions allowed). */
+export function readTimeoutMinutes(raw: string): number | undefined {
+  if (raw === '') return undefined;
+  const minutes = /^\d+(\.\d+)?$|^\.\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(minutes > 0) || minutes > MAX_TIMEOUT_MINUTES) {
+    throw new InputError(
+      `timeout-minutes is "${raw}", which is not a number of minutes between 0 and ${MAX_TIMEOUT_MINUTES}. Give e.g. 30 (or 0.5), or leave it empty for no limit.`,
+    );
+  }
+  return minutes;
+}
+
 /** An http(s) URL, or an error naming the input. */
 function readUrl(name: string, raw: string, fallback: string): string {
   if (raw === '') return fallback;
@@ -227,6 +245,9 @@ export function readConfig(
     );
   }
 
+  const pytestArgs = splitArgs(get('pytest-args'), 'pytest-args');
+  refuseJunitFamily(pytestArgs);
+
   const requirements = resolveRequirementFiles(parseLines(get('requirements')), workingDirectory);
   const install = readInstallSpec(get, workingDirectory);
 
@@ -237,7 +258,8 @@ export function readConfig(
     venvPath,
     install: { ...install, requirementFiles: requirements.install },
     dependencyFiles: requirements.all,
-    pytestArgs: splitArgs(get('pytest-args'), 'pytest-args'),
+    pytestArgs,
+    timeoutMinutes: readTimeoutMinutes(get('timeout-minutes')),
     allowNoTests: parseBoolean('allow-no-tests', get('allow-no-tests'), false),
     cache: {
       mode: parseChoice('cache', get('cache'), ['venv', 'pip', 'none'] as const, 'venv'),

@@ -27,14 +27,15 @@ function exportEnvironment(interpreter: Interpreter, environment: Environment): 
   core.exportVariable('VIRTUAL_ENV', environment.venvPath);
 }
 
-/** The gate's decision, set as outputs; its line goes into the summary. */
+/** The gate's decision; its line goes into the summary. */
 function gate(config: ActionConfig, outcome: TestOutcome): Decision {
-  const decision = decide(readGateEvent(), outcome, config.gate);
-  setDecisionOutputs(decision);
-  return decision;
+  return decide(readGateEvent(), outcome, config.gate);
 }
 
-/** Outputs, summary and annotations for a result, then the step's verdict. */
+/**
+ * Outputs, summary and annotations for a result, then the step's verdict. The decision outputs
+ * are written last, after everything else, so they are the last word in GITHUB_OUTPUT.
+ */
 async function finish(
   config: ActionConfig,
   run: { result: TestResult; junitPaths: string[]; rootdir?: string },
@@ -55,6 +56,7 @@ async function finish(
     // The tests' verdict stands even when writing the report fails.
     if (failure) core.setFailed(failure);
   }
+  setDecisionOutputs(decision);
 }
 
 function failureCounts(result: TestResult): string {
@@ -101,6 +103,7 @@ async function fullRun(config: ActionConfig): Promise<void> {
     shard: config.shard,
     shardTimings: config.shardTimings,
     scratchDir: config.runnerTemp,
+    timeoutMinutes: config.timeoutMinutes,
   });
   if (verdict.ok && verdict.message) core.notice(verdict.message);
   const failure = verdict.ok

@@ -213,6 +213,52 @@ describe('readJUnitReports', () => {
   });
 });
 
+describe('readJUnitReports on hostile or inconsistent reports', () => {
+  test('counts test cases, not what the suite attributes claim', async () => {
+    const result = await readJUnitReports([
+      xmlFile(
+        '<testsuites><testsuite tests="100" failures="7" errors="3" skipped="9">' +
+          '<testcase classname="a" name="t1" time="0.1"/>' +
+          '<testcase classname="a" name="t2" time="0.1"><skipped/></testcase>' +
+          '</testsuite></testsuites>',
+      ),
+    ]);
+    expect(result).toMatchObject({ tests: 2, passed: 1, failed: 0, errors: 0, skipped: 1 });
+  });
+
+  test('an absurd or infinite time counts as unknown, never Infinity', async () => {
+    const result = await readJUnitReports([
+      xmlFile(
+        '<testsuites><testsuite>' +
+          '<testcase classname="a" name="t1" time="1e308"/>' +
+          '<testcase classname="a" name="t2" time="1e308"/>' +
+          '<testcase classname="a" name="t3" time="Infinity"/>' +
+          '<testcase classname="a" name="t4" time="0.5"/>' +
+          '</testsuite></testsuites>',
+      ),
+    ]);
+    expect(result.durationSeconds).toBe(0.5);
+    expect(result.slowest[0]).toEqual({ id: 'a::t4', seconds: 0.5 });
+    const suiteTime = await readJUnitReports([
+      xmlFile(
+        '<testsuites time="1e308"><testsuite><testcase classname="a" name="t"/></testsuite></testsuites>',
+      ),
+    ]);
+    expect(suiteTime.durationSeconds).toBe(0);
+  });
+
+  test('refuses elements nested deeper than 64 levels, saying where', async () => {
+    const depth = 10_000;
+    const path = xmlFile(`<testsuites>${'<x>'.repeat(depth)}${'</x>'.repeat(depth)}</testsuites>`);
+    const error = await readJUnitReports([path]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JUnitParseError);
+    expect((error as JUnitParseError).message).toMatch(/nested more than 64 levels deep/);
+    expect((error as JUnitParseError).line).toBe(1);
+    const ok = xmlFile(`<testsuites>${'<x>'.repeat(60)}${'</x>'.repeat(60)}</testsuites>`);
+    await expect(readJUnitReports([ok])).resolves.toMatchObject({ tests: 0 });
+  });
+});
+
 describe('pytestNodeId', () => {
   test.each([
     [

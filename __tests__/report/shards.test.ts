@@ -15,6 +15,18 @@ describe('parseShard', () => {
     expect(parseShard(raw)).toEqual(expected);
   });
 
+  test.each(['1/1001', '1/1000000000', '5/99999999999999999999'])(
+    '%s: more than 1000 parts is an error, before anything is allocated',
+    (raw) => {
+      expect(() => parseShard(raw)).toThrow(InputError);
+      expect(() => parseShard(raw)).toThrow(/at most 1000 parts/);
+    },
+  );
+
+  test('1000 parts is fine', () => {
+    expect(parseShard('1000/1000')).toEqual({ index: 1000, total: 1000 });
+  });
+
   test('empty means not sharded', () => {
     expect(parseShard('')).toBeUndefined();
     expect(parseShard('  ')).toBeUndefined();

@@ -3,7 +3,7 @@
  * shared/design.md): INPUT_* variables with the action.yml defaults applied, the GITHUB_* files
  * pre-created, an event payload file, RUNNER_* directories. Used by every e2e test and `npm start`.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,6 +31,12 @@ export interface RunOptions {
   /** RUNNER_TOOL_CACHE; default: an empty directory under the run's temp root. */
   toolCache?: string;
   timeoutMs?: number;
+  /**
+   * For runs that print a lot: sample the bundle's peak RSS (VmHWM from /proc/<pid>/status) into
+   * `peakRssKb`, and keep only the first 64 KiB printed inside each stop-commands block of stdout
+   * (lines outside the blocks, which the runner acts on, are all kept).
+   */
+  measureMemory?: boolean;
 }
 
 export interface RunResult {
@@ -50,6 +56,8 @@ export interface RunResult {
   summaryPath: string;
   runnerTemp: string;
   workspace: string;
+  /** With `measureMemory`: the highest VmHWM seen, in KiB. */
+  peakRssKb?: number;
 }
 
 /** `node v24.1.0` for a node binary: a readable test title. */
@@ -217,21 +225,29 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
   };
 
   const entry = join(repoRoot, options.entry ?? 'dist/index.js');
-  const { code, stdout, stderr } = await new Promise<{
-    code: number;
-    stdout: string;
-    stderr: string;
-  }>((done) => {
-    execFile(
-      options.node ?? process.execPath,
-      [entry],
-      { cwd: workspace, env, timeout: options.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, out, err) => {
-        const exit = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        done({ code: exit, stdout: out, stderr: err });
-      },
-    );
-  });
+  const { code, stdout, stderr, peakRssKb } = options.measureMemory
+    ? await runMeasured(options.node ?? process.execPath, entry, workspace, env, options.timeoutMs)
+    : await new Promise<{
+        code: number;
+        stdout: string;
+        stderr: string;
+        peakRssKb?: number;
+      }>((done) => {
+        execFile(
+          options.node ?? process.execPath,
+          [entry],
+          {
+            cwd: workspace,
+            env,
+            timeout: options.timeoutMs ?? 300_000,
+            maxBuffer: 64 * 1024 * 1024,
+          },
+          (error, out, err) => {
+            const exit = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+            done({ code: exit, stdout: out, stderr: err });
+          },
+        );
+      });
 
   return {
     exitCode: code,
@@ -248,5 +264,82 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
     summaryPath: fileEnv.GITHUB_STEP_SUMMARY,
     runnerTemp,
     workspace,
+    ...(peakRssKb !== undefined ? { peakRssKb } : {}),
   };
+}
+
+/** Keeps stdout's lines outside stop-commands blocks, and the first 64 KiB inside each. */
+class FencedOutputFilter {
+  private kept: string[] = [];
+  private partial = '';
+  private resumeMarker: string | undefined;
+  private fencedBytes = 0;
+
+  push(text: string): void {
+    const lines = (this.partial + text).split('\n');
+    this.partial = lines.pop() ?? '';
+    // A line with no end in sight inside a block is dropped past the budget, not held.
+    if (this.resumeMarker && this.partial.length > 64 * 1024) this.partial = '';
+    for (const line of lines) this.line(line);
+  }
+
+  private line(line: string): void {
+    if (this.resumeMarker) {
+      if (line === this.resumeMarker) {
+        this.resumeMarker = undefined;
+        this.kept.push(line);
+      } else if (this.fencedBytes < 64 * 1024) {
+        this.fencedBytes += line.length + 1;
+        this.kept.push(line);
+      }
+      return;
+    }
+    const stop = /^::stop-commands::(.+)$/.exec(line);
+    if (stop) {
+      this.resumeMarker = `::${stop[1]}::`;
+      this.fencedBytes = 0;
+    }
+    this.kept.push(line);
+  }
+
+  text(): string {
+    return [...this.kept, this.partial].join('\n');
+  }
+}
+
+/** Runs the bundle with spawn, filtering stdout and sampling its peak RSS until it exits. */
+function runMeasured(
+  node: string,
+  entry: string,
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs = 300_000,
+): Promise<{ code: number; stdout: string; stderr: string; peakRssKb: number }> {
+  return new Promise((done) => {
+    const child = spawn(node, [entry], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = new FencedOutputFilter();
+    let stderr = '';
+    let peakRssKb = 0;
+    child.stdout.setEncoding('utf8').on('data', (text: string) => out.push(text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      if (stderr.length < 1024 * 1024) stderr += text;
+    });
+    const sample = () => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status);
+        if (hwm) peakRssKb = Math.max(peakRssKb, Number(hwm[1]));
+      } catch {
+        // gone already
+      }
+    };
+    const sampler = setInterval(sample, 50);
+    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', sample);
+    child.on('close', (code) => {
+      clearInterval(sampler);
+      clearTimeout(killer);
+      done({ code: code ?? 1, stdout: out.text(), stderr, peakRssKb });
+    });
+  });
 }

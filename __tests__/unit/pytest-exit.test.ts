@@ -37,6 +37,15 @@ describe('judgePytestExit', () => {
     expect(verdict.message).toContain('unrecognized arguments: --bogus');
   });
 
+  it('names the signal that killed pytest', () => {
+    const killed = judgePytestExit(137, '', false, 'SIGKILL');
+    expect(killed).toMatchObject({ ok: false, hasReport: false });
+    expect(killed.message).toMatch(
+      /^pytest was killed by signal SIGKILL \(status 137\), e\.g\. by the kernel when the machine ran out of memory/,
+    );
+    expect(judgePytestExit(139, '', false, 'SIGSEGV').message).toMatch(/signal SIGSEGV .*crashed/);
+  });
+
   it('fails on no tests collected unless allowed', () => {
     expect(judgePytestExit(5, '', false)).toMatchObject({
       ok: false,

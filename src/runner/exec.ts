@@ -1,25 +1,90 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { constants as osConstants } from 'node:os';
-
-export interface ExecResult {
-  exitCode: number;
-  /** Combined stdout+stderr, the last `tailBytes` of it (enough to explain a failure). */
-  output: string;
-}
+import type { Readable } from 'node:stream';
+import { childEnv } from './child-env.js';
 
 export interface ExecOptions {
   cwd?: string;
+  /** The program's environment, before childEnv() drops the runner's variables (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** Echo the output to the job log as it comes (default true). */
   echo?: boolean;
   tailBytes?: number;
+  /** Stop the program after this long: SIGTERM to its group, SIGKILL after `killGraceMs`. */
+  timeoutMs?: number;
+  /** Between SIGTERM and SIGKILL on a timeout (default 5 s). */
+  killGraceMs?: number;
+}
+
+export interface ExecResult {
+  /** The exit code; 128 + the signal's number when a signal ended the program. */
+  exitCode: number;
+  /** The signal that ended the program, if one did. */
+  signal?: NodeJS.Signals;
+  /** Stopped because `timeoutMs` passed. */
+  timedOut?: boolean;
+  /** Combined stdout+stderr, the last `tailBytes` of it (enough to explain a failure). */
+  output: string;
+}
+
+/** After the program exits: how long its pipes may stay quiet, and open at all, before we close them. */
+const PIPE_IDLE_MS = 1000;
+const PIPE_MAX_MS = 5000;
+
+/** An argument as one log line: `%`, CR and LF escaped the way workflow commands escape them. */
+export function escapeForLog(arg: string): string {
+  return arg.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Signals a program's whole process group (it was started as its leader); gone already is fine. */
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: nobody left in the group.
+  }
+}
+
+/**
+ * Resolves when both streams ended, or when they stayed quiet for PIPE_IDLE_MS (or PIPE_MAX_MS
+ * passed): a process outside the group (setsid) can hold a pipe open for ever, so they are then
+ * destroyed.
+ */
+function drainPipes(streams: Readable[]): Promise<void> {
+  return new Promise((done) => {
+    let open = streams.filter((stream) => !stream.readableEnded && !stream.destroyed).length;
+    let idle: NodeJS.Timeout | undefined;
+    const finish = () => {
+      clearTimeout(idle);
+      clearTimeout(cap);
+      for (const stream of streams) stream.destroy();
+      done();
+    };
+    const quiet = () => {
+      clearTimeout(idle);
+      idle = setTimeout(finish, PIPE_IDLE_MS);
+    };
+    const cap = setTimeout(finish, PIPE_MAX_MS);
+    if (open === 0) return finish();
+    for (const stream of streams) {
+      stream.on('data', quiet);
+      stream.once('close', () => {
+        if (--open === 0) finish();
+      });
+    }
+    quiet();
+  });
 }
 
 /**
  * Runs a program with an argv array (never through a shell), echoing its output to the log and
- * keeping the tail of it for error messages. Resolves with the exit code; rejects only when the
- * program cannot be started.
+ * keeping the tail of it for error messages. The program runs on the user's behalf: it gets
+ * childEnv() (no step files, inputs or runtime tokens) and its own process group, which is
+ * killed when the program exits so daemons it left behind die with it. Its output is read no
+ * faster than the log takes it, so a test printing gigabytes does not fill our memory.
+ * Resolves with the exit code; rejects only when the program cannot be started.
  */
 export function execProgram(
   program: string,
@@ -28,35 +93,76 @@ export function execProgram(
 ): Promise<ExecResult> {
   const tailBytes = options.tailBytes ?? 64 * 1024;
   const echo = options.echo ?? true;
-  if (echo) process.stdout.write(`[command]${[program, ...args].join(' ')}\n`);
   // Output of pip, pytest and the user's tests is not ours: pause workflow-command processing so a
-  // line like `::add-mask::` or `::error::` printed by a test cannot act on the job.
+  // line like `::add-mask::` or `::error::` printed by a test cannot act on the job. The fence
+  // comes first, so even our echo of the arguments (file names are free text) is inside it.
   const resumeToken = randomUUID();
-  if (echo) process.stdout.write(`::stop-commands::${resumeToken}\n`);
+  if (echo) {
+    process.stdout.write(`::stop-commands::${resumeToken}\n`);
+    process.stdout.write(`[command]${[program, ...args].map(escapeForLog).join(' ')}\n`);
+  }
   const resumeCommands = () => {
     if (echo) process.stdout.write(`\n::${resumeToken}::\n`);
   };
   return new Promise((resolvePromise, reject) => {
     const child = spawn(program, args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: childEnv(options.env ?? process.env),
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
+    const streams = [child.stdout, child.stderr];
     let tail = '';
+    let waitingForDrain = false;
     const collect = (chunk: Buffer) => {
-      if (echo) process.stdout.write(chunk);
+      // Backpressure: stop reading the program until the log has taken what we gave it.
+      if (echo && !process.stdout.write(chunk) && !waitingForDrain) {
+        waitingForDrain = true;
+        for (const stream of streams) stream.pause();
+        process.stdout.once('drain', () => {
+          waitingForDrain = false;
+          for (const stream of streams) stream.resume();
+        });
+      }
       tail += chunk.toString('utf8');
       if (tail.length > tailBytes * 2) tail = tail.slice(-tailBytes);
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
+
+    let timedOut = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            killGroup(child.pid, 'SIGTERM');
+            killTimer = setTimeout(
+              () => killGroup(child.pid, 'SIGKILL'),
+              options.killGraceMs ?? 5000,
+            );
+          }, options.timeoutMs);
+
     child.on('error', (error) => {
+      clearTimeout(timer);
       resumeCommands();
       reject(error);
     });
-    child.on('close', (code, signal) => {
-      resumeCommands();
-      resolvePromise({ exitCode: code ?? (signal ? 128 : 1), output: tail.slice(-tailBytes) });
+    // 'exit', not 'close': a leftover child holding the pipes must not keep the step alive.
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      killGroup(child.pid, 'SIGKILL');
+      void drainPipes(streams).then(() => {
+        resumeCommands();
+        resolvePromise({
+          exitCode: code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1),
+          ...(signal ? { signal } : {}),
+          ...(timedOut ? { timedOut } : {}),
+          output: tail.slice(-tailBytes),
+        });
+      });
     });
   });
 }

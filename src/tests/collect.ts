@@ -1,38 +1,49 @@
-/** Asking pytest which tests it would run (`--collect-only`), for sharding. */
+/**
+ * Asking pytest which tests it would run (`--collect-only`), for sharding. The ids come from our
+ * plugin, not from pytest's output, so `addopts = -v`/`-q` or any output plugin cannot hide them.
+ */
 import { InputError } from '../runner/errors.js';
 import { execProgram } from '../runner/exec.js';
-import { pytestErrorLines } from './pytest.js';
+import { preparePytestPlugin } from './pytest-plugin.js';
+import { pytestErrorLines, timeoutMessage } from './pytest.js';
 
-/** Verbosity flags would change the collect-only listing from one node id per line. */
-const VERBOSITY = /^(-q+|-v+|--quiet|--verbose|--verbosity(=.*)?)$/;
-
-/** Node ids from `pytest --collect-only -q` output: the lines before the first blank one. */
-export function parseCollectedIds(output: string): string[] {
-  const ids: string[] = [];
-  for (const line of output.split(/\r?\n/)) {
-    if (line.trim() === '') break;
-    if (line.includes('::')) ids.push(line.trim());
-  }
-  return ids;
+export interface CollectOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  scratchDir: string;
+  timeoutMinutes?: number;
 }
 
 export async function collectTestIds(
   python: string,
   userArgs: string[],
-  cwd: string,
+  options: CollectOptions,
 ): Promise<string[]> {
-  const args = [
-    '-m',
-    'pytest',
-    '--collect-only',
-    '-q',
-    ...userArgs.filter((arg) => !VERBOSITY.test(arg)),
-  ];
-  const result = await execProgram(python, args, { cwd, echo: false, tailBytes: 64 * 1024 * 1024 });
+  const plugin = preparePytestPlugin(options.scratchDir, options.env.PYTHONPATH, {
+    collect: true,
+  });
+  const args = ['-m', 'pytest', '--collect-only', ...plugin.args, ...userArgs];
+  const result = await execProgram(python, args, {
+    cwd: options.cwd,
+    env: { ...options.env, ...plugin.env },
+    echo: false,
+    timeoutMs: options.timeoutMinutes === undefined ? undefined : options.timeoutMinutes * 60_000,
+  });
+  if (result.timedOut) {
+    throw new InputError(
+      `Collecting tests for the shard: ${timeoutMessage(options.timeoutMinutes!)}`,
+    );
+  }
   if (result.exitCode !== 0 && result.exitCode !== 5) {
     throw new InputError(
       `Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args.${pytestErrorLines(result.output)}`,
     );
   }
-  return parseCollectedIds(result.output);
+  const ids = plugin.collectedIds();
+  if (ids === undefined) {
+    throw new InputError(
+      `Collecting tests for the shard: pytest exited ${result.exitCode} without listing its tests (the action's plugin pyci_pytest_plugin did not run). Remove any "-p no:pyci_pytest_plugin" from pytest-args.${pytestErrorLines(result.output)}`,
+    );
+  }
+  return ids;
 }

@@ -55,6 +55,10 @@ const DEFAULTS = { maxFailures: 50, maxDetailChars: 4000, slowest: 10, fastPath:
  */
 const CHUNK_BYTES = 1 << 16;
 const MESSAGE_CHARS = 2000;
+/** pytest nests 4 levels (testsuites, testsuite, testcase, failure); no report needs 64. */
+const MAX_DEPTH = 64;
+/** A duration past this (over 115 days) is nonsense, e.g. `time="1e308"`: counted as unknown (0). */
+const MAX_SECONDS = 1e7;
 
 /** Reads and merges the JUnit reports at `paths` (in order) into one TestResult. */
 export async function readJUnitReports(
@@ -167,6 +171,9 @@ function readOneReport(
 
   parser.on('opentag', (tag: SaxesTagPlain) => {
     depth++;
+    if (depth > MAX_DEPTH) {
+      throw syntaxError(`elements are nested more than ${MAX_DEPTH} levels deep`);
+    }
     const name = tag.name;
     if (!rootSeen) {
       rootSeen = true;
@@ -310,13 +317,13 @@ function asParseError(error: unknown, path: string): Error {
   return new JUnitParseError(path, error instanceof Error ? error.message : String(error));
 }
 
-/** A `time` attribute as seconds; absent or unparsable counts as 0 rather than failing. */
+/** A `time` attribute as seconds; absent, unparsable or absurd counts as 0 rather than failing. */
 function seconds(value: string | undefined): number {
   if (value === undefined) return 0;
   let parsed = Number(value);
   // Some tools write thousands separators (`1,234.5`).
   if (Number.isNaN(parsed)) parsed = Number(value.replace(/,/g, ''));
-  return Number.isFinite(parsed) && parsed > 0 ? parsed : 0;
+  return Number.isFinite(parsed) && parsed > 0 && parsed <= MAX_SECONDS ? parsed : 0;
 }
 
 function roundMillis(value: number): number {

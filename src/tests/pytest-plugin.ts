@@ -2,15 +2,19 @@
  * A tiny pytest plugin of ours, loaded with `-p`, that never touches the user's arguments:
  * - it writes pytest's rootdir to a file, because JUnit paths are relative to it and annotations
  *   need them relative to the repository;
+ * - for collection, it writes the node id of every item pytest would run (after -k, -m and other
+ *   plugins deselected theirs), whatever the verbosity or output format;
  * - for a shard, it deselects every collected item whose node id is not in the shard's id file,
  *   so positional test paths, -k and -m keep working and no id list has to fit on a command line.
+ * Id files hold one JSON string per line: a node id may contain any character.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 const PLUGIN_MODULE = 'pyci_pytest_plugin';
 
-const PLUGIN_SOURCE = `"""Written by the pyci action: reports pytest's rootdir, keeps only this shard's tests."""
+const PLUGIN_SOURCE = `"""Written by the pyci action: reports rootdir and collected ids, keeps only this shard's tests."""
+import json
 import os
 
 
@@ -27,12 +31,20 @@ def pytest_collection_modifyitems(config, items):
     if not path:
         return
     with open(path, encoding="utf-8") as handle:
-        keep = set(line.rstrip("\\n") for line in handle if line.strip())
+        keep = set(json.loads(line) for line in handle if line.strip())
     selected = [item for item in items if item.nodeid in keep]
     deselected = [item for item in items if item.nodeid not in keep]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+def pytest_collection_finish(session):
+    path = os.environ.get("PYCI_COLLECT_FILE")
+    if path:
+        with open(path, "w", encoding="utf-8") as handle:
+            for item in session.items:
+                handle.write(json.dumps(item.nodeid) + "\\n")
 `;
 
 export interface PluginRun {
@@ -42,12 +54,28 @@ export interface PluginRun {
   env: Record<string, string>;
   /** pytest's rootdir once it has run, when it got that far. */
   rootdir(): string | undefined;
+  /** With `collect`: the node ids pytest collected, or undefined when the plugin never wrote them. */
+  collectedIds(): string[] | undefined;
+}
+
+export interface PluginOptions {
+  /** Keep only these node ids (a shard). */
+  shardIds?: string[];
+  /** Have the plugin write the collected node ids. */
+  collect?: boolean;
+}
+
+function readIdLines(path: string): string[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as string);
 }
 
 export function preparePytestPlugin(
   scratchDir: string,
   pythonPath: string | undefined,
-  shardIds?: string[],
+  options: PluginOptions = {},
 ): PluginRun {
   const pluginDir = join(scratchDir, 'pyci-pytest-plugin');
   mkdirSync(pluginDir, { recursive: true });
@@ -58,13 +86,24 @@ export function preparePytestPlugin(
     PYCI_ROOTDIR_FILE: rootdirFile,
     PYTHONPATH: pythonPath ? [pluginDir, pythonPath].join(delimiter) : pluginDir,
   };
-  if (shardIds) {
+  if (options.shardIds) {
     env.PYCI_SHARD_IDS = join(pluginDir, 'shard-ids.txt');
-    writeFileSync(env.PYCI_SHARD_IDS, shardIds.map((id) => `${id}\n`).join(''));
+    writeFileSync(
+      env.PYCI_SHARD_IDS,
+      options.shardIds.map((id) => `${JSON.stringify(id)}\n`).join(''),
+    );
+  }
+  const collectFile = join(pluginDir, 'collected-ids.txt');
+  if (options.collect) {
+    env.PYCI_COLLECT_FILE = collectFile;
+    // Absent until pytest writes it: a run that never got there is told apart from "no tests".
+    rmSync(collectFile, { force: true });
   }
   return {
     args: ['-p', PLUGIN_MODULE],
     env,
     rootdir: () => readFileSync(rootdirFile, 'utf8').trim() || undefined,
+    collectedIds: () =>
+      options.collect && existsSync(collectFile) ? readIdLines(collectFile) : undefined,
   };
 }

@@ -4,26 +4,62 @@ import type { TestResult } from './result.js';
 
 export interface PytestRun {
   exitCode: number;
+  /** The signal that ended pytest, if one did. */
+  signal?: NodeJS.Signals;
+  /** Stopped because timeout-minutes passed. */
+  timedOut?: boolean;
   junitPath: string;
   /** Tail of pytest's output, for messages when no report was written. */
   output: string;
 }
 
-/** pytest's arguments: ours first (the JUnit report with file and line), then the user's. */
-export function pytestArgv(junitPath: string, userArgs: string[]): string[] {
-  return ['-m', 'pytest', '-o', 'junit_family=xunit1', `--junitxml=${junitPath}`, ...userArgs];
+/**
+ * pytest's arguments: ours first (the xunit1 family, which has file and line; the report path
+ * unless the user chose one with --junitxml), then the user's.
+ */
+export function pytestArgv(junitPath: string, userArgs: string[], ownReport = true): string[] {
+  return [
+    '-m',
+    'pytest',
+    '-o',
+    'junit_family=xunit1',
+    ...(ownReport ? [`--junitxml=${junitPath}`] : []),
+    ...userArgs,
+  ];
+}
+
+export function timeoutMessage(minutes: number): string {
+  return `pytest did not finish within ${minutes} minutes (timeout-minutes) and was stopped. Look for a test that hangs (run pytest with -v locally, or add pytest-timeout), or raise timeout-minutes.`;
 }
 
 export async function runPytest(
   python: string,
   userArgs: string[],
-  options: { cwd: string; junitPath: string; env?: NodeJS.ProcessEnv },
+  options: {
+    cwd: string;
+    junitPath: string;
+    /** False when pytest-args already name the report (--junitxml). */
+    ownReport?: boolean;
+    env?: NodeJS.ProcessEnv;
+    timeoutMinutes?: number;
+  },
 ): Promise<PytestRun> {
-  const result = await execProgram(python, pytestArgv(options.junitPath, userArgs), {
-    cwd: options.cwd,
-    env: options.env,
-  });
-  return { exitCode: result.exitCode, junitPath: options.junitPath, output: result.output };
+  const result = await execProgram(
+    python,
+    pytestArgv(options.junitPath, userArgs, options.ownReport ?? true),
+    {
+      cwd: options.cwd,
+      env: options.env,
+      timeoutMs: options.timeoutMinutes === undefined ? undefined : options.timeoutMinutes * 60_000,
+    },
+  );
+  return {
+    exitCode: result.exitCode,
+    ...(result.signal ? { signal: result.signal } : {}),
+    ...(result.timedOut ? { timedOut: true } : {}),
+    junitPath: options.junitPath,
+    output: result.output,
+  };
 }
 
 export interface PytestVerdict {
@@ -54,7 +90,15 @@ export function judgePytestExit(
   exitCode: number,
   output: string,
   allowNoTests: boolean,
+  signal?: NodeJS.Signals,
 ): PytestVerdict {
+  if (signal) {
+    return {
+      ok: false,
+      hasReport: false,
+      message: `pytest was killed by signal ${signal} (status ${exitCode})${signal === 'SIGKILL' ? ', e.g. by the kernel when the machine ran out of memory' : signal === 'SIGSEGV' ? ': it crashed, e.g. in a C extension' : ''}.${pytestErrorLines(output)}`,
+    };
+  }
   switch (exitCode) {
     case 0:
       return { ok: true, hasReport: true };

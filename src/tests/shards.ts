@@ -12,6 +12,9 @@ export interface Shard {
   total: number;
 }
 
+/** More parts than any matrix runs (GitHub allows 256 jobs per matrix). */
+export const MAX_SHARDS = 1000;
+
 /** Parses the `shard` input; empty means "not sharded". */
 export function parseShard(raw: string): Shard | undefined {
   const value = raw.trim();
@@ -25,6 +28,12 @@ export function parseShard(raw: string): Shard | undefined {
   }
   const index = Number(match[1]);
   const total = Number(match[2]);
+  // Every part is a job; the partition allocates one list per part.
+  if (total > MAX_SHARDS) {
+    throw new InputError(
+      `Input 'shard' is '${raw}': at most ${MAX_SHARDS} parts are supported. Use fewer parts, e.g. 1/${MAX_SHARDS}.`,
+    );
+  }
   if (total < 1 || index < 1 || index > total) {
     throw new InputError(
       `Input 'shard' is '${raw}': the part number must be between 1 and the number of parts ` +

@@ -1,11 +1,19 @@
 /** The test stage: pick this shard's tests, run pytest, read its JUnit report. */
 import { randomUUID } from 'node:crypto';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { InputError } from '../runner/errors.js';
 import { collectTestIds } from './collect.js';
 import { JUnitParseError, readJUnitReports } from './junit.js';
-import { judgePytestExit, runPytest, terminalCounts, type PytestVerdict } from './pytest.js';
+import {
+  judgePytestExit,
+  runPytest,
+  terminalCounts,
+  timeoutMessage,
+  type PytestVerdict,
+} from './pytest.js';
+import { userJunitPath } from './pytest-args.js';
 import type { TestResult } from './result.js';
 import { preparePytestPlugin } from './pytest-plugin.js';
 import { readShardTimings, selectShard, type Shard } from './shards.js';
@@ -21,6 +29,8 @@ export interface TestRequest {
   /** A JUnit report of an earlier full run, to balance shards by time. */
   shardTimings?: string;
   scratchDir: string;
+  /** Stop pytest after this many minutes (undefined: no limit). */
+  timeoutMinutes?: number;
 }
 
 export interface TestRun {
@@ -44,12 +54,28 @@ const EMPTY_RESULT: TestResult = {
 };
 
 export async function runTests(request: TestRequest): Promise<TestRun> {
-  const junitPath = join(request.scratchDir, `pyci-junit-${randomUUID()}.xml`);
   let shardIds: string[] | undefined;
+  const env = { ...process.env, VIRTUAL_ENV: request.venvPath };
+  // The user's --junitxml is the report; otherwise ours, in scratch.
+  const userJunit = userJunitPath(request.pytestArgs, request.workingDirectory, env);
+  const junitPath = userJunit ?? join(request.scratchDir, `pyci-junit-${randomUUID()}.xml`);
   // One part of one is the whole suite: no need to collect first.
   if (request.shard && request.shard.total > 1) {
     const { index, total } = request.shard;
-    const ids = await collectTestIds(request.python, request.pytestArgs, request.workingDirectory);
+    const ids = await collectTestIds(request.python, request.pytestArgs, {
+      cwd: request.workingDirectory,
+      env,
+      scratchDir: request.scratchDir,
+      timeoutMinutes: request.timeoutMinutes,
+    });
+    if (ids.length === 0) {
+      // The suite itself has no tests here: as pytest's "no tests collected" (exit 5).
+      return {
+        result: EMPTY_RESULT,
+        verdict: judgePytestExit(5, '', request.allowNoTests),
+        junitPath: '',
+      };
+    }
     const timings = request.shardTimings ? await readShardTimings(request.shardTimings) : undefined;
     shardIds = selectShard(ids, request.shard, timings);
     core.info(
@@ -63,24 +89,30 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
     }
   }
 
-  const plugin = preparePytestPlugin(request.scratchDir, process.env.PYTHONPATH, shardIds);
+  const plugin = preparePytestPlugin(request.scratchDir, process.env.PYTHONPATH, { shardIds });
+  // A report left from before (or by the collection run) must not stand in for this run's.
+  if (userJunit && statSync(userJunit, { throwIfNoEntry: false })?.isFile()) rmSync(userJunit);
   core.startGroup('Running pytest');
   let run;
   try {
     run = await runPytest(request.python, [...plugin.args, ...request.pytestArgs], {
       cwd: request.workingDirectory,
       junitPath,
-      env: { ...process.env, VIRTUAL_ENV: request.venvPath, ...plugin.env },
+      ownReport: userJunit === undefined,
+      env: { ...env, ...plugin.env },
+      timeoutMinutes: request.timeoutMinutes,
     });
   } finally {
     core.endGroup();
   }
   const rootdir = plugin.rootdir();
-  const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests);
+  if (run.timedOut) throw new InputError(timeoutMessage(request.timeoutMinutes!));
+  const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests, run.signal);
   if (!verdict.hasReport)
     throw new InputError(verdict.message ?? `pytest exited with ${run.exitCode}.`);
+  let result: TestResult;
   try {
-    return { result: await readJUnitReports([junitPath]), verdict, junitPath, rootdir };
+    result = await readJUnitReports([junitPath]);
   } catch (error) {
     // An unreadable report still leaves pytest's own closing line: report those counts and fail.
     const counts = error instanceof JUnitParseError ? terminalCounts(run.output) : undefined;
@@ -93,4 +125,34 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
       rootdir,
     };
   }
+  return { result, verdict: noTestsRun(verdict, result, request, shardIds), junitPath, rootdir };
+}
+
+/**
+ * pytest can exit 0 having run nothing (`--collect-only` in pytest-args, a plugin deselecting
+ * everything): no tests run fails unless allow-no-tests, and a shard that was given tests and
+ * ran none always fails, since its tests would then run nowhere.
+ */
+export function noTestsRun(
+  verdict: PytestVerdict,
+  result: TestResult,
+  request: Pick<TestRequest, 'allowNoTests' | 'shard'>,
+  shardIds: string[] | undefined,
+): PytestVerdict {
+  if (!verdict.ok || result.tests > 0) return verdict;
+  if (shardIds && shardIds.length > 0) {
+    const { index, total } = request.shard!;
+    return {
+      ok: false,
+      hasReport: true,
+      message: `Shard ${index}/${total} was given ${shardIds.length} tests but pytest ran none (e.g. --collect-only in pytest-args, or a plugin deselected them); they would run in no shard`,
+    };
+  }
+  if (request.allowNoTests) return verdict;
+  return {
+    ok: false,
+    hasReport: true,
+    message:
+      'pytest ran no tests (its report holds no test cases; e.g. --collect-only in pytest-args). Remove what stops them from running, or set allow-no-tests: true',
+  };
 }
