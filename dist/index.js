@@ -34006,17 +34006,19 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5340);
-/** Entry of the main action: all the work is in main.ts. */
+/* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9526);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3884);
+/** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_runner_failure_js__WEBPACK_IMPORTED_MODULE_0__/* .runEntry */ .CN)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 5340:
+/***/ 3884:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34033,18 +34035,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/runner/errors.ts
-/**
- * An error the user can fix: bad input, a missing file, an unavailable version. The entry point
- * prints its message as one `::error::` line and fails the step, without a stack trace.
- */
-class errors_InputError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'InputError';
-    }
-}
-
+// EXTERNAL MODULE: ./src/runner/errors.ts
+var errors = __nccwpck_require__(9517);
 // EXTERNAL MODULE: ../main/node_modules/brace-expansion/dist/esm/index.js + 1 modules
 var esm = __nccwpck_require__(6788);
 ;// CONCATENATED MODULE: ../main/node_modules/@isaacs/nonrecursive-glob-match/dist/esm/numeric-range.js
@@ -37099,7 +37091,7 @@ function expandDependencyPatterns(patterns, workingDirectory) {
             matched.forEach((path) => excluded.add(path));
         }
         else if (matched.length === 0) {
-            throw new errors_InputError(`cache-dependency-path: "${line}" matches no file under ${workingDirectory}. Fix the path or pattern (globs like "constraints/*.txt" are allowed), or remove the line.`);
+            throw new errors/* InputError */.d(`cache-dependency-path: "${line}" matches no file under ${workingDirectory}. Fix the path or pattern (globs like "constraints/*.txt" are allowed), or remove the line.`);
         }
         else {
             included.push(...matched);
@@ -37135,7 +37127,7 @@ const KEY_SCHEMA = 1;
 /** The `cache-key-suffix` input, checked (config.ts calls this too, to fail before any work). */
 function validateKeySuffix(suffix) {
     if (suffix.includes(',')) {
-        throw new errors_InputError(`cache-key-suffix "${suffix}" contains a comma, which GitHub's cache service does not allow in keys. Remove the comma (use "-" or "_").`);
+        throw new errors/* InputError */.d(`cache-key-suffix "${suffix}" contains a comma, which GitHub's cache service does not allow in keys. Remove the comma (use "-" or "_").`);
     }
     return suffix;
 }
@@ -37224,7 +37216,7 @@ function resolveRequirementFiles(patterns, workingDirectory) {
             const isGlob = files_isGlob(pattern);
             const found = findFiles(workingDirectory, pattern);
             if (found.length === 0) {
-                throw new errors_InputError(`requirements: ${isGlob ? 'no file matches' : 'file not found:'} "${pattern}" (relative to ${workingDirectory}). Fix the path or remove it from the requirements input.`);
+                throw new errors/* InputError */.d(`requirements: ${isGlob ? 'no file matches' : 'file not found:'} "${pattern}" (relative to ${workingDirectory}). Fix the path or remove it from the requirements input.`);
             }
             return found;
         });
@@ -37234,7 +37226,7 @@ function resolveRequirementFiles(patterns, workingDirectory) {
         if (all.includes(file))
             return;
         if (!(0,external_node_fs_.existsSync)(file)) {
-            throw new errors_InputError(`requirements: ${from} includes "${(0,external_node_path_.relative)(workingDirectory, file)}", which does not exist. Fix the -r/-c line in ${from}.`);
+            throw new errors/* InputError */.d(`requirements: ${from} includes "${(0,external_node_path_.relative)(workingDirectory, file)}", which does not exist. Fix the -r/-c line in ${from}.`);
         }
         all.push(file);
         for (const nested of includedFiles(file, (0,external_node_fs_.readFileSync)(file, 'utf8')))
@@ -37399,7 +37391,7 @@ function detectFork(name, payload) {
 function buildGateEvent(env, payload) {
     const name = env.GITHUB_EVENT_NAME ?? '';
     if (name === '') {
-        throw new errors_InputError('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
+        throw new errors/* InputError */.d('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
     }
     const ref = env.GITHUB_REF ?? '';
     return {
@@ -37542,7 +37534,7 @@ function parseBoolean(name, value, fallback) {
         return true;
     if (/^(false|False|FALSE)$/.test(value))
         return false;
-    throw new errors_InputError(`Input ${name} must be true or false, got "${value}".`);
+    throw new errors/* InputError */.d(`Input ${name} must be true or false, got "${value}".`);
 }
 /** One of a fixed set of words. */
 function parseChoice(name, value, choices, fallback) {
@@ -37550,7 +37542,7 @@ function parseChoice(name, value, choices, fallback) {
         return fallback;
     if (choices.includes(value))
         return value;
-    throw new errors_InputError(`Input ${name} must be one of ${choices.join(', ')}, got "${value}".`);
+    throw new errors/* InputError */.d(`Input ${name} must be one of ${choices.join(', ')}, got "${value}".`);
 }
 /** Non-empty lines, trimmed; lines starting with `#` are comments. */
 function parseLines(value) {
@@ -37644,7 +37636,7 @@ function parsePatterns(input, value) {
     return splitList(value).map(({ text, line }) => {
         const problem = globProblem(text);
         if (problem) {
-            throw new errors_InputError(`${input} line ${line} "${text}" ${problem}. Write one glob per line or comma, e.g. main or release/*.`);
+            throw new errors/* InputError */.d(`${input} line ${line} "${text}" ${problem}. Write one glob per line or comma, e.g. main or release/*.`);
         }
         return compileRefPattern(text);
     });
@@ -37654,7 +37646,7 @@ function parseEvents(value) {
     for (const { line, text } of splitList(value)) {
         for (const name of text.split(/\s+/)) {
             if (!KNOWN_EVENTS.includes(name)) {
-                throw new errors_InputError(`deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`);
+                throw new errors/* InputError */.d(`deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`);
             }
             if (!events.includes(name))
                 events.push(name);
@@ -37672,7 +37664,7 @@ function parseEnvironments(value) {
         if (text === '' || text.startsWith('#'))
             return;
         const fail = (problem) => {
-            throw new errors_InputError(`environments line ${line} "${text}" ${problem}. Write one pattern=environment per line, e.g. main=production or v*=production.`);
+            throw new errors/* InputError */.d(`environments line ${line} "${text}" ${problem}. Write one pattern=environment per line, e.g. main=production or v*=production.`);
         };
         const at = text.indexOf('=');
         if (at < 0)
@@ -37789,11 +37781,11 @@ function parsePythonSources(raw) {
     const seen = new Set();
     for (const name of names) {
         if (!SOURCE_NAMES.includes(name)) {
-            throw new errors_InputError(`python-source "${raw}" names an unknown source "${name}". ` +
+            throw new errors/* InputError */.d(`python-source "${raw}" names an unknown source "${name}". ` +
                 `Use one or more of ${SOURCE_NAMES.join(', ')} (in the order to try them), e.g. "tool-cache, system".`);
         }
         if (seen.has(name)) {
-            throw new errors_InputError(`python-source "${raw}" lists "${name}" twice. Name each source once.`);
+            throw new errors/* InputError */.d(`python-source "${raw}" lists "${name}" twice. Name each source once.`);
         }
         seen.add(name);
     }
@@ -37822,7 +37814,7 @@ const ARCHITECTURE_ALIASES = {
 function normalizeArchitecture(raw) {
     const normalized = ARCHITECTURE_ALIASES[raw.trim().toLowerCase()];
     if (!normalized) {
-        throw new errors_InputError(`architecture "${raw}" is not known. Use x64, x86 or arm64 (or leave it empty for the runner's own).`);
+        throw new errors/* InputError */.d(`architecture "${raw}" is not known. Use x64, x86 or arm64 (or leave it empty for the runner's own).`);
     }
     return normalized;
 }
@@ -37877,11 +37869,11 @@ function canonicalPrereleases(text) {
     return text.replace(PRERELEASE_IN_TEXT, (_all, base, tag, serial) => `${base}-${PRERELEASE_NAMES[tag.toLowerCase()]}.${Number(serial)}`);
 }
 function bad(origin, raw, why) {
-    return new errors_InputError(`${origin} "${raw}" is not a valid Python version: ${why}. ` +
+    return new errors/* InputError */.d(`${origin} "${raw}" is not a valid Python version: ${why}. ` +
         'Use an exact version (3.12.1), a minor version (3.12), 3.x, or a range (>=3.10 <3.13).');
 }
 function needsPrereleases(origin, raw) {
-    return new errors_InputError(`${origin} "${raw}" asks for a pre-release of Python. ` +
+    return new errors/* InputError */.d(`${origin} "${raw}" asks for a pre-release of Python. ` +
         'Set allow-prereleases: true to use pre-releases, or ask for a released version (for example 3.13).');
 }
 /** `>=M.m.0-0 <M.(m+1).0-0` style bounds: the `-0` lets pre-releases of the first version in. */
@@ -38209,7 +38201,7 @@ function splitArgs(text, inputName) {
         }
     }
     if (quote) {
-        throw new errors_InputError(`${inputName}: unterminated ${quote === '"' ? 'double' : 'single'} quote in "${text}". Close the quote or escape it with a backslash.`);
+        throw new errors/* InputError */.d(`${inputName}: unterminated ${quote === '"' ? 'double' : 'single'} quote in "${text}". Close the quote or escape it with a backslash.`);
     }
     if (inWord)
         args.push(current);
@@ -38517,7 +38509,7 @@ function failureLineInFile(details, file) {
 
 
 /** A JUnit file that cannot be read: missing, empty, not XML, truncated, or not JUnit at all. */
-class JUnitParseError extends errors_InputError {
+class JUnitParseError extends errors/* InputError */.d {
     file;
     reason;
     line;
@@ -38811,13 +38803,13 @@ function parseShard(raw) {
         return undefined;
     const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
     if (!match) {
-        throw new errors_InputError(`Input 'shard' is '${raw}', which is not of the form i/n. Use e.g. 'shard: 2/4' to run ` +
+        throw new errors/* InputError */.d(`Input 'shard' is '${raw}', which is not of the form i/n. Use e.g. 'shard: 2/4' to run ` +
             'the second of four parts, or leave it empty to run every test.');
     }
     const index = Number(match[1]);
     const total = Number(match[2]);
     if (total < 1 || index < 1 || index > total) {
-        throw new errors_InputError(`Input 'shard' is '${raw}': the part number must be between 1 and the number of parts ` +
+        throw new errors/* InputError */.d(`Input 'shard' is '${raw}': the part number must be between 1 and the number of parts ` +
             `(here 1 to ${Math.max(total, 1)}). Shards are counted from 1, e.g. 1/${Math.max(total, 2)}.`);
     }
     return { index, total };
@@ -38931,7 +38923,7 @@ function readJUnitFiles(patterns, workingDirectory) {
     const files = patterns.flatMap((pattern) => {
         const found = findFiles(workingDirectory, pattern);
         if (found.length === 0) {
-            throw new errors_InputError(`junit-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the JUnit files were downloaded to (actions/download-artifact's path).`);
+            throw new errors/* InputError */.d(`junit-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the JUnit files were downloaded to (actions/download-artifact's path).`);
         }
         return found;
     });
@@ -38942,7 +38934,7 @@ function config_readShardTimings(raw, workingDirectory) {
         return undefined;
     const path = (0,external_node_path_.resolve)(workingDirectory, raw);
     if (!(0,external_node_fs_.existsSync)(path)) {
-        throw new errors_InputError(`shard-timings: file not found: ${path}. Point it at a JUnit report from an earlier full run, or leave it empty to balance by file.`);
+        throw new errors/* InputError */.d(`shard-timings: file not found: ${path}. Point it at a JUnit report from an earlier full run, or leave it empty to balance by file.`);
     }
     return path;
 }
@@ -38965,18 +38957,18 @@ function readInstallSpec(get, workingDirectory) {
     const groups = parseNames(get('dependency-groups'));
     const projectPresent = hasProjectFile(workingDirectory);
     if (installProject === 'true' && !projectPresent) {
-        throw new errors_InputError(`install-project is true, but ${workingDirectory} has neither pyproject.toml nor setup.py. Set working-directory to the project's folder, or install-project: false.`);
+        throw new errors/* InputError */.d(`install-project is true, but ${workingDirectory} has neither pyproject.toml nor setup.py. Set working-directory to the project's folder, or install-project: false.`);
     }
     const project = installProject === 'true' || (installProject === 'auto' && projectPresent);
     const editable = parseBoolean('editable', get('editable'), false);
     if (editable && !project) {
-        throw new errors_InputError(`editable is true but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove editable or install the project.`);
+        throw new errors/* InputError */.d(`editable is true but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove editable or install the project.`);
     }
     if (extras.length > 0 && !project) {
-        throw new errors_InputError(`extras (${extras.join(', ')}) are given but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove extras or install the project.`);
+        throw new errors/* InputError */.d(`extras (${extras.join(', ')}) are given but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove extras or install the project.`);
     }
     if (groups.length > 0 && !(0,external_node_fs_.existsSync)((0,external_node_path_.join)(workingDirectory, 'pyproject.toml'))) {
-        throw new errors_InputError(`dependency-groups (${groups.join(', ')}) are given but ${workingDirectory} has no pyproject.toml to define them in [dependency-groups].`);
+        throw new errors/* InputError */.d(`dependency-groups (${groups.join(', ')}) are given but ${workingDirectory} has no pyproject.toml to define them in [dependency-groups].`);
     }
     return {
         requirementFiles: [],
@@ -38989,7 +38981,7 @@ function readInstallSpec(get, workingDirectory) {
 function readWorkingDirectory(raw, workspace) {
     const dir = (0,external_node_path_.resolve)(workspace, raw || '.');
     if (!(0,external_node_fs_.existsSync)(dir) || !(0,external_node_fs_.statSync)(dir).isDirectory()) {
-        throw new errors_InputError(`working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`);
+        throw new errors/* InputError */.d(`working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`);
     }
     return dir;
 }
@@ -39007,7 +38999,7 @@ function readVenvPath(raw, workingDirectory, workspace) {
     const precious = [workingDirectory, workspace, (0,external_node_os_.homedir)(), '/'];
     const hit = precious.find((dir) => isWithin(dir, venvPath));
     if (hit !== undefined) {
-        throw new errors_InputError(`venv-path "${raw}" resolves to ${venvPath}, which ${venvPath === hit ? 'is' : 'contains'} ${hit}; the action deletes and recreates that folder. Use a folder of its own, e.g. .venv (the default).`);
+        throw new errors/* InputError */.d(`venv-path "${raw}" resolves to ${venvPath}, which ${venvPath === hit ? 'is' : 'contains'} ${hit}; the action deletes and recreates that folder. Use a folder of its own, e.g. .venv (the default).`);
     }
     return venvPath;
 }
@@ -39023,7 +39015,7 @@ function readUrl(name, raw, fallback) {
         url = undefined;
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-        throw new errors_InputError(`${name} "${raw}" is not an http(s) URL. Give the full address, e.g. ${fallback}.`);
+        throw new errors/* InputError */.d(`${name} "${raw}" is not an http(s) URL. Give the full address, e.g. ${fallback}.`);
     }
     return raw;
 }
@@ -39056,7 +39048,7 @@ function readConfig(get = runnerInput, env = process.env) {
     const shard = parseShard(get('shard'));
     const shardTimings = config_readShardTimings(get('shard-timings'), workingDirectory);
     if (shardTimings && !shard) {
-        throw new errors_InputError('shard-timings is set but shard is not: timings only balance shards. Set shard (e.g. 1/4) or remove shard-timings.');
+        throw new errors/* InputError */.d('shard-timings is set but shard is not: timings only balance shards. Set shard (e.g. 1/4) or remove shard-timings.');
     }
     const requirements = resolveRequirementFiles(parseLines(get('requirements')), workingDirectory);
     const install = readInstallSpec(get, workingDirectory);
@@ -39112,7 +39104,7 @@ async function sha256OfFile(path) {
     }
     catch (error) {
         const reason = error.code ?? error.message;
-        throw new errors_InputError(`Cannot read ${path} to build the cache key (${reason}). Check requirements and cache-dependency-path: every file they name must exist and be readable.`);
+        throw new errors/* InputError */.d(`Cannot read ${path} to build the cache key (${reason}). Check requirements and cache-dependency-path: every file they name must exist and be readable.`);
     }
     return hash.digest('hex');
 }
@@ -39806,7 +39798,7 @@ function removeVenv(venvPath) {
         return;
     const isVenv = (0,external_node_fs_.existsSync)((0,external_node_path_.join)(venvPath, 'pyvenv.cfg'));
     if (!isVenv && (0,external_node_fs_.readdirSync)(venvPath).length > 0) {
-        throw new errors_InputError(`venv-path ${venvPath} exists and is not a virtualenv (it has no pyvenv.cfg); the action will not delete it. Point venv-path at a new folder, or remove that one.`);
+        throw new errors/* InputError */.d(`venv-path ${venvPath} exists and is not a virtualenv (it has no pyvenv.cfg); the action will not delete it. Point venv-path at a new folder, or remove that one.`);
     }
     (0,external_node_fs_.rmSync)(venvPath, { recursive: true, force: true });
 }
@@ -39818,7 +39810,7 @@ async function createVenv(basePython, venvPath, pipArgs = [], env) {
     removeVenv(venvPath);
     const created = await execProgram(basePython, ['-m', 'venv', venvPath]);
     if (created.exitCode !== 0) {
-        throw new errors_InputError(`Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`);
+        throw new errors/* InputError */.d(`Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`);
     }
     const upgraded = await execProgram(venvPython(venvPath), ['-m', 'pip', 'install', '--upgrade', 'pip', ...pipArgs], { env });
     if (upgraded.exitCode !== 0) {
@@ -40262,11 +40254,11 @@ async function runInstallPlan(python, steps, context) {
             env: context.env,
         });
         if (result.exitCode !== 0) {
-            throw new errors_InputError(explainPipFailure({ step, ...result, ...context }));
+            throw new errors/* InputError */.d(explainPipFailure({ step, ...result, ...context }));
         }
         const extra = step.input === 'extras' ? missingExtra(result.output) : undefined;
         if (extra) {
-            throw new errors_InputError(`extras: the project does not define the extra "${extra}" in [project.optional-dependencies]. Fix the extras input or add the extra to pyproject.toml.`);
+            throw new errors/* InputError */.d(`extras: the project does not define the extra "${extra}" in [project.optional-dependencies]. Fix the extras input or add the extra to pyproject.toml.`);
         }
     }
 }
@@ -40282,8 +40274,8 @@ async function ensurePytest(python, pipArgs, workingDirectory, env) {
     if (result.exitCode !== 0) {
         const badOption = unknownPipOption(result.output, result.exitCode);
         if (badOption)
-            throw new errors_InputError(badOption);
-        throw new errors_InputError(`Could not install pytest (pip exit ${result.exitCode}). Add pytest to your requirements, or make it reachable through pip-args.`);
+            throw new errors/* InputError */.d(badOption);
+        throw new errors/* InputError */.d(`Could not install pytest (pip exit ${result.exitCode}). Add pytest to your requirements, or make it reachable through pip-args.`);
     }
 }
 
@@ -40478,14 +40470,17 @@ function readGateEvent(env = process.env) {
             payload = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
         }
         catch (error) {
-            throw new errors_InputError(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
+            throw new errors/* InputError */.d(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
         }
     }
     return buildGateEvent(env, payload);
 }
 
+// EXTERNAL MODULE: ./src/runner/deploy-outputs.ts
+var deploy_outputs = __nccwpck_require__(4590);
 ;// CONCATENATED MODULE: ./src/gate/outputs.ts
 /** Hands a Decision to the runner: step outputs, a log line, and a job summary line. */
+
 
 /** The one summary line for a decision, as Markdown; refs are escaped (branch names are free text). */
 function decisionSummaryLine(decision) {
@@ -40500,9 +40495,7 @@ function escapeMarkdown(text) {
         .replace(/([\\`*_[\]|#])/g, '\\$1');
 }
 function setDecisionOutputs(decision) {
-    core/* setOutput */.uH('deploy', decision.deploy ? 'true' : 'false');
-    core/* setOutput */.uH('environment', decision.environment);
-    core/* setOutput */.uH('deploy-reason', decision.reason);
+    (0,deploy_outputs/* setDeployOutputs */.O)(decision.deploy, decision.environment, decision.reason);
     core/* info */.pq(decision.reason);
 }
 
@@ -40691,7 +40684,7 @@ async function downloadToFile(url, what, fix, options) {
             : status !== undefined
                 ? `HTTP ${status}${status >= 500 || status === 429 || status === 408 ? ' (after 3 attempts)' : ''}`
                 : `${error.message} (after 3 attempts)`;
-        throw new errors_InputError(`Could not download ${what} from ${url}: ${why}. ${fix}`);
+        throw new errors/* InputError */.d(`Could not download ${what} from ${url}: ${why}. ${fix}`);
     }
 }
 /** Fetches and parses the manifest. Throws InputError naming manifest-url. */
@@ -40701,7 +40694,7 @@ async function fetchManifest(url, options) {
         return parseManifest((0,external_node_fs_.readFileSync)(file, 'utf8'));
     }
     catch (error) {
-        throw new errors_InputError(`manifest-url ${url} did not return a versions manifest: ${error.message}. ` +
+        throw new errors/* InputError */.d(`manifest-url ${url} did not return a versions manifest: ${error.message}. ` +
             'Point manifest-url at a file in the actions/python-versions versions-manifest.json format.');
     }
     finally {
@@ -40744,7 +40737,7 @@ async function verifyInstall(candidate, options) {
  */
 async function installFromManifest(candidate, options) {
     if (process.platform === 'win32') {
-        throw new errors_InputError('Installing Python from the manifest is not supported on Windows runners yet. Use the runner tool cache (python-source: tool-cache) or an installed Python (python-source: system).');
+        throw new errors/* InputError */.d('Installing Python from the manifest is not supported on Windows runners yet. Use the runner tool cache (python-source: tool-cache) or an installed Python (python-source: system).');
     }
     const url = candidate.file.download_url;
     const shown = pythonSpelling(candidate.version);
@@ -40781,7 +40774,7 @@ async function installFromManifest(candidate, options) {
     }
     catch (error) {
         removeVersion(options.toolCacheDir, candidate.version, options.arch);
-        throw new errors_InputError(`Could not install Python ${shown} from ${url}: ${error.message}. ` +
+        throw new errors/* InputError */.d(`Could not install Python ${shown} from ${url}: ${error.message}. ` +
             'Nothing was left in the tool cache; re-run the job, or check the archive at manifest-url.');
     }
     finally {
@@ -41011,13 +41004,13 @@ function readVersionFile(file, workingDirectory, options) {
     const input = options.input ?? 'python-version-file';
     const path = (0,external_node_path_.resolve)(workingDirectory, file);
     if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
-        throw new errors_InputError(`${input} "${file}" does not exist (looked for ${path}). ` +
+        throw new errors/* InputError */.d(`${input} "${file}" does not exist (looked for ${path}). ` +
             'Give a path relative to working-directory, or leave python-version-file empty.');
     }
     const kind = versionFileKind(path);
     const entries = readVersionFileText(kind, (0,external_node_fs_.readFileSync)(path, 'utf8'));
     if (entries.length === 0) {
-        throw new errors_InputError(`${input} "${file}" ${whatWasMissing(kind)}.`);
+        throw new errors/* InputError */.d(`${input} "${file}" ${whatWasMissing(kind)}.`);
     }
     return entries.map((entry) => parseVersionSpec(entry.text, {
         allowPrereleases: options.allowPrereleases,
@@ -41287,7 +41280,7 @@ async function notAvailable(specs, request, sources) {
     const asked = specs.length === 1
         ? `${first.origin} "${first.raw}"`
         : `${first.origin.replace(/:\d+$/, '')} (${specs.map((s) => s.raw).join(', ')})`;
-    return new errors_InputError(`${asked} is not available for ${sources.arch}. Available: ${available.join('; ')}. ` +
+    return new errors/* InputError */.d(`${asked} is not available for ${sources.arch}. Available: ${available.join('; ')}. ` +
         'Fix: ask for one of these versions (or a range that includes one), or add a source with python-source.');
 }
 /** Finds or installs the interpreter the request asks for. Throws InputError with the fix. */
@@ -41295,7 +41288,7 @@ async function setupPython(request) {
     const log = request.log ?? setup_coreLog;
     const arch = normalizeArchitecture(request.architecture);
     if (request.sources.length === 0)
-        throw new errors_InputError('python-source is empty. Name at least one source (tool-cache, manifest, system).');
+        throw new errors/* InputError */.d('python-source is empty. Name at least one source (tool-cache, manifest, system).');
     const specs = resolveSpecs(request, log);
     const sources = new Sources(request, arch, log);
     for (const spec of specs) {
@@ -41616,6 +41609,8 @@ async function publishReport(request) {
     }, limit));
 }
 
+// EXTERNAL MODULE: ./src/runner/failure.ts
+var failure = __nccwpck_require__(9526);
 ;// CONCATENATED MODULE: ./src/tests/pytest.ts
 /** Running pytest in the venv and saying what its exit status means. */
 
@@ -41749,7 +41744,7 @@ async function collectTestIds(python, userArgs, cwd) {
     ];
     const result = await execProgram(python, args, { cwd, echo: false, tailBytes: 64 * 1024 * 1024 });
     if (result.exitCode !== 0 && result.exitCode !== 5) {
-        throw new errors_InputError(`Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args.${pytestErrorLines(result.output)}`);
+        throw new errors/* InputError */.d(`Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args.${pytestErrorLines(result.output)}`);
     }
     return parseCollectedIds(result.output);
 }
@@ -41863,7 +41858,7 @@ async function runTests(request) {
     const rootdir = plugin.rootdir();
     const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests);
     if (!verdict.hasReport)
-        throw new errors_InputError(verdict.message ?? `pytest exited with ${run.exitCode}.`);
+        throw new errors/* InputError */.d(verdict.message ?? `pytest exited with ${run.exitCode}.`);
     try {
         return { result: await readJUnitReports([junitPath]), verdict, junitPath, rootdir };
     }
@@ -41987,26 +41982,122 @@ async function main_run() {
         await (config.junitFiles.length > 0 ? reportOnly(config) : fullRun(config));
     }
     catch (error) {
-        fail(error);
+        // The one failure path (runner/failure.ts): deploy=false, one ::error:: line, no stack trace.
+        (0,failure/* failStep */.vy)(error);
     }
 }
+
+
+/***/ }),
+
+/***/ 4590:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ setDeployOutputs)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4846);
 /**
- * One ::error:: line and a failed step; never a stack trace (it goes to the debug log). A step
- * that stopped before its tests finished never deploys, and says so in the outputs.
+ * The three outputs that tell later jobs whether to deploy. Written by the gate with its decision
+ * and by the failure path (a failed step never deploys), so their names live here, once.
  */
-function fail(error) {
-    setDecisionOutputs({
-        deploy: false,
-        environment: '',
-        reason: 'not deploying: the step failed before its tests finished',
-    });
-    if (error instanceof errors_InputError) {
-        core/* setFailed */.C1(error.message);
+
+function setDeployOutputs(deploy, environment, reason) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('deploy', deploy ? 'true' : 'false');
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('environment', environment);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('deploy-reason', reason);
+}
+
+
+/***/ }),
+
+/***/ 9517:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ InputError)
+/* harmony export */ });
+/**
+ * An error the user can fix: bad input, a missing file, an unavailable version. The entry point
+ * prints its message as one `::error::` line and fails the step, without a stack trace.
+ */
+class InputError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'InputError';
+    }
+}
+
+
+/***/ }),
+
+/***/ 9526:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CN: () => (/* binding */ runEntry),
+/* harmony export */   vy: () => (/* binding */ failStep)
+/* harmony export */ });
+/* unused harmony export FAILED_STEP_REASON */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4846);
+/* harmony import */ var _deploy_outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4590);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9517);
+/**
+ * The one failure path of both entries (the main action and the gate action): a failed step
+ * never deploys and says so in its outputs, and prints one `::error::` line, never a stack trace.
+ */
+
+
+
+const FAILED_STEP_REASON = 'not deploying: the step failed; see its error';
+/** One `::error::` per step: a second failure (say, a stray rejection) only goes to debug. */
+let reported = false;
+function failStep(error) {
+    (0,_deploy_outputs_js__WEBPACK_IMPORTED_MODULE_1__/* .setDeployOutputs */ .O)(false, '', FAILED_STEP_REASON);
+    const message = error instanceof Error ? error.message : String(error);
+    const details = error instanceof Error ? (error.stack ?? message) : message;
+    if (reported) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`Also failed: ${details}`);
         return;
     }
-    const err = error instanceof Error ? error : new Error(String(error));
-    core/* debug */.Yz(err.stack ?? err.message);
-    core/* setFailed */.C1(`Unexpected error: ${err.message}. Re-run with step debug logging for details, and report it if it persists.`);
+    reported = true;
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(message);
+        return;
+    }
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(details);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`);
+}
+/**
+ * Exits with the exit code core.setFailed set, once stdout and stderr are flushed (pipes are
+ * asynchronous on macOS). Exiting at all matters: a dangling HTTP retry of @actions/cache would
+ * otherwise keep the step alive long after its work is done.
+ */
+function exitWhenFlushed() {
+    // Nothing buffered (pipes are synchronous on Linux): exit now, before other work can run.
+    if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0)
+        process.exit();
+    setTimeout(() => process.exit(), 2000).unref();
+    process.stdout.write('', () => process.stderr.write('', () => process.exit()));
+}
+/**
+ * How an entry file runs its `run()`: errors nobody caught (an uncaught exception, an unhandled
+ * rejection) take the failure path and end the step, and the process exits once `run()` settles.
+ */
+async function runEntry(run) {
+    const failAndExit = (error) => {
+        failStep(error);
+        exitWhenFlushed();
+    };
+    process.on('uncaughtException', failAndExit);
+    process.on('unhandledRejection', failAndExit);
+    try {
+        await run();
+    }
+    catch (error) {
+        failStep(error);
+    }
+    exitWhenFlushed();
 }
 
 

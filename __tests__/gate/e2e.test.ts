@@ -226,12 +226,34 @@ describe.each(nodeBinaries())('gate bundle under %s', (node) => {
       'deploy-branches line 2 "release/[0-9" has a "[" without a closing "]". Write one glob per line or comma, e.g. main or release/*.',
     ],
     [{ 'test-outcome': '' }, 'test-outcome is empty.'],
-  ])('fails on bad input %j with one clear ::error and no stack trace', async (inputs, message) => {
-    const r = await gate(inputs, push('refs/heads/main'));
+  ])(
+    'fails on bad input %j with one clear ::error, no stack trace, and deploy=false',
+    async (inputs, message) => {
+      const r = await gate(inputs, push('refs/heads/main'));
+      expect(r.exitCode).toBe(1);
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors[0]).toContain(message);
+      // The same failure path as the main action: a failed gate says it does not deploy.
+      expect(r.outputs).toEqual({
+        deploy: 'false',
+        environment: '',
+        'deploy-reason': 'not deploying: the step failed; see its error',
+      });
+      expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/^\s+at /m);
+    },
+  );
+
+  it('fails cleanly, with deploy=false, on an unreadable event payload', async () => {
+    const r = await runAction({
+      ...GATE,
+      node,
+      inputs: {},
+      event: { name: 'push', ref: 'refs/heads/main' },
+      env: { GITHUB_EVENT_PATH: '/nonexistent/event.json' },
+    });
     expect(r.exitCode).toBe(1);
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toContain(message);
-    expect(r.outputs).toEqual({});
-    expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/^\s+at /m);
+    expect(r.errors[0]).toMatch(/^GITHUB_EVENT_PATH \/nonexistent\/event\.json cannot be read/);
+    expect(r.outputs.deploy).toBe('false');
   });
 });
