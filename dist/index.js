@@ -40579,6 +40579,7 @@ async function probeInterpreter(executable, timeoutMs = 15000) {
 
 
 
+
 function pythonToolDir(toolCacheDir) {
     return (0,external_node_path_.join)(toolCacheDir, 'Python');
 }
@@ -40623,6 +40624,21 @@ function listToolCache(toolCacheDir, arch, skipped = () => { }) {
         entries.push({ version, dir, executable });
     }
     return entries;
+}
+/**
+ * Why an entry cannot be used, or undefined when its interpreter runs and is the version its
+ * folder names. A folder is only a name: a Python 3.11 copied into `Python/3.12.4/x64` must not
+ * be reported, and tested against, as 3.12.4.
+ */
+async function toolCacheEntryProblem(entry) {
+    const probed = await probeInterpreter(entry.executable);
+    if (!probed) {
+        return `${entry.executable} does not run as a Python interpreter; ignoring ${entry.dir}. Remove that folder or reinstall Python ${pythonSpelling(entry.version)} there.`;
+    }
+    if (probed.version !== entry.version) {
+        return `${entry.dir} holds Python ${pythonSpelling(probed.version)}, not ${pythonSpelling(entry.version)} as its folder says; ignoring it. Remove that folder or reinstall Python ${pythonSpelling(entry.version)} there.`;
+    }
+    return undefined;
 }
 /** Removes an entry and its marker (and the version folder when nothing else is left in it). */
 function removeEntry(toolCacheDir, versionDirName, arch) {
@@ -41120,6 +41136,7 @@ class Sources {
     arch;
     log;
     toolCacheEntries;
+    probedEntries = new Set();
     manifestState;
     systemInterpreters;
     runner = readRunnerPlatform();
@@ -41133,6 +41150,32 @@ class Sources {
     toolCache() {
         this.toolCacheEntries ??= listToolCache(this.request.toolCacheDir, this.arch, (why) => this.log.warning(why));
         return this.toolCacheEntries;
+    }
+    /**
+     * The entry, when its interpreter is the version its folder names; else a warning, and the
+     * entry leaves the list. Only an entry about to be used is probed (one run of Python).
+     */
+    async usable(entry) {
+        if (this.probedEntries.has(entry))
+            return true;
+        const problem = await toolCacheEntryProblem(entry);
+        if (problem) {
+            this.log.warning(problem);
+            this.toolCacheEntries = this.toolCache().filter((other) => other !== entry);
+            return false;
+        }
+        this.probedEntries.add(entry);
+        return true;
+    }
+    /** The newest usable tool cache entry that `spec` accepts. */
+    async toolCacheMatch(spec) {
+        for (;;) {
+            const entries = this.toolCache();
+            const best = pickBest(spec, entries.map((entry) => entry.version));
+            const entry = entries.find((candidate) => candidate.version === best);
+            if (!entry || (await this.usable(entry)))
+                return entry;
+        }
     }
     manifest() {
         this.manifestState ??= fetchManifest(this.request.manifestUrl, this.downloadOptions(this.request.manifestUrl)).then((releases) => ({
@@ -41203,9 +41246,7 @@ async function setup_install(sources, request, log, candidate, why) {
 async function tryOne(source, spec, sources, request, log, missed) {
     const matched = `the newest match for ${describeSpec(spec)}${missed.length ? `; ${missed.join('; ')}` : ''}`;
     if (source === 'tool-cache') {
-        const entries = sources.toolCache();
-        const best = pickBest(spec, entries.map((entry) => entry.version));
-        const entry = entries.find((candidate) => candidate.version === best);
+        const entry = await sources.toolCacheMatch(spec);
         return entry && fromToolCache(entry, sources.arch, `it is ${matched}`);
     }
     if (source === 'manifest') {
@@ -41234,9 +41275,10 @@ async function tryLatest(spec, sources, request, log) {
         return undefined;
     }
     const shown = pythonSpelling(latest.version);
-    const cached = request.sources.includes('tool-cache')
+    const found = request.sources.includes('tool-cache')
         ? sources.toolCache().find((entry) => entry.version === latest.version)
         : undefined;
+    const cached = found && (await sources.usable(found)) ? found : undefined;
     if (cached)
         return fromToolCache(cached, sources.arch, `check-latest: ${shown} is the manifest's newest match for ${describeSpec(spec)}`);
     const older = pickBest(spec, sources.toolCache().map((entry) => entry.version));
