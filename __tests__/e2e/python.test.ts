@@ -433,6 +433,46 @@ describe('version specs and version files through the bundle', () => {
     expect(result.outputs['python-version']).toBeUndefined();
   });
 
+  describe('a python-version-file that is not a version file shows none of its content', () => {
+    const fix =
+      'Point python-version-file at a .python-version, pyproject.toml or .tool-versions file.';
+    const secret = `ghp_${randomBytes(18).toString('hex')}`;
+
+    it.each([
+      ['/etc/passwd', {}, 'root:x:0'],
+      ['secrets.env', { 'secrets.env': `API_TOKEN=${secret}\nDEBUG=1\n` }, secret],
+      [
+        'key.bin',
+        { 'key.bin': `3.12\n\u0000${secret}` },
+        secret, // binary: not even the first line is shown
+      ],
+    ])('%s', async (file, files, content) => {
+      const result = await runWith(files, { 'python-version-file': file });
+      expectCleanFailure(result);
+      expect(result.errors[0]).toMatch(
+        new RegExp(
+          `^python-version-file "${file.replace(/[./]/g, '\\$&')}" is (not a version file|not a text file)`,
+        ),
+      );
+      expect(result.errors[0]).toContain(fix);
+      expect(`${result.stdout}${result.stderr}${result.summary}`).not.toContain(content);
+      expect(result.outputs.deploy).toBe('false');
+    });
+
+    it('an offending line is shown as a short excerpt that cannot issue a command', async () => {
+      const result = await runWith(
+        { '.tool-versions': `python 3.12 \u001b[2K::warning::pwned%0A${secret}\n` },
+        { 'python-version-file': '.tool-versions' },
+      );
+      expectCleanFailure(result);
+      expect(result.warnings).toEqual([]);
+      expect(result.errors[0]).toMatch(
+        /^python-version-file \.tool-versions:1 "\\u001b\[2K:\\x3awarning:\\x3apwned\\x250Aghp_[0-9a-f]{13}\.\.\." is not a valid Python version: the line has characters/,
+      );
+      expect(result.stdout).not.toContain(secret);
+    });
+  });
+
   it('a valid spec nothing has lists what each source had', async () => {
     const result = await runWith({}, { 'python-version': '4.x' });
     expectCleanFailure(result);
