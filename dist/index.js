@@ -34006,17 +34006,19 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2401);
-/** Entry of the main action: all the work is in main.ts. */
+/* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7844);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6900);
+/** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_runner_failure_js__WEBPACK_IMPORTED_MODULE_0__/* .runEntry */ .CN)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 2401:
+/***/ 6900:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34033,18 +34035,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/runner/errors.ts
-/**
- * An error the user can fix: bad input, a missing file, an unavailable version. The entry point
- * prints its message as one `::error::` line and fails the step, without a stack trace.
- */
-class errors_InputError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'InputError';
-    }
-}
-
+// EXTERNAL MODULE: ./src/runner/errors.ts
+var errors = __nccwpck_require__(5507);
 // EXTERNAL MODULE: ./node_modules/brace-expansion/dist/esm/index.js + 1 modules
 var esm = __nccwpck_require__(9540);
 ;// CONCATENATED MODULE: ./node_modules/@isaacs/nonrecursive-glob-match/dist/esm/numeric-range.js
@@ -37099,7 +37091,7 @@ function expandDependencyPatterns(patterns, workingDirectory) {
             matched.forEach((path) => excluded.add(path));
         }
         else if (matched.length === 0) {
-            throw new errors_InputError(`cache-dependency-path: "${line}" matches no file under ${workingDirectory}. Fix the path or pattern (globs like "constraints/*.txt" are allowed), or remove the line.`);
+            throw new errors/* InputError */.d(`cache-dependency-path: "${line}" matches no file under ${workingDirectory}. Fix the path or pattern (globs like "constraints/*.txt" are allowed), or remove the line.`);
         }
         else {
             included.push(...matched);
@@ -37135,7 +37127,7 @@ const KEY_SCHEMA = 1;
 /** The `cache-key-suffix` input, checked (config.ts calls this too, to fail before any work). */
 function validateKeySuffix(suffix) {
     if (suffix.includes(',')) {
-        throw new errors_InputError(`cache-key-suffix "${suffix}" contains a comma, which GitHub's cache service does not allow in keys. Remove the comma (use "-" or "_").`);
+        throw new errors/* InputError */.d(`cache-key-suffix "${suffix}" contains a comma, which GitHub's cache service does not allow in keys. Remove the comma (use "-" or "_").`);
     }
     return suffix;
 }
@@ -37224,7 +37216,7 @@ function resolveRequirementFiles(patterns, workingDirectory) {
             const isGlob = files_isGlob(pattern);
             const found = findFiles(workingDirectory, pattern);
             if (found.length === 0) {
-                throw new errors_InputError(`requirements: ${isGlob ? 'no file matches' : 'file not found:'} "${pattern}" (relative to ${workingDirectory}). Fix the path or remove it from the requirements input.`);
+                throw new errors/* InputError */.d(`requirements: ${isGlob ? 'no file matches' : 'file not found:'} "${pattern}" (relative to ${workingDirectory}). Fix the path or remove it from the requirements input.`);
             }
             return found;
         });
@@ -37234,7 +37226,7 @@ function resolveRequirementFiles(patterns, workingDirectory) {
         if (all.includes(file))
             return;
         if (!(0,external_node_fs_.existsSync)(file)) {
-            throw new errors_InputError(`requirements: ${from} includes "${(0,external_node_path_.relative)(workingDirectory, file)}", which does not exist. Fix the -r/-c line in ${from}.`);
+            throw new errors/* InputError */.d(`requirements: ${from} includes "${(0,external_node_path_.relative)(workingDirectory, file)}", which does not exist. Fix the -r/-c line in ${from}.`);
         }
         all.push(file);
         for (const nested of includedFiles(file, (0,external_node_fs_.readFileSync)(file, 'utf8')))
@@ -37370,7 +37362,17 @@ function comesFromFork(head, baseFullName) {
     const headName = event_text(field(head, 'full_name'));
     return headName === '' || headName !== baseFullName;
 }
+/** issue_comment on a pull request: GitHub marks such an issue with a `pull_request` object. */
+function isPullRequestComment(name, payload) {
+    if (name !== 'issue_comment')
+        return false;
+    const marker = field(payload, 'issue', 'pull_request');
+    return marker !== undefined && marker !== null;
+}
 function detectFork(name, payload) {
+    // The comment's payload does not say where the pull request's code comes from.
+    if (isPullRequestComment(name, payload))
+        return true;
     const pullRequest = field(payload, 'pull_request');
     if (pullRequest !== undefined) {
         return comesFromFork(field(pullRequest, 'head', 'repo'), event_text(field(pullRequest, 'base', 'repo', 'full_name')));
@@ -37389,7 +37391,7 @@ function detectFork(name, payload) {
 function buildGateEvent(env, payload) {
     const name = env.GITHUB_EVENT_NAME ?? '';
     if (name === '') {
-        throw new errors_InputError('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
+        throw new errors/* InputError */.d('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
     }
     const ref = env.GITHUB_REF ?? '';
     return {
@@ -37402,7 +37404,11 @@ function buildGateEvent(env, payload) {
         baseRef: env.GITHUB_BASE_REF || event_text(field(payload, 'pull_request', 'base', 'ref')),
         isFork: detectFork(name, payload),
         headCommitMessage: event_text(field(payload, 'head_commit', 'message')) ||
-            event_text(field(payload, 'workflow_run', 'head_commit', 'message')),
+            event_text(field(payload, 'workflow_run', 'head_commit', 'message')) ||
+            event_text(field(payload, 'merge_group', 'head_commit', 'message')),
+        action: event_text(field(payload, 'action')),
+        runConclusion: name === 'workflow_run' ? event_text(field(payload, 'workflow_run', 'conclusion')) : '',
+        pullRequestComment: isPullRequestComment(name, payload),
     };
 }
 
@@ -37410,8 +37416,20 @@ function buildGateEvent(env, payload) {
 
 
 const decide_TEST_OUTCOMES = (/* unused pure expression or super */ null && (['success', 'failure', 'skipped', 'cancelled']));
-/** Events that run with the base repository's secrets on code nobody reviewed yet. */
+/**
+ * Events that run with the base repository's secrets on code nobody reviewed yet. An
+ * issue_comment on a pull request is one too (see GateEvent.pullRequestComment).
+ */
 const UNSAFE_EVENTS = new Set(['pull_request_target', 'workflow_run']);
+/**
+ * Release actions that publish a release. created (drafts too), edited, unpublished and deleted
+ * do not: deploying a deleted release would ship what its owner just withdrew.
+ */
+const PUBLISHING_RELEASE_ACTIONS = [
+    'published',
+    'released',
+    'prereleased',
+];
 /** A head commit message containing this (any case) blocks the deploy. */
 const SKIP_MARKER = '[skip deploy]';
 function subjectOf(event) {
@@ -37443,6 +37461,18 @@ function testsProblem(outcome) {
         return undefined;
     return outcome === 'failure' ? 'tests failed' : `tests were ${outcome}`;
 }
+/** What the trigger itself says against deploying: a withdrawn release, a failed run. */
+function triggerProblem(event) {
+    if (event.name === 'release' && !PUBLISHING_RELEASE_ACTIONS.includes(event.action)) {
+        return `release action ${event.action || '(none)'} is not one of ${PUBLISHING_RELEASE_ACTIONS.join(', ')}`;
+    }
+    if (event.name === 'workflow_run' && event.runConclusion !== 'success') {
+        return event.runConclusion === ''
+            ? 'the run behind workflow_run has not concluded'
+            : `the run behind workflow_run concluded ${event.runConclusion}, not success`;
+    }
+    return undefined;
+}
 function no(reason) {
     return { deploy: false, environment: '', reason: `not deploying: ${reason}` };
 }
@@ -37450,12 +37480,18 @@ function decide(event, testOutcome, rules) {
     if (!rules.deployEvents.includes(event.name)) {
         return no(`event ${event.name} is not one of ${rules.deployEvents.join(', ') || '(none)'}`);
     }
-    if (UNSAFE_EVENTS.has(event.name) && !rules.allowUnsafeEvents) {
-        return no(`event ${event.name} runs with this repository's secrets on code from elsewhere and allow-unsafe-events is false`);
+    if ((UNSAFE_EVENTS.has(event.name) || event.pullRequestComment) && !rules.allowUnsafeEvents) {
+        const what = event.pullRequestComment ? `${event.name} on a pull request` : event.name;
+        return no(`event ${what} runs with this repository's secrets on code from elsewhere and allow-unsafe-events is false`);
     }
     if (event.isFork && !rules.allowForkDeploy) {
-        return no('the code comes from a fork and allow-fork-deploy is false');
+        return no(event.pullRequestComment
+            ? "a comment's payload cannot show that the pull request's code is not from a fork, and allow-fork-deploy is false"
+            : 'the code comes from a fork and allow-fork-deploy is false');
     }
+    const trigger = triggerProblem(event);
+    if (trigger)
+        return no(trigger);
     const subject = subjectOf(event);
     if (typeof subject === 'string')
         return no(subject);
@@ -37498,7 +37534,7 @@ function parseBoolean(name, value, fallback) {
         return true;
     if (/^(false|False|FALSE)$/.test(value))
         return false;
-    throw new errors_InputError(`Input ${name} must be true or false, got "${value}".`);
+    throw new errors/* InputError */.d(`Input ${name} must be true or false, got "${value}".`);
 }
 /** One of a fixed set of words. */
 function parseChoice(name, value, choices, fallback) {
@@ -37506,7 +37542,7 @@ function parseChoice(name, value, choices, fallback) {
         return fallback;
     if (choices.includes(value))
         return value;
-    throw new errors_InputError(`Input ${name} must be one of ${choices.join(', ')}, got "${value}".`);
+    throw new errors/* InputError */.d(`Input ${name} must be one of ${choices.join(', ')}, got "${value}".`);
 }
 /** Non-empty lines, trimmed; lines starting with `#` are comments. */
 function parseLines(value) {
@@ -37600,7 +37636,7 @@ function parsePatterns(input, value) {
     return splitList(value).map(({ text, line }) => {
         const problem = globProblem(text);
         if (problem) {
-            throw new errors_InputError(`${input} line ${line} "${text}" ${problem}. Write one glob per line or comma, e.g. main or release/*.`);
+            throw new errors/* InputError */.d(`${input} line ${line} "${text}" ${problem}. Write one glob per line or comma, e.g. main or release/*.`);
         }
         return compileRefPattern(text);
     });
@@ -37610,7 +37646,7 @@ function parseEvents(value) {
     for (const { line, text } of splitList(value)) {
         for (const name of text.split(/\s+/)) {
             if (!KNOWN_EVENTS.includes(name)) {
-                throw new errors_InputError(`deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`);
+                throw new errors/* InputError */.d(`deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`);
             }
             if (!events.includes(name))
                 events.push(name);
@@ -37628,7 +37664,7 @@ function parseEnvironments(value) {
         if (text === '' || text.startsWith('#'))
             return;
         const fail = (problem) => {
-            throw new errors_InputError(`environments line ${line} "${text}" ${problem}. Write one pattern=environment per line, e.g. main=production or v*=production.`);
+            throw new errors/* InputError */.d(`environments line ${line} "${text}" ${problem}. Write one pattern=environment per line, e.g. main=production or v*=production.`);
         };
         const at = text.indexOf('=');
         if (at < 0)
@@ -37696,7 +37732,7 @@ const GATE_RULE_INPUTS = [
     {
         name: 'allow-unsafe-events',
         default: 'false',
-        description: "Deploy on `pull_request_target` and `workflow_run`, which run with this repository's secrets on code from elsewhere. Keep false unless you know why.",
+        description: "Deploy on `pull_request_target`, `workflow_run` and `issue_comment` on a pull request, which run with this repository's secrets on code from elsewhere. Keep false unless you know why.",
     },
 ];
 const TEST_OUTCOME_INPUT = {
@@ -37745,11 +37781,11 @@ function parsePythonSources(raw) {
     const seen = new Set();
     for (const name of names) {
         if (!SOURCE_NAMES.includes(name)) {
-            throw new errors_InputError(`python-source "${raw}" names an unknown source "${name}". ` +
+            throw new errors/* InputError */.d(`python-source "${raw}" names an unknown source "${name}". ` +
                 `Use one or more of ${SOURCE_NAMES.join(', ')} (in the order to try them), e.g. "tool-cache, system".`);
         }
         if (seen.has(name)) {
-            throw new errors_InputError(`python-source "${raw}" lists "${name}" twice. Name each source once.`);
+            throw new errors/* InputError */.d(`python-source "${raw}" lists "${name}" twice. Name each source once.`);
         }
         seen.add(name);
     }
@@ -37778,7 +37814,7 @@ const ARCHITECTURE_ALIASES = {
 function normalizeArchitecture(raw) {
     const normalized = ARCHITECTURE_ALIASES[raw.trim().toLowerCase()];
     if (!normalized) {
-        throw new errors_InputError(`architecture "${raw}" is not known. Use x64, x86 or arm64 (or leave it empty for the runner's own).`);
+        throw new errors/* InputError */.d(`architecture "${raw}" is not known. Use x64, x86 or arm64 (or leave it empty for the runner's own).`);
     }
     return normalized;
 }
@@ -37833,11 +37869,11 @@ function canonicalPrereleases(text) {
     return text.replace(PRERELEASE_IN_TEXT, (_all, base, tag, serial) => `${base}-${PRERELEASE_NAMES[tag.toLowerCase()]}.${Number(serial)}`);
 }
 function bad(origin, raw, why) {
-    return new errors_InputError(`${origin} "${raw}" is not a valid Python version: ${why}. ` +
+    return new errors/* InputError */.d(`${origin} "${raw}" is not a valid Python version: ${why}. ` +
         'Use an exact version (3.12.1), a minor version (3.12), 3.x, or a range (>=3.10 <3.13).');
 }
 function needsPrereleases(origin, raw) {
-    return new errors_InputError(`${origin} "${raw}" asks for a pre-release of Python. ` +
+    return new errors/* InputError */.d(`${origin} "${raw}" asks for a pre-release of Python. ` +
         'Set allow-prereleases: true to use pre-releases, or ask for a released version (for example 3.13).');
 }
 /** `>=M.m.0-0 <M.(m+1).0-0` style bounds: the `-0` lets pre-releases of the first version in. */
@@ -38165,7 +38201,7 @@ function splitArgs(text, inputName) {
         }
     }
     if (quote) {
-        throw new errors_InputError(`${inputName}: unterminated ${quote === '"' ? 'double' : 'single'} quote in "${text}". Close the quote or escape it with a backslash.`);
+        throw new errors/* InputError */.d(`${inputName}: unterminated ${quote === '"' ? 'double' : 'single'} quote in "${text}". Close the quote or escape it with a backslash.`);
     }
     if (inWord)
         args.push(current);
@@ -38222,7 +38258,7 @@ function refuseJunitFamily(userArgs) {
         else if (arg.startsWith('-o'))
             value = arg.slice(2);
         if (value !== undefined && /^\s*junit_family\s*=/.test(value)) {
-            throw new errors_InputError(`pytest-args: "${arg === '-o' || arg === '--override-ini' ? `${arg} ${value}` : arg}" overrides junit_family, but the action needs its JUnit report in the xunit1 family (it carries each test's file and line, which annotations use). Remove it from pytest-args.`);
+            throw new errors/* InputError */.d(`pytest-args: "${arg === '-o' || arg === '--override-ini' ? `${arg} ${value}` : arg}" overrides junit_family, but the action needs its JUnit report in the xunit1 family (it carries each test's file and line, which annotations use). Remove it from pytest-args.`);
         }
     }
 }
@@ -38528,7 +38564,7 @@ function failureLineInFile(details, file) {
 
 
 /** A JUnit file that cannot be read: missing, empty, not XML, truncated, or not JUnit at all. */
-class JUnitParseError extends errors_InputError {
+class JUnitParseError extends errors/* InputError */.d {
     file;
     reason;
     line;
@@ -38831,17 +38867,17 @@ function parseShard(raw) {
         return undefined;
     const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
     if (!match) {
-        throw new errors_InputError(`Input 'shard' is '${raw}', which is not of the form i/n. Use e.g. 'shard: 2/4' to run ` +
+        throw new errors/* InputError */.d(`Input 'shard' is '${raw}', which is not of the form i/n. Use e.g. 'shard: 2/4' to run ` +
             'the second of four parts, or leave it empty to run every test.');
     }
     const index = Number(match[1]);
     const total = Number(match[2]);
     // Every part is a job; the partition allocates one list per part.
     if (total > MAX_SHARDS) {
-        throw new errors_InputError(`Input 'shard' is '${raw}': at most ${MAX_SHARDS} parts are supported. Use fewer parts, e.g. 1/${MAX_SHARDS}.`);
+        throw new errors/* InputError */.d(`Input 'shard' is '${raw}': at most ${MAX_SHARDS} parts are supported. Use fewer parts, e.g. 1/${MAX_SHARDS}.`);
     }
     if (total < 1 || index < 1 || index > total) {
-        throw new errors_InputError(`Input 'shard' is '${raw}': the part number must be between 1 and the number of parts ` +
+        throw new errors/* InputError */.d(`Input 'shard' is '${raw}': the part number must be between 1 and the number of parts ` +
             `(here 1 to ${Math.max(total, 1)}). Shards are counted from 1, e.g. 1/${Math.max(total, 2)}.`);
     }
     return { index, total };
@@ -38956,7 +38992,7 @@ function readJUnitFiles(patterns, workingDirectory) {
     const files = patterns.flatMap((pattern) => {
         const found = findFiles(workingDirectory, pattern);
         if (found.length === 0) {
-            throw new errors_InputError(`junit-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the JUnit files were downloaded to (actions/download-artifact's path).`);
+            throw new errors/* InputError */.d(`junit-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the JUnit files were downloaded to (actions/download-artifact's path).`);
         }
         return found;
     });
@@ -38967,7 +39003,7 @@ function config_readShardTimings(raw, workingDirectory) {
         return undefined;
     const path = (0,external_node_path_.resolve)(workingDirectory, raw);
     if (!(0,external_node_fs_.existsSync)(path)) {
-        throw new errors_InputError(`shard-timings: file not found: ${path}. Point it at a JUnit report from an earlier full run, or leave it empty to balance by file.`);
+        throw new errors/* InputError */.d(`shard-timings: file not found: ${path}. Point it at a JUnit report from an earlier full run, or leave it empty to balance by file.`);
     }
     return path;
 }
@@ -38990,18 +39026,18 @@ function readInstallSpec(get, workingDirectory) {
     const groups = parseNames(get('dependency-groups'));
     const projectPresent = hasProjectFile(workingDirectory);
     if (installProject === 'true' && !projectPresent) {
-        throw new errors_InputError(`install-project is true, but ${workingDirectory} has neither pyproject.toml nor setup.py. Set working-directory to the project's folder, or install-project: false.`);
+        throw new errors/* InputError */.d(`install-project is true, but ${workingDirectory} has neither pyproject.toml nor setup.py. Set working-directory to the project's folder, or install-project: false.`);
     }
     const project = installProject === 'true' || (installProject === 'auto' && projectPresent);
     const editable = parseBoolean('editable', get('editable'), false);
     if (editable && !project) {
-        throw new errors_InputError(`editable is true but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove editable or install the project.`);
+        throw new errors/* InputError */.d(`editable is true but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove editable or install the project.`);
     }
     if (extras.length > 0 && !project) {
-        throw new errors_InputError(`extras (${extras.join(', ')}) are given but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove extras or install the project.`);
+        throw new errors/* InputError */.d(`extras (${extras.join(', ')}) are given but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove extras or install the project.`);
     }
     if (groups.length > 0 && !(0,external_node_fs_.existsSync)((0,external_node_path_.join)(workingDirectory, 'pyproject.toml'))) {
-        throw new errors_InputError(`dependency-groups (${groups.join(', ')}) are given but ${workingDirectory} has no pyproject.toml to define them in [dependency-groups].`);
+        throw new errors/* InputError */.d(`dependency-groups (${groups.join(', ')}) are given but ${workingDirectory} has no pyproject.toml to define them in [dependency-groups].`);
     }
     return {
         requirementFiles: [],
@@ -39014,7 +39050,7 @@ function readInstallSpec(get, workingDirectory) {
 function readWorkingDirectory(raw, workspace) {
     const dir = (0,external_node_path_.resolve)(workspace, raw || '.');
     if (!(0,external_node_fs_.existsSync)(dir) || !(0,external_node_fs_.statSync)(dir).isDirectory()) {
-        throw new errors_InputError(`working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`);
+        throw new errors/* InputError */.d(`working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`);
     }
     return dir;
 }
@@ -39032,7 +39068,7 @@ function readVenvPath(raw, workingDirectory, workspace) {
     const precious = [workingDirectory, workspace, (0,external_node_os_.homedir)(), '/'];
     const hit = precious.find((dir) => isWithin(dir, venvPath));
     if (hit !== undefined) {
-        throw new errors_InputError(`venv-path "${raw}" resolves to ${venvPath}, which ${venvPath === hit ? 'is' : 'contains'} ${hit}; the action deletes and recreates that folder. Use a folder of its own, e.g. .venv (the default).`);
+        throw new errors/* InputError */.d(`venv-path "${raw}" resolves to ${venvPath}, which ${venvPath === hit ? 'is' : 'contains'} ${hit}; the action deletes and recreates that folder. Use a folder of its own, e.g. .venv (the default).`);
     }
     return venvPath;
 }
@@ -39044,7 +39080,7 @@ function readTimeoutMinutes(raw) {
         return undefined;
     const minutes = /^\d+(\.\d+)?$|^\.\d+$/.test(raw) ? Number(raw) : NaN;
     if (!(minutes > 0) || minutes > MAX_TIMEOUT_MINUTES) {
-        throw new errors_InputError(`timeout-minutes is "${raw}", which is not a number of minutes between 0 and ${MAX_TIMEOUT_MINUTES}. Give e.g. 30 (or 0.5), or leave it empty for no limit.`);
+        throw new errors/* InputError */.d(`timeout-minutes is "${raw}", which is not a number of minutes between 0 and ${MAX_TIMEOUT_MINUTES}. Give e.g. 30 (or 0.5), or leave it empty for no limit.`);
     }
     return minutes;
 }
@@ -39060,7 +39096,7 @@ function readUrl(name, raw, fallback) {
         url = undefined;
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-        throw new errors_InputError(`${name} "${raw}" is not an http(s) URL. Give the full address, e.g. ${fallback}.`);
+        throw new errors/* InputError */.d(`${name} "${raw}" is not an http(s) URL. Give the full address, e.g. ${fallback}.`);
     }
     return raw;
 }
@@ -39093,7 +39129,7 @@ function readConfig(get = runnerInput, env = process.env) {
     const shard = parseShard(get('shard'));
     const shardTimings = config_readShardTimings(get('shard-timings'), workingDirectory);
     if (shardTimings && !shard) {
-        throw new errors_InputError('shard-timings is set but shard is not: timings only balance shards. Set shard (e.g. 1/4) or remove shard-timings.');
+        throw new errors/* InputError */.d('shard-timings is set but shard is not: timings only balance shards. Set shard (e.g. 1/4) or remove shard-timings.');
     }
     const pytestArgs = splitArgs(get('pytest-args'), 'pytest-args');
     refuseJunitFamily(pytestArgs);
@@ -39152,7 +39188,7 @@ async function sha256OfFile(path) {
     }
     catch (error) {
         const reason = error.code ?? error.message;
-        throw new errors_InputError(`Cannot read ${path} to build the cache key (${reason}). Check requirements and cache-dependency-path: every file they name must exist and be readable.`);
+        throw new errors/* InputError */.d(`Cannot read ${path} to build the cache key (${reason}). Check requirements and cache-dependency-path: every file they name must exist and be readable.`);
     }
     return hash.digest('hex');
 }
@@ -39986,7 +40022,7 @@ function removeVenv(venvPath) {
         return;
     const isVenv = (0,external_node_fs_.existsSync)((0,external_node_path_.join)(venvPath, 'pyvenv.cfg'));
     if (!isVenv && (0,external_node_fs_.readdirSync)(venvPath).length > 0) {
-        throw new errors_InputError(`venv-path ${venvPath} exists and is not a virtualenv (it has no pyvenv.cfg); the action will not delete it. Point venv-path at a new folder, or remove that one.`);
+        throw new errors/* InputError */.d(`venv-path ${venvPath} exists and is not a virtualenv (it has no pyvenv.cfg); the action will not delete it. Point venv-path at a new folder, or remove that one.`);
     }
     (0,external_node_fs_.rmSync)(venvPath, { recursive: true, force: true });
 }
@@ -39998,7 +40034,7 @@ async function createVenv(basePython, venvPath, pipArgs = [], env) {
     removeVenv(venvPath);
     const created = await execProgram(basePython, ['-m', 'venv', venvPath]);
     if (created.exitCode !== 0) {
-        throw new errors_InputError(`Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`);
+        throw new errors/* InputError */.d(`Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`);
     }
     const upgraded = await execProgram(venvPython(venvPath), ['-m', 'pip', 'install', '--upgrade', 'pip', ...pipArgs], { env });
     if (upgraded.exitCode !== 0) {
@@ -40442,11 +40478,11 @@ async function runInstallPlan(python, steps, context) {
             env: context.env,
         });
         if (result.exitCode !== 0) {
-            throw new errors_InputError(explainPipFailure({ step, ...result, ...context }));
+            throw new errors/* InputError */.d(explainPipFailure({ step, ...result, ...context }));
         }
         const extra = step.input === 'extras' ? missingExtra(result.output) : undefined;
         if (extra) {
-            throw new errors_InputError(`extras: the project does not define the extra "${extra}" in [project.optional-dependencies]. Fix the extras input or add the extra to pyproject.toml.`);
+            throw new errors/* InputError */.d(`extras: the project does not define the extra "${extra}" in [project.optional-dependencies]. Fix the extras input or add the extra to pyproject.toml.`);
         }
     }
 }
@@ -40462,8 +40498,8 @@ async function ensurePytest(python, pipArgs, workingDirectory, env) {
     if (result.exitCode !== 0) {
         const badOption = unknownPipOption(result.output, result.exitCode);
         if (badOption)
-            throw new errors_InputError(badOption);
-        throw new errors_InputError(`Could not install pytest (pip exit ${result.exitCode}). Add pytest to your requirements, or make it reachable through pip-args.`);
+            throw new errors/* InputError */.d(badOption);
+        throw new errors/* InputError */.d(`Could not install pytest (pip exit ${result.exitCode}). Add pytest to your requirements, or make it reachable through pip-args.`);
     }
 }
 
@@ -40658,14 +40694,17 @@ function readGateEvent(env = process.env) {
             payload = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
         }
         catch (error) {
-            throw new errors_InputError(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
+            throw new errors/* InputError */.d(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
         }
     }
     return buildGateEvent(env, payload);
 }
 
+// EXTERNAL MODULE: ./src/runner/deploy-outputs.ts
+var deploy_outputs = __nccwpck_require__(596);
 ;// CONCATENATED MODULE: ./src/gate/outputs.ts
 /** Hands a Decision to the runner: step outputs, a log line, and a job summary line. */
+
 
 /** The one summary line for a decision, as Markdown; refs are escaped (branch names are free text). */
 function decisionSummaryLine(decision) {
@@ -40680,9 +40719,7 @@ function escapeMarkdown(text) {
         .replace(/([\\`*_[\]|#])/g, '\\$1');
 }
 function setDecisionOutputs(decision) {
-    core/* setOutput */.uH('deploy', decision.deploy ? 'true' : 'false');
-    core/* setOutput */.uH('environment', decision.environment);
-    core/* setOutput */.uH('deploy-reason', decision.reason);
+    (0,deploy_outputs/* setDeployOutputs */.O)(decision.deploy, decision.environment, decision.reason);
     core/* info */.pq(decision.reason);
 }
 
@@ -40766,6 +40803,7 @@ async function probeInterpreter(executable, timeoutMs = 15000) {
 
 
 
+
 function pythonToolDir(toolCacheDir) {
     return (0,external_node_path_.join)(toolCacheDir, 'Python');
 }
@@ -40810,6 +40848,21 @@ function listToolCache(toolCacheDir, arch, skipped = () => { }) {
         entries.push({ version, dir, executable });
     }
     return entries;
+}
+/**
+ * Why an entry cannot be used, or undefined when its interpreter runs and is the version its
+ * folder names. A folder is only a name: a Python 3.11 copied into `Python/3.12.4/x64` must not
+ * be reported, and tested against, as 3.12.4.
+ */
+async function toolCacheEntryProblem(entry) {
+    const probed = await probeInterpreter(entry.executable);
+    if (!probed) {
+        return `${entry.executable} does not run as a Python interpreter; ignoring ${entry.dir}. Remove that folder or reinstall Python ${pythonSpelling(entry.version)} there.`;
+    }
+    if (probed.version !== entry.version) {
+        return `${entry.dir} holds Python ${pythonSpelling(probed.version)}, not ${pythonSpelling(entry.version)} as its folder says; ignoring it. Remove that folder or reinstall Python ${pythonSpelling(entry.version)} there.`;
+    }
+    return undefined;
 }
 /** Removes an entry and its marker (and the version folder when nothing else is left in it). */
 function removeEntry(toolCacheDir, versionDirName, arch) {
@@ -40871,7 +40924,7 @@ async function downloadToFile(url, what, fix, options) {
             : status !== undefined
                 ? `HTTP ${status}${status >= 500 || status === 429 || status === 408 ? ' (after 3 attempts)' : ''}`
                 : `${error.message} (after 3 attempts)`;
-        throw new errors_InputError(`Could not download ${what} from ${url}: ${why}. ${fix}`);
+        throw new errors/* InputError */.d(`Could not download ${what} from ${url}: ${why}. ${fix}`);
     }
 }
 /** Fetches and parses the manifest. Throws InputError naming manifest-url. */
@@ -40881,7 +40934,7 @@ async function fetchManifest(url, options) {
         return parseManifest((0,external_node_fs_.readFileSync)(file, 'utf8'));
     }
     catch (error) {
-        throw new errors_InputError(`manifest-url ${url} did not return a versions manifest: ${error.message}. ` +
+        throw new errors/* InputError */.d(`manifest-url ${url} did not return a versions manifest: ${error.message}. ` +
             'Point manifest-url at a file in the actions/python-versions versions-manifest.json format.');
     }
     finally {
@@ -40924,7 +40977,7 @@ async function verifyInstall(candidate, options) {
  */
 async function installFromManifest(candidate, options) {
     if (process.platform === 'win32') {
-        throw new errors_InputError('Installing Python from the manifest is not supported on Windows runners yet. Use the runner tool cache (python-source: tool-cache) or an installed Python (python-source: system).');
+        throw new errors/* InputError */.d('Installing Python from the manifest is not supported on Windows runners yet. Use the runner tool cache (python-source: tool-cache) or an installed Python (python-source: system).');
     }
     const url = candidate.file.download_url;
     const shown = pythonSpelling(candidate.version);
@@ -40961,7 +41014,7 @@ async function installFromManifest(candidate, options) {
     }
     catch (error) {
         removeVersion(options.toolCacheDir, candidate.version, options.arch);
-        throw new errors_InputError(`Could not install Python ${shown} from ${url}: ${error.message}. ` +
+        throw new errors/* InputError */.d(`Could not install Python ${shown} from ${url}: ${error.message}. ` +
             'Nothing was left in the tool cache; re-run the job, or check the archive at manifest-url.');
     }
     finally {
@@ -41183,6 +41236,80 @@ function whatWasMissing(kind) {
     return 'has no version in it (write one per line, e.g. 3.12)';
 }
 /**
+ * Largest file read as a version file. Real ones are a few lines (a pyproject.toml a few KiB);
+ * the cap is read, not trusted from stat, since /proc files say they are empty.
+ */
+const MAX_VERSION_FILE_BYTES = 256 * 1024;
+/** Characters version specs are written with (3.12, >=3.10,<3.13, 3.x, 3.14.0rc1, pypy3.10). */
+const SPEC_CHARACTERS = /^[0-9A-Za-z.*<>=!~,^+ -]+$/;
+const MAX_SPEC_LENGTH = 64;
+/** Longest part between commas or spaces; tokens and keys are longer than any version. */
+const MAX_SPEC_PART_LENGTH = 20;
+/** `=` outside an operator (==, >=, <=, !=, ~=): `KEY=value`, never a version. */
+const BARE_EQUALS = /(^|[^<>=!~])=(?!=)/;
+/**
+ * Whether a line could be a version spec at all. Only such lines are ever echoed in an error:
+ * python-version-file may point at any file (a secret, /etc/passwd), and errors are annotations.
+ */
+function looksLikeSpec(text) {
+    return (text.length <= MAX_SPEC_LENGTH &&
+        SPEC_CHARACTERS.test(text) &&
+        !BARE_EQUALS.test(text) &&
+        text.split(/[,\s]+/).every((part) => part.length <= MAX_SPEC_PART_LENGTH));
+}
+function escapeCharacter(char) {
+    if (char === '\\')
+        return '\\\\';
+    if (char === '%')
+        return '\\x25';
+    // Control, format (bidi) and line/paragraph separators: shown as code points.
+    if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(char))
+        return `\\u${char.codePointAt(0).toString(16).padStart(4, '0')}`;
+    return char;
+}
+/**
+ * The part of an offending line an error may show: its first word, at most `max` characters,
+ * control characters, `%` and `::` escaped, so it cannot issue or bend a workflow command.
+ */
+function safeExcerpt(line, max = 40) {
+    const chars = [...(line.trim().split(/\s+/)[0] ?? '')];
+    const shown = chars.slice(0, max).map(escapeCharacter).join('').replace(/::/g, ':\\x3a');
+    return chars.length > max ? `${shown}...` : shown;
+}
+/** The file's text, or why it is not a text file of a sane size (never its content). */
+function readText(path) {
+    const buffer = Buffer.alloc(MAX_VERSION_FILE_BYTES + 1);
+    let size = 0;
+    let fd;
+    try {
+        fd = (0,external_node_fs_.openSync)(path, 'r');
+    }
+    catch (error) {
+        return { problem: `cannot be read (${error.code ?? 'error'})` };
+    }
+    try {
+        for (let read = -1; read !== 0 && size < buffer.length; size += read) {
+            read = (0,external_node_fs_.readSync)(fd, buffer, size, buffer.length - size, null);
+        }
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+    if (size > MAX_VERSION_FILE_BYTES)
+        return {
+            problem: `is larger than ${MAX_VERSION_FILE_BYTES / 1024} KiB, too big for a version file`,
+        };
+    const bytes = buffer.subarray(0, size);
+    if (bytes.includes(0))
+        return { problem: 'is not a text file (it holds binary data)' };
+    try {
+        return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+    }
+    catch {
+        return { problem: 'is not a text file (it is not UTF-8)' };
+    }
+}
+/**
  * Reads a version file (relative paths are resolved against `workingDirectory`) into specs,
  * in file order. Throws InputError naming `python-version-file` when the file is missing,
  * holds no version, or holds one that is not valid.
@@ -41191,19 +41318,35 @@ function readVersionFile(file, workingDirectory, options) {
     const input = options.input ?? 'python-version-file';
     const path = (0,external_node_path_.resolve)(workingDirectory, file);
     if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
-        throw new errors_InputError(`${input} "${file}" does not exist (looked for ${path}). ` +
+        throw new errors/* InputError */.d(`${input} "${file}" does not exist (looked for ${path}). ` +
             'Give a path relative to working-directory, or leave python-version-file empty.');
     }
+    const fix = `Point ${input} at a .python-version, pyproject.toml or .tool-versions file.`;
+    const read = readText(path);
+    if ('problem' in read)
+        throw new errors/* InputError */.d(`${input} "${file}" ${read.problem}. ${fix}`);
     const kind = versionFileKind(path);
-    const entries = readVersionFileText(kind, (0,external_node_fs_.readFileSync)(path, 'utf8'));
+    const entries = readVersionFileText(kind, read.text);
     if (entries.length === 0) {
-        throw new errors_InputError(`${input} "${file}" ${whatWasMissing(kind)}.`);
+        throw new errors/* InputError */.d(`${input} "${file}" ${whatWasMissing(kind)}.`);
     }
-    return entries.map((entry) => parseVersionSpec(entry.text, {
-        allowPrereleases: options.allowPrereleases,
-        origin: `${input} ${file}:${entry.line}`,
-        syntax: kind === 'pyproject' ? 'pep440' : 'auto',
-    }));
+    // Any name but pyproject.toml and .tool-versions is read a version a line, so it may be any
+    // file at all: one line that cannot be a version and the error shows none of it.
+    const strange = entries.find((entry) => !looksLikeSpec(entry.text));
+    if (kind === 'python-version' && strange) {
+        throw new errors/* InputError */.d(`${input} "${file}" is not a version file: line ${strange.line} cannot be a Python version (such as 3.12 or >=3.10); its content is not shown. ${fix}`);
+    }
+    return entries.map((entry) => {
+        const origin = `${input} ${file}:${entry.line}`;
+        if (!looksLikeSpec(entry.text)) {
+            throw new errors/* InputError */.d(`${origin} "${safeExcerpt(entry.text)}" is not a valid Python version: the line has characters or a length no version has. Write one version a line, e.g. 3.12.`);
+        }
+        return parseVersionSpec(entry.text, {
+            allowPrereleases: options.allowPrereleases,
+            origin,
+            syntax: kind === 'pyproject' ? 'pep440' : 'auto',
+        });
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/python/environment.ts
@@ -41307,6 +41450,7 @@ class Sources {
     arch;
     log;
     toolCacheEntries;
+    probedEntries = new Set();
     manifestState;
     systemInterpreters;
     runner = readRunnerPlatform();
@@ -41320,6 +41464,32 @@ class Sources {
     toolCache() {
         this.toolCacheEntries ??= listToolCache(this.request.toolCacheDir, this.arch, (why) => this.log.warning(why));
         return this.toolCacheEntries;
+    }
+    /**
+     * The entry, when its interpreter is the version its folder names; else a warning, and the
+     * entry leaves the list. Only an entry about to be used is probed (one run of Python).
+     */
+    async usable(entry) {
+        if (this.probedEntries.has(entry))
+            return true;
+        const problem = await toolCacheEntryProblem(entry);
+        if (problem) {
+            this.log.warning(problem);
+            this.toolCacheEntries = this.toolCache().filter((other) => other !== entry);
+            return false;
+        }
+        this.probedEntries.add(entry);
+        return true;
+    }
+    /** The newest usable tool cache entry that `spec` accepts. */
+    async toolCacheMatch(spec) {
+        for (;;) {
+            const entries = this.toolCache();
+            const best = pickBest(spec, entries.map((entry) => entry.version));
+            const entry = entries.find((candidate) => candidate.version === best);
+            if (!entry || (await this.usable(entry)))
+                return entry;
+        }
     }
     manifest() {
         this.manifestState ??= fetchManifest(this.request.manifestUrl, this.downloadOptions(this.request.manifestUrl)).then((releases) => ({
@@ -41390,9 +41560,7 @@ async function setup_install(sources, request, log, candidate, why) {
 async function tryOne(source, spec, sources, request, log, missed) {
     const matched = `the newest match for ${describeSpec(spec)}${missed.length ? `; ${missed.join('; ')}` : ''}`;
     if (source === 'tool-cache') {
-        const entries = sources.toolCache();
-        const best = pickBest(spec, entries.map((entry) => entry.version));
-        const entry = entries.find((candidate) => candidate.version === best);
+        const entry = await sources.toolCacheMatch(spec);
         return entry && fromToolCache(entry, sources.arch, `it is ${matched}`);
     }
     if (source === 'manifest') {
@@ -41421,9 +41589,10 @@ async function tryLatest(spec, sources, request, log) {
         return undefined;
     }
     const shown = pythonSpelling(latest.version);
-    const cached = request.sources.includes('tool-cache')
+    const found = request.sources.includes('tool-cache')
         ? sources.toolCache().find((entry) => entry.version === latest.version)
         : undefined;
+    const cached = found && (await sources.usable(found)) ? found : undefined;
     if (cached)
         return fromToolCache(cached, sources.arch, `check-latest: ${shown} is the manifest's newest match for ${describeSpec(spec)}`);
     const older = pickBest(spec, sources.toolCache().map((entry) => entry.version));
@@ -41467,7 +41636,7 @@ async function notAvailable(specs, request, sources) {
     const asked = specs.length === 1
         ? `${first.origin} "${first.raw}"`
         : `${first.origin.replace(/:\d+$/, '')} (${specs.map((s) => s.raw).join(', ')})`;
-    return new errors_InputError(`${asked} is not available for ${sources.arch}. Available: ${available.join('; ')}. ` +
+    return new errors/* InputError */.d(`${asked} is not available for ${sources.arch}. Available: ${available.join('; ')}. ` +
         'Fix: ask for one of these versions (or a range that includes one), or add a source with python-source.');
 }
 /** Finds or installs the interpreter the request asks for. Throws InputError with the fix. */
@@ -41475,7 +41644,7 @@ async function setupPython(request) {
     const log = request.log ?? setup_coreLog;
     const arch = normalizeArchitecture(request.architecture);
     if (request.sources.length === 0)
-        throw new errors_InputError('python-source is empty. Name at least one source (tool-cache, manifest, system).');
+        throw new errors/* InputError */.d('python-source is empty. Name at least one source (tool-cache, manifest, system).');
     const specs = resolveSpecs(request, log);
     const sources = new Sources(request, arch, log);
     for (const spec of specs) {
@@ -41813,6 +41982,8 @@ async function publishReport(request) {
     }, limit));
 }
 
+// EXTERNAL MODULE: ./src/runner/failure.ts
+var failure = __nccwpck_require__(7844);
 ;// CONCATENATED MODULE: ./src/tests/pytest-plugin.ts
 /**
  * A tiny pytest plugin of ours, loaded with `-p`, that never touches the user's arguments:
@@ -42047,14 +42218,14 @@ async function collectTestIds(python, userArgs, options) {
         timeoutMs: options.timeoutMinutes === undefined ? undefined : options.timeoutMinutes * 60_000,
     });
     if (result.timedOut) {
-        throw new errors_InputError(`Collecting tests for the shard: ${timeoutMessage(options.timeoutMinutes)}`);
+        throw new errors/* InputError */.d(`Collecting tests for the shard: ${timeoutMessage(options.timeoutMinutes)}`);
     }
     if (result.exitCode !== 0 && result.exitCode !== 5) {
-        throw new errors_InputError(`Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args.${pytestErrorLines(result.output)}`);
+        throw new errors/* InputError */.d(`Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args.${pytestErrorLines(result.output)}`);
     }
     const ids = plugin.collectedIds();
     if (ids === undefined) {
-        throw new errors_InputError(`Collecting tests for the shard: pytest exited ${result.exitCode} without listing its tests (the action's plugin pyci_pytest_plugin did not run). Remove any "-p no:pyci_pytest_plugin" from pytest-args.${pytestErrorLines(result.output)}`);
+        throw new errors/* InputError */.d(`Collecting tests for the shard: pytest exited ${result.exitCode} without listing its tests (the action's plugin pyci_pytest_plugin did not run). Remove any "-p no:pyci_pytest_plugin" from pytest-args.${pytestErrorLines(result.output)}`);
     }
     return ids;
 }
@@ -42134,10 +42305,10 @@ async function runTests(request) {
     }
     const rootdir = plugin.rootdir();
     if (run.timedOut)
-        throw new errors_InputError(timeoutMessage(request.timeoutMinutes));
+        throw new errors/* InputError */.d(timeoutMessage(request.timeoutMinutes));
     const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests, run.signal);
     if (!verdict.hasReport)
-        throw new errors_InputError(verdict.message ?? `pytest exited with ${run.exitCode}.`);
+        throw new errors/* InputError */.d(verdict.message ?? `pytest exited with ${run.exitCode}.`);
     let result;
     try {
         result = await readJUnitReports([junitPath]);
@@ -42290,26 +42461,122 @@ async function main_run() {
         await (config.junitFiles.length > 0 ? reportOnly(config) : fullRun(config));
     }
     catch (error) {
-        fail(error);
+        // The one failure path (runner/failure.ts): deploy=false, one ::error:: line, no stack trace.
+        (0,failure/* failStep */.vy)(error);
     }
 }
+
+
+/***/ }),
+
+/***/ 596:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ setDeployOutputs)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /**
- * One ::error:: line and a failed step; never a stack trace (it goes to the debug log). A step
- * that stopped before its tests finished never deploys, and says so in the outputs.
+ * The three outputs that tell later jobs whether to deploy. Written by the gate with its decision
+ * and by the failure path (a failed step never deploys), so their names live here, once.
  */
-function fail(error) {
-    setDecisionOutputs({
-        deploy: false,
-        environment: '',
-        reason: 'not deploying: the step failed before its tests finished',
-    });
-    if (error instanceof errors_InputError) {
-        core/* setFailed */.C1(error.message);
+
+function setDeployOutputs(deploy, environment, reason) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('deploy', deploy ? 'true' : 'false');
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('environment', environment);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('deploy-reason', reason);
+}
+
+
+/***/ }),
+
+/***/ 5507:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ InputError)
+/* harmony export */ });
+/**
+ * An error the user can fix: bad input, a missing file, an unavailable version. The entry point
+ * prints its message as one `::error::` line and fails the step, without a stack trace.
+ */
+class InputError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'InputError';
+    }
+}
+
+
+/***/ }),
+
+/***/ 7844:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CN: () => (/* binding */ runEntry),
+/* harmony export */   vy: () => (/* binding */ failStep)
+/* harmony export */ });
+/* unused harmony export FAILED_STEP_REASON */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+/* harmony import */ var _deploy_outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(596);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5507);
+/**
+ * The one failure path of both entries (the main action and the gate action): a failed step
+ * never deploys and says so in its outputs, and prints one `::error::` line, never a stack trace.
+ */
+
+
+
+const FAILED_STEP_REASON = 'not deploying: the step failed; see its error';
+/** One `::error::` per step: a second failure (say, a stray rejection) only goes to debug. */
+let reported = false;
+function failStep(error) {
+    (0,_deploy_outputs_js__WEBPACK_IMPORTED_MODULE_1__/* .setDeployOutputs */ .O)(false, '', FAILED_STEP_REASON);
+    const message = error instanceof Error ? error.message : String(error);
+    const details = error instanceof Error ? (error.stack ?? message) : message;
+    if (reported) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`Also failed: ${details}`);
         return;
     }
-    const err = error instanceof Error ? error : new Error(String(error));
-    core/* debug */.Yz(err.stack ?? err.message);
-    core/* setFailed */.C1(`Unexpected error: ${err.message}. Re-run with step debug logging for details, and report it if it persists.`);
+    reported = true;
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(message);
+        return;
+    }
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(details);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`);
+}
+/**
+ * Exits with the exit code core.setFailed set, once stdout and stderr are flushed (pipes are
+ * asynchronous on macOS). Exiting at all matters: a dangling HTTP retry of @actions/cache would
+ * otherwise keep the step alive long after its work is done.
+ */
+function exitWhenFlushed() {
+    // Nothing buffered (pipes are synchronous on Linux): exit now, before other work can run.
+    if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0)
+        process.exit();
+    setTimeout(() => process.exit(), 2000).unref();
+    process.stdout.write('', () => process.stderr.write('', () => process.exit()));
+}
+/**
+ * How an entry file runs its `run()`: errors nobody caught (an uncaught exception, an unhandled
+ * rejection) take the failure path and end the step, and the process exits once `run()` settles.
+ */
+async function runEntry(run) {
+    const failAndExit = (error) => {
+        failStep(error);
+        exitWhenFlushed();
+    };
+    process.on('uncaughtException', failAndExit);
+    process.on('unhandledRejection', failAndExit);
+    try {
+        await run();
+    }
+    catch (error) {
+        failStep(error);
+    }
+    exitWhenFlushed();
 }
 
 

@@ -12,7 +12,7 @@ import { decisionSummaryLine, setDecisionOutputs } from './gate/outputs.js';
 import type { Interpreter } from './python/interpreter.js';
 import { pythonEnvironment, setupPython } from './python/setup.js';
 import { publishReport } from './report/publish.js';
-import { InputError } from './runner/errors.js';
+import { failStep } from './runner/failure.js';
 import { readJUnitReports } from './tests/junit.js';
 import type { TestResult } from './tests/result.js';
 import { runTests } from './tests/stage.js';
@@ -117,27 +117,7 @@ export async function run(): Promise<void> {
     const config = readConfig();
     await (config.junitFiles.length > 0 ? reportOnly(config) : fullRun(config));
   } catch (error) {
-    fail(error);
+    // The one failure path (runner/failure.ts): deploy=false, one ::error:: line, no stack trace.
+    failStep(error);
   }
-}
-
-/**
- * One ::error:: line and a failed step; never a stack trace (it goes to the debug log). A step
- * that stopped before its tests finished never deploys, and says so in the outputs.
- */
-function fail(error: unknown): void {
-  setDecisionOutputs({
-    deploy: false,
-    environment: '',
-    reason: 'not deploying: the step failed before its tests finished',
-  });
-  if (error instanceof InputError) {
-    core.setFailed(error.message);
-    return;
-  }
-  const err = error instanceof Error ? error : new Error(String(error));
-  core.debug(err.stack ?? err.message);
-  core.setFailed(
-    `Unexpected error: ${err.message}. Re-run with step debug logging for details, and report it if it persists.`,
-  );
 }

@@ -1,6 +1,6 @@
 /**
  * The dependency cache through the real bundle (dist/index.js): the local backend (`cache-dir`)
- * hit and miss, what changes the key, a corrupted entry, a venv whose base interpreter changed
+ * hit and miss, what changes the key, a corrupted entry, a tool cache folder whose interpreter changed
  * under it, `cache: pip` (`cache: none` is in dependencies.test.ts, whose runs all use it), the events that must not save, a failing test run
  * that still saves; then GitHub's backend against the local stand-in for the cache service
  * (Azurite as blob store), so @actions/cache's own upload and download code runs.
@@ -188,7 +188,7 @@ describe('local backend (cache-dir)', () => {
   );
 
   it.concurrent(
-    'a failing test run still saves; a venv whose base interpreter was replaced is reinstalled',
+    'a failing test run still saves; a tool cache folder whose interpreter was replaced is refused',
     async () => {
       // A tool cache of our own whose 3.11 folder is a symlink we can re-point.
       const ownToolCache = join(root, 'own-tool-cache');
@@ -210,28 +210,22 @@ describe('local backend (cache-dir)', () => {
       expect(entries(cacheDir)).toHaveLength(2); // saved right after install, before pytest
 
       // 3.11 disappears from behind its tool-cache folder; the folder now holds another build
-      // (here pyenv's 3.12: only our symlink changes, pyenv is untouched). The key is the same
-      // (same path, same version by the folder's name), so the venv is restored, and must fail
-      // verification.
+      // (here pyenv's 3.12: only our symlink changes, pyenv is untouched). The Python stage
+      // probes the folder before use and refuses it, so no venv is restored on it. (The
+      // restored venv's own check, "its interpreter is Python X, not Y", is still there for
+      // interpreters that change under other sources: __tests__/cache/verify-hash.test.ts.)
       rmSync(entry);
       symlinkSync(pyenvPrefix(other), entry, 'dir');
       const after = await run({ workspace, cacheDir, toolCache: ownToolCache });
-      expect(after.outputs['cache-key']).toBe(failing.outputs['cache-key']);
-      expect(after.outputs['cache-hit']).toBe('false');
-      expect(after.warnings).toContainEqual(
-        expect.stringMatching(
-          new RegExp(
-            `^The cached virtualenv failed verification \\(its interpreter is Python ${other.replace(/\./g, '\\.')}, not ${v311.replace(/\./g, '\\.')}\\); installing afresh\\.$`,
-          ),
-        ),
-      );
-      expect(after.outputs).toMatchObject({ failed: '1', passed: '1' }); // it ran the tests again
-      const venvVersion = execFileSync(
-        join(workspace, '.venv/bin/python'),
-        ['-c', 'import platform; print(platform.python_version())'],
-        { encoding: 'utf8' },
-      ).trim();
-      expect(venvVersion).toBe(other); // a fresh venv on what the folder holds now
+      expect(after.exitCode).toBe(1);
+      expect(after.warnings).toEqual([
+        `${entry} holds Python ${other}, not ${v311} as its folder says; ignoring it. Remove that folder or reinstall Python ${v311} there.`,
+      ]);
+      expect(after.errors).toEqual([
+        expect.stringMatching(/^python-version "3\.11" is not available for /),
+      ]);
+      expect(after.outputs['cache-hit']).toBeUndefined(); // nothing restored
+      expect(after.outputs.deploy).toBe('false');
     },
   );
 });

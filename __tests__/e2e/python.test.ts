@@ -8,7 +8,16 @@
  * @actions/tool-cache's 10-20 s; __tests__/python/download.test.ts covers it with the delays at 0.
  */
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceFrom } from '../support/fixtures.js';
@@ -232,6 +241,56 @@ describe('download faults through the bundle', () => {
   });
 });
 
+describe('a tool cache folder whose interpreter is another version', () => {
+  const v312 = pyenvVersions().find((v) => v.startsWith('3.12.'))!;
+  const mislabelled = '3.12.99';
+
+  /** `Python/3.12.99/<arch>` holding pyenv's 3.11, marker and all: a folder name is only a name. */
+  function addMislabelled(toolCache: string): string {
+    const dir = join(toolCache, 'Python', mislabelled);
+    mkdirSync(dir, { recursive: true });
+    symlinkSync(pyenvPrefix(served), join(dir, arch), 'dir');
+    writeFileSync(join(dir, `${arch}.complete`), '');
+    return join(dir, arch);
+  }
+  const refusal = (entry: string) =>
+    `${entry} holds Python ${served}, not ${mislabelled} as its folder says; ignoring it. Remove that folder or reinstall Python ${mislabelled} there.`;
+
+  it('is skipped with a warning, and the next match is used', async () => {
+    const toolCache = tempDir('tc-mislabelled');
+    layoutToolCache(toolCache, [v312]);
+    const entry = addMislabelled(toolCache);
+    const result = await runAction({
+      workspace: resetWorkspace(tempDir('ws-mislabelled'), 'passing'),
+      toolCache,
+      inputs: { 'python-version': '3.12', 'python-source': 'tool-cache', cache: 'none' },
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.warnings).toEqual([refusal(entry)]);
+    expect(result.outputs['python-version']).toBe(v312);
+    expect(result.outputs['python-path'].startsWith(join(toolCache, 'Python', v312))).toBe(true);
+    expect(result.outputs.passed).toBe('3');
+  }, 120_000);
+
+  it('alone, is not available: one clear error after the warning, and no deploy', async () => {
+    const toolCache = tempDir('tc-mislabelled-only');
+    const entry = addMislabelled(toolCache);
+    const result = await runAction({
+      workspace: resetWorkspace(tempDir('ws-mislabelled-only'), 'passing'),
+      toolCache,
+      inputs: { 'python-version': '3.12', 'python-source': 'tool-cache', cache: 'none' },
+    });
+    expectCleanFailure(result);
+    expect(result.warnings).toEqual([refusal(entry)]);
+    expect(result.errors[0]).toMatch(
+      /^python-version "3\.12" is not available for \S+\. Available: tool cache none\./,
+    );
+    expect(result.outputs['python-version']).toBeUndefined();
+    expect(result.outputs.deploy).toBe('false');
+  });
+});
+
 describe('version specs and version files through the bundle', () => {
   const toolCache = tempDir('tc-versions');
   const cachedVersions = layoutToolCache(toolCache);
@@ -372,6 +431,46 @@ describe('version specs and version files through the bundle', () => {
     expectCleanFailure(result);
     expect(result.errors[0]).toMatch(message);
     expect(result.outputs['python-version']).toBeUndefined();
+  });
+
+  describe('a python-version-file that is not a version file shows none of its content', () => {
+    const fix =
+      'Point python-version-file at a .python-version, pyproject.toml or .tool-versions file.';
+    const secret = `ghp_${randomBytes(18).toString('hex')}`;
+
+    it.each([
+      ['/etc/passwd', {}, 'root:x:0'],
+      ['secrets.env', { 'secrets.env': `API_TOKEN=${secret}\nDEBUG=1\n` }, secret],
+      [
+        'key.bin',
+        { 'key.bin': `3.12\n\u0000${secret}` },
+        secret, // binary: not even the first line is shown
+      ],
+    ])('%s', async (file, files, content) => {
+      const result = await runWith(files, { 'python-version-file': file });
+      expectCleanFailure(result);
+      expect(result.errors[0]).toMatch(
+        new RegExp(
+          `^python-version-file "${file.replace(/[./]/g, '\\$&')}" is (not a version file|not a text file)`,
+        ),
+      );
+      expect(result.errors[0]).toContain(fix);
+      expect(`${result.stdout}${result.stderr}${result.summary}`).not.toContain(content);
+      expect(result.outputs.deploy).toBe('false');
+    });
+
+    it('an offending line is shown as a short excerpt that cannot issue a command', async () => {
+      const result = await runWith(
+        { '.tool-versions': `python 3.12 \u001b[2K::warning::pwned%0A${secret}\n` },
+        { 'python-version-file': '.tool-versions' },
+      );
+      expectCleanFailure(result);
+      expect(result.warnings).toEqual([]);
+      expect(result.errors[0]).toMatch(
+        /^python-version-file \.tool-versions:1 "\\u001b\[2K:\\x3awarning:\\x3apwned\\x250Aghp_[0-9a-f]{13}\.\.\." is not a valid Python version: the line has characters/,
+      );
+      expect(result.stdout).not.toContain(secret);
+    });
   });
 
   it('a valid spec nothing has lists what each source had', async () => {

@@ -82,7 +82,7 @@ it('a step that fails before its tests finish still says it does not deploy', as
   expect(result.outputs).toMatchObject({
     deploy: 'false',
     environment: '',
-    'deploy-reason': 'not deploying: the step failed before its tests finished',
+    'deploy-reason': 'not deploying: the step failed; see its error',
   });
 });
 

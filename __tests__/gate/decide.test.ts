@@ -170,7 +170,7 @@ describe('decide', () => {
       environment: '',
       reason: 'deploying: pull_request_target from main matched deploy-branches main',
     });
-    const run = pushTo('main', { name: 'workflow_run', headRef: 'main' });
+    const run = pushTo('main', { name: 'workflow_run', headRef: 'main', runConclusion: 'success' });
     expect(decide(run, 'success', rules(base)).deploy).toBe(false);
     expect(decide(run, 'success', rules({ ...base, 'allow-unsafe-events': 'true' })).reason).toBe(
       'deploying: workflow_run from main matched deploy-branches main',
@@ -182,6 +182,71 @@ describe('decide', () => {
     expect(decide(pushTo('main', { name: 'workflow_dispatch' }), 'success', r).reason).toBe(
       'deploying: workflow_dispatch to main matched deploy-branches main',
     );
-    expect(decide(pushTag('v3', { name: 'release' }), 'success', r).deploy).toBe(true);
+    expect(
+      decide(pushTag('v3', { name: 'release', action: 'published' }), 'success', r).deploy,
+    ).toBe(true);
+  });
+
+  it.each(['published', 'released', 'prereleased'])('deploys a release %s', (action) => {
+    const r = rules({ 'deploy-events': 'release', 'deploy-tags': 'v*' });
+    expect(decide(pushTag('v3', { name: 'release', action }), 'success', r)).toEqual({
+      deploy: true,
+      environment: '',
+      reason: 'deploying: release of tag v3 matched deploy-tags v*',
+    });
+  });
+
+  it.each(['deleted', 'unpublished', 'created', 'edited', ''])(
+    'does not deploy a release with action "%s"',
+    (action) => {
+      const r = rules({ 'deploy-events': 'release', 'deploy-tags': 'v*' });
+      expect(decide(pushTag('v3', { name: 'release', action }), 'success', r)).toEqual({
+        deploy: false,
+        environment: '',
+        reason: `not deploying: release action ${action || '(none)'} is not one of published, released, prereleased`,
+      });
+    },
+  );
+
+  it('does not deploy a workflow_run behind a run that did not succeed, even when allowed', () => {
+    const r = rules({ 'deploy-events': 'workflow_run', 'allow-unsafe-events': 'true' });
+    const run = (runConclusion: string) =>
+      pushTo('main', { name: 'workflow_run', headRef: 'main', runConclusion });
+    expect(decide(run('failure'), 'success', r).reason).toBe(
+      'not deploying: the run behind workflow_run concluded failure, not success',
+    );
+    expect(decide(run('cancelled'), 'success', r).deploy).toBe(false);
+    expect(decide(run(''), 'success', r).reason).toBe(
+      'not deploying: the run behind workflow_run has not concluded',
+    );
+    expect(decide(run('success'), 'success', r).deploy).toBe(true);
+  });
+
+  it('treats a comment on a pull request as untrusted: both allow-* switches must be on', () => {
+    const comment = pushTo('main', {
+      name: 'issue_comment',
+      action: 'created',
+      pullRequestComment: true,
+      isFork: true,
+    });
+    const listed = { 'deploy-events': 'issue_comment' };
+    expect(decide(comment, 'success', rules(listed)).reason).toBe(
+      "not deploying: event issue_comment on a pull request runs with this repository's secrets on code from elsewhere and allow-unsafe-events is false",
+    );
+    expect(
+      decide(comment, 'success', rules({ ...listed, 'allow-unsafe-events': 'true' })).reason,
+    ).toBe(
+      "not deploying: a comment's payload cannot show that the pull request's code is not from a fork, and allow-fork-deploy is false",
+    );
+    expect(
+      decide(
+        comment,
+        'success',
+        rules({ ...listed, 'allow-unsafe-events': 'true', 'allow-fork-deploy': 'true' }),
+      ).reason,
+    ).toBe('deploying: issue_comment to main matched deploy-branches main');
+    // A comment on a plain issue cannot bring code with it: an ordinary event.
+    const onIssue = { ...comment, pullRequestComment: false, isFork: false };
+    expect(decide(onIssue, 'success', rules(listed)).deploy).toBe(true);
   });
 });

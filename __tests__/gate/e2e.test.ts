@@ -121,6 +121,101 @@ describe.each(nodeBinaries())('gate bundle under %s', (node) => {
     );
   });
 
+  it('does not deploy a workflow_run behind a failed run, even with allow-unsafe-events', async () => {
+    const run = (conclusion: string): EventContext => ({
+      name: 'workflow_run',
+      ref: 'refs/heads/main',
+      payload: {
+        action: 'completed',
+        repository: SAME_REPO,
+        workflow_run: {
+          conclusion,
+          head_branch: 'main',
+          head_repository: SAME_REPO,
+          head_commit: { message: 'Fix it' },
+        },
+      },
+    });
+    const inputs = { 'deploy-events': 'workflow_run', 'allow-unsafe-events': 'true' };
+    const failed = await gate(inputs, run('failure'));
+    expect(failed.exitCode).toBe(0);
+    expect(failed.outputs).toEqual({
+      deploy: 'false',
+      environment: '',
+      'deploy-reason': 'not deploying: the run behind workflow_run concluded failure, not success',
+    });
+    expect((await gate(inputs, run('success'))).outputs.deploy).toBe('true');
+  });
+
+  it('does not deploy on a comment on a pull request unless both allow-* switches are on', async () => {
+    const comment: EventContext = {
+      name: 'issue_comment',
+      ref: 'refs/heads/main',
+      payload: {
+        action: 'created',
+        comment: { body: '/deploy' },
+        issue: { number: 7, pull_request: { url: 'https://api.github.com/repos/o/r/pulls/7' } },
+        repository: SAME_REPO,
+      },
+    };
+    const listed = { 'deploy-events': 'issue_comment' };
+    const refused = await gate(listed, comment);
+    expect(refused.exitCode).toBe(0);
+    expect(refused.outputs).toEqual({
+      deploy: 'false',
+      environment: '',
+      'deploy-reason':
+        "not deploying: event issue_comment on a pull request runs with this repository's secrets on code from elsewhere and allow-unsafe-events is false",
+    });
+    const unsafeOnly = await gate({ ...listed, 'allow-unsafe-events': 'true' }, comment);
+    expect(unsafeOnly.outputs.deploy).toBe('false');
+    const both = { ...listed, 'allow-unsafe-events': 'true', 'allow-fork-deploy': 'true' };
+    expect((await gate(both, comment)).outputs.deploy).toBe('true');
+  });
+
+  it('deploys a release only on the actions that publish it', async () => {
+    const release = (action: string): EventContext => ({
+      name: 'release',
+      ref: 'refs/tags/v1.2.0',
+      payload: { action, release: { tag_name: 'v1.2.0' }, repository: SAME_REPO },
+    });
+    const inputs = { 'deploy-events': 'release', 'deploy-branches': '', 'deploy-tags': 'v*' };
+    for (const action of ['deleted', 'unpublished']) {
+      const r = await gate(inputs, release(action));
+      expect(r.exitCode).toBe(0);
+      expect(r.outputs).toEqual({
+        deploy: 'false',
+        environment: '',
+        'deploy-reason': `not deploying: release action ${action} is not one of published, released, prereleased`,
+      });
+    }
+    expect((await gate(inputs, release('published'))).outputs).toMatchObject({
+      deploy: 'true',
+      'deploy-reason': 'deploying: release of tag v1.2.0 matched deploy-tags v*',
+    });
+  });
+
+  it('reads [skip deploy] from a merge_group head commit', async () => {
+    const group = (message: string): EventContext => ({
+      name: 'merge_group',
+      ref: 'refs/heads/gh-readonly-queue/main/pr-7-0123abc',
+      payload: {
+        action: 'checks_requested',
+        merge_group: { head_sha: '0123abc', head_commit: { message } },
+        repository: SAME_REPO,
+      },
+    });
+    const inputs = {
+      'deploy-events': 'merge_group',
+      'deploy-branches': 'gh-readonly-queue/main/**',
+    };
+    const skipped = await gate(inputs, group('Merge #7: docs\n\n[skip deploy]'));
+    expect(skipped.outputs['deploy-reason']).toBe(
+      'not deploying: the head commit message contains [skip deploy]',
+    );
+    expect((await gate(inputs, group('Merge #7: fix'))).outputs.deploy).toBe('true');
+  });
+
   it.each([
     [
       { environments: 'main=production\nfoo' },
@@ -131,12 +226,34 @@ describe.each(nodeBinaries())('gate bundle under %s', (node) => {
       'deploy-branches line 2 "release/[0-9" has a "[" without a closing "]". Write one glob per line or comma, e.g. main or release/*.',
     ],
     [{ 'test-outcome': '' }, 'test-outcome is empty.'],
-  ])('fails on bad input %j with one clear ::error and no stack trace', async (inputs, message) => {
-    const r = await gate(inputs, push('refs/heads/main'));
+  ])(
+    'fails on bad input %j with one clear ::error, no stack trace, and deploy=false',
+    async (inputs, message) => {
+      const r = await gate(inputs, push('refs/heads/main'));
+      expect(r.exitCode).toBe(1);
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors[0]).toContain(message);
+      // The same failure path as the main action: a failed gate says it does not deploy.
+      expect(r.outputs).toEqual({
+        deploy: 'false',
+        environment: '',
+        'deploy-reason': 'not deploying: the step failed; see its error',
+      });
+      expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/^\s+at /m);
+    },
+  );
+
+  it('fails cleanly, with deploy=false, on an unreadable event payload', async () => {
+    const r = await runAction({
+      ...GATE,
+      node,
+      inputs: {},
+      event: { name: 'push', ref: 'refs/heads/main' },
+      env: { GITHUB_EVENT_PATH: '/nonexistent/event.json' },
+    });
     expect(r.exitCode).toBe(1);
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toContain(message);
-    expect(r.outputs).toEqual({});
-    expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/^\s+at /m);
+    expect(r.errors[0]).toMatch(/^GITHUB_EVENT_PATH \/nonexistent\/event\.json cannot be read/);
+    expect(r.outputs.deploy).toBe('false');
   });
 });

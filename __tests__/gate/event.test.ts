@@ -21,6 +21,9 @@ describe('buildGateEvent', () => {
       baseRef: '',
       isFork: false,
       headCommitMessage: 'Bump version\n\n[skip deploy]',
+      action: '',
+      runConclusion: '',
+      pullRequestComment: false,
     });
   });
 
@@ -99,6 +102,72 @@ describe('buildGateEvent', () => {
     };
     expect(buildGateEvent({ GITHUB_EVENT_NAME: 'workflow_run' }, fromFork).isFork).toBe(true);
     expect(buildGateEvent({ GITHUB_EVENT_NAME: 'workflow_run' }, {}).isFork).toBe(true);
+  });
+
+  it('reads the conclusion of the run behind workflow_run, and only for workflow_run', () => {
+    const payload = (conclusion: unknown) => ({
+      action: 'completed',
+      repository: repo('octo-org/octo-service'),
+      workflow_run: {
+        head_branch: 'main',
+        head_repository: repo('octo-org/octo-service'),
+        conclusion,
+      },
+    });
+    const env = { GITHUB_EVENT_NAME: 'workflow_run' };
+    expect(buildGateEvent(env, payload('failure'))).toMatchObject({
+      action: 'completed',
+      runConclusion: 'failure',
+    });
+    expect(buildGateEvent(env, payload(null)).runConclusion).toBe('');
+    expect(buildGateEvent({ GITHUB_EVENT_NAME: 'push' }, payload('success')).runConclusion).toBe(
+      '',
+    );
+  });
+
+  it('reads the action of a release', () => {
+    const event = buildGateEvent(
+      { GITHUB_EVENT_NAME: 'release', GITHUB_REF: 'refs/tags/v1.0.0' },
+      { action: 'deleted', release: { tag_name: 'v1.0.0' } },
+    );
+    expect(event).toMatchObject({ action: 'deleted', refType: 'tag', refName: 'v1.0.0' });
+  });
+
+  it('marks an issue_comment on a pull request, which cannot show its code is not a fork', () => {
+    const env = { GITHUB_EVENT_NAME: 'issue_comment', GITHUB_REF: 'refs/heads/main' };
+    const onPullRequest = {
+      action: 'created',
+      issue: { number: 7, pull_request: { url: 'https://api.github.com/repos/o/r/pulls/7' } },
+      repository: repo('octo-org/octo-service'),
+    };
+    expect(buildGateEvent(env, onPullRequest)).toMatchObject({
+      pullRequestComment: true,
+      isFork: true,
+    });
+    const onIssue = {
+      action: 'created',
+      issue: { number: 8 },
+      repository: repo('octo-org/octo-service'),
+    };
+    expect(buildGateEvent(env, onIssue)).toMatchObject({
+      pullRequestComment: false,
+      isFork: false,
+    });
+    // The same shape under another event name is not a comment.
+    expect(
+      buildGateEvent({ ...env, GITHUB_EVENT_NAME: 'issues' }, onPullRequest).pullRequestComment,
+    ).toBe(false);
+  });
+
+  it('reads the head commit message of a merge_group', () => {
+    const event = buildGateEvent(
+      {
+        GITHUB_EVENT_NAME: 'merge_group',
+        GITHUB_REF: 'refs/heads/gh-readonly-queue/main/pr-7-abc',
+      },
+      { merge_group: { head_sha: 'abc', head_commit: { message: 'Merge #7\n\n[skip deploy]' } } },
+    );
+    expect(event.headCommitMessage).toBe('Merge #7\n\n[skip deploy]');
   });
 
   it('survives payloads of any shape', () => {

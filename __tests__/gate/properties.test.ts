@@ -1,7 +1,13 @@
 /** Properties of decide() over generated events, outcomes and rules (fast-check). */
 import fc from 'fast-check';
 import { minimatch } from 'minimatch';
-import { decide, TEST_OUTCOMES, UNSAFE_EVENTS, type TestOutcome } from '../../src/gate/decide.js';
+import {
+  decide,
+  PUBLISHING_RELEASE_ACTIONS,
+  TEST_OUTCOMES,
+  UNSAFE_EVENTS,
+  type TestOutcome,
+} from '../../src/gate/decide.js';
 import type { GateEvent } from '../../src/gate/event.js';
 import { pushTo } from './support.js';
 import { KNOWN_EVENTS, parseGateRules, type RawGateRules } from '../../src/gate/rules.js';
@@ -48,6 +54,9 @@ const event: fc.Arbitrary<GateEvent> = fc
       'Docs [skip deploy]',
       'WIP [SKIP DEPLOY] later',
     ),
+    action: fc.constantFrom('', 'published', 'released', 'deleted', 'unpublished', 'completed'),
+    runConclusion: fc.constantFrom('', 'success', 'failure', 'cancelled'),
+    pullRequestComment: fc.boolean(),
   })
   .map((e) => ({
     ...e,
@@ -121,6 +130,10 @@ const deployable: fc.Arbitrary<{ event: GateEvent; raw: RawGateRules }> = fc
         baseRef: 'main',
         isFork: false,
         headCommitMessage: 'Fix it',
+        // What a release that publishes and a workflow_run behind a green run carry.
+        action: 'published',
+        runConclusion: 'success',
+        pullRequestComment: false,
       },
     };
   })
@@ -196,6 +209,64 @@ describe('decide() properties', () => {
         expect(deploys({ ...e, name }, { ...listing, 'allow-unsafe-events': 'true' })).toBe(true);
         expect(deploys({ ...e, name }, { ...listing, 'allow-unsafe-events': 'false' })).toBe(false);
       }),
+      NUM_RUNS,
+    );
+  });
+
+  it('never deploys a release that does not publish, or a workflow_run behind a run that did not succeed', () => {
+    const notPublishing = fc
+      .constantFrom('', 'created', 'edited', 'deleted', 'unpublished', 'Published')
+      .filter((action) => !PUBLISHING_RELEASE_ACTIONS.includes(action));
+    const notSuccess = fc.constantFrom(
+      '',
+      'failure',
+      'cancelled',
+      'timed_out',
+      'skipped',
+      'Success',
+    );
+    fc.assert(
+      fc.property(
+        deployable,
+        notPublishing,
+        notSuccess,
+        ({ event: e, raw: r }, action, conclusion) => {
+          fc.pre(e.refType === 'branch');
+          const listing = {
+            ...r,
+            'deploy-events': `${r['deploy-events']}, release, workflow_run`,
+            'allow-unsafe-events': 'true',
+          };
+          expect(deploys({ ...e, name: 'release' }, listing)).toBe(true);
+          expect(deploys({ ...e, name: 'release', action }, listing)).toBe(false);
+          expect(deploys({ ...e, name: 'workflow_run' }, listing)).toBe(true);
+          expect(deploys({ ...e, name: 'workflow_run', runConclusion: conclusion }, listing)).toBe(
+            false,
+          );
+        },
+      ),
+      NUM_RUNS,
+    );
+  });
+
+  it('never deploys on a comment on a pull request unless both allow-* switches are true', () => {
+    fc.assert(
+      fc.property(
+        deployable,
+        fc.constantFrom('true', 'false'),
+        fc.constantFrom('true', 'false'),
+        ({ event: e, raw: r }, unsafe, fork) => {
+          fc.pre(e.refType === 'branch');
+          const comment = { ...e, name: 'issue_comment', pullRequestComment: true, isFork: true };
+          const listing = {
+            ...r,
+            'deploy-events': `${r['deploy-events']}, issue_comment`,
+            'allow-unsafe-events': unsafe,
+            'allow-fork-deploy': fork,
+          };
+          expect(deploys(comment, listing)).toBe(unsafe === 'true' && fork === 'true');
+        },
+      ),
       NUM_RUNS,
     );
   });

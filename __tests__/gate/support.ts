@@ -24,6 +24,9 @@ export function pushTo(branch: string, extra: Partial<GateEvent> = {}): GateEven
     baseRef: '',
     isFork: false,
     headCommitMessage: 'Fix the thing',
+    action: '',
+    runConclusion: '',
+    pullRequestComment: false,
     ...extra,
   };
 }
@@ -46,6 +49,9 @@ export function pullRequest(
     baseRef: base,
     isFork: false,
     headCommitMessage: '',
+    action: 'opened',
+    runConclusion: '',
+    pullRequestComment: false,
     ...extra,
   };
 }

@@ -81,6 +81,51 @@ describe('the tool cache', () => {
   });
 });
 
+describe('a tool cache entry is probed before use', () => {
+  /** A tool cache with `older` and a newer-named folder whose bin/python is `python`. */
+  function withImpostor(python: (dir: string) => void): { dir: string; entry: string } {
+    const dir = mkdtempSync(join(root, 'impostor-'));
+    layoutToolCache(dir, [older], arch);
+    const entry = join(dir, 'Python', '3.99.0', arch);
+    mkdirSync(join(entry, 'bin'), { recursive: true });
+    writeFileSync(join(dir, 'Python', '3.99.0', `${arch}.complete`), '');
+    python(join(entry, 'bin'));
+    return { dir, entry };
+  }
+
+  it('skips a folder holding another version, with a warning, for the next match', async () => {
+    const { dir, entry } = withImpostor((bin) =>
+      symlinkSync(join(pyenvPrefix(older), 'bin', 'python3'), join(bin, 'python')),
+    );
+    const log = collectingLog();
+    const request = { ...base(), toolCacheDir: dir, versionSpec: '3.x', log };
+    const interpreter = await setupPython({ ...request, sources: ['tool-cache'] });
+    expect(interpreter.version).toBe(older);
+    expect(reportedVersion(interpreter.executable)).toBe(older);
+    expect(log.lines).toContain(
+      `warning: ${entry} holds Python ${older}, not 3.99.0 as its folder says; ignoring it. Remove that folder or reinstall Python 3.99.0 there.`,
+    );
+  });
+
+  it('skips a folder whose python does not run', async () => {
+    const { dir, entry } = withImpostor((bin) =>
+      writeFileSync(join(bin, 'python'), '#!/bin/sh\nexit 3\n', { mode: 0o755 }),
+    );
+    const log = collectingLog();
+    const interpreter = await setupPython({
+      ...base(),
+      toolCacheDir: dir,
+      versionSpec: '3.x',
+      sources: ['tool-cache'],
+      log,
+    });
+    expect(interpreter.version).toBe(older);
+    expect(log.lines).toContain(
+      `warning: ${join(entry, 'bin', 'python')} does not run as a Python interpreter; ignoring ${entry}. Remove that folder or reinstall Python 3.99.0 there.`,
+    );
+  });
+});
+
 describe('interpreters on the machine', () => {
   it('are used when the tool cache has no match (pyenv)', async () => {
     const log = collectingLog();

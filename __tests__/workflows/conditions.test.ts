@@ -48,6 +48,9 @@ const branchPush = (name: string, message = 'Fix it'): EventCase => ({
     baseRef: '',
     isFork: false,
     headCommitMessage: message,
+    action: '',
+    runConclusion: '',
+    pullRequestComment: false,
   },
 });
 const tagPush = (name: string): EventCase => ({
@@ -61,10 +64,18 @@ const tagPush = (name: string): EventCase => ({
     baseRef: '',
     isFork: false,
     headCommitMessage: 'Release',
+    action: '',
+    runConclusion: '',
+    pullRequestComment: false,
   },
 });
-const fromHead = (name: string, head: string, isFork: boolean): EventCase => ({
-  label: `${name} from ${head}${isFork ? ' (fork)' : ''}`,
+const fromHead = (
+  name: string,
+  head: string,
+  isFork: boolean,
+  runConclusion = name === 'workflow_run' ? 'success' : '',
+): EventCase => ({
+  label: `${name} from ${head}${isFork ? ' (fork)' : ''}${runConclusion && runConclusion !== 'success' ? ` (run ${runConclusion})` : ''}`,
   event: {
     name,
     ref: name === 'workflow_run' ? 'refs/heads/main' : 'refs/pull/7/merge',
@@ -74,6 +85,9 @@ const fromHead = (name: string, head: string, isFork: boolean): EventCase => ({
     baseRef: 'main',
     isFork,
     headCommitMessage: '',
+    action: name === 'workflow_run' ? 'completed' : 'opened',
+    runConclusion,
+    pullRequestComment: false,
   },
 });
 const dispatch = (name: string): EventCase => ({
@@ -97,6 +111,7 @@ const EVENTS: EventCase[] = [
     fromHead('pull_request_target', 'main', fork),
     fromHead('workflow_run', 'main', fork),
   ]),
+  fromHead('workflow_run', 'main', false, 'failure'),
 ];
 
 /** The caller's `with:` (inputs of the reusable workflow), as they would write them. */
@@ -302,6 +317,7 @@ describe(`${REUSABLE} conditions agree with decide()`, () => {
       'tests failed',
       'cancelled',
       '[skip deploy]',
+      'concluded failure',
     ]) {
       expect({ kind, seen: refusals.some((reason) => reason.includes(kind)) }).toEqual({
         kind,

@@ -10,8 +10,21 @@ import type { GateRules } from './rules.js';
 export const TEST_OUTCOMES = ['success', 'failure', 'skipped', 'cancelled'] as const;
 export type TestOutcome = (typeof TEST_OUTCOMES)[number];
 
-/** Events that run with the base repository's secrets on code nobody reviewed yet. */
+/**
+ * Events that run with the base repository's secrets on code nobody reviewed yet. An
+ * issue_comment on a pull request is one too (see GateEvent.pullRequestComment).
+ */
 export const UNSAFE_EVENTS: ReadonlySet<string> = new Set(['pull_request_target', 'workflow_run']);
+
+/**
+ * Release actions that publish a release. created (drafts too), edited, unpublished and deleted
+ * do not: deploying a deleted release would ship what its owner just withdrew.
+ */
+export const PUBLISHING_RELEASE_ACTIONS: readonly string[] = [
+  'published',
+  'released',
+  'prereleased',
+];
 
 /** A head commit message containing this (any case) blocks the deploy. */
 export const SKIP_MARKER = '[skip deploy]';
@@ -54,6 +67,19 @@ function testsProblem(outcome: TestOutcome): string | undefined {
   return outcome === 'failure' ? 'tests failed' : `tests were ${outcome}`;
 }
 
+/** What the trigger itself says against deploying: a withdrawn release, a failed run. */
+function triggerProblem(event: GateEvent): string | undefined {
+  if (event.name === 'release' && !PUBLISHING_RELEASE_ACTIONS.includes(event.action)) {
+    return `release action ${event.action || '(none)'} is not one of ${PUBLISHING_RELEASE_ACTIONS.join(', ')}`;
+  }
+  if (event.name === 'workflow_run' && event.runConclusion !== 'success') {
+    return event.runConclusion === ''
+      ? 'the run behind workflow_run has not concluded'
+      : `the run behind workflow_run concluded ${event.runConclusion}, not success`;
+  }
+  return undefined;
+}
+
 function no(reason: string): Decision {
   return { deploy: false, environment: '', reason: `not deploying: ${reason}` };
 }
@@ -62,14 +88,21 @@ export function decide(event: GateEvent, testOutcome: TestOutcome, rules: GateRu
   if (!rules.deployEvents.includes(event.name)) {
     return no(`event ${event.name} is not one of ${rules.deployEvents.join(', ') || '(none)'}`);
   }
-  if (UNSAFE_EVENTS.has(event.name) && !rules.allowUnsafeEvents) {
+  if ((UNSAFE_EVENTS.has(event.name) || event.pullRequestComment) && !rules.allowUnsafeEvents) {
+    const what = event.pullRequestComment ? `${event.name} on a pull request` : event.name;
     return no(
-      `event ${event.name} runs with this repository's secrets on code from elsewhere and allow-unsafe-events is false`,
+      `event ${what} runs with this repository's secrets on code from elsewhere and allow-unsafe-events is false`,
     );
   }
   if (event.isFork && !rules.allowForkDeploy) {
-    return no('the code comes from a fork and allow-fork-deploy is false');
+    return no(
+      event.pullRequestComment
+        ? "a comment's payload cannot show that the pull request's code is not from a fork, and allow-fork-deploy is false"
+        : 'the code comes from a fork and allow-fork-deploy is false',
+    );
   }
+  const trigger = triggerProblem(event);
+  if (trigger) return no(trigger);
 
   const subject = subjectOf(event);
   if (typeof subject === 'string') return no(subject);

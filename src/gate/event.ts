@@ -19,6 +19,12 @@ export interface GateEvent {
   /** The code comes from another repository (or we cannot tell that it does not). */
   isFork: boolean;
   headCommitMessage: string;
+  /** The payload's `action` (for release: published, deleted, ...); empty when it has none. */
+  action: string;
+  /** workflow_run: how the run behind it concluded (success, failure, ...); empty otherwise. */
+  runConclusion: string;
+  /** An issue_comment on a pull request: the comment may act on the pull request's code. */
+  pullRequestComment: boolean;
 }
 
 /** Events whose code is a pull request's head branch rather than GITHUB_REF. */
@@ -67,7 +73,16 @@ function comesFromFork(head: unknown, baseFullName: string): boolean {
   return headName === '' || headName !== baseFullName;
 }
 
+/** issue_comment on a pull request: GitHub marks such an issue with a `pull_request` object. */
+function isPullRequestComment(name: string, payload: unknown): boolean {
+  if (name !== 'issue_comment') return false;
+  const marker = field(payload, 'issue', 'pull_request');
+  return marker !== undefined && marker !== null;
+}
+
 function detectFork(name: string, payload: unknown): boolean {
+  // The comment's payload does not say where the pull request's code comes from.
+  if (isPullRequestComment(name, payload)) return true;
   const pullRequest = field(payload, 'pull_request');
   if (pullRequest !== undefined) {
     return comesFromFork(
@@ -108,6 +123,11 @@ export function buildGateEvent(env: Env, payload: unknown): GateEvent {
     isFork: detectFork(name, payload),
     headCommitMessage:
       text(field(payload, 'head_commit', 'message')) ||
-      text(field(payload, 'workflow_run', 'head_commit', 'message')),
+      text(field(payload, 'workflow_run', 'head_commit', 'message')) ||
+      text(field(payload, 'merge_group', 'head_commit', 'message')),
+    action: text(field(payload, 'action')),
+    runConclusion:
+      name === 'workflow_run' ? text(field(payload, 'workflow_run', 'conclusion')) : '',
+    pullRequestComment: isPullRequestComment(name, payload),
   };
 }

@@ -1,25 +1,5 @@
-/**
- * Entry of the gate-only action (gate/action.yml): decide whether this run deploys, for pipelines
- * that run their tests some other way. The main action runs the same decide() after its tests.
- */
-import * as core from '@actions/core';
-import { runnerInput } from '../runner/inputs.js';
-import { decide } from './decide.js';
-import { readGateEvent } from './event-file.js';
-import { parseTestOutcome, readGateRules, TEST_OUTCOME_INPUT } from './inputs.js';
-import { decisionSummaryLine, setDecisionOutputs } from './outputs.js';
+/** Entry of the gate-only action: all the work is in main.ts, the failure path in runner/. */
+import { runEntry } from '../runner/failure.js';
+import { run } from './main.js';
 
-export async function run(): Promise<void> {
-  try {
-    const rules = readGateRules(runnerInput);
-    const outcome = parseTestOutcome(runnerInput(TEST_OUTCOME_INPUT.name));
-    const decision = decide(readGateEvent(), outcome, rules);
-    setDecisionOutputs(decision);
-    await core.summary.addRaw(decisionSummaryLine(decision), true).write();
-  } catch (error) {
-    // InputError and anything else alike: one ::error line with the message, no stack trace.
-    core.setFailed(error instanceof Error ? error.message : String(error));
-  }
-}
-
-void run();
+await runEntry(run);

@@ -49,7 +49,7 @@ export const GATE_RULE_INPUTS: readonly GateInputSpec[] = [
     name: 'allow-unsafe-events',
     default: 'false',
     description:
-      "Deploy on `pull_request_target` and `workflow_run`, which run with this repository's secrets on code from elsewhere. Keep false unless you know why.",
+      "Deploy on `pull_request_target`, `workflow_run` and `issue_comment` on a pull request, which run with this repository's secrets on code from elsewhere. Keep false unless you know why.",
   },
 ];
 

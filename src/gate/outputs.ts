@@ -1,5 +1,6 @@
 /** Hands a Decision to the runner: step outputs, a log line, and a job summary line. */
 import * as core from '@actions/core';
+import { setDeployOutputs } from '../runner/deploy-outputs.js';
 import type { Decision } from './decision.js';
 
 /** The one summary line for a decision, as Markdown; refs are escaped (branch names are free text). */
@@ -17,8 +18,6 @@ function escapeMarkdown(text: string): string {
 }
 
 export function setDecisionOutputs(decision: Decision): void {
-  core.setOutput('deploy', decision.deploy ? 'true' : 'false');
-  core.setOutput('environment', decision.environment);
-  core.setOutput('deploy-reason', decision.reason);
+  setDeployOutputs(decision.deploy, decision.environment, decision.reason);
   core.info(decision.reason);
 }

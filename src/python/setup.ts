@@ -29,7 +29,7 @@ import {
   type VersionSpec,
 } from './spec.js';
 import { findSystemInterpreters, type SystemInterpreter } from './system.js';
-import { listToolCache, type ToolCacheEntry } from './toolCache.js';
+import { listToolCache, toolCacheEntryProblem, type ToolCacheEntry } from './toolCache.js';
 import { readVersionFile } from './versionFile.js';
 
 export { parsePythonSources, normalizeArchitecture, DEFAULT_SOURCES } from './inputs.js';
@@ -128,6 +128,7 @@ interface ManifestState {
 /** Each source listed at most once per run, and only when it is reached. */
 class Sources {
   private toolCacheEntries?: ToolCacheEntry[];
+  private readonly probedEntries = new Set<ToolCacheEntry>();
   private manifestState?: Promise<ManifestState>;
   private systemInterpreters?: Promise<SystemInterpreter[]>;
   readonly runner = readRunnerPlatform();
@@ -146,6 +147,35 @@ class Sources {
       this.log.warning(why),
     );
     return this.toolCacheEntries;
+  }
+
+  /**
+   * The entry, when its interpreter is the version its folder names; else a warning, and the
+   * entry leaves the list. Only an entry about to be used is probed (one run of Python).
+   */
+  async usable(entry: ToolCacheEntry): Promise<boolean> {
+    if (this.probedEntries.has(entry)) return true;
+    const problem = await toolCacheEntryProblem(entry);
+    if (problem) {
+      this.log.warning(problem);
+      this.toolCacheEntries = this.toolCache().filter((other) => other !== entry);
+      return false;
+    }
+    this.probedEntries.add(entry);
+    return true;
+  }
+
+  /** The newest usable tool cache entry that `spec` accepts. */
+  async toolCacheMatch(spec: VersionSpec): Promise<ToolCacheEntry | undefined> {
+    for (;;) {
+      const entries = this.toolCache();
+      const best = pickBest(
+        spec,
+        entries.map((entry) => entry.version),
+      );
+      const entry = entries.find((candidate) => candidate.version === best);
+      if (!entry || (await this.usable(entry))) return entry;
+    }
   }
 
   manifest(): Promise<ManifestState> {
@@ -247,12 +277,7 @@ async function tryOne(
 ): Promise<Interpreter | undefined> {
   const matched = `the newest match for ${describeSpec(spec)}${missed.length ? `; ${missed.join('; ')}` : ''}`;
   if (source === 'tool-cache') {
-    const entries = sources.toolCache();
-    const best = pickBest(
-      spec,
-      entries.map((entry) => entry.version),
-    );
-    const entry = entries.find((candidate) => candidate.version === best);
+    const entry = await sources.toolCacheMatch(spec);
     return entry && fromToolCache(entry, sources.arch, `it is ${matched}`);
   }
   if (source === 'manifest') {
@@ -291,9 +316,10 @@ async function tryLatest(
     return undefined;
   }
   const shown = pythonSpelling(latest.version);
-  const cached = request.sources.includes('tool-cache')
+  const found = request.sources.includes('tool-cache')
     ? sources.toolCache().find((entry) => entry.version === latest.version)
     : undefined;
+  const cached = found && (await sources.usable(found)) ? found : undefined;
   if (cached)
     return fromToolCache(
       cached,

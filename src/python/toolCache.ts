@@ -5,7 +5,8 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { normalizeVersion } from './spec.js';
+import { probeInterpreter } from './probe.js';
+import { normalizeVersion, pythonSpelling } from './spec.js';
 
 export interface ToolCacheEntry {
   /** Canonical version (see normalizeVersion). */
@@ -68,6 +69,22 @@ export function listToolCache(
     entries.push({ version, dir, executable });
   }
   return entries;
+}
+
+/**
+ * Why an entry cannot be used, or undefined when its interpreter runs and is the version its
+ * folder names. A folder is only a name: a Python 3.11 copied into `Python/3.12.4/x64` must not
+ * be reported, and tested against, as 3.12.4.
+ */
+export async function toolCacheEntryProblem(entry: ToolCacheEntry): Promise<string | undefined> {
+  const probed = await probeInterpreter(entry.executable);
+  if (!probed) {
+    return `${entry.executable} does not run as a Python interpreter; ignoring ${entry.dir}. Remove that folder or reinstall Python ${pythonSpelling(entry.version)} there.`;
+  }
+  if (probed.version !== entry.version) {
+    return `${entry.dir} holds Python ${pythonSpelling(probed.version)}, not ${pythonSpelling(entry.version)} as its folder says; ignoring it. Remove that folder or reinstall Python ${pythonSpelling(entry.version)} there.`;
+  }
+  return undefined;
 }
 
 /** Removes an entry and its marker (and the version folder when nothing else is left in it). */

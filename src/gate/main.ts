@@ -1,0 +1,23 @@
+/**
+ * The gate-only action (gate/action.yml): decide whether this run deploys, for pipelines that run
+ * their tests some other way. The main action runs the same decide() after its tests.
+ */
+import { failStep } from '../runner/failure.js';
+import { writeJobSummary } from '../runner/job-summary.js';
+import { runnerInput } from '../runner/inputs.js';
+import { decide } from './decide.js';
+import { readGateEvent } from './event-file.js';
+import { parseTestOutcome, readGateRules, TEST_OUTCOME_INPUT } from './inputs.js';
+import { decisionSummaryLine, setDecisionOutputs } from './outputs.js';
+
+export async function run(): Promise<void> {
+  try {
+    const rules = readGateRules(runnerInput);
+    const outcome = parseTestOutcome(runnerInput(TEST_OUTCOME_INPUT.name));
+    const decision = decide(readGateEvent(), outcome, rules);
+    setDecisionOutputs(decision);
+    await writeJobSummary(decisionSummaryLine(decision));
+  } catch (error) {
+    failStep(error);
+  }
+}

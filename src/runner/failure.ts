@@ -1,0 +1,62 @@
+/**
+ * The one failure path of both entries (the main action and the gate action): a failed step
+ * never deploys and says so in its outputs, and prints one `::error::` line, never a stack trace.
+ */
+import * as core from '@actions/core';
+import { setDeployOutputs } from './deploy-outputs.js';
+import { InputError } from './errors.js';
+
+export const FAILED_STEP_REASON = 'not deploying: the step failed; see its error';
+
+/** One `::error::` per step: a second failure (say, a stray rejection) only goes to debug. */
+let reported = false;
+
+export function failStep(error: unknown): void {
+  setDeployOutputs(false, '', FAILED_STEP_REASON);
+  const message = error instanceof Error ? error.message : String(error);
+  const details = error instanceof Error ? (error.stack ?? message) : message;
+  if (reported) {
+    core.debug(`Also failed: ${details}`);
+    return;
+  }
+  reported = true;
+  if (error instanceof InputError) {
+    core.setFailed(message);
+    return;
+  }
+  core.debug(details);
+  core.setFailed(
+    `Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`,
+  );
+}
+
+/**
+ * Exits with the exit code core.setFailed set, once stdout and stderr are flushed (pipes are
+ * asynchronous on macOS). Exiting at all matters: a dangling HTTP retry of @actions/cache would
+ * otherwise keep the step alive long after its work is done.
+ */
+function exitWhenFlushed(): void {
+  // Nothing buffered (pipes are synchronous on Linux): exit now, before other work can run.
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
+  setTimeout(() => process.exit(), 2000).unref();
+  process.stdout.write('', () => process.stderr.write('', () => process.exit()));
+}
+
+/**
+ * How an entry file runs its `run()`: errors nobody caught (an uncaught exception, an unhandled
+ * rejection) take the failure path and end the step, and the process exits once `run()` settles.
+ */
+export async function runEntry(run: () => Promise<void>): Promise<void> {
+  const failAndExit = (error: unknown): void => {
+    failStep(error);
+    exitWhenFlushed();
+  };
+  process.on('uncaughtException', failAndExit);
+  process.on('unhandledRejection', failAndExit);
+  try {
+    await run();
+  } catch (error) {
+    failStep(error);
+  }
+  exitWhenFlushed();
+}
