@@ -34007,7 +34007,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7844);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6900);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3326);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6900:
+/***/ 3326:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39421,8 +39421,8 @@ async function removeAll(paths) {
     await Promise.all(paths.map((path) => (0,promises_namespaceObject.rm)(path, { recursive: true, force: true })));
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -39447,7 +39447,7 @@ let zstdProbe;
 /** zstd when the `zstd` binary runs, plain tar otherwise. Probed once per process. */
 async function detectCompression() {
     zstdProbe ??= new Promise((resolveProbe) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)('zstd', ['--version'], { stdio: 'ignore' });
+        const child = (0,external_node_child_process_.spawn)('zstd', ['--version'], { stdio: 'ignore' });
         child.on('error', () => resolveProbe(false));
         child.on('close', (code) => resolveProbe(code === 0));
     });
@@ -39497,7 +39497,7 @@ async function extractArchive(archiveFile, compression, destDir) {
     return hash.digest('hex');
 }
 function start(program, args, stdio) {
-    const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, { stdio: stdio, timeout: PROCESS_TIMEOUT_MS });
+    const child = (0,external_node_child_process_.spawn)(program, args, { stdio: stdio, timeout: PROCESS_TIMEOUT_MS });
     let stderr = '';
     child.stderr?.on('data', (chunk) => {
         stderr = (stderr + chunk.toString('utf8')).slice(-2000);
@@ -39744,261 +39744,8 @@ function defaultCacheDir(env) {
     return (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache', 'pyci');
 }
 
-;// CONCATENATED MODULE: ./src/runner/child-env.ts
-/**
- * The environment of the programs the action runs on the user's behalf (pip, venv creation,
- * pytest and the code under test). The runner's own namespaces carry the step's file commands
- * (GITHUB_OUTPUT, GITHUB_ENV, ...), the inputs (INPUT_TOKEN) and the runtime's credentials
- * (ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_*): in them only harmless context passes.
- * Everything else is the user's (`env:` such as DATABASE_URL, PATH, HOME, PIP_*, PYTHON*) and
- * passes untouched, which is why this is an allow-list per namespace, not for the whole env.
- */
-/** Namespaces the runner owns. */
-const RUNNER_NAMESPACE = /^(GITHUB_|RUNNER_|ACTIONS_|INPUT_|STATE_)/i;
-/** Context from the runner's namespaces that tests may read: names, refs, ids, folders. */
-const CHILD_ENV_ALLOWED = [
-    'GITHUB_ACTIONS',
-    'GITHUB_WORKSPACE',
-    'GITHUB_REPOSITORY',
-    'GITHUB_SHA',
-    'GITHUB_REF',
-    'GITHUB_REF_NAME',
-    'GITHUB_REF_TYPE',
-    'GITHUB_HEAD_REF',
-    'GITHUB_BASE_REF',
-    'GITHUB_EVENT_NAME',
-    'GITHUB_RUN_ID',
-    'GITHUB_RUN_NUMBER',
-    'GITHUB_RUN_ATTEMPT',
-    'GITHUB_JOB',
-    'GITHUB_WORKFLOW',
-    'GITHUB_SERVER_URL',
-    'GITHUB_API_URL',
-    'GITHUB_ACTOR',
-    'RUNNER_OS',
-    'RUNNER_ARCH',
-    'RUNNER_TEMP',
-    'RUNNER_TOOL_CACHE',
-    'RUNNER_DEBUG',
-];
-const ALLOWED = new Set(CHILD_ENV_ALLOWED);
-/** `base` without the runner's variables that are not on the allow-list. */
-function childEnv(base = process.env) {
-    const env = {};
-    for (const [name, value] of Object.entries(base)) {
-        if (value === undefined)
-            continue;
-        if (RUNNER_NAMESPACE.test(name) && !ALLOWED.has(name.toUpperCase()))
-            continue;
-        env[name] = value;
-    }
-    return env;
-}
-
-;// CONCATENATED MODULE: ./src/runner/exec.ts
-
-
-
-
-/** After the program exits: how long its pipes may stay quiet, and open at all, before we close them. */
-const PIPE_IDLE_MS = 1000;
-const PIPE_MAX_MS = 5000;
-/** An argument as one log line: `%`, CR and LF escaped the way workflow commands escape them. */
-function escapeForLog(arg) {
-    return arg.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-/** Signals a program's whole process group (it was started as its leader); gone already is fine. */
-function killGroup(pid, signal) {
-    if (pid === undefined)
-        return;
-    try {
-        process.kill(-pid, signal);
-    }
-    catch {
-        // ESRCH: nobody left in the group.
-    }
-}
-/**
- * Resolves when both streams ended, or when they stayed quiet for PIPE_IDLE_MS (or PIPE_MAX_MS
- * passed): a process outside the group (setsid) can hold a pipe open for ever, so they are then
- * destroyed.
- */
-function drainPipes(streams) {
-    return new Promise((done) => {
-        let open = streams.filter((stream) => !stream.readableEnded && !stream.destroyed).length;
-        let idle;
-        const finish = () => {
-            clearTimeout(idle);
-            clearTimeout(cap);
-            for (const stream of streams)
-                stream.destroy();
-            done();
-        };
-        const quiet = () => {
-            clearTimeout(idle);
-            idle = setTimeout(finish, PIPE_IDLE_MS);
-        };
-        const cap = setTimeout(finish, PIPE_MAX_MS);
-        if (open === 0)
-            return finish();
-        for (const stream of streams) {
-            stream.on('data', quiet);
-            stream.once('close', () => {
-                if (--open === 0)
-                    finish();
-            });
-        }
-        quiet();
-    });
-}
-/**
- * Runs a program with an argv array (never through a shell), echoing its output to the log and
- * keeping the tail of it for error messages. The program runs on the user's behalf: it gets
- * childEnv() (no step files, inputs or runtime tokens) and its own process group, which is
- * killed when the program exits so daemons it left behind die with it. Its output is read no
- * faster than the log takes it, so a test printing gigabytes does not fill our memory.
- * Resolves with the exit code; rejects only when the program cannot be started.
- */
-function execProgram(program, args, options = {}) {
-    const tailBytes = options.tailBytes ?? 64 * 1024;
-    const echo = options.echo ?? true;
-    // Output of pip, pytest and the user's tests is not ours: pause workflow-command processing so a
-    // line like `::add-mask::` or `::error::` printed by a test cannot act on the job. The fence
-    // comes first, so even our echo of the arguments (file names are free text) is inside it.
-    const resumeToken = (0,external_node_crypto_.randomUUID)();
-    if (echo) {
-        process.stdout.write(`::stop-commands::${resumeToken}\n`);
-        process.stdout.write(`[command]${[program, ...args].map(escapeForLog).join(' ')}\n`);
-    }
-    const resumeCommands = () => {
-        if (echo)
-            process.stdout.write(`\n::${resumeToken}::\n`);
-    };
-    return new Promise((resolvePromise, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, {
-            cwd: options.cwd,
-            env: childEnv(options.env ?? process.env),
-            stdio: ['ignore', 'pipe', 'pipe'],
-            detached: true,
-        });
-        const streams = [child.stdout, child.stderr];
-        let tail = '';
-        let waitingForDrain = false;
-        const collect = (chunk) => {
-            // Backpressure: stop reading the program until the log has taken what we gave it.
-            if (echo && !process.stdout.write(chunk) && !waitingForDrain) {
-                waitingForDrain = true;
-                for (const stream of streams)
-                    stream.pause();
-                process.stdout.once('drain', () => {
-                    waitingForDrain = false;
-                    for (const stream of streams)
-                        stream.resume();
-                });
-            }
-            tail += chunk.toString('utf8');
-            if (tail.length > tailBytes * 2)
-                tail = tail.slice(-tailBytes);
-        };
-        child.stdout.on('data', collect);
-        child.stderr.on('data', collect);
-        let timedOut = false;
-        let killTimer;
-        const timer = options.timeoutMs === undefined
-            ? undefined
-            : setTimeout(() => {
-                timedOut = true;
-                killGroup(child.pid, 'SIGTERM');
-                killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 5000);
-            }, options.timeoutMs);
-        child.on('error', (error) => {
-            clearTimeout(timer);
-            resumeCommands();
-            reject(error);
-        });
-        // 'exit', not 'close': a leftover child holding the pipes must not keep the step alive.
-        child.on('exit', (code, signal) => {
-            clearTimeout(timer);
-            clearTimeout(killTimer);
-            killGroup(child.pid, 'SIGKILL');
-            void drainPipes(streams).then(() => {
-                resumeCommands();
-                resolvePromise({
-                    exitCode: code ?? (signal ? 128 + (external_node_os_.constants.signals[signal] ?? 0) : 1),
-                    ...(signal ? { signal } : {}),
-                    ...(timedOut ? { timedOut } : {}),
-                    output: tail.slice(-tailBytes),
-                });
-            });
-        });
-    });
-}
-/**
- * Runs a program with an argv array (never through a shell) and captures stdout and stderr
- * apart, echoing nothing: for asking a program something, not for showing its work (that is
- * execProgram). Rejects only when the program cannot be started (the error's `code` says why,
- * e.g. ENOENT).
- */
-function captureProgram(program, args, options = {}) {
-    const maxBytes = options.maxBytes ?? 4 * 1024 * 1024;
-    return new Promise((resolvePromise, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, {
-            cwd: options.cwd,
-            env: options.env ?? process.env,
-            stdio: ['pipe', 'pipe', 'pipe'],
-            windowsHide: true,
-        });
-        let timedOut = false;
-        let overflowed = false;
-        const timer = options.timeoutMs === undefined
-            ? undefined
-            : setTimeout(() => {
-                timedOut = true;
-                child.kill('SIGTERM');
-            }, options.timeoutMs);
-        const collector = () => {
-            const chunks = [];
-            let bytes = 0;
-            return {
-                chunks,
-                add: (chunk) => {
-                    if (overflowed)
-                        return;
-                    bytes += chunk.length;
-                    if (bytes > maxBytes) {
-                        overflowed = true;
-                        child.kill('SIGTERM');
-                        return;
-                    }
-                    chunks.push(chunk);
-                },
-            };
-        };
-        const stdout = collector();
-        const stderr = collector();
-        child.stdout.on('data', stdout.add);
-        child.stderr.on('data', stderr.add);
-        // A program that exits without reading its input closes the pipe: not our failure.
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(options.input);
-        child.on('error', (error) => {
-            clearTimeout(timer);
-            reject(error);
-        });
-        child.on('close', (code, signal) => {
-            clearTimeout(timer);
-            resolvePromise({
-                exitCode: code ?? (signal ? 128 + (external_node_os_.constants.signals[signal] ?? 0) : 1),
-                stdout: Buffer.concat(stdout.chunks).toString('utf8'),
-                stderr: Buffer.concat(stderr.chunks).toString('utf8'),
-                ...(signal ? { signal } : {}),
-                ...(timedOut ? { timedOut } : {}),
-                ...(overflowed ? { overflowed } : {}),
-            });
-        });
-    });
-}
-
+// EXTERNAL MODULE: ./src/runner/exec.ts + 1 modules
+var exec = __nccwpck_require__(7300);
 ;// CONCATENATED MODULE: ./src/deps/venv.ts
 /** Creating a virtualenv and finding its parts. */
 
@@ -40032,11 +39779,11 @@ function removeVenv(venvPath) {
  */
 async function createVenv(basePython, venvPath, pipArgs = [], env) {
     removeVenv(venvPath);
-    const created = await execProgram(basePython, ['-m', 'venv', venvPath]);
+    const created = await (0,exec/* execProgram */.SI)(basePython, ['-m', 'venv', venvPath]);
     if (created.exitCode !== 0) {
         throw new errors/* InputError */.d(`Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`);
     }
-    const upgraded = await execProgram(venvPython(venvPath), ['-m', 'pip', 'install', '--upgrade', 'pip', ...pipArgs], { env });
+    const upgraded = await (0,exec/* execProgram */.SI)(venvPython(venvPath), ['-m', 'pip', 'install', '--upgrade', 'pip', ...pipArgs], { env });
     if (upgraded.exitCode !== 0) {
         // An old pip still installs plain requirements; say so rather than fail the run.
         core/* warning */.$e(`Could not upgrade pip in the virtualenv (exit ${upgraded.exitCode}); continuing with the pip it has.`);
@@ -40044,7 +39791,7 @@ async function createVenv(basePython, venvPath, pipArgs = [], env) {
 }
 /** True when `module` imports in the venv's interpreter. */
 async function hasModule(python, module) {
-    const probe = await execProgram(python, ['-c', `import ${module}`], { echo: false });
+    const probe = await (0,exec/* execProgram */.SI)(python, ['-c', `import ${module}`], { echo: false });
     return probe.exitCode === 0;
 }
 
@@ -40375,7 +40122,7 @@ async function run(program, args, timeout) {
     };
     let result;
     try {
-        result = await captureProgram(program, args, { timeoutMs: timeout, env });
+        result = await (0,exec/* captureProgram */.rg)(program, args, { timeoutMs: timeout, env });
     }
     catch (error) {
         // It cannot be started: ENOENT, EACCES, ...
@@ -40473,7 +40220,7 @@ function missingExtra(output) {
 async function runInstallPlan(python, steps, context) {
     for (const step of steps) {
         core/* info */.pq(`Installing ${step.what}`);
-        const result = await execProgram(python, ['-m', 'pip', ...step.args], {
+        const result = await (0,exec/* execProgram */.SI)(python, ['-m', 'pip', ...step.args], {
             cwd: context.workingDirectory,
             env: context.env,
         });
@@ -40491,7 +40238,7 @@ async function ensurePytest(python, pipArgs, workingDirectory, env) {
     if (await hasModule(python, 'pytest'))
         return;
     core/* notice */.lm('pytest is not among the project dependencies; installing it. Add it to your requirements to pin its version.');
-    const result = await execProgram(python, ['-m', 'pip', 'install', 'pytest', ...pipArgs], {
+    const result = await (0,exec/* execProgram */.SI)(python, ['-m', 'pip', 'install', 'pytest', ...pipArgs], {
         cwd: workingDirectory,
         env,
     });
@@ -40781,7 +40528,7 @@ async function probeInterpreter(executable, timeoutMs = 15000) {
     // -E -s (not -I, which Python 2 lacks): PYTHON* variables and user site-packages cannot change
     // the answer; cwd is the interpreter's own folder so a stray json.py in the project cannot either.
     try {
-        const result = await captureProgram(executable, ['-E', '-s', '-c', PROBE_SCRIPT], {
+        const result = await (0,exec/* captureProgram */.rg)(executable, ['-E', '-s', '-c', PROBE_SCRIPT], {
             timeoutMs,
             cwd: (0,external_node_path_.dirname)(executable),
         });
@@ -40996,7 +40743,7 @@ async function installFromManifest(candidate, options) {
         if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(extractDir, 'setup.sh')))
             throw new Error('the archive has no setup.sh');
         // The archive's own installer: argv only, cwd the extracted folder, told where the tool cache is.
-        const result = await execProgram('bash', ['./setup.sh'], {
+        const result = await (0,exec/* execProgram */.SI)('bash', ['./setup.sh'], {
             cwd: extractDir,
             echo: false,
             env: {
@@ -42086,7 +41833,7 @@ function timeoutMessage(minutes) {
     return `pytest did not finish within ${minutes} minutes (timeout-minutes) and was stopped. Look for a test that hangs (run pytest with -v locally, or add pytest-timeout), or raise timeout-minutes.`;
 }
 async function runPytest(python, userArgs, options) {
-    const result = await execProgram(python, pytestArgv(options.junitPath, userArgs, options.ownReport ?? true), {
+    const result = await (0,exec/* execProgram */.SI)(python, pytestArgv(options.junitPath, userArgs, options.ownReport ?? true), {
         cwd: options.cwd,
         env: options.env,
         timeoutMs: options.timeoutMinutes === undefined ? undefined : options.timeoutMinutes * 60_000,
@@ -42211,7 +41958,7 @@ async function collectTestIds(python, userArgs, options) {
         collect: true,
     });
     const args = ['-m', 'pytest', '--collect-only', ...plugin.args, ...userArgs];
-    const result = await execProgram(python, args, {
+    const result = await (0,exec/* execProgram */.SI)(python, args, {
         cwd: options.cwd,
         env: { ...options.env, ...plugin.env },
         echo: false,
@@ -42510,6 +42257,312 @@ class InputError extends Error {
 
 /***/ }),
 
+/***/ 7300:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  rg: () => (/* binding */ captureProgram),
+  SI: () => (/* binding */ execProgram),
+  Zy: () => (/* binding */ resumeWorkflowCommands),
+  fl: () => (/* binding */ signalRunningPrograms)
+});
+
+// UNUSED EXPORTS: escapeForLog
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/runner/child-env.ts
+/**
+ * The environment of the programs the action runs on the user's behalf (pip, venv creation,
+ * pytest and the code under test). The runner's own namespaces carry the step's file commands
+ * (GITHUB_OUTPUT, GITHUB_ENV, ...), the inputs (INPUT_TOKEN) and the runtime's credentials
+ * (ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_*): in them only harmless context passes.
+ * Everything else is the user's (`env:` such as DATABASE_URL, PATH, HOME, PIP_*, PYTHON*) and
+ * passes untouched, which is why this is an allow-list per namespace, not for the whole env.
+ */
+/** Namespaces the runner owns. */
+const RUNNER_NAMESPACE = /^(GITHUB_|RUNNER_|ACTIONS_|INPUT_|STATE_)/i;
+/** Context from the runner's namespaces that tests may read: names, refs, ids, folders. */
+const CHILD_ENV_ALLOWED = [
+    'GITHUB_ACTIONS',
+    'GITHUB_WORKSPACE',
+    'GITHUB_REPOSITORY',
+    'GITHUB_SHA',
+    'GITHUB_REF',
+    'GITHUB_REF_NAME',
+    'GITHUB_REF_TYPE',
+    'GITHUB_HEAD_REF',
+    'GITHUB_BASE_REF',
+    'GITHUB_EVENT_NAME',
+    'GITHUB_RUN_ID',
+    'GITHUB_RUN_NUMBER',
+    'GITHUB_RUN_ATTEMPT',
+    'GITHUB_JOB',
+    'GITHUB_WORKFLOW',
+    'GITHUB_SERVER_URL',
+    'GITHUB_API_URL',
+    'GITHUB_ACTOR',
+    'RUNNER_OS',
+    'RUNNER_ARCH',
+    'RUNNER_TEMP',
+    'RUNNER_TOOL_CACHE',
+    'RUNNER_DEBUG',
+];
+const ALLOWED = new Set(CHILD_ENV_ALLOWED);
+/** `base` without the runner's variables that are not on the allow-list. */
+function childEnv(base = process.env) {
+    const env = {};
+    for (const [name, value] of Object.entries(base)) {
+        if (value === undefined)
+            continue;
+        if (RUNNER_NAMESPACE.test(name) && !ALLOWED.has(name.toUpperCase()))
+            continue;
+        env[name] = value;
+    }
+    return env;
+}
+
+;// CONCATENATED MODULE: ./src/runner/exec.ts
+
+
+
+
+/** After the program exits: how long its pipes may stay quiet, and open at all, before we close them. */
+const PIPE_IDLE_MS = 1000;
+const PIPE_MAX_MS = 5000;
+/** An argument as one log line: `%`, CR and LF escaped the way workflow commands escape them. */
+function escapeForLog(arg) {
+    return arg.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/**
+ * Process groups of the programs running now. They are not in node's group, so a signal that
+ * stops node (a cancelled job) would not reach them: the entry forwards it with
+ * signalRunningPrograms().
+ */
+const runningGroups = new Set();
+/** Tokens of the stop-commands blocks open now (one per program whose output is echoed). */
+const openFences = new Set();
+/**
+ * Ends every open stop-commands block, so that our own next line (the error of a cancelled step)
+ * is read by the runner as a command; the programs' output after this is not ours to fence.
+ */
+function resumeWorkflowCommands() {
+    for (const token of openFences)
+        process.stdout.write(`\n::${token}::\n`);
+    openFences.clear();
+}
+/** Sends `signal` to every program group still running. */
+function signalRunningPrograms(signal) {
+    for (const pid of runningGroups)
+        killGroup(pid, signal);
+}
+/** Signals a program's whole process group (it was started as its leader); gone already is fine. */
+function killGroup(pid, signal) {
+    if (pid === undefined)
+        return;
+    try {
+        process.kill(-pid, signal);
+    }
+    catch {
+        // ESRCH: nobody left in the group.
+    }
+}
+/**
+ * Resolves when both streams ended, or when they stayed quiet for PIPE_IDLE_MS (or PIPE_MAX_MS
+ * passed): a process outside the group (setsid) can hold a pipe open for ever, so they are then
+ * destroyed.
+ */
+function drainPipes(streams) {
+    return new Promise((done) => {
+        let open = streams.filter((stream) => !stream.readableEnded && !stream.destroyed).length;
+        let idle;
+        const finish = () => {
+            clearTimeout(idle);
+            clearTimeout(cap);
+            for (const stream of streams)
+                stream.destroy();
+            done();
+        };
+        const quiet = () => {
+            clearTimeout(idle);
+            idle = setTimeout(finish, PIPE_IDLE_MS);
+        };
+        const cap = setTimeout(finish, PIPE_MAX_MS);
+        if (open === 0)
+            return finish();
+        for (const stream of streams) {
+            stream.on('data', quiet);
+            stream.once('close', () => {
+                if (--open === 0)
+                    finish();
+            });
+        }
+        quiet();
+    });
+}
+/**
+ * Runs a program with an argv array (never through a shell), echoing its output to the log and
+ * keeping the tail of it for error messages. The program runs on the user's behalf: it gets
+ * childEnv() (no step files, inputs or runtime tokens) and its own process group, which is
+ * killed when the program exits so daemons it left behind die with it. Its output is read no
+ * faster than the log takes it, so a test printing gigabytes does not fill our memory.
+ * Resolves with the exit code; rejects only when the program cannot be started.
+ */
+function execProgram(program, args, options = {}) {
+    const tailBytes = options.tailBytes ?? 64 * 1024;
+    const echo = options.echo ?? true;
+    // Output of pip, pytest and the user's tests is not ours: pause workflow-command processing so a
+    // line like `::add-mask::` or `::error::` printed by a test cannot act on the job. The fence
+    // comes first, so even our echo of the arguments (file names are free text) is inside it.
+    const resumeToken = (0,external_node_crypto_.randomUUID)();
+    if (echo) {
+        process.stdout.write(`::stop-commands::${resumeToken}\n`);
+        process.stdout.write(`[command]${[program, ...args].map(escapeForLog).join(' ')}\n`);
+    }
+    if (echo)
+        openFences.add(resumeToken);
+    const resumeCommands = () => {
+        if (openFences.delete(resumeToken))
+            process.stdout.write(`\n::${resumeToken}::\n`);
+    };
+    return new Promise((resolvePromise, reject) => {
+        const child = (0,external_node_child_process_.spawn)(program, args, {
+            cwd: options.cwd,
+            env: childEnv(options.env ?? process.env),
+            stdio: ['ignore', 'pipe', 'pipe'],
+            detached: true,
+        });
+        if (child.pid !== undefined)
+            runningGroups.add(child.pid);
+        const streams = [child.stdout, child.stderr];
+        let tail = '';
+        let waitingForDrain = false;
+        const collect = (chunk) => {
+            // Backpressure: stop reading the program until the log has taken what we gave it.
+            if (echo && !process.stdout.write(chunk) && !waitingForDrain) {
+                waitingForDrain = true;
+                for (const stream of streams)
+                    stream.pause();
+                process.stdout.once('drain', () => {
+                    waitingForDrain = false;
+                    for (const stream of streams)
+                        stream.resume();
+                });
+            }
+            tail += chunk.toString('utf8');
+            if (tail.length > tailBytes * 2)
+                tail = tail.slice(-tailBytes);
+        };
+        child.stdout.on('data', collect);
+        child.stderr.on('data', collect);
+        let timedOut = false;
+        let killTimer;
+        const timer = options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                killGroup(child.pid, 'SIGTERM');
+                killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 5000);
+            }, options.timeoutMs);
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            resumeCommands();
+            reject(error);
+        });
+        // 'exit', not 'close': a leftover child holding the pipes must not keep the step alive.
+        child.on('exit', (code, signal) => {
+            clearTimeout(timer);
+            clearTimeout(killTimer);
+            killGroup(child.pid, 'SIGKILL');
+            if (child.pid !== undefined)
+                runningGroups.delete(child.pid);
+            void drainPipes(streams).then(() => {
+                resumeCommands();
+                resolvePromise({
+                    exitCode: code ?? (signal ? 128 + (external_node_os_.constants.signals[signal] ?? 0) : 1),
+                    ...(signal ? { signal } : {}),
+                    ...(timedOut ? { timedOut } : {}),
+                    output: tail.slice(-tailBytes),
+                });
+            });
+        });
+    });
+}
+/**
+ * Runs a program with an argv array (never through a shell) and captures stdout and stderr
+ * apart, echoing nothing: for asking a program something, not for showing its work (that is
+ * execProgram). Rejects only when the program cannot be started (the error's `code` says why,
+ * e.g. ENOENT).
+ */
+function captureProgram(program, args, options = {}) {
+    const maxBytes = options.maxBytes ?? 4 * 1024 * 1024;
+    return new Promise((resolvePromise, reject) => {
+        const child = (0,external_node_child_process_.spawn)(program, args, {
+            cwd: options.cwd,
+            env: options.env ?? process.env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+            windowsHide: true,
+        });
+        let timedOut = false;
+        let overflowed = false;
+        const timer = options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                child.kill('SIGTERM');
+            }, options.timeoutMs);
+        const collector = () => {
+            const chunks = [];
+            let bytes = 0;
+            return {
+                chunks,
+                add: (chunk) => {
+                    if (overflowed)
+                        return;
+                    bytes += chunk.length;
+                    if (bytes > maxBytes) {
+                        overflowed = true;
+                        child.kill('SIGTERM');
+                        return;
+                    }
+                    chunks.push(chunk);
+                },
+            };
+        };
+        const stdout = collector();
+        const stderr = collector();
+        child.stdout.on('data', stdout.add);
+        child.stderr.on('data', stderr.add);
+        // A program that exits without reading its input closes the pipe: not our failure.
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(options.input);
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            resolvePromise({
+                exitCode: code ?? (signal ? 128 + (external_node_os_.constants.signals[signal] ?? 0) : 1),
+                stdout: Buffer.concat(stdout.chunks).toString('utf8'),
+                stderr: Buffer.concat(stderr.chunks).toString('utf8'),
+                ...(signal ? { signal } : {}),
+                ...(timedOut ? { timedOut } : {}),
+                ...(overflowed ? { overflowed } : {}),
+            });
+        });
+    });
+}
+
+
+/***/ }),
+
 /***/ 7844:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -42518,9 +42571,12 @@ class InputError extends Error {
 /* harmony export */   vy: () => (/* binding */ failStep)
 /* harmony export */ });
 /* unused harmony export FAILED_STEP_REASON */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _deploy_outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(596);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5507);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3838);
+/* harmony import */ var _deploy_outputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(596);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5507);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7300);
 /**
  * The one failure path of both entries (the main action and the gate action): a failed step
  * never deploys and says so in its outputs, and prints one `::error::` line, never a stack trace.
@@ -42528,24 +42584,26 @@ class InputError extends Error {
 
 
 
+
+
 const FAILED_STEP_REASON = 'not deploying: the step failed; see its error';
 /** One `::error::` per step: a second failure (say, a stray rejection) only goes to debug. */
 let reported = false;
 function failStep(error) {
-    (0,_deploy_outputs_js__WEBPACK_IMPORTED_MODULE_1__/* .setDeployOutputs */ .O)(false, '', FAILED_STEP_REASON);
+    (0,_deploy_outputs_js__WEBPACK_IMPORTED_MODULE_2__/* .setDeployOutputs */ .O)(false, '', FAILED_STEP_REASON);
     const message = error instanceof Error ? error.message : String(error);
     const details = error instanceof Error ? (error.stack ?? message) : message;
     if (reported) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`Also failed: ${details}`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(`Also failed: ${details}`);
         return;
     }
     reported = true;
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(message);
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(message);
         return;
     }
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(details);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`);
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(details);
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(`Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`);
 }
 /**
  * Exits with the exit code core.setFailed set, once stdout and stderr are flushed (pipes are
@@ -42553,12 +42611,34 @@ function failStep(error) {
  * otherwise keep the step alive long after its work is done.
  */
 function exitWhenFlushed() {
+    if (cancelledExitCode !== undefined)
+        process.exitCode = cancelledExitCode;
     // Nothing buffered (pipes are synchronous on Linux): exit now, before other work can run.
     if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0)
         process.exit();
     setTimeout(() => process.exit(), 2000).unref();
     process.stdout.write('', () => process.stderr.write('', () => process.exit()));
 }
+/** How long pip or pytest may clean up after a cancellation before they are killed. */
+const CANCEL_GRACE_MS = 3000;
+/**
+ * The runner cancels a step by signalling node. pip and pytest run in process groups of their
+ * own, so the signal is passed on to them (pytest then runs its teardown), and whatever is left
+ * after a grace period is killed before the step ends: nothing outlives a cancelled step.
+ */
+function stopOnSignal(signal) {
+    cancelledExitCode = 128 + (node_os__WEBPACK_IMPORTED_MODULE_0__.constants.signals[signal] ?? 0);
+    (0,_exec_js__WEBPACK_IMPORTED_MODULE_4__/* .signalRunningPrograms */ .fl)(signal);
+    // Our error must not land inside a program's stop-commands block, where the runner ignores it.
+    (0,_exec_js__WEBPACK_IMPORTED_MODULE_4__/* .resumeWorkflowCommands */ .Zy)();
+    failStep(new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(`The step was cancelled (${signal}); it does not deploy.`));
+    setTimeout(() => {
+        (0,_exec_js__WEBPACK_IMPORTED_MODULE_4__/* .signalRunningPrograms */ .fl)('SIGKILL');
+        exitWhenFlushed();
+    }, CANCEL_GRACE_MS).unref();
+}
+/** Set once a signal cancelled the step: the exit status then says so, whatever run() did. */
+let cancelledExitCode;
 /**
  * How an entry file runs its `run()`: errors nobody caught (an uncaught exception, an unhandled
  * rejection) take the failure path and end the step, and the process exits once `run()` settles.
@@ -42570,6 +42650,8 @@ async function runEntry(run) {
     };
     process.on('uncaughtException', failAndExit);
     process.on('unhandledRejection', failAndExit);
+    for (const signal of ['SIGINT', 'SIGTERM'])
+        process.once(signal, stopOnSignal);
     try {
         await run();
     }
@@ -42663,6 +42745,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_h
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 
 /***/ }),
 

@@ -4,7 +4,15 @@
  * and leave behind, timeouts, the user's own --junitxml, and output volume.
  * Real Python 3.11 from a runner-style tool cache, real pip, real pytest.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectCleanFailure } from '../support/assertions.js';
@@ -221,6 +229,42 @@ it('a requirements file name with a newline cannot issue a workflow command', as
   // The name is still in the log, escaped on one line.
   expect(result.stdout).toContain('req%0A::warning::pwned.txt');
 });
+
+it('a cancelled step passes the signal on to pytest, kills what is left and does not deploy', async () => {
+  const marks = mkdtempSync(join(scratch, 'cancel-'));
+  const pidFile = join(marks, 'pid');
+  const workspace = project({
+    'tests/test_slow.py': `import os, time
+
+def test_waits_to_be_cancelled():
+    with open(${JSON.stringify(pidFile)}, "w") as handle:
+        handle.write(str(os.getpid()))
+    time.sleep(120)
+`,
+  });
+  const started = Date.now();
+  const result = await run(
+    workspace,
+    {},
+    {
+      timeoutMs: 100_000,
+      // As the runner cancels a step: a signal to node once the test is running.
+      onStart: (pid) => {
+        const poll = setInterval(() => {
+          if (!existsSync(pidFile)) return;
+          clearInterval(poll);
+          process.kill(pid, 'SIGTERM');
+        }, 100);
+      },
+    },
+  );
+  expect(Date.now() - started).toBeLessThan(60_000);
+  expect(result.exitCode).toBe(143);
+  expect(result.errors).toEqual(['The step was cancelled (SIGTERM); it does not deploy.']);
+  expect(result.outputs).toMatchObject({ deploy: 'false' });
+  const pytestPid = Number(readFileSync(pidFile, 'utf8'));
+  expect(() => process.kill(pytestPid, 0)).toThrow(); // pytest is gone
+}, 120_000);
 
 describe('timeout-minutes and programs that do not let go', () => {
   it('a test that sleeps past timeout-minutes fails the step clearly', async () => {

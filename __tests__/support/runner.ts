@@ -5,7 +5,7 @@
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname ?? '.', '../..');
@@ -37,6 +37,8 @@ export interface RunOptions {
    * (lines outside the blocks, which the runner acts on, are all kept).
    */
   measureMemory?: boolean;
+  /** Called with the bundle's pid once it started (e.g. to signal it, as a cancelled job does). */
+  onStart?: (pid: number) => void;
 }
 
 export interface RunResult {
@@ -225,29 +227,37 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
   };
 
   const entry = join(repoRoot, options.entry ?? 'dist/index.js');
-  const { code, stdout, stderr, peakRssKb } = options.measureMemory
-    ? await runMeasured(options.node ?? process.execPath, entry, workspace, env, options.timeoutMs)
-    : await new Promise<{
-        code: number;
-        stdout: string;
-        stderr: string;
-        peakRssKb?: number;
-      }>((done) => {
-        execFile(
+  const { code, stdout, stderr, peakRssKb } =
+    options.measureMemory || options.onStart
+      ? await runMeasured(
           options.node ?? process.execPath,
-          [entry],
-          {
-            cwd: workspace,
-            env,
-            timeout: options.timeoutMs ?? 300_000,
-            maxBuffer: 64 * 1024 * 1024,
-          },
-          (error, out, err) => {
-            const exit = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-            done({ code: exit, stdout: out, stderr: err });
-          },
-        );
-      });
+          entry,
+          workspace,
+          env,
+          options.timeoutMs,
+          options.onStart,
+        )
+      : await new Promise<{
+          code: number;
+          stdout: string;
+          stderr: string;
+          peakRssKb?: number;
+        }>((done) => {
+          execFile(
+            options.node ?? process.execPath,
+            [entry],
+            {
+              cwd: workspace,
+              env,
+              timeout: options.timeoutMs ?? 300_000,
+              maxBuffer: 64 * 1024 * 1024,
+            },
+            (error, out, err) => {
+              const exit = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+              done({ code: exit, stdout: out, stderr: err });
+            },
+          );
+        });
 
   return {
     exitCode: code,
@@ -314,9 +324,11 @@ function runMeasured(
   cwd: string,
   env: Record<string, string>,
   timeoutMs = 300_000,
+  onStart?: (pid: number) => void,
 ): Promise<{ code: number; stdout: string; stderr: string; peakRssKb: number }> {
   return new Promise((done) => {
     const child = spawn(node, [entry], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (onStart && child.pid !== undefined) onStart(child.pid);
     const out = new FencedOutputFilter();
     let stderr = '';
     let peakRssKb = 0;
@@ -336,10 +348,15 @@ function runMeasured(
     const sampler = setInterval(sample, 50);
     const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('exit', sample);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearInterval(sampler);
       clearTimeout(killer);
-      done({ code: code ?? 1, stdout: out.text(), stderr, peakRssKb });
+      done({
+        code: code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1),
+        stdout: out.text(),
+        stderr,
+        peakRssKb,
+      });
     });
   });
 }

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7844);
+/* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4963);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8533);
 /** Entry of the gate-only action: all the work is in main.ts, the failure path in runner/. */
 
@@ -28395,8 +28395,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./src/runner/failure.ts
-var failure = __nccwpck_require__(7844);
+// EXTERNAL MODULE: ./src/runner/failure.ts + 4 modules
+var failure = __nccwpck_require__(4963);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(3218);
 ;// CONCATENATED MODULE: ./src/runner/job-summary.ts
@@ -32577,17 +32577,314 @@ class InputError extends Error {
 
 /***/ }),
 
-/***/ 7844:
+/***/ 4963:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CN: () => (/* binding */ runEntry),
-/* harmony export */   vy: () => (/* binding */ failStep)
-/* harmony export */ });
-/* unused harmony export FAILED_STEP_REASON */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _deploy_outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(596);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5507);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  vy: () => (/* binding */ failStep),
+  CN: () => (/* binding */ runEntry)
+});
+
+// UNUSED EXPORTS: FAILED_STEP_REASON
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./src/runner/deploy-outputs.ts
+var deploy_outputs = __nccwpck_require__(596);
+// EXTERNAL MODULE: ./src/runner/errors.ts
+var errors = __nccwpck_require__(5507);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/runner/child-env.ts
+/**
+ * The environment of the programs the action runs on the user's behalf (pip, venv creation,
+ * pytest and the code under test). The runner's own namespaces carry the step's file commands
+ * (GITHUB_OUTPUT, GITHUB_ENV, ...), the inputs (INPUT_TOKEN) and the runtime's credentials
+ * (ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_*): in them only harmless context passes.
+ * Everything else is the user's (`env:` such as DATABASE_URL, PATH, HOME, PIP_*, PYTHON*) and
+ * passes untouched, which is why this is an allow-list per namespace, not for the whole env.
+ */
+/** Namespaces the runner owns. */
+const RUNNER_NAMESPACE = /^(GITHUB_|RUNNER_|ACTIONS_|INPUT_|STATE_)/i;
+/** Context from the runner's namespaces that tests may read: names, refs, ids, folders. */
+const CHILD_ENV_ALLOWED = [
+    'GITHUB_ACTIONS',
+    'GITHUB_WORKSPACE',
+    'GITHUB_REPOSITORY',
+    'GITHUB_SHA',
+    'GITHUB_REF',
+    'GITHUB_REF_NAME',
+    'GITHUB_REF_TYPE',
+    'GITHUB_HEAD_REF',
+    'GITHUB_BASE_REF',
+    'GITHUB_EVENT_NAME',
+    'GITHUB_RUN_ID',
+    'GITHUB_RUN_NUMBER',
+    'GITHUB_RUN_ATTEMPT',
+    'GITHUB_JOB',
+    'GITHUB_WORKFLOW',
+    'GITHUB_SERVER_URL',
+    'GITHUB_API_URL',
+    'GITHUB_ACTOR',
+    'RUNNER_OS',
+    'RUNNER_ARCH',
+    'RUNNER_TEMP',
+    'RUNNER_TOOL_CACHE',
+    'RUNNER_DEBUG',
+];
+const ALLOWED = new Set(CHILD_ENV_ALLOWED);
+/** `base` without the runner's variables that are not on the allow-list. */
+function child_env_childEnv(base = process.env) {
+    const env = {};
+    for (const [name, value] of Object.entries(base)) {
+        if (value === undefined)
+            continue;
+        if (RUNNER_NAMESPACE.test(name) && !ALLOWED.has(name.toUpperCase()))
+            continue;
+        env[name] = value;
+    }
+    return env;
+}
+
+;// CONCATENATED MODULE: ./src/runner/exec.ts
+
+
+
+
+/** After the program exits: how long its pipes may stay quiet, and open at all, before we close them. */
+const PIPE_IDLE_MS = 1000;
+const PIPE_MAX_MS = 5000;
+/** An argument as one log line: `%`, CR and LF escaped the way workflow commands escape them. */
+function escapeForLog(arg) {
+    return arg.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/**
+ * Process groups of the programs running now. They are not in node's group, so a signal that
+ * stops node (a cancelled job) would not reach them: the entry forwards it with
+ * signalRunningPrograms().
+ */
+const runningGroups = new Set();
+/** Tokens of the stop-commands blocks open now (one per program whose output is echoed). */
+const openFences = new Set();
+/**
+ * Ends every open stop-commands block, so that our own next line (the error of a cancelled step)
+ * is read by the runner as a command; the programs' output after this is not ours to fence.
+ */
+function resumeWorkflowCommands() {
+    for (const token of openFences)
+        process.stdout.write(`\n::${token}::\n`);
+    openFences.clear();
+}
+/** Sends `signal` to every program group still running. */
+function signalRunningPrograms(signal) {
+    for (const pid of runningGroups)
+        killGroup(pid, signal);
+}
+/** Signals a program's whole process group (it was started as its leader); gone already is fine. */
+function killGroup(pid, signal) {
+    if (pid === undefined)
+        return;
+    try {
+        process.kill(-pid, signal);
+    }
+    catch {
+        // ESRCH: nobody left in the group.
+    }
+}
+/**
+ * Resolves when both streams ended, or when they stayed quiet for PIPE_IDLE_MS (or PIPE_MAX_MS
+ * passed): a process outside the group (setsid) can hold a pipe open for ever, so they are then
+ * destroyed.
+ */
+function drainPipes(streams) {
+    return new Promise((done) => {
+        let open = streams.filter((stream) => !stream.readableEnded && !stream.destroyed).length;
+        let idle;
+        const finish = () => {
+            clearTimeout(idle);
+            clearTimeout(cap);
+            for (const stream of streams)
+                stream.destroy();
+            done();
+        };
+        const quiet = () => {
+            clearTimeout(idle);
+            idle = setTimeout(finish, PIPE_IDLE_MS);
+        };
+        const cap = setTimeout(finish, PIPE_MAX_MS);
+        if (open === 0)
+            return finish();
+        for (const stream of streams) {
+            stream.on('data', quiet);
+            stream.once('close', () => {
+                if (--open === 0)
+                    finish();
+            });
+        }
+        quiet();
+    });
+}
+/**
+ * Runs a program with an argv array (never through a shell), echoing its output to the log and
+ * keeping the tail of it for error messages. The program runs on the user's behalf: it gets
+ * childEnv() (no step files, inputs or runtime tokens) and its own process group, which is
+ * killed when the program exits so daemons it left behind die with it. Its output is read no
+ * faster than the log takes it, so a test printing gigabytes does not fill our memory.
+ * Resolves with the exit code; rejects only when the program cannot be started.
+ */
+function execProgram(program, args, options = {}) {
+    const tailBytes = options.tailBytes ?? 64 * 1024;
+    const echo = options.echo ?? true;
+    // Output of pip, pytest and the user's tests is not ours: pause workflow-command processing so a
+    // line like `::add-mask::` or `::error::` printed by a test cannot act on the job. The fence
+    // comes first, so even our echo of the arguments (file names are free text) is inside it.
+    const resumeToken = randomUUID();
+    if (echo) {
+        process.stdout.write(`::stop-commands::${resumeToken}\n`);
+        process.stdout.write(`[command]${[program, ...args].map(escapeForLog).join(' ')}\n`);
+    }
+    if (echo)
+        openFences.add(resumeToken);
+    const resumeCommands = () => {
+        if (openFences.delete(resumeToken))
+            process.stdout.write(`\n::${resumeToken}::\n`);
+    };
+    return new Promise((resolvePromise, reject) => {
+        const child = spawn(program, args, {
+            cwd: options.cwd,
+            env: childEnv(options.env ?? process.env),
+            stdio: ['ignore', 'pipe', 'pipe'],
+            detached: true,
+        });
+        if (child.pid !== undefined)
+            runningGroups.add(child.pid);
+        const streams = [child.stdout, child.stderr];
+        let tail = '';
+        let waitingForDrain = false;
+        const collect = (chunk) => {
+            // Backpressure: stop reading the program until the log has taken what we gave it.
+            if (echo && !process.stdout.write(chunk) && !waitingForDrain) {
+                waitingForDrain = true;
+                for (const stream of streams)
+                    stream.pause();
+                process.stdout.once('drain', () => {
+                    waitingForDrain = false;
+                    for (const stream of streams)
+                        stream.resume();
+                });
+            }
+            tail += chunk.toString('utf8');
+            if (tail.length > tailBytes * 2)
+                tail = tail.slice(-tailBytes);
+        };
+        child.stdout.on('data', collect);
+        child.stderr.on('data', collect);
+        let timedOut = false;
+        let killTimer;
+        const timer = options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                killGroup(child.pid, 'SIGTERM');
+                killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 5000);
+            }, options.timeoutMs);
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            resumeCommands();
+            reject(error);
+        });
+        // 'exit', not 'close': a leftover child holding the pipes must not keep the step alive.
+        child.on('exit', (code, signal) => {
+            clearTimeout(timer);
+            clearTimeout(killTimer);
+            killGroup(child.pid, 'SIGKILL');
+            if (child.pid !== undefined)
+                runningGroups.delete(child.pid);
+            void drainPipes(streams).then(() => {
+                resumeCommands();
+                resolvePromise({
+                    exitCode: code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1),
+                    ...(signal ? { signal } : {}),
+                    ...(timedOut ? { timedOut } : {}),
+                    output: tail.slice(-tailBytes),
+                });
+            });
+        });
+    });
+}
+/**
+ * Runs a program with an argv array (never through a shell) and captures stdout and stderr
+ * apart, echoing nothing: for asking a program something, not for showing its work (that is
+ * execProgram). Rejects only when the program cannot be started (the error's `code` says why,
+ * e.g. ENOENT).
+ */
+function captureProgram(program, args, options = {}) {
+    const maxBytes = options.maxBytes ?? 4 * 1024 * 1024;
+    return new Promise((resolvePromise, reject) => {
+        const child = spawn(program, args, {
+            cwd: options.cwd,
+            env: options.env ?? process.env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+            windowsHide: true,
+        });
+        let timedOut = false;
+        let overflowed = false;
+        const timer = options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                child.kill('SIGTERM');
+            }, options.timeoutMs);
+        const collector = () => {
+            const chunks = [];
+            let bytes = 0;
+            return {
+                chunks,
+                add: (chunk) => {
+                    if (overflowed)
+                        return;
+                    bytes += chunk.length;
+                    if (bytes > maxBytes) {
+                        overflowed = true;
+                        child.kill('SIGTERM');
+                        return;
+                    }
+                    chunks.push(chunk);
+                },
+            };
+        };
+        const stdout = collector();
+        const stderr = collector();
+        child.stdout.on('data', stdout.add);
+        child.stderr.on('data', stderr.add);
+        // A program that exits without reading its input closes the pipe: not our failure.
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(options.input);
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            resolvePromise({
+                exitCode: code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1),
+                stdout: Buffer.concat(stdout.chunks).toString('utf8'),
+                stderr: Buffer.concat(stderr.chunks).toString('utf8'),
+                ...(signal ? { signal } : {}),
+                ...(timedOut ? { timedOut } : {}),
+                ...(overflowed ? { overflowed } : {}),
+            });
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/runner/failure.ts
 /**
  * The one failure path of both entries (the main action and the gate action): a failed step
  * never deploys and says so in its outputs, and prints one `::error::` line, never a stack trace.
@@ -32595,24 +32892,26 @@ class InputError extends Error {
 
 
 
+
+
 const FAILED_STEP_REASON = 'not deploying: the step failed; see its error';
 /** One `::error::` per step: a second failure (say, a stray rejection) only goes to debug. */
 let reported = false;
 function failStep(error) {
-    (0,_deploy_outputs_js__WEBPACK_IMPORTED_MODULE_1__/* .setDeployOutputs */ .O)(false, '', FAILED_STEP_REASON);
+    (0,deploy_outputs/* setDeployOutputs */.O)(false, '', FAILED_STEP_REASON);
     const message = error instanceof Error ? error.message : String(error);
     const details = error instanceof Error ? (error.stack ?? message) : message;
     if (reported) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`Also failed: ${details}`);
+        core/* debug */.Yz(`Also failed: ${details}`);
         return;
     }
     reported = true;
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(message);
+    if (error instanceof errors/* InputError */.d) {
+        core/* setFailed */.C1(message);
         return;
     }
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(details);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`);
+    core/* debug */.Yz(details);
+    core/* setFailed */.C1(`Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`);
 }
 /**
  * Exits with the exit code core.setFailed set, once stdout and stderr are flushed (pipes are
@@ -32620,12 +32919,34 @@ function failStep(error) {
  * otherwise keep the step alive long after its work is done.
  */
 function exitWhenFlushed() {
+    if (cancelledExitCode !== undefined)
+        process.exitCode = cancelledExitCode;
     // Nothing buffered (pipes are synchronous on Linux): exit now, before other work can run.
     if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0)
         process.exit();
     setTimeout(() => process.exit(), 2000).unref();
     process.stdout.write('', () => process.stderr.write('', () => process.exit()));
 }
+/** How long pip or pytest may clean up after a cancellation before they are killed. */
+const CANCEL_GRACE_MS = 3000;
+/**
+ * The runner cancels a step by signalling node. pip and pytest run in process groups of their
+ * own, so the signal is passed on to them (pytest then runs its teardown), and whatever is left
+ * after a grace period is killed before the step ends: nothing outlives a cancelled step.
+ */
+function stopOnSignal(signal) {
+    cancelledExitCode = 128 + (external_node_os_namespaceObject.constants.signals[signal] ?? 0);
+    signalRunningPrograms(signal);
+    // Our error must not land inside a program's stop-commands block, where the runner ignores it.
+    resumeWorkflowCommands();
+    failStep(new errors/* InputError */.d(`The step was cancelled (${signal}); it does not deploy.`));
+    setTimeout(() => {
+        signalRunningPrograms('SIGKILL');
+        exitWhenFlushed();
+    }, CANCEL_GRACE_MS).unref();
+}
+/** Set once a signal cancelled the step: the exit status then says so, whatever run() did. */
+let cancelledExitCode;
 /**
  * How an entry file runs its `run()`: errors nobody caught (an uncaught exception, an unhandled
  * rejection) take the failure path and end the step, and the process exits once `run()` settles.
@@ -32637,6 +32958,8 @@ async function runEntry(run) {
     };
     process.on('uncaughtException', failAndExit);
     process.on('unhandledRejection', failAndExit);
+    for (const signal of ['SIGINT', 'SIGTERM'])
+        process.once(signal, stopOnSignal);
     try {
         await run();
     }

@@ -37,6 +37,30 @@ export function escapeForLog(arg: string): string {
   return arg.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
+/**
+ * Process groups of the programs running now. They are not in node's group, so a signal that
+ * stops node (a cancelled job) would not reach them: the entry forwards it with
+ * signalRunningPrograms().
+ */
+const runningGroups = new Set<number>();
+
+/** Tokens of the stop-commands blocks open now (one per program whose output is echoed). */
+const openFences = new Set<string>();
+
+/**
+ * Ends every open stop-commands block, so that our own next line (the error of a cancelled step)
+ * is read by the runner as a command; the programs' output after this is not ours to fence.
+ */
+export function resumeWorkflowCommands(): void {
+  for (const token of openFences) process.stdout.write(`\n::${token}::\n`);
+  openFences.clear();
+}
+
+/** Sends `signal` to every program group still running. */
+export function signalRunningPrograms(signal: NodeJS.Signals): void {
+  for (const pid of runningGroups) killGroup(pid, signal);
+}
+
 /** Signals a program's whole process group (it was started as its leader); gone already is fine. */
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
@@ -101,8 +125,9 @@ export function execProgram(
     process.stdout.write(`::stop-commands::${resumeToken}\n`);
     process.stdout.write(`[command]${[program, ...args].map(escapeForLog).join(' ')}\n`);
   }
+  if (echo) openFences.add(resumeToken);
   const resumeCommands = () => {
-    if (echo) process.stdout.write(`\n::${resumeToken}::\n`);
+    if (openFences.delete(resumeToken)) process.stdout.write(`\n::${resumeToken}::\n`);
   };
   return new Promise((resolvePromise, reject) => {
     const child = spawn(program, args, {
@@ -111,6 +136,7 @@ export function execProgram(
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    if (child.pid !== undefined) runningGroups.add(child.pid);
     const streams = [child.stdout, child.stderr];
     let tail = '';
     let waitingForDrain = false;
@@ -154,6 +180,7 @@ export function execProgram(
       clearTimeout(timer);
       clearTimeout(killTimer);
       killGroup(child.pid, 'SIGKILL');
+      if (child.pid !== undefined) runningGroups.delete(child.pid);
       void drainPipes(streams).then(() => {
         resumeCommands();
         resolvePromise({
