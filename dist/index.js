@@ -34007,7 +34007,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7844);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3326);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5876);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3326:
+/***/ 5876:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38208,7 +38208,7 @@ function splitArgs(text, inputName) {
     return args;
 }
 
-;// CONCATENATED MODULE: ./src/tests/pytest-args.ts
+;// CONCATENATED MODULE: ./src/pytest/pytest-args.ts
 /**
  * What the user's pytest-args say about the JUnit report, which the action reads: the path they
  * chose with --junitxml (used instead of ours), and junit_family overrides (refused: the report
@@ -38265,7 +38265,7 @@ function refuseJunitFamily(userArgs) {
 
 // EXTERNAL MODULE: ./node_modules/saxes/saxes.js
 var saxes = __nccwpck_require__(9800);
-;// CONCATENATED MODULE: ./src/tests/junit-fast-path.ts
+;// CONCATENATED MODULE: ./src/pytest/junit-fast-path.ts
 /**
  * Fast path of the JUnit reader. In a pytest report ~95% of the bytes are passing test cases,
  * `<testcase classname=".." name=".." file=".." line=".." time=".." />`, and a character-by-
@@ -38384,7 +38384,7 @@ class PassingCaseSkimmer {
     }
 }
 
-;// CONCATENATED MODULE: ./src/tests/node-id.ts
+;// CONCATENATED MODULE: ./src/pytest/node-id.ts
 /**
  * Rebuilds pytest node ids from JUnit attributes. pytest writes `classname` as the node id with
  * the path dotted and `.py` dropped (`tests/test_x.py::TestA::test_b` -> `tests.test_x.TestA`),
@@ -38420,7 +38420,7 @@ function findModule(classname, module) {
     return end === classname.length || classname[end] === '.' ? at + 1 : -1;
 }
 
-;// CONCATENATED MODULE: ./src/tests/slowest.ts
+;// CONCATENATED MODULE: ./src/pytest/slowest.ts
 /**
  * The N slowest tests seen so far, in a min-heap of fixed size: memory stays O(N) however many
  * tests stream past. Callers ask `admits()` first so they build an id only for a likely entry.
@@ -38481,7 +38481,7 @@ class SlowestTests {
     }
 }
 
-;// CONCATENATED MODULE: ./src/tests/traceback.ts
+;// CONCATENATED MODULE: ./src/pytest/traceback.ts
 /**
  * Bounded capture of failure text and the failing line inside it. The reader never keeps a
  * whole traceback: a test that dumps megabytes of output must not grow the action's memory.
@@ -38550,7 +38550,7 @@ function failureLineInFile(details, file) {
     return found;
 }
 
-;// CONCATENATED MODULE: ./src/tests/junit.ts
+;// CONCATENATED MODULE: ./src/pytest/junit.ts
 /**
  * Streaming JUnit reader. Reads one or more JUnit XML files (pytest's, or any tool's) in chunks
  * with saxes and keeps only counts, a bounded list of failures and the N slowest tests, so memory
@@ -38850,7 +38850,7 @@ function withoutUndefined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
-;// CONCATENATED MODULE: ./src/tests/shards.ts
+;// CONCATENATED MODULE: ./src/pytest/shards.ts
 /**
  * Test sharding: the `shard` input (`i/n`) and a deterministic partition of the collected test
  * ids into n parts. Every job of a matrix computes the same partition on its own, so it must not
@@ -41731,7 +41731,7 @@ async function publishReport(request) {
 
 // EXTERNAL MODULE: ./src/runner/failure.ts
 var failure = __nccwpck_require__(7844);
-;// CONCATENATED MODULE: ./src/tests/pytest-plugin.ts
+;// CONCATENATED MODULE: ./src/pytest/pytest-plugin.ts
 /**
  * A tiny pytest plugin of ours, loaded with `-p`, that never touches the user's arguments:
  * - it writes pytest's rootdir to a file, because JUnit paths are relative to it and annotations
@@ -41812,7 +41812,7 @@ function preparePytestPlugin(scratchDir, pythonPath, options = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/tests/pytest.ts
+;// CONCATENATED MODULE: ./src/pytest/pytest.ts
 /** Running pytest in the venv and saying what its exit status means. */
 
 /**
@@ -41944,7 +41944,7 @@ function terminalCounts(output) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/tests/collect.ts
+;// CONCATENATED MODULE: ./src/pytest/collect.ts
 /**
  * Asking pytest which tests it would run (`--collect-only`), for sharding. The ids come from our
  * plugin, not from pytest's output, so `addopts = -v`/`-q` or any output plugin cannot hide them.
@@ -41977,7 +41977,7 @@ async function collectTestIds(python, userArgs, options) {
     return ids;
 }
 
-;// CONCATENATED MODULE: ./src/tests/stage.ts
+;// CONCATENATED MODULE: ./src/pytest/stage.ts
 /** The test stage: pick this shard's tests, run pytest, read its JUnit report. */
 
 

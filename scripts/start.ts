@@ -5,8 +5,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, runAction } from '../__tests__/support/runner.js';
-import { layoutToolCache } from '../__tests__/support/toolcache.js';
+import { repoRoot, runAction } from '../tools/harness.js';
+import { layoutToolCache } from '../tools/toolcache.js';
 
 const toolCache = join(repoRoot, '.cache/tool-cache');
 mkdirSync(toolCache, { recursive: true });

@@ -26,8 +26,8 @@ import {
   runnerInput,
   type InputGetter,
 } from './runner/inputs.js';
-import { refuseJunitFamily } from './tests/pytest-args.js';
-import { parseShard, type Shard } from './tests/shards.js';
+import { refuseJunitFamily } from './pytest/pytest-args.js';
+import { parseShard, type Shard } from './pytest/shards.js';
 
 export interface ActionConfig {
   /** GITHUB_WORKSPACE: the repository root. */

@@ -13,9 +13,9 @@ import type { Interpreter } from './python/interpreter.js';
 import { pythonEnvironment, setupPython } from './python/setup.js';
 import { publishReport } from './report/publish.js';
 import { failStep } from './runner/failure.js';
-import { readJUnitReports } from './tests/junit.js';
-import type { TestResult } from './tests/result.js';
-import { runTests } from './tests/stage.js';
+import { readJUnitReports } from './pytest/junit.js';
+import type { TestResult } from './pytest/result.js';
+import { runTests } from './pytest/stage.js';
 
 /** Makes the interpreter and the venv the default for the job's later steps. */
 function exportEnvironment(interpreter: Interpreter, environment: Environment): void {

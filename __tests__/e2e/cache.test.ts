@@ -27,8 +27,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCacheServer, type CacheServer } from '../support/cache-server.js';
 import { workspaceFrom } from '../support/fixtures.js';
-import { runAction, type EventContext, type RunResult } from '../support/runner.js';
-import { layoutToolCache, machineArch, pyenvPrefix, pyenvVersions } from '../support/toolcache.js';
+import { runAction, type EventContext, type RunResult } from '../../tools/harness.js';
+import { layoutToolCache, machineArch, pyenvPrefix, pyenvVersions } from '../../tools/toolcache.js';
 
 jest.setTimeout(300_000);
 
@@ -213,7 +213,7 @@ describe('local backend (cache-dir)', () => {
       // (here pyenv's 3.12: only our symlink changes, pyenv is untouched). The Python stage
       // probes the folder before use and refuses it, so no venv is restored on it. (The
       // restored venv's own check, "its interpreter is Python X, not Y", is still there for
-      // interpreters that change under other sources: __tests__/cache/verify-hash.test.ts.)
+      // interpreters that change under other sources: __tests__/deps/cache/verify-hash.test.ts.)
       rmSync(entry);
       symlinkSync(pyenvPrefix(other), entry, 'dir');
       const after = await run({ workspace, cacheDir, toolCache: ownToolCache });

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceFrom } from '../support/fixtures.js';
 import { expectCleanFailure } from '../support/assertions.js';
-import { runAction, type RunResult } from '../support/runner.js';
-import { layoutToolCache } from '../support/toolcache.js';
+import { runAction, type RunResult } from '../../tools/harness.js';
+import { layoutToolCache } from '../../tools/toolcache.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pyci-e2e-deps-'));
 const toolCache = join(root, 'tool-cache');

@@ -5,9 +5,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAction } from '../support/runner.js';
+import { runAction } from '../../tools/harness.js';
 import { workspaceFrom } from '../support/fixtures.js';
-import { layoutToolCache } from '../support/toolcache.js';
+import { layoutToolCache } from '../../tools/toolcache.js';
 
 it('reports pytest counts and a clear error when the JUnit report is truncated', async () => {
   const toolCache = mkdtempSync(join(tmpdir(), 'pyci-toolcache-'));

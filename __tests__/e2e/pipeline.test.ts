@@ -6,9 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectCleanFailure } from '../support/assertions.js';
-import { nodeBinaries, nodeLabel, runAction, type RunResult } from '../support/runner.js';
+import { nodeBinaries, nodeLabel, runAction, type RunResult } from '../../tools/harness.js';
 import { workspaceFrom } from '../support/fixtures.js';
-import { layoutToolCache } from '../support/toolcache.js';
+import { layoutToolCache } from '../../tools/toolcache.js';
 
 const toolCache = mkdtempSync(join(tmpdir(), 'pyci-toolcache-'));
 const cachedVersions = layoutToolCache(toolCache);

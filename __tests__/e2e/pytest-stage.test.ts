@@ -16,8 +16,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectCleanFailure } from '../support/assertions.js';
-import { repoRoot, runAction, type RunOptions, type RunResult } from '../support/runner.js';
-import { layoutToolCache } from '../support/toolcache.js';
+import { repoRoot, runAction, type RunOptions, type RunResult } from '../../tools/harness.js';
+import { layoutToolCache } from '../../tools/toolcache.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pyci-e2e-pytest-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -29,8 +29,8 @@ import {
   type ManifestServer,
 } from '../support/manifest-server.js';
 import { expectCleanFailure } from '../support/assertions.js';
-import { repoRoot, runAction } from '../support/runner.js';
-import { layoutToolCache, machineArch, pyenvPrefix, pyenvVersions } from '../support/toolcache.js';
+import { repoRoot, runAction } from '../../tools/harness.js';
+import { layoutToolCache, machineArch, pyenvPrefix, pyenvVersions } from '../../tools/toolcache.js';
 
 const arch = machineArch();
 /** What the manifest offers: 3.11, the version the local package indexes have wheels for. */

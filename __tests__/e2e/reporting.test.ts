@@ -17,8 +17,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectCleanFailure } from '../support/assertions.js';
-import { repoRoot, runAction, type RunResult } from '../support/runner.js';
-import { layoutToolCache } from '../support/toolcache.js';
+import { repoRoot, runAction, type RunResult } from '../../tools/harness.js';
+import { layoutToolCache } from '../../tools/toolcache.js';
 
 /** Everything this file creates (workspaces, venv cache, report copies) goes here. */
 const scratch = mkdtempSync(join(tmpdir(), 'pyci-e2e-reporting-'));

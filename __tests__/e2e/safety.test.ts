@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceFrom } from '../support/fixtures.js';
 import { expectCleanFailure } from '../support/assertions.js';
-import { repoRoot, runAction, type RunResult } from '../support/runner.js';
-import { layoutToolCache } from '../support/toolcache.js';
+import { repoRoot, runAction, type RunResult } from '../../tools/harness.js';
+import { layoutToolCache } from '../../tools/toolcache.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pyci-e2e-safety-'));
 const toolCache = join(scratch, 'tool-cache');

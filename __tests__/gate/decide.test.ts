@@ -1,5 +1,5 @@
 import { decide } from '../../src/gate/decide.js';
-import { pullRequest, pushTag, pushTo, rules } from './support.js';
+import { pullRequest, pushTag, pushTo, rules } from '../support/gate-events.js';
 
 const threeEnvironments = {
   'deploy-branches': 'dev, staging, main',

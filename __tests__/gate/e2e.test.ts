@@ -1,9 +1,9 @@
 /**
- * The gate action through its real bundle, run as the GitHub runner runs it (support/runner.ts),
+ * The gate action through its real bundle, run as the GitHub runner runs it (tools/harness.ts),
  * under each Node the action may meet.
  */
 import { execFileSync } from 'node:child_process';
-import { nodeBinaries, repoRoot, runAction, type EventContext } from '../support/runner.js';
+import { nodeBinaries, repoRoot, runAction, type EventContext } from '../../tools/harness.js';
 
 const GATE = { entry: 'dist/gate/index.js', actionYml: 'gate/action.yml' };
 const SAME_REPO = { full_name: 'octo-org/octo-service', fork: false };

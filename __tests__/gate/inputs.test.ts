@@ -8,7 +8,7 @@ import {
   readGateRules,
   TEST_OUTCOME_INPUT,
 } from '../../src/gate/inputs.js';
-import { repoRoot } from '../support/runner.js';
+import { repoRoot } from '../../tools/harness.js';
 
 interface ActionYml {
   inputs: Record<string, { description: string; default?: string; required?: boolean }>;

@@ -9,7 +9,7 @@ import {
   type TestOutcome,
 } from '../../src/gate/decide.js';
 import type { GateEvent } from '../../src/gate/event.js';
-import { pushTo } from './support.js';
+import { pushTo } from '../support/gate-events.js';
 import { KNOWN_EVENTS, parseGateRules, type RawGateRules } from '../../src/gate/rules.js';
 
 const segment = fc.constantFrom(

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../src/runner/errors.js';
 import { KNOWN_EVENTS, parseGateRules, splitList } from '../../src/gate/rules.js';
-import { repoRoot } from '../support/runner.js';
-import { rawRules, rules } from './support.js';
+import { repoRoot } from '../../tools/harness.js';
+import { rawRules, rules } from '../support/gate-events.js';
 
 const sources = (patterns: { source: string }[]) => patterns.map((p) => p.source);
 

@@ -16,8 +16,8 @@ import {
   type Fault,
   type ManifestServer,
 } from '../support/manifest-server.js';
-import { layoutToolCache, machineArch, pyenvPrefix, pyenvVersions } from '../support/toolcache.js';
-import { collectingLog, reportedVersion, request } from './helpers.js';
+import { layoutToolCache, machineArch, pyenvPrefix, pyenvVersions } from '../../tools/toolcache.js';
+import { collectingLog, reportedVersion, request } from '../support/python-fixtures.js';
 
 const arch = machineArch();
 const versions = pyenvVersions();

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../src/runner/errors.js';
 import { setupPython, resolveSpecs } from '../../src/python/setup.js';
-import { layoutToolCache, machineArch, pyenvPrefix, pyenvVersions } from '../support/toolcache.js';
-import { collectingLog, reportedVersion, request } from './helpers.js';
+import { layoutToolCache, machineArch, pyenvPrefix, pyenvVersions } from '../../tools/toolcache.js';
+import { collectingLog, reportedVersion, request } from '../support/python-fixtures.js';
 
 const arch = machineArch();
 const versions = pyenvVersions();

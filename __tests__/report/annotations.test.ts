@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { buildAnnotations, repoRelative } from '../../src/report/annotations.js';
-import type { TestFailure, TestResult } from '../../src/tests/result.js';
+import type { TestFailure, TestResult } from '../../src/pytest/result.js';
 
 const repoRoot = '/home/runner/work/app/app';
 

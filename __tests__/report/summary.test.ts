@@ -1,6 +1,6 @@
 /** The job summary: content, HTML escaping, and the 1 MiB bound. */
 import { MAX_SUMMARY_BYTES, formatSeconds, renderSummary } from '../../src/report/summary.js';
-import type { TestFailure, TestResult } from '../../src/tests/result.js';
+import type { TestFailure, TestResult } from '../../src/pytest/result.js';
 
 function result(overrides: Partial<TestResult> = {}): TestResult {
   return {

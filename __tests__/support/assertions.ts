@@ -1,5 +1,5 @@
 /** What every bad input must look like through the bundle: one ::error:: line, exit 1, no stack trace. */
-import type { RunResult } from './runner.js';
+import type { RunResult } from '../../tools/harness.js';
 
 export function expectCleanFailure(result: RunResult): void {
   expect(result.exitCode).toBe(1);

@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from './runner.js';
+import { repoRoot } from '../../tools/harness.js';
 
 export function workspaceFrom(fixture: string): string {
   const workspace = mkdtempSync(join(tmpdir(), `pyci-ws-${fixture.replace(/\W/g, '-')}-`));

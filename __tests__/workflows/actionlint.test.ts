@@ -1,5 +1,5 @@
 /** Every workflow passes actionlint (the checks GitHub's editor and most CI linters make). */
-import { actionlint, read, WORKFLOWS } from './files.js';
+import { actionlint, read, WORKFLOWS } from '../support/workflow-files.js';
 
 const lint = actionlint();
 

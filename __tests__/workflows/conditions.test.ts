@@ -8,8 +8,14 @@ import type { Decision } from '../../src/gate/decision.js';
 import type { GateEvent } from '../../src/gate/event.js';
 import { parseTestOutcome, readGateRules } from '../../src/gate/inputs.js';
 import { parseGateRules, type RawGateRules } from '../../src/gate/rules.js';
-import { condition, interpolate, type Status } from './expressions.js';
-import { GATE_ACTION_REF, MAIN_ACTION_REF, readWorkflow, REUSABLE, type JobYaml } from './files.js';
+import { condition, interpolate, type Status } from '../support/workflow-expressions.js';
+import {
+  GATE_ACTION_REF,
+  MAIN_ACTION_REF,
+  readWorkflow,
+  REUSABLE,
+  type JobYaml,
+} from '../support/workflow-files.js';
 
 const workflow = readWorkflow(REUSABLE);
 const inputDefinitions = (

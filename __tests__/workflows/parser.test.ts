@@ -25,7 +25,7 @@ import {
   WORKFLOWS,
   type JobYaml,
   type StepYaml,
-} from './files.js';
+} from '../support/workflow-files.js';
 
 /** Serves `owner/repo/path@ref` of our own repository from the working tree, like GitHub would. */
 const ownFiles = {

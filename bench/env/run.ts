@@ -13,8 +13,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { repoRoot, runAction } from '../../__tests__/support/runner.js';
-import { layoutToolCache, pyenvPrefix } from '../../__tests__/support/toolcache.js';
+import { repoRoot, runAction } from '../../tools/harness.js';
+import { layoutToolCache, pyenvPrefix } from '../../tools/toolcache.js';
 
 const PYTHON_VERSION = '3.11.7';
 const PROJECT = join(repoRoot, 'examples/service');

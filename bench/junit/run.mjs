@@ -2,7 +2,7 @@
 /**
  * JUnit reader benchmark. For each size (1k, 10k, 100k, 1M test cases) it generates a
  * pytest-style report once, then runs, each in a FRESH node process and several times:
- *   - reader:   our streaming reader (src/tests/junit.ts bundled once with ncc, as the action ships)
+ *   - reader:   our streaming reader (src/pytest/junit.ts bundled once with ncc, as the action ships)
  *   - saxes:    a plain saxes parse of the same file (no handlers, default options)
  *   - readFile: fs.readFileSync(file, 'utf8') alone
  * and prints a markdown table of median wall time (whole process, spawn to exit, and the read
@@ -42,7 +42,7 @@ execFileSync(
   [
     'ncc',
     'build',
-    join(repo, 'src/tests/junit.ts'),
+    join(repo, 'src/pytest/junit.ts'),
     '-o',
     bundleDir,
     '--quiet',

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
-import type { TestFailure, TestResult } from '../tests/result.js';
+import type { TestFailure, TestResult } from '../pytest/result.js';
 
 export interface Annotation {
   /** Path relative to the repository root, `/`-separated; absent when outside the repository. */

@@ -1,4 +1,4 @@
-import type { TestResult } from '../tests/result.js';
+import type { TestResult } from '../pytest/result.js';
 
 /** The action's test outputs, as the strings `core.setOutput` writes. */
 export function testOutputs(result: TestResult, junitPath: string): Record<string, string> {

@@ -1,7 +1,7 @@
 /** Hands a test result to the runner: step outputs, the job summary, annotations. */
 import * as core from '@actions/core';
 import { writeJobSummary } from '../runner/job-summary.js';
-import type { TestResult } from '../tests/result.js';
+import type { TestResult } from '../pytest/result.js';
 import { buildAnnotations, emitAnnotations, MAX_ERROR_ANNOTATIONS } from './annotations.js';
 import { testOutputs } from './outputs.js';
 import { renderSummary } from './summary.js';

@@ -3,7 +3,7 @@
  * headline, counts, failures with a traceback excerpt, slowest tests. It always stays under
  * GitHub's 1 MiB step-summary limit and says what it left out to get there.
  */
-import type { TestFailure, TestResult } from '../tests/result.js';
+import type { TestFailure, TestResult } from '../pytest/result.js';
 
 export interface SummaryOptions {
   /** What ran, in the headline (default "pytest"). */

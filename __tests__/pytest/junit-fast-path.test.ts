@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { JUnitParseError, readJUnitReports } from '../../src/tests/junit.js';
+import { JUnitParseError, readJUnitReports } from '../../src/pytest/junit.js';
 
 let dir: string;
 let n = 0;

@@ -1,7 +1,7 @@
 /** The report path the user chose with --junitxml, and refused junit_family overrides. */
 import { homedir } from 'node:os';
 import { InputError } from '../../src/runner/errors.js';
-import { refuseJunitFamily, userJunitPath } from '../../src/tests/pytest-args.js';
+import { refuseJunitFamily, userJunitPath } from '../../src/pytest/pytest-args.js';
 
 describe('userJunitPath', () => {
   it.each([

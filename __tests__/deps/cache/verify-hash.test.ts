@@ -8,12 +8,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashFiles } from '../../src/deps/cache/hash-files.js';
-import { collectKeyFiles } from '../../src/deps/cache/key-files.js';
-import { parseVenvConfig, probeVenv, verifyRestoredVenv } from '../../src/deps/cache/verify.js';
-import { venvPython } from '../../src/deps/venv.js';
-import { InputError } from '../../src/runner/errors.js';
-import { makeVenv, systemPython } from './helpers.js';
+import { hashFiles } from '../../../src/deps/cache/hash-files.js';
+import { collectKeyFiles } from '../../../src/deps/cache/key-files.js';
+import { parseVenvConfig, probeVenv, verifyRestoredVenv } from '../../../src/deps/cache/verify.js';
+import { venvPython } from '../../../src/deps/venv.js';
+import { InputError } from '../../../src/runner/errors.js';
+import { makeVenv, systemPython } from '../../support/venv-fixtures.js';
 
 let scratch: string;
 beforeAll(() => {

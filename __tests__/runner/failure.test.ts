@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { activeCommandLines, parseKeyValueFile, repoRoot } from '../support/runner.js';
+import { activeCommandLines, parseKeyValueFile, repoRoot } from '../../tools/harness.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pyci-failure-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -27,8 +27,8 @@ function runScript(body: string): Promise<Exit> {
   const output = join(dir, 'output');
   writeFileSync(output, '');
   const script = `
-    import { failStep, runEntry } from './src/runner/failure.ts';
-    import { InputError } from './src/runner/errors.ts';
+    import { failStep, runEntry } from '../unit/src/runner/failure.ts';
+    import { InputError } from '../unit/src/runner/errors.ts';
     ${body}
   `;
   const started = Date.now();

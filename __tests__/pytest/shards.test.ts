@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { InputError } from '../../src/runner/errors.js';
-import { parseShard, partition, readShardTimings, selectShard } from '../../src/tests/shards.js';
+import { parseShard, partition, readShardTimings, selectShard } from '../../src/pytest/shards.js';
 
 describe('parseShard', () => {
   test.each([

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { repoRoot } from '../support/runner.js';
+import { repoRoot } from '../../tools/harness.js';
 
 it('README inputs and outputs tables match action.yml (run `npm run docs`)', () => {
   expect(() =>

@@ -1,7 +1,7 @@
 /** noTestsRun: pytest exiting 0 with an empty report, for a full run and for a shard. */
-import type { PytestVerdict } from '../../src/tests/pytest.js';
-import type { TestResult } from '../../src/tests/result.js';
-import { noTestsRun } from '../../src/tests/stage.js';
+import type { PytestVerdict } from '../../src/pytest/pytest.js';
+import type { TestResult } from '../../src/pytest/result.js';
+import { noTestsRun } from '../../src/pytest/stage.js';
 
 const result = (tests: number): TestResult => ({
   tests,

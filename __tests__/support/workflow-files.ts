@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { repoRoot } from '../support/runner.js';
+import { repoRoot } from '../../tools/harness.js';
 
 const yamlIn = (dir: string): string[] =>
   readdirSync(join(repoRoot, dir))

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { constants as osConstants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const repoRoot = resolve(import.meta.dirname ?? '.', '../..');
+export const repoRoot = resolve(import.meta.dirname ?? '.', '..');
 
 export interface EventContext {
   name: string;

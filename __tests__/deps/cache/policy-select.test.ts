@@ -3,16 +3,16 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GithubCacheBackend } from '../../src/deps/cache/github.js';
-import { LocalCacheBackend } from '../../src/deps/cache/local.js';
-import { keyArchitecture, osVersionOf, runnerOsFacts } from '../../src/deps/cache/os-facts.js';
-import { parseOsRelease, readOsRelease } from '../../src/runner/os-release.js';
-import { cacheEventFromEnv, mayShareCache } from '../../src/deps/cache/policy.js';
+import { GithubCacheBackend } from '../../../src/deps/cache/github.js';
+import { LocalCacheBackend } from '../../../src/deps/cache/local.js';
+import { keyArchitecture, osVersionOf, runnerOsFacts } from '../../../src/deps/cache/os-facts.js';
+import { parseOsRelease, readOsRelease } from '../../../src/runner/os-release.js';
+import { cacheEventFromEnv, mayShareCache } from '../../../src/deps/cache/policy.js';
 import {
   chooseBackend,
   defaultCacheDir,
   githubCacheConfigured,
-} from '../../src/deps/cache/select.js';
+} from '../../../src/deps/cache/select.js';
 
 describe('mayShareCache', () => {
   it('refuses pull request saves only where the store has no branch scopes', () => {

@@ -11,14 +11,14 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Compression } from '../../src/deps/cache/archive.js';
+import type { Compression } from '../../../src/deps/cache/archive.js';
 import {
   LocalCacheBackend,
   entryFileNames,
   parseChecksumFile,
-} from '../../src/deps/cache/local.js';
-import { verifyRestoredVenv } from '../../src/deps/cache/verify.js';
-import { makeVenv, recordingLog, systemPython } from './helpers.js';
+} from '../../../src/deps/cache/local.js';
+import { verifyRestoredVenv } from '../../../src/deps/cache/verify.js';
+import { makeVenv, recordingLog, systemPython } from '../../support/venv-fixtures.js';
 
 let scratch: string;
 beforeAll(() => {

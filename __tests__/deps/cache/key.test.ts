@@ -1,8 +1,8 @@
 /** The cache key: equal inputs give equal keys; any change that matters gives another key. */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { MAX_KEY_LENGTH, buildCacheKey, type CacheKeyParts } from '../../src/deps/cache/key.js';
-import { InputError } from '../../src/runner/errors.js';
+import { MAX_KEY_LENGTH, buildCacheKey, type CacheKeyParts } from '../../../src/deps/cache/key.js';
+import { InputError } from '../../../src/runner/errors.js';
 
 const hex64 = fc.stringMatching(/^[0-9a-f]{64}$/);
 const text = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !s.includes(','));

@@ -3,7 +3,7 @@ import {
   pytestArgv,
   pytestErrorLines,
   terminalCounts,
-} from '../../src/tests/pytest.js';
+} from '../../src/pytest/pytest.js';
 
 describe('pytestArgv', () => {
   it('asks for an xunit1 JUnit report (it carries file and line) before the user arguments', () => {

@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JUnitParseError, readJUnitReports } from '../../src/tests/junit.js';
-import { pytestNodeId } from '../../src/tests/node-id.js';
-import { BoundedText, failureLineInFile } from '../../src/tests/traceback.js';
+import { JUnitParseError, readJUnitReports } from '../../src/pytest/junit.js';
+import { pytestNodeId } from '../../src/pytest/node-id.js';
+import { BoundedText, failureLineInFile } from '../../src/pytest/traceback.js';
 
 let dir: string;
 let fileNo = 0;

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GithubCacheBackend } from '../../src/deps/cache/github.js';
-import { verifyRestoredVenv } from '../../src/deps/cache/verify.js';
-import { startCacheServer, type CacheServer } from '../support/cache-server.js';
-import { makeVenv, recordingLog, systemPython } from './helpers.js';
+import { GithubCacheBackend } from '../../../src/deps/cache/github.js';
+import { verifyRestoredVenv } from '../../../src/deps/cache/verify.js';
+import { startCacheServer, type CacheServer } from '../../support/cache-server.js';
+import { makeVenv, recordingLog, systemPython } from '../../support/venv-fixtures.js';
 
 jest.setTimeout(60_000);
 

@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildAnnotations } from '../../src/report/annotations.js';
-import { readJUnitReports } from '../../src/tests/junit.js';
-import type { TestResult } from '../../src/tests/result.js';
+import { readJUnitReports } from '../../src/pytest/junit.js';
+import type { TestResult } from '../../src/pytest/result.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const fixtureRelative = '__tests__/fixtures/report-suite';
