@@ -27,8 +27,8 @@ function runScript(body: string): Promise<Exit> {
   const output = join(dir, 'output');
   writeFileSync(output, '');
   const script = `
-    import { failStep, runEntry } from '../unit/src/runner/failure.ts';
-    import { InputError } from '../unit/src/runner/errors.ts';
+    import { failStep, runEntry } from './src/runner/failure.ts';
+    import { InputError } from './src/runner/errors.ts';
     ${body}
   `;
   const started = Date.now();
