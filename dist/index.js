@@ -34007,7 +34007,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7844);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5876);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5238);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5876:
+/***/ 5238:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34033,8 +34033,8 @@ var core = __nccwpck_require__(3838);
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./src/runner/errors.ts
 var errors = __nccwpck_require__(5507);
 // EXTERNAL MODULE: ./node_modules/brace-expansion/dist/esm/index.js + 1 modules
@@ -37014,11 +37014,11 @@ function staticBase(pattern) {
 /** Files matching `pattern` (relative to `root`, or absolute), sorted. */
 function findFiles(root, pattern) {
     if (!files_isGlob(pattern)) {
-        const path = (0,external_node_path_.resolve)(root, pattern);
+        const path = (0,external_node_path_namespaceObject.resolve)(root, pattern);
         return (0,external_node_fs_.existsSync)(path) && (0,external_node_fs_.statSync)(path).isFile() ? [path] : [];
     }
     const { base, rest } = staticBase(pattern);
-    const start = (0,external_node_path_.isAbsolute)(base) ? base : (0,external_node_path_.resolve)(root, base);
+    const start = (0,external_node_path_namespaceObject.isAbsolute)(base) ? base : (0,external_node_path_namespaceObject.resolve)(root, base);
     const matches = [];
     const walk = (dir) => {
         let entries;
@@ -37029,12 +37029,12 @@ function findFiles(root, pattern) {
             return; // a base folder that does not exist matches nothing
         }
         for (const entry of entries) {
-            const path = (0,external_node_path_.join)(dir, entry.name);
+            const path = (0,external_node_path_namespaceObject.join)(dir, entry.name);
             if (entry.isDirectory()) {
                 if (!SKIP_DIRS.has(entry.name))
                     walk(path);
             }
-            else if (minimatch((0,external_node_path_.relative)(start, path).split(external_node_path_.sep).join('/'), rest, { dot: true })) {
+            else if (minimatch((0,external_node_path_namespaceObject.relative)(start, path).split(external_node_path_namespaceObject.sep).join('/'), rest, { dot: true })) {
                 matches.push(path);
             }
         }
@@ -37067,10 +37067,10 @@ const PROJECT_FILES = [
 /** Absolute paths, unique, in a stable order (the key sorts them anyway). */
 async function collectKeyFiles(sources) {
     const { workingDirectory } = sources;
-    const project = PROJECT_FILES.map((name) => (0,external_node_path_.join)(workingDirectory, name)).filter((path) => (0,external_node_fs_.existsSync)(path));
+    const project = PROJECT_FILES.map((name) => (0,external_node_path_namespaceObject.join)(workingDirectory, name)).filter((path) => (0,external_node_fs_.existsSync)(path));
     const extra = expandDependencyPatterns(sources.cacheDependencyPath, workingDirectory);
     const all = [
-        ...sources.requirementFiles.map((path) => (0,external_node_path_.resolve)(workingDirectory, path)),
+        ...sources.requirementFiles.map((path) => (0,external_node_path_namespaceObject.resolve)(workingDirectory, path)),
         ...project,
         ...extra,
     ];
@@ -37201,14 +37201,14 @@ function includedFiles(file, text) {
     for (const line of text.split(/\r?\n/)) {
         const match = INCLUDE.exec(line.replace(/\s+#.*$/, ''));
         if (match && !/^[a-z]+:\/\//i.test(match[1]))
-            found.push((0,external_node_path_.resolve)((0,external_node_path_.dirname)(file), match[1]));
+            found.push((0,external_node_path_namespaceObject.resolve)((0,external_node_path_namespaceObject.dirname)(file), match[1]));
     }
     return found;
 }
 function resolveRequirementFiles(patterns, workingDirectory) {
     let install;
     if (patterns.length === 0) {
-        const fallback = (0,external_node_path_.join)(workingDirectory, 'requirements.txt');
+        const fallback = (0,external_node_path_namespaceObject.join)(workingDirectory, 'requirements.txt');
         install = (0,external_node_fs_.existsSync)(fallback) ? [fallback] : [];
     }
     else {
@@ -37226,11 +37226,11 @@ function resolveRequirementFiles(patterns, workingDirectory) {
         if (all.includes(file))
             return;
         if (!(0,external_node_fs_.existsSync)(file)) {
-            throw new errors/* InputError */.d(`requirements: ${from} includes "${(0,external_node_path_.relative)(workingDirectory, file)}", which does not exist. Fix the -r/-c line in ${from}.`);
+            throw new errors/* InputError */.d(`requirements: ${from} includes "${(0,external_node_path_namespaceObject.relative)(workingDirectory, file)}", which does not exist. Fix the -r/-c line in ${from}.`);
         }
         all.push(file);
         for (const nested of includedFiles(file, (0,external_node_fs_.readFileSync)(file, 'utf8')))
-            visit(nested, (0,external_node_path_.relative)(workingDirectory, file));
+            visit(nested, (0,external_node_path_namespaceObject.relative)(workingDirectory, file));
     };
     for (const file of install)
         visit(file);
@@ -38236,7 +38236,7 @@ function userJunitPath(userArgs, cwd, env = process.env) {
     }
     if (raw === undefined || raw === '')
         return undefined;
-    return (0,external_node_path_.resolve)(cwd, expandUser(expandVars(raw, env)));
+    return (0,external_node_path_namespaceObject.resolve)(cwd, expandUser(expandVars(raw, env)));
 }
 /** os.path.expandvars: known `$NAME` and `${NAME}` replaced, unknown ones left as written. */
 function expandVars(path, env) {
@@ -39001,7 +39001,7 @@ function readJUnitFiles(patterns, workingDirectory) {
 function config_readShardTimings(raw, workingDirectory) {
     if (raw === '')
         return undefined;
-    const path = (0,external_node_path_.resolve)(workingDirectory, raw);
+    const path = (0,external_node_path_namespaceObject.resolve)(workingDirectory, raw);
     if (!(0,external_node_fs_.existsSync)(path)) {
         throw new errors/* InputError */.d(`shard-timings: file not found: ${path}. Point it at a JUnit report from an earlier full run, or leave it empty to balance by file.`);
     }
@@ -39013,7 +39013,7 @@ function defaultArchitecture(env) {
 }
 /** Whether the working directory holds an installable project. */
 function hasProjectFile(dir) {
-    return (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'pyproject.toml')) || (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'setup.py'));
+    return (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'pyproject.toml')) || (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'setup.py'));
 }
 /** Names separated by commas, spaces or newlines (extras, dependency groups). */
 function parseNames(value) {
@@ -39036,7 +39036,7 @@ function readInstallSpec(get, workingDirectory) {
     if (extras.length > 0 && !project) {
         throw new errors/* InputError */.d(`extras (${extras.join(', ')}) are given but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove extras or install the project.`);
     }
-    if (groups.length > 0 && !(0,external_node_fs_.existsSync)((0,external_node_path_.join)(workingDirectory, 'pyproject.toml'))) {
+    if (groups.length > 0 && !(0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(workingDirectory, 'pyproject.toml'))) {
         throw new errors/* InputError */.d(`dependency-groups (${groups.join(', ')}) are given but ${workingDirectory} has no pyproject.toml to define them in [dependency-groups].`);
     }
     return {
@@ -39048,7 +39048,7 @@ function readInstallSpec(get, workingDirectory) {
     };
 }
 function readWorkingDirectory(raw, workspace) {
-    const dir = (0,external_node_path_.resolve)(workspace, raw || '.');
+    const dir = (0,external_node_path_namespaceObject.resolve)(workspace, raw || '.');
     if (!(0,external_node_fs_.existsSync)(dir) || !(0,external_node_fs_.statSync)(dir).isDirectory()) {
         throw new errors/* InputError */.d(`working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`);
     }
@@ -39056,15 +39056,15 @@ function readWorkingDirectory(raw, workspace) {
 }
 /** True when `inner` is `outer` or inside it. */
 function isWithin(inner, outer) {
-    const path = (0,external_node_path_.relative)(outer, inner);
-    return path === '' || (!path.startsWith('..') && !(0,external_node_path_.isAbsolute)(path));
+    const path = (0,external_node_path_namespaceObject.relative)(outer, inner);
+    return path === '' || (!path.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(path));
 }
 /**
  * The venv folder is deleted and recreated: it must never be (or contain) the project, the
  * repository, the home folder or the file system root.
  */
 function readVenvPath(raw, workingDirectory, workspace) {
-    const venvPath = (0,external_node_path_.resolve)(workingDirectory, raw || '.venv');
+    const venvPath = (0,external_node_path_namespaceObject.resolve)(workingDirectory, raw || '.venv');
     const precious = [workingDirectory, workspace, (0,external_node_os_.homedir)(), '/'];
     const hit = precious.find((dir) => isWithin(dir, venvPath));
     if (hit !== undefined) {
@@ -39124,7 +39124,7 @@ function readConfig(get = runnerInput, env = process.env) {
         manifestUrl: readUrl('manifest-url', get('manifest-url'), DEFAULT_MANIFEST_URL),
         token,
         checkLatest: parseBoolean('check-latest', get('check-latest'), false),
-        toolCacheDir: env.RUNNER_TOOL_CACHE || (0,external_node_path_.join)(runnerTemp, 'tool-cache'),
+        toolCacheDir: env.RUNNER_TOOL_CACHE || (0,external_node_path_namespaceObject.join)(runnerTemp, 'tool-cache'),
     };
     const shard = parseShard(get('shard'));
     const shardTimings = config_readShardTimings(get('shard-timings'), workingDirectory);
@@ -39147,7 +39147,7 @@ function readConfig(get = runnerInput, env = process.env) {
         allowNoTests: parseBoolean('allow-no-tests', get('allow-no-tests'), false),
         cache: {
             mode: parseChoice('cache', get('cache'), ['venv', 'pip', 'none'], 'venv'),
-            dir: get('cache-dir') ? (0,external_node_path_.resolve)(workspace, get('cache-dir')) : '',
+            dir: get('cache-dir') ? (0,external_node_path_namespaceObject.resolve)(workspace, get('cache-dir')) : '',
             // Resolved now, so a pattern that matches nothing fails before any work.
             dependencyPath: expandDependencyPatterns(parseLines(get('cache-dependency-path')), workingDirectory),
             keySuffix: validateKeySuffix(get('cache-key-suffix')),
@@ -39173,7 +39173,7 @@ function readConfig(get = runnerInput, env = process.env) {
  * Duplicates are hashed once. A file that cannot be read is an InputError naming it.
  */
 async function hashFiles(paths, workingDirectory = process.cwd()) {
-    const unique = [...new Set(paths.map((path) => (0,external_node_path_.resolve)(workingDirectory, path)))];
+    const unique = [...new Set(paths.map((path) => (0,external_node_path_namespaceObject.resolve)(workingDirectory, path)))];
     return Promise.all(unique.map(async (absolute) => ({
         path: displayPath(absolute, workingDirectory),
         sha256: await sha256OfFile(absolute),
@@ -39193,10 +39193,10 @@ async function sha256OfFile(path) {
     return hash.digest('hex');
 }
 function displayPath(absolute, workingDirectory) {
-    const inside = (0,external_node_path_.relative)((0,external_node_path_.resolve)(workingDirectory), absolute);
+    const inside = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(workingDirectory), absolute);
     // Files outside the working directory keep their absolute path: `../..` chains say less.
-    const shown = inside === '' || inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside) ? absolute : inside;
-    return shown.split(external_node_path_.sep).join('/');
+    const shown = inside === '' || inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside) ? absolute : inside;
+    return shown.split(external_node_path_namespaceObject.sep).join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/runner/os-release.ts
@@ -39413,7 +39413,7 @@ class GithubCacheBackend {
         }
     }
     load() {
-        this.library ??= __nccwpck_require__.e(/* import() */ 692).then(__nccwpck_require__.bind(__nccwpck_require__, 6692));
+        this.library ??= __nccwpck_require__.e(/* import() */ 8).then(__nccwpck_require__.bind(__nccwpck_require__, 1008));
         return this.library;
     }
 }
@@ -39585,7 +39585,7 @@ class LocalCacheBackend {
         const names = entryFileNames(key);
         let recorded;
         try {
-            recorded = parseChecksumFile(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(this.directory, names.checksum), 'utf8'), names.base);
+            recorded = parseChecksumFile(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(this.directory, names.checksum), 'utf8'), names.base);
         }
         catch (error) {
             if (error.code === 'ENOENT')
@@ -39604,10 +39604,10 @@ class LocalCacheBackend {
             this.log.warning(`Cache entry ${key} is zstd-compressed but zstd is not installed on this runner; installing afresh.`);
             return false;
         }
-        const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.pyci-restore-${(0,external_node_crypto_.randomUUID)()}`);
+        const staging = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(target), `.${(0,external_node_path_namespaceObject.basename)(target)}.pyci-restore-${(0,external_node_crypto_.randomUUID)()}`);
         try {
             await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
-            const read = await extractArchive((0,external_node_path_.join)(this.directory, recorded.archive), compression, staging);
+            const read = await extractArchive((0,external_node_path_namespaceObject.join)(this.directory, recorded.archive), compression, staging);
             if (read !== recorded.sha256) {
                 this.log.warning(`Cache entry ${key} in ${this.directory} is corrupted (sha256 ${read} instead of ${recorded.sha256}); installing afresh. The next save replaces it.`);
                 return false;
@@ -39631,17 +39631,17 @@ class LocalCacheBackend {
         const names = entryFileNames(key);
         const compression = this.options.compression ?? (await detectCompression());
         const archive = names.base + ARCHIVE_EXTENSION[compression];
-        const tempArchive = (0,external_node_path_.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}${ARCHIVE_EXTENSION[compression]}`);
-        const tempChecksum = (0,external_node_path_.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}.sha256`);
+        const tempArchive = (0,external_node_path_namespaceObject.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}${ARCHIVE_EXTENSION[compression]}`);
+        const tempChecksum = (0,external_node_path_namespaceObject.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}.sha256`);
         try {
             await (0,promises_namespaceObject.mkdir)(this.directory, { recursive: true });
             const sha256 = await createArchive(source, compression, tempArchive);
             await (0,promises_namespaceObject.writeFile)(tempChecksum, `${sha256}  ${archive}\n`, { flag: 'wx' });
             // Archive first, checksum last: the checksum's arrival is what makes the entry exist.
-            await (0,promises_namespaceObject.rename)(tempArchive, (0,external_node_path_.join)(this.directory, archive));
-            await (0,promises_namespaceObject.rename)(tempChecksum, (0,external_node_path_.join)(this.directory, names.checksum));
+            await (0,promises_namespaceObject.rename)(tempArchive, (0,external_node_path_namespaceObject.join)(this.directory, archive));
+            await (0,promises_namespaceObject.rename)(tempChecksum, (0,external_node_path_namespaceObject.join)(this.directory, names.checksum));
             await this.removeOtherFormat(names.base, compression);
-            this.log.info(`Saved ${source} to the local cache as ${(0,external_node_path_.join)(this.directory, archive)}.`);
+            this.log.info(`Saved ${source} to the local cache as ${(0,external_node_path_namespaceObject.join)(this.directory, archive)}.`);
             return true;
         }
         catch (error) {
@@ -39656,7 +39656,7 @@ class LocalCacheBackend {
     /** An entry saved earlier in the other format is now unreferenced: drop it. */
     async removeOtherFormat(base, kept) {
         const other = kept === 'zstd' ? 'none' : 'zstd';
-        await (0,promises_namespaceObject.rm)((0,external_node_path_.join)(this.directory, base + ARCHIVE_EXTENSION[other]), { force: true });
+        await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(this.directory, base + ARCHIVE_EXTENSION[other]), { force: true });
     }
 }
 /**
@@ -39705,7 +39705,7 @@ function chooseBackend(choice) {
     if (choice.mode === 'none')
         return undefined;
     if (choice.cacheDir)
-        return new LocalCacheBackend((0,external_node_path_.resolve)(choice.cacheDir), { log });
+        return new LocalCacheBackend((0,external_node_path_namespaceObject.resolve)(choice.cacheDir), { log });
     if (githubCacheConfigured(choice.env))
         return new GithubCacheBackend(log);
     return new LocalCacheBackend(defaultCacheDir(choice.env), { log });
@@ -39738,10 +39738,10 @@ function isGhes(serverUrl) {
  */
 function defaultCacheDir(env) {
     if (env.RUNNER_TOOL_CACHE)
-        return (0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(env.RUNNER_TOOL_CACHE)), 'pyci-cache');
+        return (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(env.RUNNER_TOOL_CACHE)), 'pyci-cache');
     if (env.XDG_CACHE_HOME)
-        return (0,external_node_path_.join)(env.XDG_CACHE_HOME, 'pyci');
-    return (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache', 'pyci');
+        return (0,external_node_path_namespaceObject.join)(env.XDG_CACHE_HOME, 'pyci');
+    return (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), '.cache', 'pyci');
 }
 
 // EXTERNAL MODULE: ./src/runner/exec.ts + 1 modules
@@ -39755,10 +39755,10 @@ var exec = __nccwpck_require__(7300);
 
 /** The venv's folder of executables: `bin` on POSIX, `Scripts` on Windows. */
 function venvBinDir(venvPath) {
-    return (0,external_node_path_.join)(venvPath, process.platform === 'win32' ? 'Scripts' : 'bin');
+    return (0,external_node_path_namespaceObject.join)(venvPath, process.platform === 'win32' ? 'Scripts' : 'bin');
 }
 function venvPython(venvPath) {
-    return (0,external_node_path_.join)(venvBinDir(venvPath), process.platform === 'win32' ? 'python.exe' : 'python');
+    return (0,external_node_path_namespaceObject.join)(venvBinDir(venvPath), process.platform === 'win32' ? 'python.exe' : 'python');
 }
 /**
  * Removes the folder at `venvPath` when it is a virtualenv (or empty), so a fresh one can take its
@@ -39767,7 +39767,7 @@ function venvPython(venvPath) {
 function removeVenv(venvPath) {
     if (!(0,external_node_fs_.existsSync)(venvPath))
         return;
-    const isVenv = (0,external_node_fs_.existsSync)((0,external_node_path_.join)(venvPath, 'pyvenv.cfg'));
+    const isVenv = (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(venvPath, 'pyvenv.cfg'));
     if (!isVenv && (0,external_node_fs_.readdirSync)(venvPath).length > 0) {
         throw new errors/* InputError */.d(`venv-path ${venvPath} exists and is not a virtualenv (it has no pyvenv.cfg); the action will not delete it. Point venv-path at a new folder, or remove that one.`);
     }
@@ -40063,7 +40063,7 @@ async function probeVenv(python) {
  * warns with it, deletes the venv and installs afresh). Never rejects.
  */
 async function verifyRestoredVenv(venvPath, expectedVersion) {
-    const cfgPath = (0,external_node_path_.join)(venvPath, 'pyvenv.cfg');
+    const cfgPath = (0,external_node_path_namespaceObject.join)(venvPath, 'pyvenv.cfg');
     let home;
     try {
         home = parseVenvConfig(await (0,promises_namespaceObject.readFile)(cfgPath, 'utf8')).home;
@@ -40170,7 +40170,7 @@ function filesNaming(pkg, files, cwd) {
         .filter((file) => (0,external_node_fs_.readFileSync)(file, 'utf8')
         .split(/\r?\n/)
         .some((line) => requirementName(line.trim()) === requirementName(pkg)))
-        .map((file) => (0,external_node_path_.relative)(cwd, file) || file);
+        .map((file) => (0,external_node_path_namespaceObject.relative)(cwd, file) || file);
 }
 /** Explains a failed pip step; returns the last error lines of pip when nothing better is known. */
 function explainPipFailure(ctx) {
@@ -40389,7 +40389,7 @@ async function prepareEnvironment(request, interpreter) {
         cacheDir: request.cache.dir,
         env: process.env,
     });
-    const pipCacheDir = request.cache.mode === 'pip' ? (0,external_node_path_.join)(request.scratchDir, 'pyci-pip-cache') : undefined;
+    const pipCacheDir = request.cache.mode === 'pip' ? (0,external_node_path_namespaceObject.join)(request.scratchDir, 'pyci-pip-cache') : undefined;
     const cachedPath = pipCacheDir ?? request.venvPath;
     core/* startGroup */.Oh(`Preparing virtualenv ${request.venvPath}`);
     try {
@@ -40530,7 +40530,7 @@ async function probeInterpreter(executable, timeoutMs = 15000) {
     try {
         const result = await (0,exec/* captureProgram */.rg)(executable, ['-E', '-s', '-c', PROBE_SCRIPT], {
             timeoutMs,
-            cwd: (0,external_node_path_.dirname)(executable),
+            cwd: (0,external_node_path_namespaceObject.dirname)(executable),
         });
         if (result.exitCode !== 0 || result.timedOut || result.overflowed)
             return undefined;
@@ -40552,19 +40552,19 @@ async function probeInterpreter(executable, timeoutMs = 15000) {
 
 
 function pythonToolDir(toolCacheDir) {
-    return (0,external_node_path_.join)(toolCacheDir, 'Python');
+    return (0,external_node_path_namespaceObject.join)(toolCacheDir, 'Python');
 }
 function entryDir(toolCacheDir, versionDirName, arch) {
-    return (0,external_node_path_.join)(pythonToolDir(toolCacheDir), versionDirName, arch);
+    return (0,external_node_path_namespaceObject.join)(pythonToolDir(toolCacheDir), versionDirName, arch);
 }
 function completeMarker(toolCacheDir, versionDirName, arch) {
-    return (0,external_node_path_.join)(pythonToolDir(toolCacheDir), versionDirName, `${arch}.complete`);
+    return (0,external_node_path_namespaceObject.join)(pythonToolDir(toolCacheDir), versionDirName, `${arch}.complete`);
 }
 /** Where the interpreter sits in an install prefix (the hosted runners' layout). */
 function executableIn(prefix, platform = process.platform) {
     const candidates = platform === 'win32'
-        ? [(0,external_node_path_.join)(prefix, 'python.exe')]
-        : [(0,external_node_path_.join)(prefix, 'bin', 'python'), (0,external_node_path_.join)(prefix, 'bin', 'python3')];
+        ? [(0,external_node_path_namespaceObject.join)(prefix, 'python.exe')]
+        : [(0,external_node_path_namespaceObject.join)(prefix, 'bin', 'python'), (0,external_node_path_namespaceObject.join)(prefix, 'bin', 'python3')];
     return candidates.find((candidate) => (0,external_node_fs_.existsSync)(candidate));
 }
 /**
@@ -40615,7 +40615,7 @@ async function toolCacheEntryProblem(entry) {
 function removeEntry(toolCacheDir, versionDirName, arch) {
     (0,external_node_fs_.rmSync)(completeMarker(toolCacheDir, versionDirName, arch), { force: true });
     (0,external_node_fs_.rmSync)(entryDir(toolCacheDir, versionDirName, arch), { recursive: true, force: true });
-    const versionDir = (0,external_node_path_.join)(pythonToolDir(toolCacheDir), versionDirName);
+    const versionDir = (0,external_node_path_namespaceObject.join)(pythonToolDir(toolCacheDir), versionDirName);
     if ((0,external_node_fs_.existsSync)(versionDir) && (0,external_node_fs_.readdirSync)(versionDir).length === 0)
         (0,external_node_fs_.rmSync)(versionDir, { recursive: true, force: true });
 }
@@ -40658,7 +40658,7 @@ function httpStatus(error) {
 async function downloadToFile(url, what, fix, options) {
     const tc = await toolCache();
     (0,external_node_fs_.mkdirSync)(options.tempDir, { recursive: true });
-    const dest = (0,external_node_path_.join)(options.tempDir, `python-download-${(0,external_node_crypto_.randomUUID)()}`);
+    const dest = (0,external_node_path_namespaceObject.join)(options.tempDir, `python-download-${(0,external_node_crypto_.randomUUID)()}`);
     applyRetryDelays(options.retryDelays);
     try {
         return await tc.downloadTool(url, dest, options.authorization);
@@ -40716,7 +40716,7 @@ async function verifyInstall(candidate, options) {
         }
         return { version: candidate.version, dir, executable };
     }
-    throw new Error(`setup.sh did not create ${(0,external_node_path_.join)(pythonToolDir(options.toolCacheDir), candidate.manifestVersion, `${options.arch}.complete`)}`);
+    throw new Error(`setup.sh did not create ${(0,external_node_path_namespaceObject.join)(pythonToolDir(options.toolCacheDir), candidate.manifestVersion, `${options.arch}.complete`)}`);
 }
 /**
  * Downloads, extracts and installs one manifest archive into the tool cache. On any failure the
@@ -40729,7 +40729,7 @@ async function installFromManifest(candidate, options) {
     const url = candidate.file.download_url;
     const shown = pythonSpelling(candidate.version);
     const archive = await downloadToFile(url, `Python ${shown}`, 'Check that manifest-url lists archives that exist (a mirror must serve every file it lists), or choose another python-version.', options);
-    const extractDir = (0,external_node_path_.join)(options.tempDir, `python-${candidate.version}-${(0,external_node_crypto_.randomUUID)()}`);
+    const extractDir = (0,external_node_path_namespaceObject.join)(options.tempDir, `python-${candidate.version}-${(0,external_node_crypto_.randomUUID)()}`);
     // A leftover from an interrupted install must not mix with this one.
     removeVersion(options.toolCacheDir, candidate.version, options.arch);
     try {
@@ -40740,7 +40740,7 @@ async function installFromManifest(candidate, options) {
         catch (error) {
             throw new Error(`the archive could not be extracted (${error.message}); it may be truncated`);
         }
-        if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(extractDir, 'setup.sh')))
+        if (!(0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(extractDir, 'setup.sh')))
             throw new Error('the archive has no setup.sh');
         // The archive's own installer: argv only, cwd the extracted folder, told where the tool cache is.
         const result = await (0,exec/* execProgram */.SI)('bash', ['./setup.sh'], {
@@ -40781,7 +40781,7 @@ async function installFromManifest(candidate, options) {
 
 const PATH_NAMES = /^python(3(\.\d+)?)?(\.exe)?$/;
 function pyenvRoot(env = process.env) {
-    return env.PYENV_ROOT || (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.pyenv');
+    return env.PYENV_ROOT || (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), '.pyenv');
 }
 function isExecutableFile(path) {
     try {
@@ -40809,20 +40809,20 @@ function safeReaddir(dir) {
  */
 function systemCandidates(env = process.env) {
     const root = pyenvRoot(env);
-    const shims = (0,external_node_path_.resolve)(root, 'shims');
+    const shims = (0,external_node_path_namespaceObject.resolve)(root, 'shims');
     const found = [];
-    for (const dir of (env.PATH ?? '').split(external_node_path_.delimiter).filter(Boolean)) {
-        if ((0,external_node_path_.resolve)(dir) === shims)
+    for (const dir of (env.PATH ?? '').split(external_node_path_namespaceObject.delimiter).filter(Boolean)) {
+        if ((0,external_node_path_namespaceObject.resolve)(dir) === shims)
             continue;
         for (const name of safeReaddir(dir).filter((n) => PATH_NAMES.test(n))) {
-            const executable = (0,external_node_path_.join)(dir, name);
+            const executable = (0,external_node_path_namespaceObject.join)(dir, name);
             if (isExecutableFile(executable))
                 found.push({ executable, origin: 'PATH' });
         }
     }
-    for (const version of safeReaddir((0,external_node_path_.join)(root, 'versions'))) {
-        const bin = (0,external_node_path_.join)(root, 'versions', version, 'bin');
-        const executable = [(0,external_node_path_.join)(bin, 'python3'), (0,external_node_path_.join)(bin, 'python')].find(isExecutableFile);
+    for (const version of safeReaddir((0,external_node_path_namespaceObject.join)(root, 'versions'))) {
+        const bin = (0,external_node_path_namespaceObject.join)(root, 'versions', version, 'bin');
+        const executable = [(0,external_node_path_namespaceObject.join)(bin, 'python3'), (0,external_node_path_namespaceObject.join)(bin, 'python')].find(isExecutableFile);
         if (executable)
             found.push({ executable, origin: 'pyenv' });
     }
@@ -40833,8 +40833,8 @@ function systemCandidates(env = process.env) {
  * to the executable or one folder up, looking at the path as called (not its symlink target).
  */
 function virtualenvOf(executable) {
-    const binDir = (0,external_node_path_.dirname)(executable);
-    return [binDir, (0,external_node_path_.dirname)(binDir)].find((dir) => (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'pyvenv.cfg')));
+    const binDir = (0,external_node_path_namespaceObject.dirname)(executable);
+    return [binDir, (0,external_node_path_namespaceObject.dirname)(binDir)].find((dir) => (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'pyvenv.cfg')));
 }
 /** Probe results by real path, so one interpreter reached by several names runs once per process. */
 const probed = new Map();
@@ -40902,7 +40902,7 @@ async function findSystemInterpreters(env = process.env, skipped = () => { }) {
 
 
 function versionFileKind(path) {
-    const name = (0,external_node_path_.basename)(path);
+    const name = (0,external_node_path_namespaceObject.basename)(path);
     if (name === 'pyproject.toml')
         return 'pyproject';
     if (name === '.tool-versions')
@@ -41063,7 +41063,7 @@ function readText(path) {
  */
 function readVersionFile(file, workingDirectory, options) {
     const input = options.input ?? 'python-version-file';
-    const path = (0,external_node_path_.resolve)(workingDirectory, file);
+    const path = (0,external_node_path_namespaceObject.resolve)(workingDirectory, file);
     if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
         throw new errors/* InputError */.d(`${input} "${file}" does not exist (looked for ${path}). ` +
             'Give a path relative to working-directory, or leave python-version-file empty.');
@@ -41109,22 +41109,22 @@ function pythonEnvironment(interpreter, platform = process.platform, env = proce
         // CMake's FindPython / FindPython3 look here first.
         Python_ROOT_DIR: prefix,
         Python3_ROOT_DIR: prefix,
-        PKG_CONFIG_PATH: (0,external_node_path_.join)(prefix, 'lib', 'pkgconfig'),
+        PKG_CONFIG_PATH: (0,external_node_path_namespaceObject.join)(prefix, 'lib', 'pkgconfig'),
     };
     // Tool cache builds link libpython dynamically and expect its folder on the loader path, as
     // setup-python arranges. A system interpreter already has its library where the loader looks.
     if (platform === 'linux' && interpreter.source !== 'system') {
-        const libDir = (0,external_node_path_.join)(prefix, 'lib');
+        const libDir = (0,external_node_path_namespaceObject.join)(prefix, 'lib');
         const current = (env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
         if (!current.includes(libDir))
             variables.LD_LIBRARY_PATH = [libDir, ...current].join(':');
     }
     // A system interpreter's prefix may be /usr: put only its own folder first, not all of /usr.
     const path = interpreter.source === 'system'
-        ? [(0,external_node_path_.dirname)(interpreter.executable)]
+        ? [(0,external_node_path_namespaceObject.dirname)(interpreter.executable)]
         : platform === 'win32'
-            ? [prefix, (0,external_node_path_.join)(prefix, 'Scripts')]
-            : [prefix, (0,external_node_path_.join)(prefix, 'bin')];
+            ? [prefix, (0,external_node_path_namespaceObject.join)(prefix, 'Scripts')]
+            : [prefix, (0,external_node_path_namespaceObject.join)(prefix, 'bin')];
     return { variables, path };
 }
 
@@ -41174,7 +41174,7 @@ function resolveSpecs(request, log = setup_coreLog) {
     }
     if (request.versionFile.trim())
         return readVersionFile(request.versionFile.trim(), request.workingDirectory, options);
-    if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(request.workingDirectory, '.python-version'))) {
+    if ((0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(request.workingDirectory, '.python-version'))) {
         return readVersionFile('.python-version', request.workingDirectory, {
             ...options,
             input: 'python-version-file',
@@ -41491,13 +41491,13 @@ function annotations_messageOf(failure) {
 }
 /** The JUnit path (relative to pytest's rootdir) made relative to the repository root. */
 function repoRelative(file, paths) {
-    const workingDirectory = (0,external_node_path_.resolve)(paths.repoRoot, paths.workingDirectory);
-    const rootdir = (0,external_node_path_.resolve)(workingDirectory, paths.pytestRootdir ?? '.');
-    const path = (0,external_node_path_.relative)((0,external_node_path_.resolve)(paths.repoRoot), (0,external_node_path_.resolve)(rootdir, file));
-    if (path === '' || path === '..' || path.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(path)) {
+    const workingDirectory = (0,external_node_path_namespaceObject.resolve)(paths.repoRoot, paths.workingDirectory);
+    const rootdir = (0,external_node_path_namespaceObject.resolve)(workingDirectory, paths.pytestRootdir ?? '.');
+    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(paths.repoRoot), (0,external_node_path_namespaceObject.resolve)(rootdir, file));
+    if (path === '' || path === '..' || path.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(path)) {
         return undefined;
     }
-    return path.split(external_node_path_.sep).join('/');
+    return path.split(external_node_path_namespaceObject.sep).join('/');
 }
 function truncate(text, max) {
     return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -41785,20 +41785,20 @@ function readIdLines(path) {
         .map((line) => JSON.parse(line));
 }
 function preparePytestPlugin(scratchDir, pythonPath, options = {}) {
-    const pluginDir = (0,external_node_path_.join)(scratchDir, 'pyci-pytest-plugin');
+    const pluginDir = (0,external_node_path_namespaceObject.join)(scratchDir, 'pyci-pytest-plugin');
     (0,external_node_fs_.mkdirSync)(pluginDir, { recursive: true });
-    (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(pluginDir, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
-    const rootdirFile = (0,external_node_path_.join)(pluginDir, 'rootdir.txt');
+    (0,external_node_fs_.writeFileSync)((0,external_node_path_namespaceObject.join)(pluginDir, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
+    const rootdirFile = (0,external_node_path_namespaceObject.join)(pluginDir, 'rootdir.txt');
     (0,external_node_fs_.writeFileSync)(rootdirFile, '');
     const env = {
         PYCI_ROOTDIR_FILE: rootdirFile,
-        PYTHONPATH: pythonPath ? [pluginDir, pythonPath].join(external_node_path_.delimiter) : pluginDir,
+        PYTHONPATH: pythonPath ? [pluginDir, pythonPath].join(external_node_path_namespaceObject.delimiter) : pluginDir,
     };
     if (options.shardIds) {
-        env.PYCI_SHARD_IDS = (0,external_node_path_.join)(pluginDir, 'shard-ids.txt');
+        env.PYCI_SHARD_IDS = (0,external_node_path_namespaceObject.join)(pluginDir, 'shard-ids.txt');
         (0,external_node_fs_.writeFileSync)(env.PYCI_SHARD_IDS, options.shardIds.map((id) => `${JSON.stringify(id)}\n`).join(''));
     }
-    const collectFile = (0,external_node_path_.join)(pluginDir, 'collected-ids.txt');
+    const collectFile = (0,external_node_path_namespaceObject.join)(pluginDir, 'collected-ids.txt');
     if (options.collect) {
         env.PYCI_COLLECT_FILE = collectFile;
         // Absent until pytest writes it: a run that never got there is told apart from "no tests".
@@ -42006,7 +42006,7 @@ async function runTests(request) {
     const env = { ...process.env, VIRTUAL_ENV: request.venvPath };
     // The user's --junitxml is the report; otherwise ours, in scratch.
     const userJunit = userJunitPath(request.pytestArgs, request.workingDirectory, env);
-    const junitPath = userJunit ?? (0,external_node_path_.join)(request.scratchDir, `pyci-junit-${(0,external_node_crypto_.randomUUID)()}.xml`);
+    const junitPath = userJunit ?? (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-junit-${(0,external_node_crypto_.randomUUID)()}.xml`);
     // One part of one is the whole suite: no need to collect first.
     if (request.shard && request.shard.total > 1) {
         const { index, total } = request.shard;
@@ -42818,13 +42818,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https")
 
 /***/ }),
 
-/***/ 8995:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-
-/***/ }),
-
 /***/ 7030:
 /***/ ((module) => {
 
@@ -42836,13 +42829,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
