@@ -34007,7 +34007,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7844);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5238);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4015);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5238:
+/***/ 4015:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37237,6 +37237,8 @@ function resolveRequirementFiles(patterns, workingDirectory) {
     return { install: [...new Set(install)], all };
 }
 
+// EXTERNAL MODULE: ./src/runner/names.ts
+var names = __nccwpck_require__(4090);
 ;// CONCATENATED MODULE: ./src/gate/glob.ts
 /**
  * Branch and tag patterns, with the semantics of GitHub's `on.push.branches` filters: `*` stops at
@@ -37523,9 +37525,74 @@ function decide(event, testOutcome, rules) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/runner/unknown-inputs.ts
+/**
+ * Inputs the runner passed that the action does not declare. The runner hands every `with:` key
+ * to the action as INPUT_<NAME> and only warns about unknown ones, so `pytest_args:` would
+ * silently run with the default pytest-args. We refuse instead, and name the closest real input.
+ */
+
+/** The environment variable the runner sets for an input. */
+function inputVariable(name) {
+    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+/** Ignores case and the `-`/`_` difference, the usual way an input name gets misspelt. */
+function unknown_inputs_normalize(name) {
+    return name.toLowerCase().replace(/[-_ ]/g, '-');
+}
+/** Levenshtein distance, two rows at a time (names are short). */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+/** The declared name nearest to `given`, if within a third of its length (at least 2 edits). */
+function closestName(given, declared) {
+    const wanted = unknown_inputs_normalize(given);
+    let best;
+    for (const name of declared) {
+        const distance = editDistance(wanted, unknown_inputs_normalize(name));
+        if (!best || distance < best.distance)
+            best = { name, distance };
+    }
+    const tolerance = Math.max(2, Math.floor(wanted.length / 3));
+    return best && best.distance <= tolerance ? best.name : undefined;
+}
+/** INPUT_* variables in `env` that match no declared input, in a stable order. */
+function findUnknownInputs(env, declared) {
+    const known = new Set(declared.map(inputVariable));
+    return Object.keys(env)
+        .filter((variable) => variable.startsWith('INPUT_') && !known.has(variable))
+        .sort()
+        .map((variable) => {
+        const given = variable.slice('INPUT_'.length).toLowerCase();
+        const suggestion = closestName(given, declared);
+        return suggestion ? { given, suggestion } : { given };
+    });
+}
+/** Throws one InputError naming every unknown input and its likely intended name. */
+function refuseUnknownInputs(env, declared, action) {
+    const unknown = findUnknownInputs(env, declared);
+    if (unknown.length === 0)
+        return;
+    const described = unknown
+        .map(({ given, suggestion }) => suggestion ? `"${given}" (did you mean ${suggestion}?)` : `"${given}"`)
+        .join(', ');
+    const plural = unknown.length > 1;
+    throw new errors/* InputError */.d(`Unknown input${plural ? 's' : ''} ${described}: ${action} has no input${plural ? 's' : ''} of ${plural ? 'these names' : 'that name'}, and running on with the default${plural ? 's' : ''} could test or deploy something else than you meant. Fix the name under with:, or remove it; the inputs are listed in the README.`);
+}
+
 ;// CONCATENATED MODULE: ./src/runner/inputs.ts
 
-const runnerInput = (name) => (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+
+const runnerInput = (name) => (process.env[inputVariable(name)] ?? '').trim();
 /** `true`/`false` in the spellings the YAML 1.2 core schema allows; anything else is an error. */
 function parseBoolean(name, value, fallback) {
     if (value === '')
@@ -37703,6 +37770,7 @@ function parseGateRules(raw) {
 
 
 
+
 const GATE_RULE_INPUTS = [
     {
         name: 'deploy-branches',
@@ -37736,7 +37804,7 @@ const GATE_RULE_INPUTS = [
     },
 ];
 const TEST_OUTCOME_INPUT = {
-    name: 'test-outcome',
+    name: names/* GATE_INPUT */.py.testOutcome,
     default: 'success',
     description: 'Outcome of the tests that ran before the gate: success, failure, skipped or cancelled (e.g. the value of needs.test.result). Only success deploys.',
 };
@@ -42116,6 +42184,8 @@ function noTestsRun(verdict, result, request, shardIds) {
 
 
 
+
+
 /** Makes the interpreter and the venv the default for the job's later steps. */
 function exportEnvironment(interpreter, environment) {
     const exported = pythonEnvironment(interpreter);
@@ -42204,6 +42274,7 @@ async function fullRun(config) {
 }
 async function main_run() {
     try {
+        refuseUnknownInputs(process.env, Object.values(names/* INPUT */.bO), 'This action');
         const config = readConfig();
         await (config.junitFiles.length > 0 ? reportOnly(config) : fullRun(config));
     }
@@ -42223,15 +42294,17 @@ async function main_run() {
 /* harmony export */   O: () => (/* binding */ setDeployOutputs)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4090);
 /**
  * The three outputs that tell later jobs whether to deploy. Written by the gate with its decision
- * and by the failure path (a failed step never deploys), so their names live here, once.
+ * and by the failure path (a failed step never deploys), so they are written here, once.
  */
 
+
 function setDeployOutputs(deploy, environment, reason) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('deploy', deploy ? 'true' : 'false');
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('environment', environment);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('deploy-reason', reason);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .DEPLOY_OUTPUT */ ._5.deploy, deploy ? 'true' : 'false');
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .DEPLOY_OUTPUT */ ._5.environment, environment);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .DEPLOY_OUTPUT */ ._5.deployReason, reason);
 }
 
 
@@ -42660,6 +42733,89 @@ async function runEntry(run) {
     }
     exitWhenFlushed();
 }
+
+
+/***/ }),
+
+/***/ 4090:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _5: () => (/* binding */ DEPLOY_OUTPUT),
+/* harmony export */   bO: () => (/* binding */ INPUT),
+/* harmony export */   py: () => (/* binding */ GATE_INPUT)
+/* harmony export */ });
+/* unused harmony exports GATE_RULE_INPUT, OUTPUT */
+/**
+ * The names of every input and output, the one place they are spelt: code reads and writes them
+ * through these constants (a misspelt name does not compile), and a test checks them against
+ * both action.yml files. Which input means what is config.ts's business; this is only the list.
+ */
+/** Inputs of the deploy rules: the gate action and the main action both declare them. */
+const GATE_RULE_INPUT = {
+    deployBranches: 'deploy-branches',
+    deployTags: 'deploy-tags',
+    deployEvents: 'deploy-events',
+    environments: 'environments',
+    allowForkDeploy: 'allow-fork-deploy',
+    allowUnsafeEvents: 'allow-unsafe-events',
+};
+/** Every input of the main action (action.yml). */
+const INPUT = {
+    pythonVersion: 'python-version',
+    pythonVersionFile: 'python-version-file',
+    architecture: 'architecture',
+    allowPrereleases: 'allow-prereleases',
+    pythonSource: 'python-source',
+    manifestUrl: 'manifest-url',
+    token: 'token',
+    checkLatest: 'check-latest',
+    workingDirectory: 'working-directory',
+    venvPath: 'venv-path',
+    requirements: 'requirements',
+    installProject: 'install-project',
+    editable: 'editable',
+    extras: 'extras',
+    dependencyGroups: 'dependency-groups',
+    packages: 'packages',
+    pipArgs: 'pip-args',
+    cache: 'cache',
+    cacheDir: 'cache-dir',
+    cacheDependencyPath: 'cache-dependency-path',
+    cacheKeySuffix: 'cache-key-suffix',
+    pytestArgs: 'pytest-args',
+    timeoutMinutes: 'timeout-minutes',
+    allowNoTests: 'allow-no-tests',
+    shard: 'shard',
+    shardTimings: 'shard-timings',
+    junitFiles: 'junit-files',
+    ...GATE_RULE_INPUT,
+};
+/** Every input of the gate action (gate/action.yml). */
+const GATE_INPUT = { testOutcome: 'test-outcome', ...GATE_RULE_INPUT };
+/** The decision outputs, which both actions set. */
+const DEPLOY_OUTPUT = {
+    deploy: 'deploy',
+    environment: 'environment',
+    deployReason: 'deploy-reason',
+};
+/** Every output of the main action (action.yml). */
+const OUTPUT = {
+    pythonVersion: 'python-version',
+    pythonPath: 'python-path',
+    pythonSource: 'python-source',
+    venvPath: 'venv-path',
+    cacheHit: 'cache-hit',
+    cacheKey: 'cache-key',
+    tests: 'tests',
+    passed: 'passed',
+    failed: 'failed',
+    errors: 'errors',
+    skipped: 'skipped',
+    durationSeconds: 'duration-seconds',
+    junitPath: 'junit-path',
+    ...DEPLOY_OUTPUT,
+};
 
 
 /***/ }),

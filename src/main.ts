@@ -13,6 +13,8 @@ import type { Interpreter } from './python/interpreter.js';
 import { pythonEnvironment, setupPython } from './python/setup.js';
 import { publishReport } from './report/publish.js';
 import { failStep } from './runner/failure.js';
+import { INPUT } from './runner/names.js';
+import { refuseUnknownInputs } from './runner/unknown-inputs.js';
 import { readJUnitReports } from './pytest/junit.js';
 import type { TestResult } from './pytest/result.js';
 import { runTests } from './pytest/stage.js';
@@ -114,6 +116,7 @@ async function fullRun(config: ActionConfig): Promise<void> {
 
 export async function run(): Promise<void> {
   try {
+    refuseUnknownInputs(process.env, Object.values(INPUT), 'This action');
     const config = readConfig();
     await (config.junitFiles.length > 0 ? reportOnly(config) : fullRun(config));
   } catch (error) {

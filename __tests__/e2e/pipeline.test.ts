@@ -124,6 +124,7 @@ describe('pipeline outcomes', () => {
     [{ 'working-directory': 'no/such/dir' }, /^working-directory "no\/such\/dir" does not exist/],
     [{ 'pytest-args': '-k "unclosed' }, /^pytest-args: unterminated double quote/],
     [{ 'allow-no-tests': 'yes' }, /^Input allow-no-tests must be true or false, got "yes"/],
+    [{ pytest_args: '-x' }, /^Unknown input "pytest_args" \(did you mean pytest-args\?\)/],
     [{ requirements: 'nope.txt' }, /^requirements: file not found: "nope.txt"/],
     [{ 'python-source': 'conda' }, /python-source .* unknown source "conda"/],
     [{ 'install-project': 'maybe' }, /^Input install-project must be one of auto, true, false/],

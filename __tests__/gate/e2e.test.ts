@@ -226,6 +226,10 @@ describe.each(nodeBinaries())('gate bundle under %s', (node) => {
       'deploy-branches line 2 "release/[0-9" has a "[" without a closing "]". Write one glob per line or comma, e.g. main or release/*.',
     ],
     [{ 'test-outcome': '' }, 'test-outcome is empty.'],
+    [
+      { deploy_branch: 'main', 'python-version': '3.12' },
+      'Unknown inputs "deploy_branch" (did you mean deploy-branches?), "python-version": The gate action has no inputs of these names',
+    ],
   ])(
     'fails on bad input %j with one clear ::error, no stack trace, and deploy=false',
     async (inputs, message) => {

@@ -21,11 +21,12 @@ describe('readGateRules', () => {
     const asked: string[] = [];
     const parsed = readGateRules((name) => {
       asked.push(name);
-      return (
-        { 'deploy-branches': 'dev', 'deploy-events': 'push', environments: 'dev=development' }[
-          name
-        ] ?? ''
-      );
+      const given: Record<string, string> = {
+        'deploy-branches': 'dev',
+        'deploy-events': 'push',
+        environments: 'dev=development',
+      };
+      return given[name] ?? '';
     });
     expect(asked.sort()).toEqual(GATE_RULE_INPUTS.map((i) => i.name).sort());
     expect(parsed.deployBranches.map((p) => p.source)).toEqual(['dev']);

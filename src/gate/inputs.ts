@@ -5,6 +5,7 @@
  */
 import type { InputGetter } from '../runner/inputs.js';
 import { InputError } from '../runner/errors.js';
+import { GATE_INPUT } from '../runner/names.js';
 import { TEST_OUTCOMES, type TestOutcome } from './decide.js';
 import { parseGateRules, type GateRules, type RawGateRules } from './rules.js';
 
@@ -53,8 +54,12 @@ export const GATE_RULE_INPUTS: readonly GateInputSpec[] = [
   },
 ];
 
-export const TEST_OUTCOME_INPUT: { name: string; default: TestOutcome; description: string } = {
-  name: 'test-outcome',
+export const TEST_OUTCOME_INPUT: {
+  name: typeof GATE_INPUT.testOutcome;
+  default: TestOutcome;
+  description: string;
+} = {
+  name: GATE_INPUT.testOutcome,
   default: 'success',
   description:
     'Outcome of the tests that ran before the gate: success, failure, skipped or cancelled (e.g. the value of needs.test.result). Only success deploys.',

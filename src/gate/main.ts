@@ -5,6 +5,8 @@
 import { failStep } from '../runner/failure.js';
 import { writeJobSummary } from '../runner/job-summary.js';
 import { runnerInput } from '../runner/inputs.js';
+import { GATE_INPUT } from '../runner/names.js';
+import { refuseUnknownInputs } from '../runner/unknown-inputs.js';
 import { decide } from './decide.js';
 import { readGateEvent } from './event-file.js';
 import { parseTestOutcome, readGateRules, TEST_OUTCOME_INPUT } from './inputs.js';
@@ -12,6 +14,7 @@ import { decisionSummaryLine, setDecisionOutputs } from './outputs.js';
 
 export async function run(): Promise<void> {
   try {
+    refuseUnknownInputs(process.env, Object.values(GATE_INPUT), 'The gate action');
     const rules = readGateRules(runnerInput);
     const outcome = parseTestOutcome(runnerInput(TEST_OUTCOME_INPUT.name));
     const decision = decide(readGateEvent(), outcome, rules);

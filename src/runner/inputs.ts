@@ -1,10 +1,11 @@
 import { InputError } from './errors.js';
+import type { InputName } from './names.js';
+import { inputVariable } from './unknown-inputs.js';
 
 /** Reads one input as the runner passes it (INPUT_<NAME>); empty string when not set. */
-export type InputGetter = (name: string) => string;
+export type InputGetter = (name: InputName) => string;
 
-export const runnerInput: InputGetter = (name) =>
-  (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+export const runnerInput: InputGetter = (name) => (process.env[inputVariable(name)] ?? '').trim();
 
 /** `true`/`false` in the spellings the YAML 1.2 core schema allows; anything else is an error. */
 export function parseBoolean(name: string, value: string, fallback: boolean): boolean {
