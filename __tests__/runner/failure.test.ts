@@ -1,6 +1,7 @@
 /**
- * The entries' one failure path (src/runner/failure.ts) in a real child process, so
- * @actions/core writes to real files and a real stdout, and the process really has to exit.
+ * runEntry (src/runner/failure.ts) in a real child process, so @actions/core writes to real files
+ * and a real stdout, and the process really has to exit: that cannot be had inside jest's own
+ * process. failStep alone is tested in-process with the core fixture (fail-step.test.ts).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -117,27 +118,5 @@ describe('runEntry', () => {
       '::error::deploy-events line 1 "pushh" is not a GitHub event name.',
     ]);
     expect(failed.outputs).toEqual(NO_DEPLOY);
-  });
-});
-
-describe('failStep', () => {
-  it('prints one error per step; a second failure goes to the debug log', async () => {
-    const r = await runScript(`
-      failStep(new InputError('first problem.'));
-      failStep('second problem');
-    `);
-    expect(r.code).toBe(1);
-    expect(r.errors).toEqual(['::error::first problem.']);
-    expect(r.stdout).toContain('::debug::Also failed: second problem');
-    expect(r.outputs).toEqual(NO_DEPLOY);
-  });
-
-  it('keeps the stack of an unexpected error for the debug log only', async () => {
-    const r = await runScript(`failStep(new TypeError('x is undefined'));`);
-    expect(r.errors).toEqual([
-      '::error::Unexpected error: x is undefined. Re-run with step debug logging for details, and report it if it persists.',
-    ]);
-    const debug = r.stdout.split('\n').filter((line) => line.startsWith('::debug::'));
-    expect(debug.join('\n')).toMatch(/TypeError: x is undefined%0A\s+at /);
   });
 });
