@@ -15,8 +15,8 @@ import { runnerOsFacts } from './cache/os-facts.js';
 import { cacheEventFromEnv, mayShareCache } from './cache/policy.js';
 import { chooseBackend, type CacheMode } from './cache/select.js';
 import { verifyRestoredVenv } from './cache/verify.js';
-import { ensurePytest, runInstallPlan } from './install.js';
-import { planInstall, planProjectRefresh, type InstallSpec } from './plan.js';
+import { installAll, refreshProject } from './install.js';
+import { planProjectRefresh, type InstallSpec } from './plan.js';
 import { createVenv, removeVenv, venvBinDir, venvPython } from './venv.js';
 
 /** The environment later stages run in. */
@@ -116,8 +116,7 @@ async function install(
   // pip's cache goes where `cache: pip` saves it from, for these pip runs only.
   const env = pipCacheDir ? { ...process.env, PIP_CACHE_DIR: pipCacheDir } : undefined;
   await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs, env);
-  await runInstallPlan(python, planInstall(request.install), { ...installContext(request), env });
-  await ensurePytest(python, request.install.pipArgs, request.workingDirectory, env);
+  await installAll(python, request.install, { ...installContext(request), env });
 }
 
 export async function prepareEnvironment(
@@ -156,7 +155,7 @@ export async function prepareEnvironment(
           core.info(
             `Restored the virtualenv from the ${backend.name} cache (${environment.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`,
           );
-          if (refresh) await runInstallPlan(python, [refresh], installContext(request));
+          await refreshProject(python, request.install, installContext(request));
           environment.cacheHit = true;
           return environment;
         }
