@@ -34006,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(508);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5448);
 /** Entry of the main action: all the work is in main.ts. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -34016,7 +34016,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 508:
+/***/ 5448:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37051,12 +37051,125 @@ function findFiles(root, pattern) {
     return matches.sort();
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/deps/local-paths.ts
+/**
+ * Local paths that requirement files (and the packages and pip-args inputs) install from:
+ * `./mylib`, `-e ../pkg`, a wheel file, `--find-links dir`, `file:` URLs, `name @ file:///...`.
+ * pip copies them into the venv, so their content must be part of the cache key: otherwise a
+ * restored venv keeps the old copy after the folder changes (pure; paths come back absolute).
+ */
+
+
+const ARCHIVE = /\.(whl|zip|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar)$/i;
+const EDITABLE = /^(?:-e|--editable)(?:\s*=\s*|\s+)(\S+)/;
+const FIND_LINKS = /^(?:-f|--find-links)(?:\s*=\s*|\s+)(\S+)/;
+/** `https://`, `git+ssh://`, ... (two letters at least, so `C:\\` is not a scheme). */
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]+:\/\//;
+const DIRECT_URL = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*@\s*(\S+)/;
+/** A `file:` URL as a path (`file:///abs`, `file:rel`); undefined for other schemes. */
+function fileUrlPath(url, base) {
+    if (!/^file:/i.test(url))
+        return undefined;
+    const bare = url.replace(/#.*$/, '');
+    if (/^file:\/\//i.test(bare)) {
+        try {
+            return (0,external_node_url_.fileURLToPath)(bare);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return (0,external_node_path_.resolve)(base, decodeURIComponent(bare.slice('file:'.length)));
+}
+/**
+ * What pip takes for a path: it has a separator, starts with `.`, or names an archive. Markers
+ * (` ; python_version...`) and extras (`[test]`) are not part of it.
+ */
+function pathOf(target, base) {
+    if (target.includes('${'))
+        return undefined; // expanded by pip from the environment: unknowable
+    const viaUrl = fileUrlPath(target, base);
+    if (viaUrl !== undefined)
+        return viaUrl;
+    if (URL_SCHEME.test(target))
+        return undefined;
+    const bare = target.replace(/\[[^\]]*\]$/, '');
+    const looksLikePath = bare.includes('/') || bare.includes('\\') || bare.startsWith('.') || ARCHIVE.test(bare);
+    if (!looksLikePath)
+        return undefined;
+    return (0,external_node_path_.isAbsolute)(bare) ? bare : (0,external_node_path_.resolve)(base, bare);
+}
+/** One requirement line or `packages` entry (no option other than -e/-f). */
+function localPathOfLine(line, workingDirectory, fileDir, exists = () => false) {
+    const text = line.trim();
+    const editable = EDITABLE.exec(text);
+    if (editable)
+        return pathOf(editable[1], workingDirectory);
+    const links = FIND_LINKS.exec(text);
+    if (links) {
+        const value = links[1];
+        if (value.includes('${') || (URL_SCHEME.test(value) && !/^file:/i.test(value)))
+            return undefined;
+        const viaUrl = fileUrlPath(value, workingDirectory);
+        if (viaUrl !== undefined)
+            return viaUrl;
+        // pip reads a relative find-links path against the requirement file's folder when it exists
+        // there, else against the working directory.
+        const nextToFile = (0,external_node_path_.resolve)(fileDir, value);
+        return exists(nextToFile) ? nextToFile : (0,external_node_path_.resolve)(workingDirectory, value);
+    }
+    if (text.startsWith('-'))
+        return undefined; // -r/-c (followed elsewhere), --index-url, ...
+    // Per-requirement options (`--hash=...`) and markers (` ; ...`) follow the target.
+    const target = text
+        .split(/\s+(?:--|;)/)[0]
+        .replace(/;.*$/, '')
+        .trim();
+    const direct = DIRECT_URL.exec(target);
+    if (direct)
+        return fileUrlPath(direct[1], workingDirectory);
+    return pathOf(target.split(/\s+/)[0], workingDirectory);
+}
+/** Logical lines of a requirement file: continuations joined, comments dropped. */
+function logicalLines(text) {
+    return text
+        .replace(/\\\r?\n/g, ' ')
+        .split(/\r?\n/)
+        .map((line) => line.replace(/(^|\s)#.*$/, '').trim())
+        .filter((line) => line !== '');
+}
+/** Local paths named in one requirement file. Relative paths are pip's: the working directory's. */
+function localPathsInFile(file, text, workingDirectory, exists) {
+    return logicalLines(text)
+        .map((line) => localPathOfLine(line, workingDirectory, (0,external_node_path_.dirname)(file), exists))
+        .filter((path) => path !== undefined);
+}
+/** Local paths in pip arguments (`pip-args`: `-f dir`, `--find-links=dir`, `-e path`). */
+function localPathsInArgs(args, workingDirectory) {
+    const found = [];
+    args.forEach((arg, i) => {
+        const joined = /^(-e|--editable|-f|--find-links)$/.test(arg)
+            ? `${arg} ${args[i + 1] ?? ''}`
+            : arg;
+        if (!/^(-e|--editable|-f|--find-links)([= ]|$)/.test(joined))
+            return;
+        const path = localPathOfLine(joined, workingDirectory, workingDirectory);
+        if (path)
+            found.push(path);
+    });
+    return found;
+}
+
 ;// CONCATENATED MODULE: ./src/deps/cache/key-files.ts
 /**
  * Gathers every file whose content goes into the cache key: the requirement files (already
  * followed through -r/-c by the installer), the project's own metadata and lock files when
- * present, and the `cache-dependency-path` patterns.
+ * present, and the `cache-dependency-path` patterns; and the local paths requirements install
+ * from (hashed as trees by hash-tree.ts).
  */
+
 
 
 
@@ -37106,6 +37219,24 @@ function expandDependencyPatterns(patterns, workingDirectory) {
         }
     }
     return included.filter((path) => !excluded.has(path));
+}
+/**
+ * Local folders and files pip installs from, named by the requirement files, `packages` or
+ * `pip-args`. The working directory itself is left out when the project is installed: it is
+ * reinstalled from the checkout over every restored venv, and hashing it would change the key on
+ * every commit.
+ */
+function collectLocalPaths(sources) {
+    const { workingDirectory } = sources;
+    const found = [
+        ...sources.requirementFiles.flatMap((file) => localPathsInFile(file, (0,external_node_fs_.readFileSync)(file, 'utf8'), workingDirectory, external_node_fs_.existsSync)),
+        ...sources.packages.flatMap((spec) => localPathOfLine(spec, workingDirectory, workingDirectory) ?? []),
+        ...localPathsInArgs(sources.pipArgs, workingDirectory),
+    ];
+    const project = (0,external_node_path_.resolve)(workingDirectory);
+    return [...new Set(found)]
+        .filter((path) => !(sources.projectInstalled && (0,external_node_path_.resolve)(path) === project))
+        .sort();
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -39079,6 +39210,90 @@ function displayPath(absolute, workingDirectory) {
     return shown.split(external_node_path_.sep).join('/');
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/deps/cache/hash-tree.ts
+/**
+ * Content hashes of local paths that requirements install from (a file, or a folder tree), for
+ * the cache key. Build outputs and environments are left out: they change on every build without
+ * changing what pip installs from the folder.
+ */
+
+
+
+
+const IGNORED_DIRS = new Set([
+    '.git',
+    'build',
+    'dist',
+    '__pycache__',
+    '.venv',
+    '.tox',
+    '.nox',
+    'node_modules',
+]);
+function ignored(name, isDirectory) {
+    return ((isDirectory && IGNORED_DIRS.has(name)) || name.endsWith('.egg-info') || name.endsWith('.pyc'));
+}
+/**
+ * sha256 over `type, relative path, content hash` of every entry below `root`, sorted: a file's
+ * bytes and executable bit, a symlink's target. Sockets, FIFOs and devices are skipped (reading
+ * one would block). `exclude`: absolute folders left out too (the venv, the cache directory).
+ */
+async function hashTree(root, exclude = []) {
+    const lines = [];
+    const excluded = new Set(exclude.map((path) => (0,external_node_path_.resolve)(path)));
+    const walk = async (dir) => {
+        const entries = await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true });
+        for (const entry of entries) {
+            const path = (0,external_node_path_.join)(dir, entry.name);
+            if (ignored(entry.name, entry.isDirectory()) || excluded.has(path))
+                continue;
+            const rel = (0,external_node_path_.relative)(root, path).split(external_node_path_.sep).join('/');
+            if (entry.isDirectory()) {
+                await walk(path);
+            }
+            else if (entry.isSymbolicLink()) {
+                lines.push(`L\0${rel}\0${await (0,promises_namespaceObject.readlink)(path)}`);
+            }
+            else if (entry.isFile()) {
+                const mode = (await (0,promises_namespaceObject.lstat)(path)).mode & 0o111 ? 'x' : '-';
+                lines.push(`F\0${rel}\0${mode}\0${await sha256OfFile(path)}`);
+            }
+        }
+    };
+    await walk(root);
+    lines.sort();
+    return (0,external_node_crypto_.createHash)('sha256').update(lines.join('\n')).digest('hex');
+}
+/** A file's or folder's hash; `missing` when nothing is there (pip will say so itself). */
+async function hashLocalPath(path, exclude = []) {
+    let info;
+    try {
+        info = await (0,promises_namespaceObject.stat)(path);
+    }
+    catch {
+        return 'missing';
+    }
+    if (info.isDirectory())
+        return `tree:${await hashTree(path, exclude)}`;
+    if (info.isFile())
+        return `file:${await sha256OfFile(path)}`;
+    return 'not-a-file';
+}
+/** Key entries `local:<path>` for each local path (relative to the working directory when inside). */
+async function hashLocalPaths(paths, workingDirectory, exclude = []) {
+    const unique = [...new Set(paths.map((path) => (0,external_node_path_.resolve)(workingDirectory, path)))];
+    return Promise.all(unique.map(async (path) => {
+        const inside = (0,external_node_path_.relative)((0,external_node_path_.resolve)(workingDirectory), path);
+        const shown = inside.startsWith('..') || inside === '' ? path : inside;
+        return {
+            path: `local:${shown.split(external_node_path_.sep).join('/')}`,
+            sha256: await hashLocalPath(path, exclude),
+        };
+    }));
+}
+
 ;// CONCATENATED MODULE: ./src/runner/os-release.ts
 /** os-release(5): the Linux distribution's id and version, read once and parsed in one place. */
 
@@ -39229,8 +39444,6 @@ function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/deps/cache/github.ts
 /**
  * GitHub's cache service through @actions/cache. The library (and the Azure SDK under it) is
@@ -40142,8 +40355,6 @@ function lastLines(text, count) {
     return text.trim().split(/\r?\n/).slice(-count).join(' | ');
 }
 
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/deps/checkout-check.ts
 /**
  * After an install: is the installed project the checkout? pip records where a distribution came
@@ -40545,6 +40756,7 @@ async function refreshProject(python, spec, context) {
 
 
 
+
 /** The inputs that change what ends up installed, as they go into the key. */
 function installSettings(install) {
     return {
@@ -40563,6 +40775,18 @@ async function cacheKeyFor(request, interpreter, cachedPath) {
         requirementFiles: request.dependencyFiles,
         cacheDependencyPath: request.cache.dependencyPath,
     });
+    const localPaths = collectLocalPaths({
+        workingDirectory: request.workingDirectory,
+        requirementFiles: request.dependencyFiles,
+        packages: request.install.packages,
+        pipArgs: request.install.pipArgs,
+        projectInstalled: request.install.project !== null,
+    });
+    // The venv (and pip's cache) may sit inside a local path, e.g. `-e ..` from a subfolder.
+    const local = await hashLocalPaths(localPaths, request.workingDirectory, [
+        request.venvPath,
+        cachedPath,
+    ]);
     return buildCacheKey({
         kind: request.cache.mode === 'pip' ? 'pip' : 'venv',
         ...runnerOsFacts(),
@@ -40570,7 +40794,7 @@ async function cacheKeyFor(request, interpreter, cachedPath) {
         pythonImplementation: 'cpython',
         pythonExecutable: interpreter.executable,
         venvPath: cachedPath,
-        files: await hashFiles(files, request.workingDirectory),
+        files: [...(await hashFiles(files, request.workingDirectory)), ...local],
         settings: installSettings(request.install),
         suffix: request.cache.keySuffix,
     });

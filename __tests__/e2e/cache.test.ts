@@ -236,6 +236,44 @@ describe('local backend (cache-dir)', () => {
   );
 });
 
+describe('local paths in requirements', () => {
+  it.concurrent(
+    'a changed ./mylib is a cache miss: the tests see the new code, not the cached copy',
+    async () => {
+      const workspace = workspaceFrom('cache-local-lib');
+      const cacheDir = mkdtempSync(join(root, 'cache-'));
+      const first = await run({ workspace, cacheDir });
+      expectGreen(first);
+      const warm = await run({ workspace, cacheDir });
+      expectGreen(warm);
+      expect(warm.outputs['cache-hit']).toBe('true');
+
+      // A regression in the library: a restored venv would still hold the old copy and pass.
+      writeFileSync(
+        join(workspace, 'mylib/src/mylib/__init__.py'),
+        'def answer():\n    return 41\n',
+      );
+      const changed = await run({ workspace, cacheDir });
+      expect(changed.outputs['cache-hit']).toBe('false');
+      expect(changed.outputs['cache-key']).not.toBe(first.outputs['cache-key']);
+      expect(changed.exitCode).toBe(1);
+      expect(changed.outputs).toMatchObject({ tests: '1', failed: '1' });
+
+      // Build outputs in the library do not change the key.
+      writeFileSync(
+        join(workspace, 'mylib/src/mylib/__init__.py'),
+        'def answer():\n    return 42\n',
+      );
+      mkdirSync(join(workspace, 'mylib/build/lib'), { recursive: true });
+      writeFileSync(join(workspace, 'mylib/build/lib/junk.py'), 'x = 1\n');
+      const back = await run({ workspace, cacheDir });
+      expectGreen(back);
+      expect(back.outputs['cache-key']).toBe(first.outputs['cache-key']);
+      expect(back.outputs['cache-hit']).toBe('true');
+    },
+  );
+});
+
 describe('cache modes', () => {
   it.concurrent('cache: pip with nothing downloaded saves nothing, without a warning', async () => {
     // Local (file://) indexes: pip reads the wheels in place and caches nothing.

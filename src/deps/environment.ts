@@ -9,7 +9,8 @@ import * as core from '@actions/core';
 import type { Interpreter } from '../python/interpreter.js';
 import type { CacheBackend } from './cache/backend.js';
 import { hashFiles } from './cache/hash-files.js';
-import { collectKeyFiles } from './cache/key-files.js';
+import { hashLocalPaths } from './cache/hash-tree.js';
+import { collectKeyFiles, collectLocalPaths } from './cache/key-files.js';
 import { buildCacheKey } from './cache/key.js';
 import { runnerOsFacts } from './cache/os-facts.js';
 import { cacheEventFromEnv, mayShareCache } from './cache/policy.js';
@@ -74,6 +75,18 @@ async function cacheKeyFor(
     requirementFiles: request.dependencyFiles,
     cacheDependencyPath: request.cache.dependencyPath,
   });
+  const localPaths = collectLocalPaths({
+    workingDirectory: request.workingDirectory,
+    requirementFiles: request.dependencyFiles,
+    packages: request.install.packages,
+    pipArgs: request.install.pipArgs,
+    projectInstalled: request.install.project !== null,
+  });
+  // The venv (and pip's cache) may sit inside a local path, e.g. `-e ..` from a subfolder.
+  const local = await hashLocalPaths(localPaths, request.workingDirectory, [
+    request.venvPath,
+    cachedPath,
+  ]);
   return buildCacheKey({
     kind: request.cache.mode === 'pip' ? 'pip' : 'venv',
     ...runnerOsFacts(),
@@ -81,7 +94,7 @@ async function cacheKeyFor(
     pythonImplementation: 'cpython',
     pythonExecutable: interpreter.executable,
     venvPath: cachedPath,
-    files: await hashFiles(files, request.workingDirectory),
+    files: [...(await hashFiles(files, request.workingDirectory)), ...local],
     settings: installSettings(request.install),
     suffix: request.cache.keySuffix,
   });
