@@ -34006,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5448);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3295);
 /** Entry of the main action: all the work is in main.ts. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -34016,7 +34016,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5448:
+/***/ 3295:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34031,8 +34031,8 @@ var core = __nccwpck_require__(4846);
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/runner/errors.ts
 /**
  * An error the user can fix: bad input, a missing file, an unavailable version. The entry point
@@ -37022,11 +37022,11 @@ function staticBase(pattern) {
 /** Files matching `pattern` (relative to `root`, or absolute), sorted. */
 function findFiles(root, pattern) {
     if (!files_isGlob(pattern)) {
-        const path = (0,external_node_path_.resolve)(root, pattern);
+        const path = (0,external_node_path_namespaceObject.resolve)(root, pattern);
         return (0,external_node_fs_.existsSync)(path) && (0,external_node_fs_.statSync)(path).isFile() ? [path] : [];
     }
     const { base, rest } = staticBase(pattern);
-    const start = (0,external_node_path_.isAbsolute)(base) ? base : (0,external_node_path_.resolve)(root, base);
+    const start = (0,external_node_path_namespaceObject.isAbsolute)(base) ? base : (0,external_node_path_namespaceObject.resolve)(root, base);
     const matches = [];
     const walk = (dir) => {
         let entries;
@@ -37037,12 +37037,12 @@ function findFiles(root, pattern) {
             return; // a base folder that does not exist matches nothing
         }
         for (const entry of entries) {
-            const path = (0,external_node_path_.join)(dir, entry.name);
+            const path = (0,external_node_path_namespaceObject.join)(dir, entry.name);
             if (entry.isDirectory()) {
                 if (!SKIP_DIRS.has(entry.name))
                     walk(path);
             }
-            else if (minimatch((0,external_node_path_.relative)(start, path).split(external_node_path_.sep).join('/'), rest, { dot: true })) {
+            else if (minimatch((0,external_node_path_namespaceObject.relative)(start, path).split(external_node_path_namespaceObject.sep).join('/'), rest, { dot: true })) {
                 matches.push(path);
             }
         }
@@ -37081,7 +37081,7 @@ function fileUrlPath(url, base) {
             return undefined;
         }
     }
-    return (0,external_node_path_.resolve)(base, decodeURIComponent(bare.slice('file:'.length)));
+    return (0,external_node_path_namespaceObject.resolve)(base, decodeURIComponent(bare.slice('file:'.length)));
 }
 /**
  * What pip takes for a path: it has a separator, starts with `.`, or names an archive. Markers
@@ -37099,7 +37099,7 @@ function pathOf(target, base) {
     const looksLikePath = bare.includes('/') || bare.includes('\\') || bare.startsWith('.') || ARCHIVE.test(bare);
     if (!looksLikePath)
         return undefined;
-    return (0,external_node_path_.isAbsolute)(bare) ? bare : (0,external_node_path_.resolve)(base, bare);
+    return (0,external_node_path_namespaceObject.isAbsolute)(bare) ? bare : (0,external_node_path_namespaceObject.resolve)(base, bare);
 }
 /** One requirement line or `packages` entry (no option other than -e/-f). */
 function localPathOfLine(line, workingDirectory, fileDir, exists = () => false) {
@@ -37117,8 +37117,8 @@ function localPathOfLine(line, workingDirectory, fileDir, exists = () => false) 
             return viaUrl;
         // pip reads a relative find-links path against the requirement file's folder when it exists
         // there, else against the working directory.
-        const nextToFile = (0,external_node_path_.resolve)(fileDir, value);
-        return exists(nextToFile) ? nextToFile : (0,external_node_path_.resolve)(workingDirectory, value);
+        const nextToFile = (0,external_node_path_namespaceObject.resolve)(fileDir, value);
+        return exists(nextToFile) ? nextToFile : (0,external_node_path_namespaceObject.resolve)(workingDirectory, value);
     }
     if (text.startsWith('-'))
         return undefined; // -r/-c (followed elsewhere), --index-url, ...
@@ -37143,7 +37143,7 @@ function logicalLines(text) {
 /** Local paths named in one requirement file. Relative paths are pip's: the working directory's. */
 function localPathsInFile(file, text, workingDirectory, exists) {
     return logicalLines(text)
-        .map((line) => localPathOfLine(line, workingDirectory, (0,external_node_path_.dirname)(file), exists))
+        .map((line) => localPathOfLine(line, workingDirectory, (0,external_node_path_namespaceObject.dirname)(file), exists))
         .filter((path) => path !== undefined);
 }
 /** Local paths in pip arguments (`pip-args`: `-f dir`, `--find-links=dir`, `-e path`). */
@@ -37188,10 +37188,10 @@ const PROJECT_FILES = [
 /** Absolute paths, unique, in a stable order (the key sorts them anyway). */
 async function collectKeyFiles(sources) {
     const { workingDirectory } = sources;
-    const project = PROJECT_FILES.map((name) => (0,external_node_path_.join)(workingDirectory, name)).filter((path) => (0,external_node_fs_.existsSync)(path));
+    const project = PROJECT_FILES.map((name) => (0,external_node_path_namespaceObject.join)(workingDirectory, name)).filter((path) => (0,external_node_fs_.existsSync)(path));
     const extra = expandDependencyPatterns(sources.cacheDependencyPath, workingDirectory);
     const all = [
-        ...sources.requirementFiles.map((path) => (0,external_node_path_.resolve)(workingDirectory, path)),
+        ...sources.requirementFiles.map((path) => (0,external_node_path_namespaceObject.resolve)(workingDirectory, path)),
         ...project,
         ...extra,
     ];
@@ -37233,9 +37233,9 @@ function collectLocalPaths(sources) {
         ...sources.packages.flatMap((spec) => localPathOfLine(spec, workingDirectory, workingDirectory) ?? []),
         ...localPathsInArgs(sources.pipArgs, workingDirectory),
     ];
-    const project = (0,external_node_path_.resolve)(workingDirectory);
+    const project = (0,external_node_path_namespaceObject.resolve)(workingDirectory);
     return [...new Set(found)]
-        .filter((path) => !(sources.projectInstalled && (0,external_node_path_.resolve)(path) === project))
+        .filter((path) => !(sources.projectInstalled && (0,external_node_path_namespaceObject.resolve)(path) === project))
         .sort();
 }
 
@@ -37340,14 +37340,14 @@ function includedFiles(file, text) {
     for (const line of text.split(/\r?\n/)) {
         const match = INCLUDE.exec(line.replace(/\s+#.*$/, ''));
         if (match && !/^[a-z]+:\/\//i.test(match[1]))
-            found.push((0,external_node_path_.resolve)((0,external_node_path_.dirname)(file), match[1]));
+            found.push((0,external_node_path_namespaceObject.resolve)((0,external_node_path_namespaceObject.dirname)(file), match[1]));
     }
     return found;
 }
 function resolveRequirementFiles(patterns, workingDirectory) {
     let install;
     if (patterns.length === 0) {
-        const fallback = (0,external_node_path_.join)(workingDirectory, 'requirements.txt');
+        const fallback = (0,external_node_path_namespaceObject.join)(workingDirectory, 'requirements.txt');
         install = (0,external_node_fs_.existsSync)(fallback) ? [fallback] : [];
     }
     else {
@@ -37365,11 +37365,11 @@ function resolveRequirementFiles(patterns, workingDirectory) {
         if (all.includes(file))
             return;
         if (!(0,external_node_fs_.existsSync)(file)) {
-            throw new errors_InputError(`requirements: ${from} includes "${(0,external_node_path_.relative)(workingDirectory, file)}", which does not exist. Fix the -r/-c line in ${from}.`);
+            throw new errors_InputError(`requirements: ${from} includes "${(0,external_node_path_namespaceObject.relative)(workingDirectory, file)}", which does not exist. Fix the -r/-c line in ${from}.`);
         }
         all.push(file);
         for (const nested of includedFiles(file, (0,external_node_fs_.readFileSync)(file, 'utf8')))
-            visit(nested, (0,external_node_path_.relative)(workingDirectory, file));
+            visit(nested, (0,external_node_path_namespaceObject.relative)(workingDirectory, file));
     };
     for (const file of install)
         visit(file);
@@ -39013,6 +39013,7 @@ function compareStrings(a, b) {
 
 
 
+
 /** Report-only mode: every pattern must match at least one file. */
 function readJUnitFiles(patterns, workingDirectory) {
     const files = patterns.flatMap((pattern) => {
@@ -39027,7 +39028,7 @@ function readJUnitFiles(patterns, workingDirectory) {
 function config_readShardTimings(raw, workingDirectory) {
     if (raw === '')
         return undefined;
-    const path = (0,external_node_path_.resolve)(workingDirectory, raw);
+    const path = (0,external_node_path_namespaceObject.resolve)(workingDirectory, raw);
     if (!(0,external_node_fs_.existsSync)(path)) {
         throw new errors_InputError(`shard-timings: file not found: ${path}. Point it at a JUnit report from an earlier full run, or leave it empty to balance by file.`);
     }
@@ -39039,7 +39040,7 @@ function defaultArchitecture(env) {
 }
 /** Whether the working directory holds an installable project. */
 function hasProjectFile(dir) {
-    return (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'pyproject.toml')) || (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'setup.py'));
+    return (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'pyproject.toml')) || (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'setup.py'));
 }
 /** Names separated by commas, spaces or newlines (extras, dependency groups). */
 function parseNames(value) {
@@ -39062,7 +39063,7 @@ function readInstallSpec(get, workingDirectory) {
     if (extras.length > 0 && !project) {
         throw new errors_InputError(`extras (${extras.join(', ')}) are given but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove extras or install the project.`);
     }
-    if (groups.length > 0 && !(0,external_node_fs_.existsSync)((0,external_node_path_.join)(workingDirectory, 'pyproject.toml'))) {
+    if (groups.length > 0 && !(0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(workingDirectory, 'pyproject.toml'))) {
         throw new errors_InputError(`dependency-groups (${groups.join(', ')}) are given but ${workingDirectory} has no pyproject.toml to define them in [dependency-groups].`);
     }
     return {
@@ -39074,7 +39075,7 @@ function readInstallSpec(get, workingDirectory) {
     };
 }
 function readWorkingDirectory(raw, workspace) {
-    const dir = (0,external_node_path_.resolve)(workspace, raw || '.');
+    const dir = (0,external_node_path_namespaceObject.resolve)(workspace, raw || '.');
     if (!(0,external_node_fs_.existsSync)(dir) || !(0,external_node_fs_.statSync)(dir).isDirectory()) {
         throw new errors_InputError(`working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`);
     }
@@ -39082,15 +39083,15 @@ function readWorkingDirectory(raw, workspace) {
 }
 /** True when `inner` is `outer` or inside it. */
 function isWithin(inner, outer) {
-    const path = (0,external_node_path_.relative)(outer, inner);
-    return path === '' || (!path.startsWith('..') && !(0,external_node_path_.isAbsolute)(path));
+    const path = (0,external_node_path_namespaceObject.relative)(outer, inner);
+    return path === '' || (!path.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(path));
 }
 /**
  * The venv folder is deleted and recreated: it must never be (or contain) the project, the
  * repository, the home folder or the file system root.
  */
 function readVenvPath(raw, workingDirectory, workspace) {
-    const venvPath = (0,external_node_path_.resolve)(workingDirectory, raw || '.venv');
+    const venvPath = (0,external_node_path_namespaceObject.resolve)(workingDirectory, raw || '.venv');
     const precious = [workingDirectory, workspace, (0,external_node_os_.homedir)(), '/'];
     const hit = precious.find((dir) => isWithin(dir, venvPath));
     if (hit !== undefined) {
@@ -39113,6 +39114,30 @@ function readUrl(name, raw, fallback) {
         throw new errors_InputError(`${name} "${raw}" is not an http(s) URL. Give the full address, e.g. ${fallback}.`);
     }
     return raw;
+}
+const MAX_CACHE_TIMEOUT_SECONDS = 6 * 60 * 60;
+/** Whole seconds, 1 to 6 hours (a job's own limit); empty: 300. */
+function readCacheTimeout(raw) {
+    if (raw.trim() === '')
+        return 300;
+    const seconds = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+    if (!(seconds >= 1 && seconds <= MAX_CACHE_TIMEOUT_SECONDS)) {
+        throw new errors_InputError(`cache-timeout "${raw}" is not a whole number of seconds from 1 to ${MAX_CACHE_TIMEOUT_SECONDS}. Give seconds without a unit, e.g. 300.`);
+    }
+    return seconds;
+}
+/**
+ * `cache-local-secret`, masked in the log and removed from this process's environment, so the
+ * test process (which inherits it) never sees it.
+ */
+function readLocalSecret(value) {
+    for (const name of Object.keys(process.env)) {
+        if (/^INPUT_CACHE-LOCAL-SECRET$/i.test(name))
+            delete process.env[name];
+    }
+    if (value !== '')
+        core/* setSecret */.Pq(value);
+    return value;
 }
 function readConfig(get = runnerInput, env = process.env) {
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -39138,7 +39163,7 @@ function readConfig(get = runnerInput, env = process.env) {
         manifestUrl: readUrl('manifest-url', get('manifest-url'), DEFAULT_MANIFEST_URL),
         token,
         checkLatest: parseBoolean('check-latest', get('check-latest'), false),
-        toolCacheDir: env.RUNNER_TOOL_CACHE || (0,external_node_path_.join)(runnerTemp, 'tool-cache'),
+        toolCacheDir: env.RUNNER_TOOL_CACHE || (0,external_node_path_namespaceObject.join)(runnerTemp, 'tool-cache'),
     };
     const shard = parseShard(get('shard'));
     const shardTimings = config_readShardTimings(get('shard-timings'), workingDirectory);
@@ -39158,16 +39183,95 @@ function readConfig(get = runnerInput, env = process.env) {
         allowNoTests: parseBoolean('allow-no-tests', get('allow-no-tests'), false),
         cache: {
             mode: parseChoice('cache', get('cache'), ['venv', 'pip', 'none'], 'venv'),
-            dir: get('cache-dir') ? (0,external_node_path_.resolve)(workspace, get('cache-dir')) : '',
+            dir: get('cache-dir') ? (0,external_node_path_namespaceObject.resolve)(workspace, get('cache-dir')) : '',
             // Resolved now, so a pattern that matches nothing fails before any work.
             dependencyPath: expandDependencyPatterns(parseLines(get('cache-dependency-path')), workingDirectory),
             keySuffix: validateKeySuffix(get('cache-key-suffix')),
+            timeoutSeconds: readCacheTimeout(get('cache-timeout')),
+            localSecret: readLocalSecret(get('cache-local-secret')),
         },
         shard,
         shardTimings,
         junitFiles,
         gate,
         runnerTemp,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/backend.ts
+/**
+ * The one interface every cache store implements. Caching is an optimization: a backend never
+ * throws from restore or save; it warns and reports a miss (or an unsaved entry) instead.
+ */
+
+
+const coreLog = {
+    info: (message) => core/* info */.pq(message),
+    warning: (message) => core/* warning */.$e(message),
+};
+/** The first of `paths` that exists with something in it, or undefined. */
+function firstOccupiedPath(paths) {
+    return paths.find((path) => (0,external_node_fs_.existsSync)(path) && !isEmptyDirectory(path));
+}
+function isEmptyDirectory(path) {
+    try {
+        return (0,external_node_fs_.readdirSync)(path).length === 0;
+    }
+    catch {
+        return false;
+    }
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/bounded.ts
+
+async function within(work, ms) {
+    let timer;
+    const expired = new Promise((resolve) => {
+        timer = setTimeout(() => resolve({ done: false }), ms);
+    });
+    try {
+        return await Promise.race([work.then((value) => ({ done: true, value })), expired]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/**
+ * Network sockets open when a call is abandoned belong to it (nothing else of ours runs during a
+ * restore or save): unref them. Node has no public list of handles; without one this does nothing
+ * and the entry point's exit after run() is what ends the process.
+ */
+function releaseAbandonedSockets() {
+    const handles = process._getActiveHandles?.();
+    for (const handle of handles ?? []) {
+        const socket = handle;
+        if (typeof socket.unref === 'function' && socket.remoteAddress !== undefined)
+            socket.unref();
+    }
+}
+function boundedBackend(backend, seconds, log = coreLog) {
+    const ms = seconds * 1000;
+    return {
+        name: backend.name,
+        async restore(key, paths) {
+            const outcome = await within(backend.restore(key, paths), ms);
+            if (outcome.done)
+                return outcome.value;
+            releaseAbandonedSockets();
+            log.warning(`Restoring cache ${key} from the ${backend.name} cache took longer than ${seconds} s (cache-timeout); installing afresh.`);
+            return false;
+        },
+        async save(key, paths) {
+            const outcome = await within(backend.save(key, paths), ms);
+            if (outcome.done)
+                return outcome.value;
+            releaseAbandonedSockets();
+            log.warning(`Saving cache ${key} to the ${backend.name} cache took longer than ${seconds} s (cache-timeout); going on without saving.`);
+            return false;
+        },
     };
 }
 
@@ -39184,7 +39288,7 @@ function readConfig(get = runnerInput, env = process.env) {
  * Duplicates are hashed once. A file that cannot be read is an InputError naming it.
  */
 async function hashFiles(paths, workingDirectory = process.cwd()) {
-    const unique = [...new Set(paths.map((path) => (0,external_node_path_.resolve)(workingDirectory, path)))];
+    const unique = [...new Set(paths.map((path) => (0,external_node_path_namespaceObject.resolve)(workingDirectory, path)))];
     return Promise.all(unique.map(async (absolute) => ({
         path: displayPath(absolute, workingDirectory),
         sha256: await sha256OfFile(absolute),
@@ -39204,10 +39308,10 @@ async function sha256OfFile(path) {
     return hash.digest('hex');
 }
 function displayPath(absolute, workingDirectory) {
-    const inside = (0,external_node_path_.relative)((0,external_node_path_.resolve)(workingDirectory), absolute);
+    const inside = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(workingDirectory), absolute);
     // Files outside the working directory keep their absolute path: `../..` chains say less.
-    const shown = inside === '' || inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside) ? absolute : inside;
-    return shown.split(external_node_path_.sep).join('/');
+    const shown = inside === '' || inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside) ? absolute : inside;
+    return shown.split(external_node_path_namespaceObject.sep).join('/');
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -39242,14 +39346,14 @@ function ignored(name, isDirectory) {
  */
 async function hashTree(root, exclude = []) {
     const lines = [];
-    const excluded = new Set(exclude.map((path) => (0,external_node_path_.resolve)(path)));
+    const excluded = new Set(exclude.map((path) => (0,external_node_path_namespaceObject.resolve)(path)));
     const walk = async (dir) => {
         const entries = await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true });
         for (const entry of entries) {
-            const path = (0,external_node_path_.join)(dir, entry.name);
+            const path = (0,external_node_path_namespaceObject.join)(dir, entry.name);
             if (ignored(entry.name, entry.isDirectory()) || excluded.has(path))
                 continue;
-            const rel = (0,external_node_path_.relative)(root, path).split(external_node_path_.sep).join('/');
+            const rel = (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/');
             if (entry.isDirectory()) {
                 await walk(path);
             }
@@ -39283,12 +39387,12 @@ async function hashLocalPath(path, exclude = []) {
 }
 /** Key entries `local:<path>` for each local path (relative to the working directory when inside). */
 async function hashLocalPaths(paths, workingDirectory, exclude = []) {
-    const unique = [...new Set(paths.map((path) => (0,external_node_path_.resolve)(workingDirectory, path)))];
+    const unique = [...new Set(paths.map((path) => (0,external_node_path_namespaceObject.resolve)(workingDirectory, path)))];
     return Promise.all(unique.map(async (path) => {
-        const inside = (0,external_node_path_.relative)((0,external_node_path_.resolve)(workingDirectory), path);
+        const inside = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(workingDirectory), path);
         const shown = inside.startsWith('..') || inside === '' ? path : inside;
         return {
-            path: `local:${shown.split(external_node_path_.sep).join('/')}`,
+            path: `local:${shown.split(external_node_path_namespaceObject.sep).join('/')}`,
             sha256: await hashLocalPath(path, exclude),
         };
     }));
@@ -39416,32 +39520,22 @@ function mayShareCache(event, branchScoped = true) {
 function cacheEventFromEnv(env) {
     return { name: env.GITHUB_EVENT_NAME ?? '', ref: env.GITHUB_REF, refType: env.GITHUB_REF_TYPE };
 }
-
-;// CONCATENATED MODULE: ./src/deps/cache/backend.ts
 /**
- * The one interface every cache store implements. Caching is an optimization: a backend never
- * throws from restore or save; it warns and reports a miss (or an unsaved entry) instead.
+ * Events whose runs build only the repository's own, already merged or maintainer-triggered
+ * code. Everything else (pull_request*, workflow_run, issue_comment, ...) may run code from a
+ * pull request, so its local cache entries are never restored by these trusted runs.
  */
-
-
-const coreLog = {
-    info: (message) => core/* info */.pq(message),
-    warning: (message) => core/* warning */.$e(message),
-};
-/** The first of `paths` that exists with something in it, or undefined. */
-function firstOccupiedPath(paths) {
-    return paths.find((path) => (0,external_node_fs_.existsSync)(path) && !isEmptyDirectory(path));
-}
-function isEmptyDirectory(path) {
-    try {
-        return (0,external_node_fs_.readdirSync)(path).length === 0;
-    }
-    catch {
-        return false;
-    }
-}
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
+const TRUSTED_EVENTS = new Set([
+    'push',
+    'schedule',
+    'workflow_dispatch',
+    'merge_group',
+    'repository_dispatch',
+    'release',
+    'create',
+]);
+function isTrustedEvent(event) {
+    return TRUSTED_EVENTS.has(event.name);
 }
 
 ;// CONCATENATED MODULE: ./src/deps/cache/github.ts
@@ -39506,7 +39600,7 @@ class GithubCacheBackend {
         }
     }
     load() {
-        this.library ??= __nccwpck_require__.e(/* import() */ 228).then(__nccwpck_require__.bind(__nccwpck_require__, 4228));
+        this.library ??= __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.bind(__nccwpck_require__, 4752));
         return this.library;
     }
 }
@@ -39639,6 +39733,130 @@ function oneLine(text) {
     return text.trim().replace(/\s*\n\s*/g, ' | ');
 }
 
+;// CONCATENATED MODULE: ./src/deps/cache/entry-auth.ts
+/**
+ * Authenticity of local cache entries (pure). Anyone who can write to the cache directory (on a
+ * self-hosted runner: any test run, pull requests included) could plant an archive and a matching
+ * checksum; a later trusted run would then execute it. Each entry therefore carries an HMAC-SHA256
+ * over its key, archive name, archive sha256 and the event that wrote it, made with a secret kept
+ * outside the workspace and the cache directory (see secret.ts and docs/cache.md).
+ */
+
+const VERSION = 1;
+function mac(secret, fields, writer) {
+    const message = JSON.stringify([
+        VERSION,
+        fields.key,
+        fields.archive,
+        fields.sha256,
+        writer.event,
+        writer.trusted,
+    ]);
+    return (0,external_node_crypto_.createHmac)('sha256', secret).update(message).digest('hex');
+}
+/** The `<entry>.auth` file's text. */
+function authRecord(secret, fields, writer) {
+    return `${JSON.stringify({ version: VERSION, ...writer, mac: mac(secret, fields, writer) })}\n`;
+}
+/**
+ * Checks an entry's auth record; `readerTrusted` runs never take entries written by untrusted
+ * events (a pull request's environment must not reach main).
+ */
+function checkAuthRecord(text, secret, fields, readerTrusted) {
+    if (text === undefined)
+        return { ok: false, reason: 'it has no authentication record' };
+    let record;
+    try {
+        record = JSON.parse(text);
+    }
+    catch {
+        return { ok: false, reason: 'its authentication record is malformed' };
+    }
+    if (record.version !== VERSION ||
+        typeof record.event !== 'string' ||
+        typeof record.trusted !== 'boolean' ||
+        typeof record.mac !== 'string') {
+        return { ok: false, reason: 'its authentication record is malformed' };
+    }
+    const writer = { event: record.event, trusted: record.trusted };
+    const expected = Buffer.from(mac(secret, fields, writer), 'hex');
+    const given = Buffer.from(record.mac, 'hex');
+    if (given.length !== expected.length || !(0,external_node_crypto_.timingSafeEqual)(given, expected)) {
+        return {
+            ok: false,
+            reason: 'its authentication code does not match (it was not written by this runner, or was changed since)',
+        };
+    }
+    if (readerTrusted && !writer.trusted) {
+        return {
+            ok: false,
+            reason: `it was written by a ${writer.event || 'untrusted'} run, and this trusted run only takes entries written by trusted events`,
+        };
+    }
+    return { ok: true, writer };
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/secret.ts
+/**
+ * The secret that authenticates local cache entries: the `cache-local-secret` input when given,
+ * else a random key in `~/.config/pyci-action/cache-hmac.key` (folder 0700, file 0600), created on
+ * first use. It must live outside the workspace and the cache directory, which tests can write.
+ */
+
+
+
+
+/**
+ * `PYCI_CACHE_KEY_FILE` moves it (tests use it to keep the machine's home folder untouched; it
+ * gives nothing to an attacker who could not already set HOME for the step).
+ */
+function defaultKeyFile(env = process.env) {
+    return env.PYCI_CACHE_KEY_FILE || (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), '.config', 'pyci-action', 'cache-hmac.key');
+}
+function secret_within(inner, outer) {
+    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(outer), (0,external_node_path_namespaceObject.resolve)(inner));
+    return path === '' || (!path.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(path));
+}
+/**
+ * The secret, or an Error whose message says why there is none (the caller warns and runs
+ * without the local cache). `forbidden`: folders the key file must not be in.
+ */
+function loadCacheSecret(options) {
+    if (options.input !== '')
+        return Buffer.from(options.input, 'utf8');
+    const keyFile = options.keyFile ?? defaultKeyFile();
+    const inside = options.forbidden.find((dir) => dir !== '' && secret_within(keyFile, dir));
+    if (inside) {
+        return new Error(`the cache key file ${keyFile} is inside ${inside}, where tests can read or replace it. Set HOME to a folder outside the workspace and the cache directory, or give cache-local-secret`);
+    }
+    try {
+        const text = (0,external_node_fs_.readFileSync)(keyFile, 'utf8').trim();
+        if (/^[0-9a-f]{64}$/.test(text)) {
+            (0,external_node_fs_.chmodSync)(keyFile, 0o600);
+            return Buffer.from(text, 'hex');
+        }
+        return new Error(`the cache key file ${keyFile} is malformed; delete it to have a new one made`);
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT') {
+            return new Error(`cannot read the cache key file ${keyFile} (${error.message})`);
+        }
+    }
+    try {
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_namespaceObject.dirname)(keyFile), { recursive: true, mode: 0o700 });
+        (0,external_node_fs_.chmodSync)((0,external_node_path_namespaceObject.dirname)(keyFile), 0o700);
+        const secret = (0,external_node_crypto_.randomBytes)(32);
+        // `wx`: when two jobs race, one creates it and the other reads the winner's key.
+        (0,external_node_fs_.writeFileSync)(keyFile, `${secret.toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+        return secret;
+    }
+    catch (error) {
+        if (error.code === 'EEXIST')
+            return loadCacheSecret({ ...options, keyFile });
+        return new Error(`cannot create the cache key file ${keyFile} (${error.message})`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deps/cache/local.ts
 /**
  * A cache in a plain directory, for self-hosted runners and local runs. An entry is two files:
@@ -39646,7 +39864,9 @@ function oneLine(text) {
  *     <name>.tar.zst   (or <name>.tar without zstd)   the directory's contents
  *     <name>.sha256    `<hex>  <archive file name>`   (the `sha256sum -c` format), written last
  *
- * Both are written to temp files in the cache directory and renamed into place, so a reader
+ *     <name>.auth      HMAC of key, archive and sha256, with the writer's event (entry-auth.ts)
+ *
+ * All are written to temp files in the cache directory and renamed into place, so a reader
  * never sees half an entry; an archive without its checksum file is not an entry yet. Restores
  * unpack into a temp sibling of the target and rename it into place only when the bytes read
  * match the checksum, so a corrupted entry leaves nothing behind. Nothing is pruned yet: the
@@ -39658,15 +39878,41 @@ function oneLine(text) {
 
 
 
+
+
+
+/** The default authentication: `~/.config/pyci-action/cache-hmac.key`, the runner's event. */
+function defaultLocalAuth(directory, input = '') {
+    const event = cacheEventFromEnv(process.env);
+    return {
+        secret: loadCacheSecret({
+            input,
+            forbidden: [directory, process.env.GITHUB_WORKSPACE ?? ''],
+        }),
+        run: { event: event.name, trusted: isTrustedEvent(event) },
+    };
+}
 class LocalCacheBackend {
     directory;
     options;
     name = 'local';
     log;
+    authWarned = false;
     constructor(directory, options = {}) {
         this.directory = directory;
         this.options = options;
         this.log = options.log ?? coreLog;
+    }
+    /** The secret and this run's event; undefined (warned once) when there is no usable secret. */
+    auth() {
+        const auth = (this.options.auth ??= defaultLocalAuth(this.directory, this.options.secretInput));
+        if (!(auth.secret instanceof Error))
+            return { secret: auth.secret, run: auth.run };
+        if (!this.authWarned) {
+            this.log.warning(`Not using the local cache: ${auth.secret.message}.`);
+            this.authWarned = true;
+        }
+        return undefined;
     }
     async restore(key, paths) {
         const target = singlePath(paths);
@@ -39675,10 +39921,13 @@ class LocalCacheBackend {
             this.log.warning(`Not restoring cache ${key}: ${occupied} already exists and is not empty.`);
             return false;
         }
+        const auth = this.auth();
+        if (!auth)
+            return false;
         const names = entryFileNames(key);
         let recorded;
         try {
-            recorded = parseChecksumFile(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(this.directory, names.checksum), 'utf8'), names.base);
+            recorded = parseChecksumFile(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(this.directory, names.checksum), 'utf8'), names.base);
         }
         catch (error) {
             if (error.code === 'ENOENT')
@@ -39690,6 +39939,12 @@ class LocalCacheBackend {
             this.log.warning(`Cache entry ${key} in ${this.directory} has a malformed checksum file; installing afresh.`);
             return false;
         }
+        const authText = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(this.directory, names.auth), 'utf8').catch(() => undefined);
+        const check = checkAuthRecord(authText, auth.secret, { key, ...recorded }, auth.run.trusted);
+        if (!check.ok) {
+            this.log.warning(`Refusing cache entry ${key} in ${this.directory}: ${check.reason}; installing afresh.`);
+            return false;
+        }
         const compression = recorded.archive.endsWith(ARCHIVE_EXTENSION.zstd)
             ? 'zstd'
             : 'none';
@@ -39697,10 +39952,10 @@ class LocalCacheBackend {
             this.log.warning(`Cache entry ${key} is zstd-compressed but zstd is not installed on this runner; installing afresh.`);
             return false;
         }
-        const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.pyci-restore-${(0,external_node_crypto_.randomUUID)()}`);
+        const staging = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(target), `.${(0,external_node_path_namespaceObject.basename)(target)}.pyci-restore-${(0,external_node_crypto_.randomUUID)()}`);
         try {
             await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
-            const read = await extractArchive((0,external_node_path_.join)(this.directory, recorded.archive), compression, staging);
+            const read = await extractArchive((0,external_node_path_namespaceObject.join)(this.directory, recorded.archive), compression, staging);
             if (read !== recorded.sha256) {
                 this.log.warning(`Cache entry ${key} in ${this.directory} is corrupted (sha256 ${read} instead of ${recorded.sha256}); installing afresh. The next save replaces it.`);
                 return false;
@@ -39720,21 +39975,29 @@ class LocalCacheBackend {
         }
     }
     async save(key, paths) {
+        const auth = this.auth();
+        if (!auth)
+            return false;
         const source = singlePath(paths);
         const names = entryFileNames(key);
         const compression = this.options.compression ?? (await detectCompression());
         const archive = names.base + ARCHIVE_EXTENSION[compression];
-        const tempArchive = (0,external_node_path_.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}${ARCHIVE_EXTENSION[compression]}`);
-        const tempChecksum = (0,external_node_path_.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}.sha256`);
+        const tempArchive = (0,external_node_path_namespaceObject.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}${ARCHIVE_EXTENSION[compression]}`);
+        const tempChecksum = (0,external_node_path_namespaceObject.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}.sha256`);
+        const tempAuth = (0,external_node_path_namespaceObject.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}.auth`);
         try {
             await (0,promises_namespaceObject.mkdir)(this.directory, { recursive: true });
             const sha256 = await createArchive(source, compression, tempArchive);
             await (0,promises_namespaceObject.writeFile)(tempChecksum, `${sha256}  ${archive}\n`, { flag: 'wx' });
+            await (0,promises_namespaceObject.writeFile)(tempAuth, authRecord(auth.secret, { key, archive, sha256 }, auth.run), {
+                flag: 'wx',
+            });
             // Archive first, checksum last: the checksum's arrival is what makes the entry exist.
-            await (0,promises_namespaceObject.rename)(tempArchive, (0,external_node_path_.join)(this.directory, archive));
-            await (0,promises_namespaceObject.rename)(tempChecksum, (0,external_node_path_.join)(this.directory, names.checksum));
+            await (0,promises_namespaceObject.rename)(tempArchive, (0,external_node_path_namespaceObject.join)(this.directory, archive));
+            await (0,promises_namespaceObject.rename)(tempAuth, (0,external_node_path_namespaceObject.join)(this.directory, names.auth));
+            await (0,promises_namespaceObject.rename)(tempChecksum, (0,external_node_path_namespaceObject.join)(this.directory, names.checksum));
             await this.removeOtherFormat(names.base, compression);
-            this.log.info(`Saved ${source} to the local cache as ${(0,external_node_path_.join)(this.directory, archive)}.`);
+            this.log.info(`Saved ${source} to the local cache as ${(0,external_node_path_namespaceObject.join)(this.directory, archive)}.`);
             return true;
         }
         catch (error) {
@@ -39744,12 +40007,13 @@ class LocalCacheBackend {
         finally {
             await (0,promises_namespaceObject.rm)(tempArchive, { force: true });
             await (0,promises_namespaceObject.rm)(tempChecksum, { force: true });
+            await (0,promises_namespaceObject.rm)(tempAuth, { force: true });
         }
     }
     /** An entry saved earlier in the other format is now unreferenced: drop it. */
     async removeOtherFormat(base, kept) {
         const other = kept === 'zstd' ? 'none' : 'zstd';
-        await (0,promises_namespaceObject.rm)((0,external_node_path_.join)(this.directory, base + ARCHIVE_EXTENSION[other]), { force: true });
+        await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(this.directory, base + ARCHIVE_EXTENSION[other]), { force: true });
     }
 }
 /**
@@ -39762,7 +40026,7 @@ function entryFileNames(key) {
         .replace(/^[.]+/, '_')
         .slice(0, 160);
     const base = `${readable}-${(0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 16)}`;
-    return { base, checksum: `${base}.sha256` };
+    return { base, checksum: `${base}.sha256`, auth: `${base}.auth` };
 }
 /** Reads `<hex>  <file>`; the file must be this entry's own archive (no path tricks). */
 function parseChecksumFile(text, base) {
@@ -39797,11 +40061,12 @@ function chooseBackend(choice) {
     const log = choice.log ?? coreLog;
     if (choice.mode === 'none')
         return undefined;
+    const secretInput = choice.localSecret;
     if (choice.cacheDir)
-        return new LocalCacheBackend((0,external_node_path_.resolve)(choice.cacheDir), { log });
+        return new LocalCacheBackend((0,external_node_path_namespaceObject.resolve)(choice.cacheDir), { log, secretInput });
     if (githubCacheConfigured(choice.env))
         return new GithubCacheBackend(log);
-    return new LocalCacheBackend(defaultCacheDir(choice.env), { log });
+    return new LocalCacheBackend(defaultCacheDir(choice.env), { log, secretInput });
 }
 /**
  * Mirrors @actions/cache's own switch (lib/internal/config.js) without loading it: v2 (Twirp
@@ -39831,10 +40096,10 @@ function isGhes(serverUrl) {
  */
 function defaultCacheDir(env) {
     if (env.RUNNER_TOOL_CACHE)
-        return (0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(env.RUNNER_TOOL_CACHE)), 'pyci-cache');
+        return (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(env.RUNNER_TOOL_CACHE)), 'pyci-cache');
     if (env.XDG_CACHE_HOME)
-        return (0,external_node_path_.join)(env.XDG_CACHE_HOME, 'pyci');
-    return (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache', 'pyci');
+        return (0,external_node_path_namespaceObject.join)(env.XDG_CACHE_HOME, 'pyci');
+    return (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), '.cache', 'pyci');
 }
 
 ;// CONCATENATED MODULE: ./src/runner/exec.ts
@@ -39961,10 +40226,10 @@ function captureProgram(program, args, options = {}) {
 
 /** The venv's folder of executables: `bin` on POSIX, `Scripts` on Windows. */
 function venvBinDir(venvPath) {
-    return (0,external_node_path_.join)(venvPath, process.platform === 'win32' ? 'Scripts' : 'bin');
+    return (0,external_node_path_namespaceObject.join)(venvPath, process.platform === 'win32' ? 'Scripts' : 'bin');
 }
 function venvPython(venvPath) {
-    return (0,external_node_path_.join)(venvBinDir(venvPath), process.platform === 'win32' ? 'python.exe' : 'python');
+    return (0,external_node_path_namespaceObject.join)(venvBinDir(venvPath), process.platform === 'win32' ? 'python.exe' : 'python');
 }
 /**
  * Removes the folder at `venvPath` when it is a virtualenv (or empty), so a fresh one can take its
@@ -39973,7 +40238,7 @@ function venvPython(venvPath) {
 function removeVenv(venvPath) {
     if (!(0,external_node_fs_.existsSync)(venvPath))
         return;
-    const isVenv = (0,external_node_fs_.existsSync)((0,external_node_path_.join)(venvPath, 'pyvenv.cfg'));
+    const isVenv = (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(venvPath, 'pyvenv.cfg'));
     if (!isVenv && (0,external_node_fs_.readdirSync)(venvPath).length > 0) {
         throw new errors_InputError(`venv-path ${venvPath} exists and is not a virtualenv (it has no pyvenv.cfg); the action will not delete it. Point venv-path at a new folder, or remove that one.`);
     }
@@ -40269,7 +40534,7 @@ async function probeVenv(python) {
  * warns with it, deletes the venv and installs afresh). Never rejects.
  */
 async function verifyRestoredVenv(venvPath, expectedVersion) {
-    const cfgPath = (0,external_node_path_.join)(venvPath, 'pyvenv.cfg');
+    const cfgPath = (0,external_node_path_namespaceObject.join)(venvPath, 'pyvenv.cfg');
     let home;
     try {
         home = parseVenvConfig(await (0,promises_namespaceObject.readFile)(cfgPath, 'utf8')).home;
@@ -40398,12 +40663,12 @@ function staticProjectName(pyproject, setupCfg) {
     return fromPyproject?.[1] ?? fromSetupCfg?.[1];
 }
 function samePath(a, b) {
-    const real = (path) => ((0,external_node_fs_.existsSync)(path) ? (0,external_node_fs_.realpathSync)(path) : (0,external_node_path_.resolve)(path));
+    const real = (path) => ((0,external_node_fs_.existsSync)(path) ? (0,external_node_fs_.realpathSync)(path) : (0,external_node_path_namespaceObject.resolve)(path));
     return real(a) === real(b);
 }
-function within(inner, outer) {
-    const path = (0,external_node_path_.relative)(outer, inner);
-    return path === '' || (!path.startsWith('..') && !(0,external_node_path_.isAbsolute)(path));
+function checkout_check_within(inner, outer) {
+    const path = (0,external_node_path_namespaceObject.relative)(outer, inner);
+    return path === '' || (!path.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(path));
 }
 /** Installed from `dir` (direct_url.json), or metadata that lives in the checkout itself. */
 function fromCheckout(dist, dir) {
@@ -40417,9 +40682,9 @@ function fromCheckout(dist, dir) {
     }
     if (dist.url !== '' || !dist.location)
         return false;
-    const real = (path) => ((0,external_node_fs_.existsSync)(path) ? (0,external_node_fs_.realpathSync)(path) : (0,external_node_path_.resolve)(path));
+    const real = (path) => ((0,external_node_fs_.existsSync)(path) ? (0,external_node_fs_.realpathSync)(path) : (0,external_node_path_namespaceObject.resolve)(path));
     const location = real(dist.location);
-    return within(location, real(dir)) && !within(location, real(dist.prefix));
+    return checkout_check_within(location, real(dir)) && !checkout_check_within(location, real(dist.prefix));
 }
 /** Undefined when the checkout is what got installed; otherwise the problem, in one sentence. */
 function judgeProjectInstall(dists, projectDir, name) {
@@ -40440,7 +40705,7 @@ function judgeProjectInstall(dists, projectDir, name) {
 }
 /** Fails the run when the installed project is not the checkout at `projectDir`. */
 async function checkProjectIsCheckout(python, projectDir) {
-    const read = (file) => (0,external_node_fs_.existsSync)((0,external_node_path_.join)(projectDir, file)) ? (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(projectDir, file), 'utf8') : '';
+    const read = (file) => (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(projectDir, file)) ? (0,external_node_fs_.readFileSync)((0,external_node_path_namespaceObject.join)(projectDir, file), 'utf8') : '';
     const name = staticProjectName(read('pyproject.toml'), read('setup.cfg'));
     const listed = await captureProgram(python, ['-I', '-c', LIST_DISTS], { timeoutMs: 60_000 });
     let dists;
@@ -40478,7 +40743,7 @@ function filesNaming(pkg, files, cwd) {
         .filter((file) => (0,external_node_fs_.readFileSync)(file, 'utf8')
         .split(/\r?\n/)
         .some((line) => requirementName(line.trim()) === requirementName(pkg)))
-        .map((file) => (0,external_node_path_.relative)(cwd, file) || file);
+        .map((file) => (0,external_node_path_namespaceObject.relative)(cwd, file) || file);
 }
 /** Where a requirement pip names comes from: a requirement file, or the packages input. */
 function sourceOf(pkg, ctx) {
@@ -40546,7 +40811,7 @@ function projectConflict(ctx) {
     const causes = conflictCauses(ctx.output);
     const project = causes
         .map((line) => REQUESTED_LOCAL.exec(line))
-        .find((m) => m && (0,external_node_path_.resolve)(ctx.workingDirectory, m[3]) === (0,external_node_path_.resolve)(ctx.workingDirectory));
+        .find((m) => m && (0,external_node_path_namespaceObject.resolve)(ctx.workingDirectory, m[3]) === (0,external_node_path_namespaceObject.resolve)(ctx.workingDirectory));
     if (!project)
         return undefined;
     const name = project[1].replace(/\[.*\]$/, '');
@@ -40669,7 +40934,7 @@ function namesPytest(texts) {
 }
 function declaresPytest(options) {
     const project = ['pyproject.toml', 'setup.cfg', 'setup.py']
-        .map((name) => (0,external_node_path_.join)(options.workingDirectory, name))
+        .map((name) => (0,external_node_path_namespaceObject.join)(options.workingDirectory, name))
         .filter((path) => (0,external_node_fs_.existsSync)(path))
         .map((path) => (0,external_node_fs_.readFileSync)(path, 'utf8'));
     return namesPytest({
@@ -40743,6 +41008,7 @@ async function refreshProject(python, spec, context) {
  * `cache: venv` the whole venv is restored when nothing that shapes it changed (and it passes
  * verification); with `cache: pip` only pip's download cache is.
  */
+
 
 
 
@@ -40832,12 +41098,14 @@ async function prepareEnvironment(request, interpreter) {
         cacheHit: false,
         cacheKey: '',
     };
-    const backend = chooseBackend({
+    const chosen = chooseBackend({
         mode: request.cache.mode,
         cacheDir: request.cache.dir,
         env: process.env,
+        localSecret: request.cache.localSecret,
     });
-    const pipCacheDir = request.cache.mode === 'pip' ? (0,external_node_path_.join)(request.scratchDir, 'pyci-pip-cache') : undefined;
+    const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds);
+    const pipCacheDir = request.cache.mode === 'pip' ? (0,external_node_path_namespaceObject.join)(request.scratchDir, 'pyci-pip-cache') : undefined;
     const cachedPath = pipCacheDir ?? request.venvPath;
     core/* startGroup */.Oh(`Preparing virtualenv ${request.venvPath}`);
     try {
@@ -40976,7 +41244,7 @@ async function probeInterpreter(executable, timeoutMs = 15000) {
     try {
         const result = await captureProgram(executable, ['-E', '-s', '-c', PROBE_SCRIPT], {
             timeoutMs,
-            cwd: (0,external_node_path_.dirname)(executable),
+            cwd: (0,external_node_path_namespaceObject.dirname)(executable),
         });
         if (result.exitCode !== 0 || result.timedOut || result.overflowed)
             return undefined;
@@ -40997,19 +41265,19 @@ async function probeInterpreter(executable, timeoutMs = 15000) {
 
 
 function pythonToolDir(toolCacheDir) {
-    return (0,external_node_path_.join)(toolCacheDir, 'Python');
+    return (0,external_node_path_namespaceObject.join)(toolCacheDir, 'Python');
 }
 function entryDir(toolCacheDir, versionDirName, arch) {
-    return (0,external_node_path_.join)(pythonToolDir(toolCacheDir), versionDirName, arch);
+    return (0,external_node_path_namespaceObject.join)(pythonToolDir(toolCacheDir), versionDirName, arch);
 }
 function completeMarker(toolCacheDir, versionDirName, arch) {
-    return (0,external_node_path_.join)(pythonToolDir(toolCacheDir), versionDirName, `${arch}.complete`);
+    return (0,external_node_path_namespaceObject.join)(pythonToolDir(toolCacheDir), versionDirName, `${arch}.complete`);
 }
 /** Where the interpreter sits in an install prefix (the hosted runners' layout). */
 function executableIn(prefix, platform = process.platform) {
     const candidates = platform === 'win32'
-        ? [(0,external_node_path_.join)(prefix, 'python.exe')]
-        : [(0,external_node_path_.join)(prefix, 'bin', 'python'), (0,external_node_path_.join)(prefix, 'bin', 'python3')];
+        ? [(0,external_node_path_namespaceObject.join)(prefix, 'python.exe')]
+        : [(0,external_node_path_namespaceObject.join)(prefix, 'bin', 'python'), (0,external_node_path_namespaceObject.join)(prefix, 'bin', 'python3')];
     return candidates.find((candidate) => (0,external_node_fs_.existsSync)(candidate));
 }
 /**
@@ -41045,7 +41313,7 @@ function listToolCache(toolCacheDir, arch, skipped = () => { }) {
 function removeEntry(toolCacheDir, versionDirName, arch) {
     (0,external_node_fs_.rmSync)(completeMarker(toolCacheDir, versionDirName, arch), { force: true });
     (0,external_node_fs_.rmSync)(entryDir(toolCacheDir, versionDirName, arch), { recursive: true, force: true });
-    const versionDir = (0,external_node_path_.join)(pythonToolDir(toolCacheDir), versionDirName);
+    const versionDir = (0,external_node_path_namespaceObject.join)(pythonToolDir(toolCacheDir), versionDirName);
     if ((0,external_node_fs_.existsSync)(versionDir) && (0,external_node_fs_.readdirSync)(versionDir).length === 0)
         (0,external_node_fs_.rmSync)(versionDir, { recursive: true, force: true });
 }
@@ -41088,7 +41356,7 @@ function httpStatus(error) {
 async function downloadToFile(url, what, fix, options) {
     const tc = await toolCache();
     (0,external_node_fs_.mkdirSync)(options.tempDir, { recursive: true });
-    const dest = (0,external_node_path_.join)(options.tempDir, `python-download-${(0,external_node_crypto_.randomUUID)()}`);
+    const dest = (0,external_node_path_namespaceObject.join)(options.tempDir, `python-download-${(0,external_node_crypto_.randomUUID)()}`);
     applyRetryDelays(options.retryDelays);
     try {
         return await tc.downloadTool(url, dest, options.authorization);
@@ -41146,7 +41414,7 @@ async function verifyInstall(candidate, options) {
         }
         return { version: candidate.version, dir, executable };
     }
-    throw new Error(`setup.sh did not create ${(0,external_node_path_.join)(pythonToolDir(options.toolCacheDir), candidate.manifestVersion, `${options.arch}.complete`)}`);
+    throw new Error(`setup.sh did not create ${(0,external_node_path_namespaceObject.join)(pythonToolDir(options.toolCacheDir), candidate.manifestVersion, `${options.arch}.complete`)}`);
 }
 /**
  * Downloads, extracts and installs one manifest archive into the tool cache. On any failure the
@@ -41159,7 +41427,7 @@ async function installFromManifest(candidate, options) {
     const url = candidate.file.download_url;
     const shown = pythonSpelling(candidate.version);
     const archive = await downloadToFile(url, `Python ${shown}`, 'Check that manifest-url lists archives that exist (a mirror must serve every file it lists), or choose another python-version.', options);
-    const extractDir = (0,external_node_path_.join)(options.tempDir, `python-${candidate.version}-${(0,external_node_crypto_.randomUUID)()}`);
+    const extractDir = (0,external_node_path_namespaceObject.join)(options.tempDir, `python-${candidate.version}-${(0,external_node_crypto_.randomUUID)()}`);
     // A leftover from an interrupted install must not mix with this one.
     removeVersion(options.toolCacheDir, candidate.version, options.arch);
     try {
@@ -41170,7 +41438,7 @@ async function installFromManifest(candidate, options) {
         catch (error) {
             throw new Error(`the archive could not be extracted (${error.message}); it may be truncated`);
         }
-        if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(extractDir, 'setup.sh')))
+        if (!(0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(extractDir, 'setup.sh')))
             throw new Error('the archive has no setup.sh');
         // The archive's own installer: argv only, cwd the extracted folder, told where the tool cache is.
         const result = await execProgram('bash', ['./setup.sh'], {
@@ -41211,7 +41479,7 @@ async function installFromManifest(candidate, options) {
 
 const PATH_NAMES = /^python(3(\.\d+)?)?(\.exe)?$/;
 function pyenvRoot(env = process.env) {
-    return env.PYENV_ROOT || (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.pyenv');
+    return env.PYENV_ROOT || (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), '.pyenv');
 }
 function isExecutableFile(path) {
     try {
@@ -41239,20 +41507,20 @@ function safeReaddir(dir) {
  */
 function systemCandidates(env = process.env) {
     const root = pyenvRoot(env);
-    const shims = (0,external_node_path_.resolve)(root, 'shims');
+    const shims = (0,external_node_path_namespaceObject.resolve)(root, 'shims');
     const found = [];
-    for (const dir of (env.PATH ?? '').split(external_node_path_.delimiter).filter(Boolean)) {
-        if ((0,external_node_path_.resolve)(dir) === shims)
+    for (const dir of (env.PATH ?? '').split(external_node_path_namespaceObject.delimiter).filter(Boolean)) {
+        if ((0,external_node_path_namespaceObject.resolve)(dir) === shims)
             continue;
         for (const name of safeReaddir(dir).filter((n) => PATH_NAMES.test(n))) {
-            const executable = (0,external_node_path_.join)(dir, name);
+            const executable = (0,external_node_path_namespaceObject.join)(dir, name);
             if (isExecutableFile(executable))
                 found.push({ executable, origin: 'PATH' });
         }
     }
-    for (const version of safeReaddir((0,external_node_path_.join)(root, 'versions'))) {
-        const bin = (0,external_node_path_.join)(root, 'versions', version, 'bin');
-        const executable = [(0,external_node_path_.join)(bin, 'python3'), (0,external_node_path_.join)(bin, 'python')].find(isExecutableFile);
+    for (const version of safeReaddir((0,external_node_path_namespaceObject.join)(root, 'versions'))) {
+        const bin = (0,external_node_path_namespaceObject.join)(root, 'versions', version, 'bin');
+        const executable = [(0,external_node_path_namespaceObject.join)(bin, 'python3'), (0,external_node_path_namespaceObject.join)(bin, 'python')].find(isExecutableFile);
         if (executable)
             found.push({ executable, origin: 'pyenv' });
     }
@@ -41263,8 +41531,8 @@ function systemCandidates(env = process.env) {
  * to the executable or one folder up, looking at the path as called (not its symlink target).
  */
 function virtualenvOf(executable) {
-    const binDir = (0,external_node_path_.dirname)(executable);
-    return [binDir, (0,external_node_path_.dirname)(binDir)].find((dir) => (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'pyvenv.cfg')));
+    const binDir = (0,external_node_path_namespaceObject.dirname)(executable);
+    return [binDir, (0,external_node_path_namespaceObject.dirname)(binDir)].find((dir) => (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'pyvenv.cfg')));
 }
 /** Probe results by real path, so one interpreter reached by several names runs once per process. */
 const probed = new Map();
@@ -41332,7 +41600,7 @@ async function findSystemInterpreters(env = process.env, skipped = () => { }) {
 
 
 function versionFileKind(path) {
-    const name = (0,external_node_path_.basename)(path);
+    const name = (0,external_node_path_namespaceObject.basename)(path);
     if (name === 'pyproject.toml')
         return 'pyproject';
     if (name === '.tool-versions')
@@ -41419,7 +41687,7 @@ function whatWasMissing(kind) {
  */
 function readVersionFile(file, workingDirectory, options) {
     const input = options.input ?? 'python-version-file';
-    const path = (0,external_node_path_.resolve)(workingDirectory, file);
+    const path = (0,external_node_path_namespaceObject.resolve)(workingDirectory, file);
     if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
         throw new errors_InputError(`${input} "${file}" does not exist (looked for ${path}). ` +
             'Give a path relative to working-directory, or leave python-version-file empty.');
@@ -41449,22 +41717,22 @@ function pythonEnvironment(interpreter, platform = process.platform, env = proce
         // CMake's FindPython / FindPython3 look here first.
         Python_ROOT_DIR: prefix,
         Python3_ROOT_DIR: prefix,
-        PKG_CONFIG_PATH: (0,external_node_path_.join)(prefix, 'lib', 'pkgconfig'),
+        PKG_CONFIG_PATH: (0,external_node_path_namespaceObject.join)(prefix, 'lib', 'pkgconfig'),
     };
     // Tool cache builds link libpython dynamically and expect its folder on the loader path, as
     // setup-python arranges. A system interpreter already has its library where the loader looks.
     if (platform === 'linux' && interpreter.source !== 'system') {
-        const libDir = (0,external_node_path_.join)(prefix, 'lib');
+        const libDir = (0,external_node_path_namespaceObject.join)(prefix, 'lib');
         const current = (env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
         if (!current.includes(libDir))
             variables.LD_LIBRARY_PATH = [libDir, ...current].join(':');
     }
     // A system interpreter's prefix may be /usr: put only its own folder first, not all of /usr.
     const path = interpreter.source === 'system'
-        ? [(0,external_node_path_.dirname)(interpreter.executable)]
+        ? [(0,external_node_path_namespaceObject.dirname)(interpreter.executable)]
         : platform === 'win32'
-            ? [prefix, (0,external_node_path_.join)(prefix, 'Scripts')]
-            : [prefix, (0,external_node_path_.join)(prefix, 'bin')];
+            ? [prefix, (0,external_node_path_namespaceObject.join)(prefix, 'Scripts')]
+            : [prefix, (0,external_node_path_namespaceObject.join)(prefix, 'bin')];
     return { variables, path };
 }
 
@@ -41514,7 +41782,7 @@ function resolveSpecs(request, log = setup_coreLog) {
     }
     if (request.versionFile.trim())
         return readVersionFile(request.versionFile.trim(), request.workingDirectory, options);
-    if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(request.workingDirectory, '.python-version'))) {
+    if ((0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(request.workingDirectory, '.python-version'))) {
         return readVersionFile('.python-version', request.workingDirectory, {
             ...options,
             input: 'python-version-file',
@@ -41789,13 +42057,13 @@ function annotations_messageOf(failure) {
 }
 /** The JUnit path (relative to pytest's rootdir) made relative to the repository root. */
 function repoRelative(file, paths) {
-    const workingDirectory = (0,external_node_path_.resolve)(paths.repoRoot, paths.workingDirectory);
-    const rootdir = (0,external_node_path_.resolve)(workingDirectory, paths.pytestRootdir ?? '.');
-    const path = (0,external_node_path_.relative)((0,external_node_path_.resolve)(paths.repoRoot), (0,external_node_path_.resolve)(rootdir, file));
-    if (path === '' || path === '..' || path.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(path)) {
+    const workingDirectory = (0,external_node_path_namespaceObject.resolve)(paths.repoRoot, paths.workingDirectory);
+    const rootdir = (0,external_node_path_namespaceObject.resolve)(workingDirectory, paths.pytestRootdir ?? '.');
+    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(paths.repoRoot), (0,external_node_path_namespaceObject.resolve)(rootdir, file));
+    if (path === '' || path === '..' || path.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(path)) {
         return undefined;
     }
-    return path.split(external_node_path_.sep).join('/');
+    return path.split(external_node_path_namespaceObject.sep).join('/');
 }
 function truncate(text, max) {
     return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -42200,17 +42468,17 @@ def pytest_collection_modifyitems(config, items):
         items[:] = selected
 `;
 function preparePytestPlugin(scratchDir, pythonPath, shardIds) {
-    const pluginDir = (0,external_node_path_.join)(scratchDir, 'pyci-pytest-plugin');
+    const pluginDir = (0,external_node_path_namespaceObject.join)(scratchDir, 'pyci-pytest-plugin');
     (0,external_node_fs_.mkdirSync)(pluginDir, { recursive: true });
-    (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(pluginDir, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
-    const rootdirFile = (0,external_node_path_.join)(pluginDir, 'rootdir.txt');
+    (0,external_node_fs_.writeFileSync)((0,external_node_path_namespaceObject.join)(pluginDir, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
+    const rootdirFile = (0,external_node_path_namespaceObject.join)(pluginDir, 'rootdir.txt');
     (0,external_node_fs_.writeFileSync)(rootdirFile, '');
     const env = {
         PYCI_ROOTDIR_FILE: rootdirFile,
-        PYTHONPATH: pythonPath ? [pluginDir, pythonPath].join(external_node_path_.delimiter) : pluginDir,
+        PYTHONPATH: pythonPath ? [pluginDir, pythonPath].join(external_node_path_namespaceObject.delimiter) : pluginDir,
     };
     if (shardIds) {
-        env.PYCI_SHARD_IDS = (0,external_node_path_.join)(pluginDir, 'shard-ids.txt');
+        env.PYCI_SHARD_IDS = (0,external_node_path_namespaceObject.join)(pluginDir, 'shard-ids.txt');
         (0,external_node_fs_.writeFileSync)(env.PYCI_SHARD_IDS, shardIds.map((id) => `${id}\n`).join(''));
     }
     return {
@@ -42243,7 +42511,7 @@ const EMPTY_RESULT = {
     slowest: [],
 };
 async function runTests(request) {
-    const junitPath = (0,external_node_path_.join)(request.scratchDir, `pyci-junit-${(0,external_node_crypto_.randomUUID)()}.xml`);
+    const junitPath = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-junit-${(0,external_node_crypto_.randomUUID)()}.xml`);
     let shardIds;
     // One part of one is the whole suite: no need to collect first.
     if (request.shard && request.shard.total > 1) {
@@ -42569,13 +42837,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https")
 
 /***/ }),
 
-/***/ 8995:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-
-/***/ }),
-
 /***/ 7030:
 /***/ ((module) => {
 
@@ -42587,13 +42848,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 

@@ -2,6 +2,7 @@
  * Every input of the main action, read and validated in one place. Later stages receive the
  * typed ActionConfig (or the plain values they need), never raw inputs.
  */
+import * as core from '@actions/core';
 import { existsSync, statSync } from 'node:fs';
 import { arch as osArch, homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -187,6 +188,32 @@ function readUrl(name: string, raw: string, fallback: string): string {
   return raw;
 }
 
+const MAX_CACHE_TIMEOUT_SECONDS = 6 * 60 * 60;
+
+/** Whole seconds, 1 to 6 hours (a job's own limit); empty: 300. */
+function readCacheTimeout(raw: string): number {
+  if (raw.trim() === '') return 300;
+  const seconds = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!(seconds >= 1 && seconds <= MAX_CACHE_TIMEOUT_SECONDS)) {
+    throw new InputError(
+      `cache-timeout "${raw}" is not a whole number of seconds from 1 to ${MAX_CACHE_TIMEOUT_SECONDS}. Give seconds without a unit, e.g. 300.`,
+    );
+  }
+  return seconds;
+}
+
+/**
+ * `cache-local-secret`, masked in the log and removed from this process's environment, so the
+ * test process (which inherits it) never sees it.
+ */
+function readLocalSecret(value: string): string {
+  for (const name of Object.keys(process.env)) {
+    if (/^INPUT_CACHE-LOCAL-SECRET$/i.test(name)) delete process.env[name];
+  }
+  if (value !== '') core.setSecret(value);
+  return value;
+}
+
 export function readConfig(
   get: InputGetter = runnerInput,
   env: NodeJS.ProcessEnv = process.env,
@@ -248,6 +275,8 @@ export function readConfig(
         workingDirectory,
       ),
       keySuffix: validateKeySuffix(get('cache-key-suffix')),
+      timeoutSeconds: readCacheTimeout(get('cache-timeout')),
+      localSecret: readLocalSecret(get('cache-local-secret')),
     },
     shard,
     shardTimings,

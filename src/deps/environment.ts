@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import type { Interpreter } from '../python/interpreter.js';
 import type { CacheBackend } from './cache/backend.js';
+import { boundedBackend } from './cache/bounded.js';
 import { hashFiles } from './cache/hash-files.js';
 import { hashLocalPaths } from './cache/hash-tree.js';
 import { collectKeyFiles, collectLocalPaths } from './cache/key-files.js';
@@ -39,6 +40,10 @@ export interface CacheSettings {
   /** `cache-dependency-path` patterns. */
   dependencyPath: string[];
   keySuffix: string;
+  /** `cache-local-secret`; '' for the key file in the home folder. */
+  localSecret: string;
+  /** `cache-timeout`, in seconds, for each restore and save. */
+  timeoutSeconds: number;
 }
 
 export interface EnvironmentRequest {
@@ -144,11 +149,13 @@ export async function prepareEnvironment(
     cacheHit: false,
     cacheKey: '',
   };
-  const backend = chooseBackend({
+  const chosen = chooseBackend({
     mode: request.cache.mode,
     cacheDir: request.cache.dir,
     env: process.env,
+    localSecret: request.cache.localSecret,
   });
+  const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds);
   const pipCacheDir =
     request.cache.mode === 'pip' ? join(request.scratchDir, 'pyci-pip-cache') : undefined;
   const cachedPath = pipCacheDir ?? request.venvPath;
