@@ -173,7 +173,7 @@ describe('local backend (cache-dir)', () => {
       writeFileSync(join(workspace, 'requirements.txt'), original.top);
 
       // A corrupted archive: a warning and a fresh install, never a failure; the entry is replaced.
-      const archive = saved.find((name) => !name.endsWith('.sha256'))!;
+      const archive = saved.find((name) => /\.tar(\.zst)?$/.test(name))!;
       const bytes = readFileSync(join(cacheDir, archive));
       for (let i = Math.floor(bytes.length / 2); i < bytes.length / 2 + 64; i++) bytes[i] ^= 0xff;
       writeFileSync(join(cacheDir, archive), bytes);
