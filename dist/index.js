@@ -37019,6 +37019,15 @@ function staticBase(pattern) {
         rest: parts.slice(firstGlob).join('/'),
     };
 }
+/** A regular file, or a symlink to one. */
+function isRegularFile(path) {
+    try {
+        return (0,external_node_fs_.statSync)(path).isFile();
+    }
+    catch {
+        return false;
+    }
+}
 /** Files matching `pattern` (relative to `root`, or absolute), sorted. */
 function findFiles(root, pattern) {
     if (!files_isGlob(pattern)) {
@@ -37042,7 +37051,9 @@ function findFiles(root, pattern) {
                 if (!SKIP_DIRS.has(entry.name))
                     walk(path);
             }
-            else if (minimatch((0,external_node_path_namespaceObject.relative)(start, path).split(external_node_path_namespaceObject.sep).join('/'), rest, { dot: true })) {
+            else if (isRegularFile(path) &&
+                minimatch((0,external_node_path_namespaceObject.relative)(start, path).split(external_node_path_namespaceObject.sep).join('/'), rest, { dot: true })) {
+                // Regular files only: reading a FIFO, socket or device would block or never end.
                 matches.push(path);
             }
         }
@@ -37366,6 +37377,10 @@ function resolveRequirementFiles(patterns, workingDirectory) {
             return;
         if (!(0,external_node_fs_.existsSync)(file)) {
             throw new errors_InputError(`requirements: ${from} includes "${(0,external_node_path_namespaceObject.relative)(workingDirectory, file)}", which does not exist. Fix the -r/-c line in ${from}.`);
+        }
+        if (!(0,external_node_fs_.statSync)(file).isFile()) {
+            // A FIFO or device would block the read below forever.
+            throw new errors_InputError(`requirements: ${from ? `${from} includes ` : ''}"${(0,external_node_path_namespaceObject.relative)(workingDirectory, file)}", which is not a regular file. Point it at a requirements file.`);
         }
         all.push(file);
         for (const nested of includedFiles(file, (0,external_node_fs_.readFileSync)(file, 'utf8')))
@@ -39076,6 +39091,10 @@ function readInstallSpec(get, workingDirectory) {
 }
 function readWorkingDirectory(raw, workspace) {
     const dir = (0,external_node_path_namespaceObject.resolve)(workspace, raw || '.');
+    // Outside the checkout the venv, caches and installs would land in folders that are not ours.
+    if (!isWithin(dir, (0,external_node_path_namespaceObject.resolve)(workspace))) {
+        throw new errors_InputError(`working-directory "${raw}" resolves to ${dir}, outside the repository (GITHUB_WORKSPACE ${workspace}). Set it to the folder of your Python project inside the checkout, relative to the repository root.`);
+    }
     if (!(0,external_node_fs_.existsSync)(dir) || !(0,external_node_fs_.statSync)(dir).isDirectory()) {
         throw new errors_InputError(`working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`);
     }
@@ -39091,7 +39110,14 @@ function isWithin(inner, outer) {
  * repository, the home folder or the file system root.
  */
 function readVenvPath(raw, workingDirectory, workspace) {
+    if (raw.startsWith('~')) {
+        // Inputs reach the action verbatim: `~` would become a folder named "~" in the project.
+        throw new errors_InputError(`venv-path "${raw}" starts with ~, which the action does not expand (no shell reads inputs). Use a path relative to working-directory (e.g. .venv), or an absolute one (e.g. \${{ runner.temp }}/venv).`);
+    }
     const venvPath = (0,external_node_path_namespaceObject.resolve)(workingDirectory, raw || '.venv');
+    if ((0,external_node_fs_.existsSync)(venvPath) && !(0,external_node_fs_.statSync)(venvPath).isDirectory()) {
+        throw new errors_InputError(`venv-path "${raw}" is ${venvPath}, an existing file, not a folder; the action will not replace it. Point venv-path at a new folder, e.g. .venv (the default).`);
+    }
     const precious = [workingDirectory, workspace, (0,external_node_os_.homedir)(), '/'];
     const hit = precious.find((dir) => isWithin(dir, venvPath));
     if (hit !== undefined) {
@@ -39275,8 +39301,11 @@ function boundedBackend(backend, seconds, log = coreLog) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/deps/cache/hash-files.ts
 /** The thin edge that turns the files shaping an environment into `{path, sha256}` for the key. */
+
 
 
 
@@ -39297,6 +39326,11 @@ async function hashFiles(paths, workingDirectory = process.cwd()) {
 /** sha256 (hex) of a file's bytes, streamed. */
 async function sha256OfFile(path) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
+    // Only regular files: a FIFO or device would block the read (and the run) forever.
+    const kind = await (0,promises_namespaceObject.stat)(path).then((info) => (info.isFile() ? undefined : 'not a regular file'), () => undefined);
+    if (kind) {
+        throw new errors_InputError(`Cannot read ${path} to build the cache key (${kind}). Check requirements and cache-dependency-path: every file they name must be a regular file.`);
+    }
     try {
         for await (const chunk of (0,external_node_fs_.createReadStream)(path))
             hash.update(chunk);
@@ -39314,8 +39348,6 @@ function displayPath(absolute, workingDirectory) {
     return shown.split(external_node_path_namespaceObject.sep).join('/');
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/deps/cache/hash-tree.ts
 /**
  * Content hashes of local paths that requirements install from (a file, or a folder tree), for

@@ -141,6 +141,12 @@ function readInstallSpec(get: InputGetter, workingDirectory: string): InstallSpe
 
 function readWorkingDirectory(raw: string, workspace: string): string {
   const dir = resolve(workspace, raw || '.');
+  // Outside the checkout the venv, caches and installs would land in folders that are not ours.
+  if (!isWithin(dir, resolve(workspace))) {
+    throw new InputError(
+      `working-directory "${raw}" resolves to ${dir}, outside the repository (GITHUB_WORKSPACE ${workspace}). Set it to the folder of your Python project inside the checkout, relative to the repository root.`,
+    );
+  }
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new InputError(
       `working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`,
@@ -160,7 +166,18 @@ function isWithin(inner: string, outer: string): boolean {
  * repository, the home folder or the file system root.
  */
 function readVenvPath(raw: string, workingDirectory: string, workspace: string): string {
+  if (raw.startsWith('~')) {
+    // Inputs reach the action verbatim: `~` would become a folder named "~" in the project.
+    throw new InputError(
+      `venv-path "${raw}" starts with ~, which the action does not expand (no shell reads inputs). Use a path relative to working-directory (e.g. .venv), or an absolute one (e.g. \${{ runner.temp }}/venv).`,
+    );
+  }
   const venvPath = resolve(workingDirectory, raw || '.venv');
+  if (existsSync(venvPath) && !statSync(venvPath).isDirectory()) {
+    throw new InputError(
+      `venv-path "${raw}" is ${venvPath}, an existing file, not a folder; the action will not replace it. Point venv-path at a new folder, e.g. .venv (the default).`,
+    );
+  }
   const precious = [workingDirectory, workspace, homedir(), '/'];
   const hit = precious.find((dir) => isWithin(dir, venvPath));
   if (hit !== undefined) {

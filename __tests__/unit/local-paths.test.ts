@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { sha256OfFile } from '../../src/deps/cache/hash-files.js';
 import { hashLocalPath, hashTree } from '../../src/deps/cache/hash-tree.js';
+import { resolveRequirementFiles } from '../../src/deps/requirements.js';
 import { collectLocalPaths } from '../../src/deps/cache/key-files.js';
 import { localPathsInArgs, localPathsInFile } from '../../src/deps/local-paths.js';
 
@@ -140,5 +142,17 @@ describe('hashTree', () => {
     expect(await hashLocalPath(join(dir, 'pyproject.toml'))).toMatch(/^file:[0-9a-f]{64}$/);
     expect(await hashLocalPath(join(dir, 'gone'))).toBe('missing');
     expect(await hashLocalPath(dir)).toMatch(/^tree:[0-9a-f]{64}$/);
+  });
+});
+
+describe('non-regular files never reach a read', () => {
+  it('the hasher refuses a FIFO; an -r include naming one is an error naming requirements', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pyci-fifo-'));
+    execFileSync('mkfifo', [join(dir, 'pipe.txt')]);
+    await expect(sha256OfFile(join(dir, 'pipe.txt'))).rejects.toThrow(/not a regular file/);
+    writeFileSync(join(dir, 'requirements.txt'), '-r pipe.txt\n');
+    expect(() => resolveRequirementFiles(['requirements.txt'], dir)).toThrow(
+      /^requirements: requirements\.txt includes "pipe\.txt", which is not a regular file/,
+    );
   });
 });
