@@ -34007,7 +34007,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7844);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4015);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9490);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4015:
+/***/ 9490:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37011,6 +37011,15 @@ function staticBase(pattern) {
         rest: parts.slice(firstGlob).join('/'),
     };
 }
+/** A regular file, or a symlink to one. */
+function isRegularFile(path) {
+    try {
+        return (0,external_node_fs_.statSync)(path).isFile();
+    }
+    catch {
+        return false;
+    }
+}
 /** Files matching `pattern` (relative to `root`, or absolute), sorted. */
 function findFiles(root, pattern) {
     if (!files_isGlob(pattern)) {
@@ -37034,7 +37043,9 @@ function findFiles(root, pattern) {
                 if (!SKIP_DIRS.has(entry.name))
                     walk(path);
             }
-            else if (minimatch((0,external_node_path_namespaceObject.relative)(start, path).split(external_node_path_namespaceObject.sep).join('/'), rest, { dot: true })) {
+            else if (isRegularFile(path) &&
+                minimatch((0,external_node_path_namespaceObject.relative)(start, path).split(external_node_path_namespaceObject.sep).join('/'), rest, { dot: true })) {
+                // Regular files only: reading a FIFO, socket or device would block or never end.
                 matches.push(path);
             }
         }
@@ -37043,12 +37054,125 @@ function findFiles(root, pattern) {
     return matches.sort();
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/deps/local-paths.ts
+/**
+ * Local paths that requirement files (and the packages and pip-args inputs) install from:
+ * `./mylib`, `-e ../pkg`, a wheel file, `--find-links dir`, `file:` URLs, `name @ file:///...`.
+ * pip copies them into the venv, so their content must be part of the cache key: otherwise a
+ * restored venv keeps the old copy after the folder changes (pure; paths come back absolute).
+ */
+
+
+const ARCHIVE = /\.(whl|zip|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar)$/i;
+const EDITABLE = /^(?:-e|--editable)(?:\s*=\s*|\s+)(\S+)/;
+const FIND_LINKS = /^(?:-f|--find-links)(?:\s*=\s*|\s+)(\S+)/;
+/** `https://`, `git+ssh://`, ... (two letters at least, so `C:\\` is not a scheme). */
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]+:\/\//;
+const DIRECT_URL = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*@\s*(\S+)/;
+/** A `file:` URL as a path (`file:///abs`, `file:rel`); undefined for other schemes. */
+function fileUrlPath(url, base) {
+    if (!/^file:/i.test(url))
+        return undefined;
+    const bare = url.replace(/#.*$/, '');
+    if (/^file:\/\//i.test(bare)) {
+        try {
+            return (0,external_node_url_.fileURLToPath)(bare);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return (0,external_node_path_namespaceObject.resolve)(base, decodeURIComponent(bare.slice('file:'.length)));
+}
+/**
+ * What pip takes for a path: it has a separator, starts with `.`, or names an archive. Markers
+ * (` ; python_version...`) and extras (`[test]`) are not part of it.
+ */
+function pathOf(target, base) {
+    if (target.includes('${'))
+        return undefined; // expanded by pip from the environment: unknowable
+    const viaUrl = fileUrlPath(target, base);
+    if (viaUrl !== undefined)
+        return viaUrl;
+    if (URL_SCHEME.test(target))
+        return undefined;
+    const bare = target.replace(/\[[^\]]*\]$/, '');
+    const looksLikePath = bare.includes('/') || bare.includes('\\') || bare.startsWith('.') || ARCHIVE.test(bare);
+    if (!looksLikePath)
+        return undefined;
+    return (0,external_node_path_namespaceObject.isAbsolute)(bare) ? bare : (0,external_node_path_namespaceObject.resolve)(base, bare);
+}
+/** One requirement line or `packages` entry (no option other than -e/-f). */
+function localPathOfLine(line, workingDirectory, fileDir, exists = () => false) {
+    const text = line.trim();
+    const editable = EDITABLE.exec(text);
+    if (editable)
+        return pathOf(editable[1], workingDirectory);
+    const links = FIND_LINKS.exec(text);
+    if (links) {
+        const value = links[1];
+        if (value.includes('${') || (URL_SCHEME.test(value) && !/^file:/i.test(value)))
+            return undefined;
+        const viaUrl = fileUrlPath(value, workingDirectory);
+        if (viaUrl !== undefined)
+            return viaUrl;
+        // pip reads a relative find-links path against the requirement file's folder when it exists
+        // there, else against the working directory.
+        const nextToFile = (0,external_node_path_namespaceObject.resolve)(fileDir, value);
+        return exists(nextToFile) ? nextToFile : (0,external_node_path_namespaceObject.resolve)(workingDirectory, value);
+    }
+    if (text.startsWith('-'))
+        return undefined; // -r/-c (followed elsewhere), --index-url, ...
+    // Per-requirement options (`--hash=...`) and markers (` ; ...`) follow the target.
+    const target = text
+        .split(/\s+(?:--|;)/)[0]
+        .replace(/;.*$/, '')
+        .trim();
+    const direct = DIRECT_URL.exec(target);
+    if (direct)
+        return fileUrlPath(direct[1], workingDirectory);
+    return pathOf(target.split(/\s+/)[0], workingDirectory);
+}
+/** Logical lines of a requirement file: continuations joined, comments dropped. */
+function logicalLines(text) {
+    return text
+        .replace(/\\\r?\n/g, ' ')
+        .split(/\r?\n/)
+        .map((line) => line.replace(/(^|\s)#.*$/, '').trim())
+        .filter((line) => line !== '');
+}
+/** Local paths named in one requirement file. Relative paths are pip's: the working directory's. */
+function localPathsInFile(file, text, workingDirectory, exists) {
+    return logicalLines(text)
+        .map((line) => localPathOfLine(line, workingDirectory, (0,external_node_path_namespaceObject.dirname)(file), exists))
+        .filter((path) => path !== undefined);
+}
+/** Local paths in pip arguments (`pip-args`: `-f dir`, `--find-links=dir`, `-e path`). */
+function localPathsInArgs(args, workingDirectory) {
+    const found = [];
+    args.forEach((arg, i) => {
+        const joined = /^(-e|--editable|-f|--find-links)$/.test(arg)
+            ? `${arg} ${args[i + 1] ?? ''}`
+            : arg;
+        if (!/^(-e|--editable|-f|--find-links)([= ]|$)/.test(joined))
+            return;
+        const path = localPathOfLine(joined, workingDirectory, workingDirectory);
+        if (path)
+            found.push(path);
+    });
+    return found;
+}
+
 ;// CONCATENATED MODULE: ./src/deps/cache/key-files.ts
 /**
  * Gathers every file whose content goes into the cache key: the requirement files (already
  * followed through -r/-c by the installer), the project's own metadata and lock files when
- * present, and the `cache-dependency-path` patterns.
+ * present, and the `cache-dependency-path` patterns; and the local paths requirements install
+ * from (hashed as trees by hash-tree.ts).
  */
+
 
 
 
@@ -37098,6 +37222,24 @@ function expandDependencyPatterns(patterns, workingDirectory) {
         }
     }
     return included.filter((path) => !excluded.has(path));
+}
+/**
+ * Local folders and files pip installs from, named by the requirement files, `packages` or
+ * `pip-args`. The working directory itself is left out when the project is installed: it is
+ * reinstalled from the checkout over every restored venv, and hashing it would change the key on
+ * every commit.
+ */
+function collectLocalPaths(sources) {
+    const { workingDirectory } = sources;
+    const found = [
+        ...sources.requirementFiles.flatMap((file) => localPathsInFile(file, (0,external_node_fs_.readFileSync)(file, 'utf8'), workingDirectory, external_node_fs_.existsSync)),
+        ...sources.packages.flatMap((spec) => localPathOfLine(spec, workingDirectory, workingDirectory) ?? []),
+        ...localPathsInArgs(sources.pipArgs, workingDirectory),
+    ];
+    const project = (0,external_node_path_namespaceObject.resolve)(workingDirectory);
+    return [...new Set(found)]
+        .filter((path) => !(sources.projectInstalled && (0,external_node_path_namespaceObject.resolve)(path) === project))
+        .sort();
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -37227,6 +37369,10 @@ function resolveRequirementFiles(patterns, workingDirectory) {
             return;
         if (!(0,external_node_fs_.existsSync)(file)) {
             throw new errors/* InputError */.d(`requirements: ${from} includes "${(0,external_node_path_namespaceObject.relative)(workingDirectory, file)}", which does not exist. Fix the -r/-c line in ${from}.`);
+        }
+        if (!(0,external_node_fs_.statSync)(file).isFile()) {
+            // A FIFO or device would block the read below forever.
+            throw new errors/* InputError */.d(`requirements: ${from ? `${from} includes ` : ''}"${(0,external_node_path_namespaceObject.relative)(workingDirectory, file)}", which is not a regular file. Point it at a requirements file.`);
         }
         all.push(file);
         for (const nested of includedFiles(file, (0,external_node_fs_.readFileSync)(file, 'utf8')))
@@ -39055,6 +39201,7 @@ function compareStrings(a, b) {
 
 
 
+
 /** Report-only mode: every pattern must match at least one file. */
 function readJUnitFiles(patterns, workingDirectory) {
     const files = patterns.flatMap((pattern) => {
@@ -39117,6 +39264,10 @@ function readInstallSpec(get, workingDirectory) {
 }
 function readWorkingDirectory(raw, workspace) {
     const dir = (0,external_node_path_namespaceObject.resolve)(workspace, raw || '.');
+    // Outside the checkout the venv, caches and installs would land in folders that are not ours.
+    if (!isWithin(dir, (0,external_node_path_namespaceObject.resolve)(workspace))) {
+        throw new errors/* InputError */.d(`working-directory "${raw}" resolves to ${dir}, outside the repository (GITHUB_WORKSPACE ${workspace}). Set it to the folder of your Python project inside the checkout, relative to the repository root.`);
+    }
     if (!(0,external_node_fs_.existsSync)(dir) || !(0,external_node_fs_.statSync)(dir).isDirectory()) {
         throw new errors/* InputError */.d(`working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`);
     }
@@ -39132,7 +39283,14 @@ function isWithin(inner, outer) {
  * repository, the home folder or the file system root.
  */
 function readVenvPath(raw, workingDirectory, workspace) {
+    if (raw.startsWith('~')) {
+        // Inputs reach the action verbatim: `~` would become a folder named "~" in the project.
+        throw new errors/* InputError */.d(`venv-path "${raw}" starts with ~, which the action does not expand (no shell reads inputs). Use a path relative to working-directory (e.g. .venv), or an absolute one (e.g. \${{ runner.temp }}/venv).`);
+    }
     const venvPath = (0,external_node_path_namespaceObject.resolve)(workingDirectory, raw || '.venv');
+    if ((0,external_node_fs_.existsSync)(venvPath) && !(0,external_node_fs_.statSync)(venvPath).isDirectory()) {
+        throw new errors/* InputError */.d(`venv-path "${raw}" is ${venvPath}, an existing file, not a folder; the action will not replace it. Point venv-path at a new folder, e.g. .venv (the default).`);
+    }
     const precious = [workingDirectory, workspace, (0,external_node_os_.homedir)(), '/'];
     const hit = precious.find((dir) => isWithin(dir, venvPath));
     if (hit !== undefined) {
@@ -39167,6 +39325,30 @@ function readUrl(name, raw, fallback) {
         throw new errors/* InputError */.d(`${name} "${raw}" is not an http(s) URL. Give the full address, e.g. ${fallback}.`);
     }
     return raw;
+}
+const MAX_CACHE_TIMEOUT_SECONDS = 6 * 60 * 60;
+/** Whole seconds, 1 to 6 hours (a job's own limit); empty: 300. */
+function readCacheTimeout(raw) {
+    if (raw.trim() === '')
+        return 300;
+    const seconds = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+    if (!(seconds >= 1 && seconds <= MAX_CACHE_TIMEOUT_SECONDS)) {
+        throw new errors/* InputError */.d(`cache-timeout "${raw}" is not a whole number of seconds from 1 to ${MAX_CACHE_TIMEOUT_SECONDS}. Give seconds without a unit, e.g. 300.`);
+    }
+    return seconds;
+}
+/**
+ * `cache-local-secret`, masked in the log and removed from this process's environment, so the
+ * test process (which inherits it) never sees it.
+ */
+function readLocalSecret(value) {
+    for (const name of Object.keys(process.env)) {
+        if (/^INPUT_CACHE-LOCAL-SECRET$/i.test(name))
+            delete process.env[name];
+    }
+    if (value !== '')
+        core/* setSecret */.Pq(value);
+    return value;
 }
 function readConfig(get = runnerInput, env = process.env) {
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -39219,6 +39401,8 @@ function readConfig(get = runnerInput, env = process.env) {
             // Resolved now, so a pattern that matches nothing fails before any work.
             dependencyPath: expandDependencyPatterns(parseLines(get('cache-dependency-path')), workingDirectory),
             keySuffix: validateKeySuffix(get('cache-key-suffix')),
+            timeoutSeconds: readCacheTimeout(get('cache-timeout')),
+            localSecret: readLocalSecret(get('cache-local-secret')),
         },
         shard,
         shardTimings,
@@ -39228,8 +39412,88 @@ function readConfig(get = runnerInput, env = process.env) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/deps/cache/backend.ts
+/**
+ * The one interface every cache store implements. Caching is an optimization: a backend never
+ * throws from restore or save; it warns and reports a miss (or an unsaved entry) instead.
+ */
+
+
+const coreLog = {
+    info: (message) => core/* info */.pq(message),
+    warning: (message) => core/* warning */.$e(message),
+};
+/** The first of `paths` that exists with something in it, or undefined. */
+function firstOccupiedPath(paths) {
+    return paths.find((path) => (0,external_node_fs_.existsSync)(path) && !isEmptyDirectory(path));
+}
+function isEmptyDirectory(path) {
+    try {
+        return (0,external_node_fs_.readdirSync)(path).length === 0;
+    }
+    catch {
+        return false;
+    }
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/bounded.ts
+
+async function within(work, ms) {
+    let timer;
+    const expired = new Promise((resolve) => {
+        timer = setTimeout(() => resolve({ done: false }), ms);
+    });
+    try {
+        return await Promise.race([work.then((value) => ({ done: true, value })), expired]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/**
+ * Network sockets open when a call is abandoned belong to it (nothing else of ours runs during a
+ * restore or save): unref them. Node has no public list of handles; without one this does nothing
+ * and the entry point's exit after run() is what ends the process.
+ */
+function releaseAbandonedSockets() {
+    const handles = process._getActiveHandles?.();
+    for (const handle of handles ?? []) {
+        const socket = handle;
+        if (typeof socket.unref === 'function' && socket.remoteAddress !== undefined)
+            socket.unref();
+    }
+}
+function boundedBackend(backend, seconds, log = coreLog) {
+    const ms = seconds * 1000;
+    return {
+        name: backend.name,
+        async restore(key, paths) {
+            const outcome = await within(backend.restore(key, paths), ms);
+            if (outcome.done)
+                return outcome.value;
+            releaseAbandonedSockets();
+            log.warning(`Restoring cache ${key} from the ${backend.name} cache took longer than ${seconds} s (cache-timeout); installing afresh.`);
+            return false;
+        },
+        async save(key, paths) {
+            const outcome = await within(backend.save(key, paths), ms);
+            if (outcome.done)
+                return outcome.value;
+            releaseAbandonedSockets();
+            log.warning(`Saving cache ${key} to the ${backend.name} cache took longer than ${seconds} s (cache-timeout); going on without saving.`);
+            return false;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/deps/cache/hash-files.ts
 /** The thin edge that turns the files shaping an environment into `{path, sha256}` for the key. */
+
 
 
 
@@ -39250,6 +39514,11 @@ async function hashFiles(paths, workingDirectory = process.cwd()) {
 /** sha256 (hex) of a file's bytes, streamed. */
 async function sha256OfFile(path) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
+    // Only regular files: a FIFO or device would block the read (and the run) forever.
+    const kind = await (0,promises_namespaceObject.stat)(path).then((info) => (info.isFile() ? undefined : 'not a regular file'), () => undefined);
+    if (kind) {
+        throw new errors/* InputError */.d(`Cannot read ${path} to build the cache key (${kind}). Check requirements and cache-dependency-path: every file they name must be a regular file.`);
+    }
     try {
         for await (const chunk of (0,external_node_fs_.createReadStream)(path))
             hash.update(chunk);
@@ -39265,6 +39534,88 @@ function displayPath(absolute, workingDirectory) {
     // Files outside the working directory keep their absolute path: `../..` chains say less.
     const shown = inside === '' || inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside) ? absolute : inside;
     return shown.split(external_node_path_namespaceObject.sep).join('/');
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/hash-tree.ts
+/**
+ * Content hashes of local paths that requirements install from (a file, or a folder tree), for
+ * the cache key. Build outputs and environments are left out: they change on every build without
+ * changing what pip installs from the folder.
+ */
+
+
+
+
+const IGNORED_DIRS = new Set([
+    '.git',
+    'build',
+    'dist',
+    '__pycache__',
+    '.venv',
+    '.tox',
+    '.nox',
+    'node_modules',
+]);
+function ignored(name, isDirectory) {
+    return ((isDirectory && IGNORED_DIRS.has(name)) || name.endsWith('.egg-info') || name.endsWith('.pyc'));
+}
+/**
+ * sha256 over `type, relative path, content hash` of every entry below `root`, sorted: a file's
+ * bytes and executable bit, a symlink's target. Sockets, FIFOs and devices are skipped (reading
+ * one would block). `exclude`: absolute folders left out too (the venv, the cache directory).
+ */
+async function hashTree(root, exclude = []) {
+    const lines = [];
+    const excluded = new Set(exclude.map((path) => (0,external_node_path_namespaceObject.resolve)(path)));
+    const walk = async (dir) => {
+        const entries = await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true });
+        for (const entry of entries) {
+            const path = (0,external_node_path_namespaceObject.join)(dir, entry.name);
+            if (ignored(entry.name, entry.isDirectory()) || excluded.has(path))
+                continue;
+            const rel = (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/');
+            if (entry.isDirectory()) {
+                await walk(path);
+            }
+            else if (entry.isSymbolicLink()) {
+                lines.push(`L\0${rel}\0${await (0,promises_namespaceObject.readlink)(path)}`);
+            }
+            else if (entry.isFile()) {
+                const mode = (await (0,promises_namespaceObject.lstat)(path)).mode & 0o111 ? 'x' : '-';
+                lines.push(`F\0${rel}\0${mode}\0${await sha256OfFile(path)}`);
+            }
+        }
+    };
+    await walk(root);
+    lines.sort();
+    return (0,external_node_crypto_.createHash)('sha256').update(lines.join('\n')).digest('hex');
+}
+/** A file's or folder's hash; `missing` when nothing is there (pip will say so itself). */
+async function hashLocalPath(path, exclude = []) {
+    let info;
+    try {
+        info = await (0,promises_namespaceObject.stat)(path);
+    }
+    catch {
+        return 'missing';
+    }
+    if (info.isDirectory())
+        return `tree:${await hashTree(path, exclude)}`;
+    if (info.isFile())
+        return `file:${await sha256OfFile(path)}`;
+    return 'not-a-file';
+}
+/** Key entries `local:<path>` for each local path (relative to the working directory when inside). */
+async function hashLocalPaths(paths, workingDirectory, exclude = []) {
+    const unique = [...new Set(paths.map((path) => (0,external_node_path_namespaceObject.resolve)(workingDirectory, path)))];
+    return Promise.all(unique.map(async (path) => {
+        const inside = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(workingDirectory), path);
+        const shown = inside.startsWith('..') || inside === '' ? path : inside;
+        return {
+            path: `local:${shown.split(external_node_path_namespaceObject.sep).join('/')}`,
+            sha256: await hashLocalPath(path, exclude),
+        };
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/runner/os-release.ts
@@ -39389,36 +39740,24 @@ function mayShareCache(event, branchScoped = true) {
 function cacheEventFromEnv(env) {
     return { name: env.GITHUB_EVENT_NAME ?? '', ref: env.GITHUB_REF, refType: env.GITHUB_REF_TYPE };
 }
-
-;// CONCATENATED MODULE: ./src/deps/cache/backend.ts
 /**
- * The one interface every cache store implements. Caching is an optimization: a backend never
- * throws from restore or save; it warns and reports a miss (or an unsaved entry) instead.
+ * Events whose runs build only the repository's own, already merged or maintainer-triggered
+ * code. Everything else (pull_request*, workflow_run, issue_comment, ...) may run code from a
+ * pull request, so its local cache entries are never restored by these trusted runs.
  */
-
-
-const coreLog = {
-    info: (message) => core/* info */.pq(message),
-    warning: (message) => core/* warning */.$e(message),
-};
-/** The first of `paths` that exists with something in it, or undefined. */
-function firstOccupiedPath(paths) {
-    return paths.find((path) => (0,external_node_fs_.existsSync)(path) && !isEmptyDirectory(path));
-}
-function isEmptyDirectory(path) {
-    try {
-        return (0,external_node_fs_.readdirSync)(path).length === 0;
-    }
-    catch {
-        return false;
-    }
-}
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
+const TRUSTED_EVENTS = new Set([
+    'push',
+    'schedule',
+    'workflow_dispatch',
+    'merge_group',
+    'repository_dispatch',
+    'release',
+    'create',
+]);
+function isTrustedEvent(event) {
+    return TRUSTED_EVENTS.has(event.name);
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/deps/cache/github.ts
 /**
  * GitHub's cache service through @actions/cache. The library (and the Azure SDK under it) is
@@ -39614,6 +39953,130 @@ function oneLine(text) {
     return text.trim().replace(/\s*\n\s*/g, ' | ');
 }
 
+;// CONCATENATED MODULE: ./src/deps/cache/entry-auth.ts
+/**
+ * Authenticity of local cache entries (pure). Anyone who can write to the cache directory (on a
+ * self-hosted runner: any test run, pull requests included) could plant an archive and a matching
+ * checksum; a later trusted run would then execute it. Each entry therefore carries an HMAC-SHA256
+ * over its key, archive name, archive sha256 and the event that wrote it, made with a secret kept
+ * outside the workspace and the cache directory (see secret.ts and docs/cache.md).
+ */
+
+const VERSION = 1;
+function mac(secret, fields, writer) {
+    const message = JSON.stringify([
+        VERSION,
+        fields.key,
+        fields.archive,
+        fields.sha256,
+        writer.event,
+        writer.trusted,
+    ]);
+    return (0,external_node_crypto_.createHmac)('sha256', secret).update(message).digest('hex');
+}
+/** The `<entry>.auth` file's text. */
+function authRecord(secret, fields, writer) {
+    return `${JSON.stringify({ version: VERSION, ...writer, mac: mac(secret, fields, writer) })}\n`;
+}
+/**
+ * Checks an entry's auth record; `readerTrusted` runs never take entries written by untrusted
+ * events (a pull request's environment must not reach main).
+ */
+function checkAuthRecord(text, secret, fields, readerTrusted) {
+    if (text === undefined)
+        return { ok: false, reason: 'it has no authentication record' };
+    let record;
+    try {
+        record = JSON.parse(text);
+    }
+    catch {
+        return { ok: false, reason: 'its authentication record is malformed' };
+    }
+    if (record.version !== VERSION ||
+        typeof record.event !== 'string' ||
+        typeof record.trusted !== 'boolean' ||
+        typeof record.mac !== 'string') {
+        return { ok: false, reason: 'its authentication record is malformed' };
+    }
+    const writer = { event: record.event, trusted: record.trusted };
+    const expected = Buffer.from(mac(secret, fields, writer), 'hex');
+    const given = Buffer.from(record.mac, 'hex');
+    if (given.length !== expected.length || !(0,external_node_crypto_.timingSafeEqual)(given, expected)) {
+        return {
+            ok: false,
+            reason: 'its authentication code does not match (it was not written by this runner, or was changed since)',
+        };
+    }
+    if (readerTrusted && !writer.trusted) {
+        return {
+            ok: false,
+            reason: `it was written by a ${writer.event || 'untrusted'} run, and this trusted run only takes entries written by trusted events`,
+        };
+    }
+    return { ok: true, writer };
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/secret.ts
+/**
+ * The secret that authenticates local cache entries: the `cache-local-secret` input when given,
+ * else a random key in `~/.config/pyci-action/cache-hmac.key` (folder 0700, file 0600), created on
+ * first use. It must live outside the workspace and the cache directory, which tests can write.
+ */
+
+
+
+
+/**
+ * `PYCI_CACHE_KEY_FILE` moves it (tests use it to keep the machine's home folder untouched; it
+ * gives nothing to an attacker who could not already set HOME for the step).
+ */
+function defaultKeyFile(env = process.env) {
+    return env.PYCI_CACHE_KEY_FILE || (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), '.config', 'pyci-action', 'cache-hmac.key');
+}
+function secret_within(inner, outer) {
+    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(outer), (0,external_node_path_namespaceObject.resolve)(inner));
+    return path === '' || (!path.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(path));
+}
+/**
+ * The secret, or an Error whose message says why there is none (the caller warns and runs
+ * without the local cache). `forbidden`: folders the key file must not be in.
+ */
+function loadCacheSecret(options) {
+    if (options.input !== '')
+        return Buffer.from(options.input, 'utf8');
+    const keyFile = options.keyFile ?? defaultKeyFile();
+    const inside = options.forbidden.find((dir) => dir !== '' && secret_within(keyFile, dir));
+    if (inside) {
+        return new Error(`the cache key file ${keyFile} is inside ${inside}, where tests can read or replace it. Set HOME to a folder outside the workspace and the cache directory, or give cache-local-secret`);
+    }
+    try {
+        const text = (0,external_node_fs_.readFileSync)(keyFile, 'utf8').trim();
+        if (/^[0-9a-f]{64}$/.test(text)) {
+            (0,external_node_fs_.chmodSync)(keyFile, 0o600);
+            return Buffer.from(text, 'hex');
+        }
+        return new Error(`the cache key file ${keyFile} is malformed; delete it to have a new one made`);
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT') {
+            return new Error(`cannot read the cache key file ${keyFile} (${error.message})`);
+        }
+    }
+    try {
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_namespaceObject.dirname)(keyFile), { recursive: true, mode: 0o700 });
+        (0,external_node_fs_.chmodSync)((0,external_node_path_namespaceObject.dirname)(keyFile), 0o700);
+        const secret = (0,external_node_crypto_.randomBytes)(32);
+        // `wx`: when two jobs race, one creates it and the other reads the winner's key.
+        (0,external_node_fs_.writeFileSync)(keyFile, `${secret.toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+        return secret;
+    }
+    catch (error) {
+        if (error.code === 'EEXIST')
+            return loadCacheSecret({ ...options, keyFile });
+        return new Error(`cannot create the cache key file ${keyFile} (${error.message})`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deps/cache/local.ts
 /**
  * A cache in a plain directory, for self-hosted runners and local runs. An entry is two files:
@@ -39621,7 +40084,9 @@ function oneLine(text) {
  *     <name>.tar.zst   (or <name>.tar without zstd)   the directory's contents
  *     <name>.sha256    `<hex>  <archive file name>`   (the `sha256sum -c` format), written last
  *
- * Both are written to temp files in the cache directory and renamed into place, so a reader
+ *     <name>.auth      HMAC of key, archive and sha256, with the writer's event (entry-auth.ts)
+ *
+ * All are written to temp files in the cache directory and renamed into place, so a reader
  * never sees half an entry; an archive without its checksum file is not an entry yet. Restores
  * unpack into a temp sibling of the target and rename it into place only when the bytes read
  * match the checksum, so a corrupted entry leaves nothing behind. Nothing is pruned yet: the
@@ -39633,15 +40098,41 @@ function oneLine(text) {
 
 
 
+
+
+
+/** The default authentication: `~/.config/pyci-action/cache-hmac.key`, the runner's event. */
+function defaultLocalAuth(directory, input = '') {
+    const event = cacheEventFromEnv(process.env);
+    return {
+        secret: loadCacheSecret({
+            input,
+            forbidden: [directory, process.env.GITHUB_WORKSPACE ?? ''],
+        }),
+        run: { event: event.name, trusted: isTrustedEvent(event) },
+    };
+}
 class LocalCacheBackend {
     directory;
     options;
     name = 'local';
     log;
+    authWarned = false;
     constructor(directory, options = {}) {
         this.directory = directory;
         this.options = options;
         this.log = options.log ?? coreLog;
+    }
+    /** The secret and this run's event; undefined (warned once) when there is no usable secret. */
+    auth() {
+        const auth = (this.options.auth ??= defaultLocalAuth(this.directory, this.options.secretInput));
+        if (!(auth.secret instanceof Error))
+            return { secret: auth.secret, run: auth.run };
+        if (!this.authWarned) {
+            this.log.warning(`Not using the local cache: ${auth.secret.message}.`);
+            this.authWarned = true;
+        }
+        return undefined;
     }
     async restore(key, paths) {
         const target = singlePath(paths);
@@ -39650,6 +40141,9 @@ class LocalCacheBackend {
             this.log.warning(`Not restoring cache ${key}: ${occupied} already exists and is not empty.`);
             return false;
         }
+        const auth = this.auth();
+        if (!auth)
+            return false;
         const names = entryFileNames(key);
         let recorded;
         try {
@@ -39663,6 +40157,12 @@ class LocalCacheBackend {
         }
         if (!recorded) {
             this.log.warning(`Cache entry ${key} in ${this.directory} has a malformed checksum file; installing afresh.`);
+            return false;
+        }
+        const authText = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(this.directory, names.auth), 'utf8').catch(() => undefined);
+        const check = checkAuthRecord(authText, auth.secret, { key, ...recorded }, auth.run.trusted);
+        if (!check.ok) {
+            this.log.warning(`Refusing cache entry ${key} in ${this.directory}: ${check.reason}; installing afresh.`);
             return false;
         }
         const compression = recorded.archive.endsWith(ARCHIVE_EXTENSION.zstd)
@@ -39695,18 +40195,26 @@ class LocalCacheBackend {
         }
     }
     async save(key, paths) {
+        const auth = this.auth();
+        if (!auth)
+            return false;
         const source = singlePath(paths);
         const names = entryFileNames(key);
         const compression = this.options.compression ?? (await detectCompression());
         const archive = names.base + ARCHIVE_EXTENSION[compression];
         const tempArchive = (0,external_node_path_namespaceObject.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}${ARCHIVE_EXTENSION[compression]}`);
         const tempChecksum = (0,external_node_path_namespaceObject.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}.sha256`);
+        const tempAuth = (0,external_node_path_namespaceObject.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}.auth`);
         try {
             await (0,promises_namespaceObject.mkdir)(this.directory, { recursive: true });
             const sha256 = await createArchive(source, compression, tempArchive);
             await (0,promises_namespaceObject.writeFile)(tempChecksum, `${sha256}  ${archive}\n`, { flag: 'wx' });
+            await (0,promises_namespaceObject.writeFile)(tempAuth, authRecord(auth.secret, { key, archive, sha256 }, auth.run), {
+                flag: 'wx',
+            });
             // Archive first, checksum last: the checksum's arrival is what makes the entry exist.
             await (0,promises_namespaceObject.rename)(tempArchive, (0,external_node_path_namespaceObject.join)(this.directory, archive));
+            await (0,promises_namespaceObject.rename)(tempAuth, (0,external_node_path_namespaceObject.join)(this.directory, names.auth));
             await (0,promises_namespaceObject.rename)(tempChecksum, (0,external_node_path_namespaceObject.join)(this.directory, names.checksum));
             await this.removeOtherFormat(names.base, compression);
             this.log.info(`Saved ${source} to the local cache as ${(0,external_node_path_namespaceObject.join)(this.directory, archive)}.`);
@@ -39719,6 +40227,7 @@ class LocalCacheBackend {
         finally {
             await (0,promises_namespaceObject.rm)(tempArchive, { force: true });
             await (0,promises_namespaceObject.rm)(tempChecksum, { force: true });
+            await (0,promises_namespaceObject.rm)(tempAuth, { force: true });
         }
     }
     /** An entry saved earlier in the other format is now unreferenced: drop it. */
@@ -39737,7 +40246,7 @@ function entryFileNames(key) {
         .replace(/^[.]+/, '_')
         .slice(0, 160);
     const base = `${readable}-${(0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 16)}`;
-    return { base, checksum: `${base}.sha256` };
+    return { base, checksum: `${base}.sha256`, auth: `${base}.auth` };
 }
 /** Reads `<hex>  <file>`; the file must be this entry's own archive (no path tricks). */
 function parseChecksumFile(text, base) {
@@ -39772,11 +40281,12 @@ function chooseBackend(choice) {
     const log = choice.log ?? coreLog;
     if (choice.mode === 'none')
         return undefined;
+    const secretInput = choice.localSecret;
     if (choice.cacheDir)
-        return new LocalCacheBackend((0,external_node_path_namespaceObject.resolve)(choice.cacheDir), { log });
+        return new LocalCacheBackend((0,external_node_path_namespaceObject.resolve)(choice.cacheDir), { log, secretInput });
     if (githubCacheConfigured(choice.env))
         return new GithubCacheBackend(log);
-    return new LocalCacheBackend(defaultCacheDir(choice.env), { log });
+    return new LocalCacheBackend(defaultCacheDir(choice.env), { log, secretInput });
 }
 /**
  * Mirrors @actions/cache's own switch (lib/internal/config.js) without loading it: v2 (Twirp
@@ -40217,6 +40727,106 @@ function lastLines(text, count) {
     return text.trim().split(/\r?\n/).slice(-count).join(' | ');
 }
 
+;// CONCATENATED MODULE: ./src/deps/checkout-check.ts
+/**
+ * After an install: is the installed project the checkout? pip records where a distribution came
+ * from in its dist-info (`direct_url.json`, PEP 610); a project installed from the working
+ * directory points there with a file:// URL. Anything else means the tests would run against
+ * another copy (typically the index's, pulled by a requirement the checkout's version fails).
+ */
+
+
+
+
+
+/** Lists the venv's distributions with their direct_url.json URL (run with -I: no cwd on sys.path). */
+const LIST_DISTS = `
+import importlib.metadata as m, json, sys
+out = []
+for d in m.distributions():
+    try:
+        url = json.loads(d.read_text("direct_url.json") or "{}").get("url", "")
+    except ValueError:
+        url = ""
+    out.append({"name": d.metadata["Name"] or "", "version": d.version, "url": url,
+                "location": str(d.locate_file("")), "prefix": sys.prefix})
+print(json.dumps(out))
+`;
+function normalizeName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+/** `[project] name` of pyproject.toml or `[metadata] name` of setup.cfg, when written statically. */
+function staticProjectName(pyproject, setupCfg) {
+    const section = (text, header) => {
+        const start = text.search(new RegExp(`^\\[${header}\\]\\s*$`, 'm'));
+        if (start < 0)
+            return '';
+        const rest = text.slice(start).split(/\r?\n/).slice(1);
+        const end = rest.findIndex((line) => /^\[/.test(line));
+        return rest.slice(0, end < 0 ? undefined : end).join('\n');
+    };
+    const fromPyproject = /^name\s*=\s*["']([^"']+)["']/m.exec(section(pyproject, 'project'));
+    const fromSetupCfg = /^name\s*=\s*(\S+)\s*$/m.exec(section(setupCfg, 'metadata'));
+    return fromPyproject?.[1] ?? fromSetupCfg?.[1];
+}
+function samePath(a, b) {
+    const real = (path) => ((0,external_node_fs_.existsSync)(path) ? (0,external_node_fs_.realpathSync)(path) : (0,external_node_path_namespaceObject.resolve)(path));
+    return real(a) === real(b);
+}
+function checkout_check_within(inner, outer) {
+    const path = (0,external_node_path_namespaceObject.relative)(outer, inner);
+    return path === '' || (!path.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(path));
+}
+/** Installed from `dir` (direct_url.json), or metadata that lives in the checkout itself. */
+function fromCheckout(dist, dir) {
+    if (dist.url.startsWith('file:')) {
+        try {
+            return samePath((0,external_node_url_.fileURLToPath)(dist.url), dir);
+        }
+        catch {
+            return false;
+        }
+    }
+    if (dist.url !== '' || !dist.location)
+        return false;
+    const real = (path) => ((0,external_node_fs_.existsSync)(path) ? (0,external_node_fs_.realpathSync)(path) : (0,external_node_path_namespaceObject.resolve)(path));
+    const location = real(dist.location);
+    return checkout_check_within(location, real(dir)) && !checkout_check_within(location, real(dist.prefix));
+}
+/** Undefined when the checkout is what got installed; otherwise the problem, in one sentence. */
+function judgeProjectInstall(dists, projectDir, name) {
+    if (name) {
+        const found = dists.filter((d) => normalizeName(d.name) === normalizeName(name));
+        if (found.length === 0) {
+            return `install-project: after installing, the virtualenv has no distribution named ${name} (the name in the project's metadata). Check [project] name, or set install-project: false.`;
+        }
+        const other = found.find((d) => !fromCheckout(d, projectDir));
+        if (!other)
+            return undefined;
+        const origin = other.url ? `from ${other.url}` : 'from the package index';
+        return `install-project: the virtualenv's ${other.name} ${other.version} is not the checkout (it came ${origin}, not from ${projectDir}): a requirement made pip replace the project with another copy, and the tests would not test your code. Make the checkout's version satisfy every requirement on ${other.name} (with setuptools-scm or hatch-vcs, check out the tags: actions/checkout with fetch-depth: 0).`;
+    }
+    if (dists.some((d) => fromCheckout(d, projectDir)))
+        return undefined;
+    return `install-project: after installing, no distribution in the virtualenv comes from ${projectDir}: pip replaced the project with another copy, and the tests would not test your code. Make the checkout's version satisfy every requirement on it (with setuptools-scm or hatch-vcs, check out the tags: actions/checkout with fetch-depth: 0).`;
+}
+/** Fails the run when the installed project is not the checkout at `projectDir`. */
+async function checkProjectIsCheckout(python, projectDir) {
+    const read = (file) => (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(projectDir, file)) ? (0,external_node_fs_.readFileSync)((0,external_node_path_namespaceObject.join)(projectDir, file), 'utf8') : '';
+    const name = staticProjectName(read('pyproject.toml'), read('setup.cfg'));
+    const listed = await (0,exec/* captureProgram */.rg)(python, ['-I', '-c', LIST_DISTS], { timeoutMs: 60_000 });
+    let dists;
+    try {
+        dists = JSON.parse(listed.stdout);
+    }
+    catch {
+        throw new Error(`Could not list the virtualenv's distributions (exit ${listed.exitCode}): ${listed.stderr.slice(-500)}`);
+    }
+    const problem = judgeProjectInstall(dists, projectDir, name);
+    if (problem)
+        throw new errors/* InputError */.d(problem);
+}
+
 ;// CONCATENATED MODULE: ./src/deps/pip-errors.ts
 /**
  * Turns pip's output into one sentence that names the culprit and the input to fix (pure).
@@ -40227,6 +40837,8 @@ const NOT_FOUND = /No matching distribution found for (\S+)/;
 const GROUP_NOT_FOUND = /Dependency group '([^']+)' not found/;
 const MISSING_EXTRA = /does not provide the extra '([^']+)'/;
 const UNKNOWN_OPTION = /no such option: (-\S+)/;
+/** pip's line for a local directory in a conflict: `The user requested NAME VERSION (from DIR)`. */
+const REQUESTED_LOCAL = /^The user requested (\S+) (\S+) \(from (.+)\)$/;
 function requirementName(spec) {
     return spec
         .split(/[<>=!~;[\s@]/)[0]
@@ -40240,6 +40852,19 @@ function filesNaming(pkg, files, cwd) {
         .some((line) => requirementName(line.trim()) === requirementName(pkg)))
         .map((file) => (0,external_node_path_namespaceObject.relative)(cwd, file) || file);
 }
+/** Where a requirement pip names comes from: a requirement file, or the packages input. */
+function sourceOf(pkg, ctx) {
+    const files = filesNaming(pkg, ctx.requirementFiles, ctx.workingDirectory);
+    if (files.length > 0)
+        return { input: 'requirements', where: `named in ${files.join(', ')}` };
+    if ((ctx.packages ?? []).some((spec) => requirementName(spec) === requirementName(pkg)))
+        return { input: 'packages', where: 'named in the packages input' };
+    return undefined;
+}
+/** The inputs a failure of the whole step points at. */
+function stepInputs(step) {
+    return step.inputs.length > 0 ? step.inputs.join(', ') : 'pip-args';
+}
 /** Explains a failed pip step; returns the last error lines of pip when nothing better is known. */
 function explainPipFailure(ctx) {
     const { step, output } = ctx;
@@ -40250,18 +40875,63 @@ function explainPipFailure(ctx) {
     if (group) {
         return `dependency-groups: group "${group[1]}" is not defined in [dependency-groups] of pyproject.toml. Add it there or remove it from the input.`;
     }
+    const conflict = projectConflict(ctx);
+    if (conflict)
+        return conflict;
     const missing = NOT_FOUND.exec(output);
     if (missing) {
-        const files = filesNaming(missing[1], ctx.requirementFiles, ctx.workingDirectory);
-        const where = files.length > 0 ? ` named in ${files.join(', ')}` : ` (while installing ${step.what})`;
-        return `${step.input}: pip could not find package "${missing[1]}"${where}. Check its spelling and version, or add the index that serves it with pip-args (e.g. --extra-index-url).`;
+        const source = sourceOf(missing[1], ctx);
+        if (!source && step.addsPytest && requirementName(missing[1]) === 'pytest') {
+            return `pip could not find pytest, which the action installs because the project does not declare it. Add pytest to your requirements, or make it reachable through pip-args (e.g. --extra-index-url).`;
+        }
+        const input = source?.input ?? stepInputs(step);
+        const where = source ? ` ${source.where}` : ` (while installing ${step.what})`;
+        return `${input}: pip could not find package "${missing[1]}"${where}. Check its spelling and version, or add the index that serves it with pip-args (e.g. --extra-index-url).`;
     }
     const errorLines = output
         .split(/\r?\n/)
         .filter((line) => line.startsWith('ERROR:'))
         .slice(-3)
         .join(' ');
-    return `${step.input}: pip failed (exit ${ctx.exitCode}) while installing ${step.what}.${errorLines ? ` ${errorLines}` : ' See the log above.'}`;
+    return `${stepInputs(step)}: pip failed (exit ${ctx.exitCode}) while installing ${step.what}.${errorLines ? ` ${errorLines}` : ' See the log above.'}`;
+}
+/** The lines under pip's "The conflict is caused by:", trimmed. */
+function conflictCauses(output) {
+    const lines = output.split(/\r?\n/);
+    const start = lines.findIndex((line) => line.trim() === 'The conflict is caused by:');
+    if (start < 0)
+        return [];
+    const causes = [];
+    for (const line of lines.slice(start + 1)) {
+        if (line.trim() === '')
+            break;
+        causes.push(line.trim());
+    }
+    return causes;
+}
+/**
+ * A resolve that fails because the checkout's project does not satisfy what something else
+ * requires of it (pytest needing pluggy>=1.5 while a tagless clone builds pluggy 0.1.dev1). pip
+ * in separate runs would have replaced the checkout with the index's copy; say what asked.
+ */
+function projectConflict(ctx) {
+    const causes = conflictCauses(ctx.output);
+    const project = causes
+        .map((line) => REQUESTED_LOCAL.exec(line))
+        .find((m) => m && (0,external_node_path_namespaceObject.resolve)(ctx.workingDirectory, m[3]) === (0,external_node_path_namespaceObject.resolve)(ctx.workingDirectory));
+    if (!project)
+        return undefined;
+    const name = project[1].replace(/\[.*\]$/, '');
+    const others = causes
+        .filter((line) => !REQUESTED_LOCAL.test(line))
+        .map((line) => {
+        const requested = /^The user requested (.+)$/.exec(line);
+        if (!requested)
+            return line;
+        const source = sourceOf(requested[1], ctx);
+        return `${requested[1]} (${source ? source.where : 'requested directly'})`;
+    });
+    return `install-project: the checkout's ${name} ${project[2]} does not satisfy what else is installed: ${others.join('; ')}. Installing them would replace the checkout with the index's copy of ${name}, and the tests would not test your code. If the version comes from git tags (setuptools-scm, hatch-vcs), check out the tags (actions/checkout with fetch-depth: 0); otherwise loosen the requirement.`;
 }
 /**
  * pip's usage error (exit 2) for an option it does not know. Our own arguments are ones pip
@@ -40278,81 +40948,58 @@ function missingExtra(output) {
     return MISSING_EXTRA.exec(output)?.[1];
 }
 
-;// CONCATENATED MODULE: ./src/deps/install.ts
-/** Runs the install plan in the venv and makes sure pytest is there. */
-
-
-
-
-
-async function runInstallPlan(python, steps, context) {
-    for (const step of steps) {
-        core/* info */.pq(`Installing ${step.what}`);
-        const result = await (0,exec/* execProgram */.SI)(python, ['-m', 'pip', ...step.args], {
-            cwd: context.workingDirectory,
-            env: context.env,
-        });
-        if (result.exitCode !== 0) {
-            throw new errors/* InputError */.d(explainPipFailure({ step, ...result, ...context }));
-        }
-        const extra = step.input === 'extras' ? missingExtra(result.output) : undefined;
-        if (extra) {
-            throw new errors/* InputError */.d(`extras: the project does not define the extra "${extra}" in [project.optional-dependencies]. Fix the extras input or add the extra to pyproject.toml.`);
-        }
-    }
-}
-/** Installs pytest when the environment lacks it, and says so. */
-async function ensurePytest(python, pipArgs, workingDirectory, env) {
-    if (await hasModule(python, 'pytest'))
-        return;
-    core/* notice */.lm('pytest is not among the project dependencies; installing it. Add it to your requirements to pin its version.');
-    const result = await (0,exec/* execProgram */.SI)(python, ['-m', 'pip', 'install', 'pytest', ...pipArgs], {
-        cwd: workingDirectory,
-        env,
-    });
-    if (result.exitCode !== 0) {
-        const badOption = unknownPipOption(result.output, result.exitCode);
-        if (badOption)
-            throw new errors/* InputError */.d(badOption);
-        throw new errors/* InputError */.d(`Could not install pytest (pip exit ${result.exitCode}). Add pytest to your requirements, or make it reachable through pip-args.`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/deps/plan.ts
-function planInstall(spec) {
-    const install = (...args) => ['install', ...args, ...spec.pipArgs];
-    const steps = [];
-    if (spec.requirementFiles.length > 0) {
-        steps.push({
-            what: `requirements (${spec.requirementFiles.length} file${spec.requirementFiles.length > 1 ? 's' : ''})`,
-            args: install(...spec.requirementFiles.flatMap((file) => ['-r', file])),
-            input: 'requirements',
-        });
+/** The project as a pip target: `DIR[extra,...]`, with `-e` when editable. */
+function projectTarget(project) {
+    const target = project.extras.length > 0 ? `${project.path}[${project.extras.join(',')}]` : project.path;
+    return project.editable ? ['-e', target] : [target];
+}
+function projectWhat(project) {
+    const extras = project.extras.length ? ` with extras ${project.extras.join(', ')}` : '';
+    return `the project${extras}${project.editable ? ' (editable)' : ''}`;
+}
+/**
+ * One `pip install` with everything declared, plus `pytest` when `addPytest` (the action runs
+ * pytest; resolving it together keeps pip from swapping the project out for pytest's sake).
+ * Undefined when there is nothing to install.
+ */
+function planInstall(spec, addPytest = false) {
+    const args = [];
+    const what = [];
+    const inputs = [];
+    const files = spec.requirementFiles;
+    if (files.length > 0) {
+        args.push(...files.flatMap((file) => ['-r', file]));
+        what.push(`requirements (${files.length} file${files.length > 1 ? 's' : ''})`);
+        inputs.push('requirements');
     }
     if (spec.project) {
-        const { path, editable, extras } = spec.project;
-        const target = extras.length > 0 ? `${path}[${extras.join(',')}]` : path;
-        steps.push({
-            what: `the project${extras.length ? ` with extras ${extras.join(', ')}` : ''}${editable ? ' (editable)' : ''}`,
-            args: install(...(editable ? ['-e', target] : [target])),
-            input: extras.length > 0 ? 'extras' : 'install-project',
-        });
+        args.push(...projectTarget(spec.project));
+        what.push(projectWhat(spec.project));
+        inputs.push(spec.project.extras.length > 0 ? 'extras' : 'install-project');
     }
     if (spec.dependencyGroups.length > 0) {
-        steps.push({
-            what: `dependency groups ${spec.dependencyGroups.join(', ')}`,
-            args: install(...spec.dependencyGroups.flatMap((group) => ['--group', group])),
-            input: 'dependency-groups',
-        });
+        args.push(...spec.dependencyGroups.flatMap((group) => ['--group', group]));
+        what.push(`dependency groups ${spec.dependencyGroups.join(', ')}`);
+        inputs.push('dependency-groups');
     }
     if (spec.packages.length > 0) {
-        steps.push({
-            what: `packages ${spec.packages.join(', ')}`,
-            args: install(...spec.packages),
-            input: 'packages',
-        });
+        args.push(...spec.packages);
+        what.push(`packages ${spec.packages.join(', ')}`);
+        inputs.push('packages');
     }
-    return steps;
+    if (addPytest) {
+        args.push('pytest');
+        what.push('pytest');
+    }
+    if (args.length === 0)
+        return undefined;
+    return {
+        what: what.join(', '),
+        args: ['install', ...args, ...spec.pipArgs],
+        inputs,
+        addsPytest: addPytest,
+    };
 }
 /**
  * Reinstalls the project alone (`--no-deps --force-reinstall`) into a venv restored from cache:
@@ -40361,12 +41008,105 @@ function planInstall(spec) {
 function planProjectRefresh(spec) {
     if (!spec.project)
         return undefined;
-    const [step] = planInstall({ ...spec, requirementFiles: [], dependencyGroups: [], packages: [] });
     return {
-        ...step,
-        what: `${step.what}, from the current checkout`,
-        args: ['install', '--no-deps', '--force-reinstall', ...step.args.slice(1)],
+        what: `${projectWhat(spec.project)}, from the current checkout`,
+        args: [
+            'install',
+            '--no-deps',
+            '--force-reinstall',
+            ...projectTarget(spec.project),
+            ...spec.pipArgs,
+        ],
+        inputs: [spec.project.extras.length > 0 ? 'extras' : 'install-project'],
+        addsPytest: false,
     };
+}
+
+;// CONCATENATED MODULE: ./src/deps/pytest-declared.ts
+/**
+ * Whether the project declares pytest itself, read from its files without resolving anything.
+ * A guess that errs both ways is harmless: when it says yes wrongly, the install is followed by
+ * a check that imports pytest (and a second resolve adds it); when it says no wrongly, `pytest`
+ * joins a resolve that would have installed it anyway.
+ */
+
+
+
+/** A `pytest` requirement: the whole name, in quotes (pyproject, setup.py) or at line start. */
+const PYTEST_REQUIREMENT = /(?:^|["'])\s*pytest\s*(?:[<>=!~;[\s"',]|$)/m;
+/** True when a requirement file line, a `packages` entry or a project file names pytest. */
+function namesPytest(texts) {
+    const inRequirements = texts.requirements.some((text) => text.split(/\r?\n/).some((line) => requirementName(line.trim()) === 'pytest'));
+    return inRequirements || texts.project.some((text) => PYTEST_REQUIREMENT.test(text));
+}
+function declaresPytest(options) {
+    const project = ['pyproject.toml', 'setup.cfg', 'setup.py']
+        .map((name) => (0,external_node_path_namespaceObject.join)(options.workingDirectory, name))
+        .filter((path) => (0,external_node_fs_.existsSync)(path))
+        .map((path) => (0,external_node_fs_.readFileSync)(path, 'utf8'));
+    return namesPytest({
+        requirements: [
+            ...options.requirementFiles.map((file) => (0,external_node_fs_.readFileSync)(file, 'utf8')),
+            options.packages.join('\n'),
+        ],
+        project,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/deps/install.ts
+/**
+ * Runs the install: everything declared in one pip resolve (pytest included when the project does
+ * not declare it), then checks that the project in the venv is the checkout.
+ */
+
+
+
+
+
+
+
+
+async function runPipStep(python, step, spec, context) {
+    core/* info */.pq(`Installing ${step.what}`);
+    const result = await (0,exec/* execProgram */.SI)(python, ['-m', 'pip', ...step.args], {
+        cwd: context.workingDirectory,
+        env: context.env,
+    });
+    if (result.exitCode !== 0) {
+        throw new errors/* InputError */.d(explainPipFailure({ step, ...result, ...context, packages: spec.packages }));
+    }
+    // pip only warns about an unknown extra (also for a dependency's); ours is an input error.
+    const extra = missingExtra(result.output);
+    if (extra && spec.project?.extras.includes(extra)) {
+        throw new errors/* InputError */.d(`extras: the project does not define the extra "${extra}" in [project.optional-dependencies]. Fix the extras input or add the extra to pyproject.toml.`);
+    }
+}
+const PYTEST_NOTICE = 'pytest is not among the project dependencies; installing it. Add it to your requirements to pin its version.';
+/** A fresh venv: one resolve of everything, pytest made sure of, the project checked. */
+async function installAll(python, spec, context) {
+    const addPytest = !declaresPytest({ ...context, packages: spec.packages });
+    if (addPytest)
+        core/* notice */.lm(PYTEST_NOTICE);
+    const step = planInstall(spec, addPytest);
+    if (step)
+        await runPipStep(python, step, spec, context);
+    if (!addPytest && !(await hasModule(python, 'pytest'))) {
+        // Named somewhere but not installed (an extra or group not selected): resolve everything
+        // again with pytest, so pip still cannot trade the project for pytest's requirements.
+        core/* notice */.lm(PYTEST_NOTICE);
+        await runPipStep(python, planInstall(spec, true), spec, context);
+    }
+    if (spec.project)
+        await checkProjectIsCheckout(python, spec.project.path);
+}
+/** A venv restored from cache: the project alone, reinstalled from the checkout, then checked. */
+async function refreshProject(python, spec, context) {
+    const step = planProjectRefresh(spec);
+    if (!step || !spec.project)
+        return false;
+    await runPipStep(python, step, spec, context);
+    await checkProjectIsCheckout(python, spec.project.path);
+    return true;
 }
 
 ;// CONCATENATED MODULE: ./src/deps/environment.ts
@@ -40375,6 +41115,8 @@ function planProjectRefresh(spec) {
  * `cache: venv` the whole venv is restored when nothing that shapes it changed (and it passes
  * verification); with `cache: pip` only pip's download cache is.
  */
+
+
 
 
 
@@ -40406,6 +41148,18 @@ async function cacheKeyFor(request, interpreter, cachedPath) {
         requirementFiles: request.dependencyFiles,
         cacheDependencyPath: request.cache.dependencyPath,
     });
+    const localPaths = collectLocalPaths({
+        workingDirectory: request.workingDirectory,
+        requirementFiles: request.dependencyFiles,
+        packages: request.install.packages,
+        pipArgs: request.install.pipArgs,
+        projectInstalled: request.install.project !== null,
+    });
+    // The venv (and pip's cache) may sit inside a local path, e.g. `-e ..` from a subfolder.
+    const local = await hashLocalPaths(localPaths, request.workingDirectory, [
+        request.venvPath,
+        cachedPath,
+    ]);
     return buildCacheKey({
         kind: request.cache.mode === 'pip' ? 'pip' : 'venv',
         ...runnerOsFacts(),
@@ -40413,7 +41167,7 @@ async function cacheKeyFor(request, interpreter, cachedPath) {
         pythonImplementation: 'cpython',
         pythonExecutable: interpreter.executable,
         venvPath: cachedPath,
-        files: await hashFiles(files, request.workingDirectory),
+        files: [...(await hashFiles(files, request.workingDirectory)), ...local],
         settings: installSettings(request.install),
         suffix: request.cache.keySuffix,
     });
@@ -40440,8 +41194,7 @@ async function install(request, interpreter, python, pipCacheDir) {
     // pip's cache goes where `cache: pip` saves it from, for these pip runs only.
     const env = pipCacheDir ? { ...process.env, PIP_CACHE_DIR: pipCacheDir } : undefined;
     await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs, env);
-    await runInstallPlan(python, planInstall(request.install), { ...installContext(request), env });
-    await ensurePytest(python, request.install.pipArgs, request.workingDirectory, env);
+    await installAll(python, request.install, { ...installContext(request), env });
 }
 async function prepareEnvironment(request, interpreter) {
     const python = venvPython(request.venvPath);
@@ -40452,11 +41205,13 @@ async function prepareEnvironment(request, interpreter) {
         cacheHit: false,
         cacheKey: '',
     };
-    const backend = chooseBackend({
+    const chosen = chooseBackend({
         mode: request.cache.mode,
         cacheDir: request.cache.dir,
         env: process.env,
+        localSecret: request.cache.localSecret,
     });
+    const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds);
     const pipCacheDir = request.cache.mode === 'pip' ? (0,external_node_path_namespaceObject.join)(request.scratchDir, 'pyci-pip-cache') : undefined;
     const cachedPath = pipCacheDir ?? request.venvPath;
     core/* startGroup */.Oh(`Preparing virtualenv ${request.venvPath}`);
@@ -40474,8 +41229,7 @@ async function prepareEnvironment(request, interpreter) {
                 if (!problem) {
                     const refresh = planProjectRefresh(request.install);
                     core/* info */.pq(`Restored the virtualenv from the ${backend.name} cache (${environment.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`);
-                    if (refresh)
-                        await runInstallPlan(python, [refresh], installContext(request));
+                    await refreshProject(python, request.install, installContext(request));
                     environment.cacheHit = true;
                     return environment;
                 }
@@ -42783,6 +43537,8 @@ const INPUT = {
     cacheDir: 'cache-dir',
     cacheDependencyPath: 'cache-dependency-path',
     cacheKeySuffix: 'cache-key-suffix',
+    cacheTimeout: 'cache-timeout',
+    cacheLocalSecret: 'cache-local-secret',
     pytestArgs: 'pytest-args',
     timeoutMinutes: 'timeout-minutes',
     allowNoTests: 'allow-no-tests',

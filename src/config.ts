@@ -2,6 +2,7 @@
  * Every input of the main action, read and validated in one place. Later stages receive the
  * typed ActionConfig (or the plain values they need), never raw inputs.
  */
+import * as core from '@actions/core';
 import { existsSync, statSync } from 'node:fs';
 import { arch as osArch, homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -143,6 +144,12 @@ function readInstallSpec(get: InputGetter, workingDirectory: string): InstallSpe
 
 function readWorkingDirectory(raw: string, workspace: string): string {
   const dir = resolve(workspace, raw || '.');
+  // Outside the checkout the venv, caches and installs would land in folders that are not ours.
+  if (!isWithin(dir, resolve(workspace))) {
+    throw new InputError(
+      `working-directory "${raw}" resolves to ${dir}, outside the repository (GITHUB_WORKSPACE ${workspace}). Set it to the folder of your Python project inside the checkout, relative to the repository root.`,
+    );
+  }
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new InputError(
       `working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`,
@@ -162,7 +169,18 @@ function isWithin(inner: string, outer: string): boolean {
  * repository, the home folder or the file system root.
  */
 function readVenvPath(raw: string, workingDirectory: string, workspace: string): string {
+  if (raw.startsWith('~')) {
+    // Inputs reach the action verbatim: `~` would become a folder named "~" in the project.
+    throw new InputError(
+      `venv-path "${raw}" starts with ~, which the action does not expand (no shell reads inputs). Use a path relative to working-directory (e.g. .venv), or an absolute one (e.g. \${{ runner.temp }}/venv).`,
+    );
+  }
   const venvPath = resolve(workingDirectory, raw || '.venv');
+  if (existsSync(venvPath) && !statSync(venvPath).isDirectory()) {
+    throw new InputError(
+      `venv-path "${raw}" is ${venvPath}, an existing file, not a folder; the action will not replace it. Point venv-path at a new folder, e.g. .venv (the default).`,
+    );
+  }
   const precious = [workingDirectory, workspace, homedir(), '/'];
   const hit = precious.find((dir) => isWithin(dir, venvPath));
   if (hit !== undefined) {
@@ -203,6 +221,32 @@ function readUrl(name: string, raw: string, fallback: string): string {
     );
   }
   return raw;
+}
+
+const MAX_CACHE_TIMEOUT_SECONDS = 6 * 60 * 60;
+
+/** Whole seconds, 1 to 6 hours (a job's own limit); empty: 300. */
+function readCacheTimeout(raw: string): number {
+  if (raw.trim() === '') return 300;
+  const seconds = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!(seconds >= 1 && seconds <= MAX_CACHE_TIMEOUT_SECONDS)) {
+    throw new InputError(
+      `cache-timeout "${raw}" is not a whole number of seconds from 1 to ${MAX_CACHE_TIMEOUT_SECONDS}. Give seconds without a unit, e.g. 300.`,
+    );
+  }
+  return seconds;
+}
+
+/**
+ * `cache-local-secret`, masked in the log and removed from this process's environment, so the
+ * test process (which inherits it) never sees it.
+ */
+function readLocalSecret(value: string): string {
+  for (const name of Object.keys(process.env)) {
+    if (/^INPUT_CACHE-LOCAL-SECRET$/i.test(name)) delete process.env[name];
+  }
+  if (value !== '') core.setSecret(value);
+  return value;
 }
 
 export function readConfig(
@@ -270,6 +314,8 @@ export function readConfig(
         workingDirectory,
       ),
       keySuffix: validateKeySuffix(get('cache-key-suffix')),
+      timeoutSeconds: readCacheTimeout(get('cache-timeout')),
+      localSecret: readLocalSecret(get('cache-local-secret')),
     },
     shard,
     shardTimings,

@@ -12,6 +12,7 @@ import { jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import {
   appendFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -22,10 +23,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createArchive } from '../../src/deps/cache/archive.js';
 import { startCacheServer, type CacheServer } from '../support/cache-server.js';
+import { expectCleanFailure } from '../support/assertions.js';
 import { workspaceFrom } from '../support/fixtures.js';
 import { runAction, type EventContext, type RunResult } from '../../tools/harness.js';
 import { layoutToolCache, machineArch, pyenvPrefix, pyenvVersions } from '../../tools/toolcache.js';
@@ -46,12 +49,15 @@ interface Options {
   toolCache?: string;
 }
 
+/** The local cache's key file: in our temp root, not in the machine's home folder. */
+const keyFile = join(root, 'key/cache-hmac.key');
+
 function run(options: Options, inputs: Record<string, string> = {}): Promise<RunResult> {
   return runAction({
     workspace: options.workspace,
     toolCache: options.toolCache ?? toolCache,
     event: options.event,
-    env: options.env,
+    env: { PYCI_CACHE_KEY_FILE: keyFile, ...options.env },
     inputs: {
       'python-version': '3.11',
       'python-source': 'tool-cache',
@@ -97,8 +103,9 @@ describe('local backend (cache-dir)', () => {
       expect(cold.stdout).toContain(`No cache entry for ${key}; installing.`);
       expect(cold.stdout).toMatch(/Saved .*\.venv to the local cache/);
       const saved = entries(cacheDir);
-      expect(saved).toHaveLength(2); // the archive and its checksum file
+      expect(saved).toHaveLength(3); // the archive, its checksum file and its authentication record
       expect(saved.some((name) => name.endsWith('.sha256'))).toBe(true);
+      expect(saved.some((name) => name.endsWith('.auth'))).toBe(true);
 
       const warm = await run({ workspace, cacheDir });
       expectGreen(warm);
@@ -166,7 +173,7 @@ describe('local backend (cache-dir)', () => {
       writeFileSync(join(workspace, 'requirements.txt'), original.top);
 
       // A corrupted archive: a warning and a fresh install, never a failure; the entry is replaced.
-      const archive = saved.find((name) => !name.endsWith('.sha256'))!;
+      const archive = saved.find((name) => /\.tar(\.zst)?$/.test(name))!;
       const bytes = readFileSync(join(cacheDir, archive));
       for (let i = Math.floor(bytes.length / 2); i < bytes.length / 2 + 64; i++) bytes[i] ^= 0xff;
       writeFileSync(join(cacheDir, archive), bytes);
@@ -207,7 +214,7 @@ describe('local backend (cache-dir)', () => {
       const failing = await run({ workspace, cacheDir, toolCache: ownToolCache });
       expect(failing.exitCode).toBe(1);
       expect(failing.outputs).toMatchObject({ failed: '1', 'cache-hit': 'false' });
-      expect(entries(cacheDir)).toHaveLength(2); // saved right after install, before pytest
+      expect(entries(cacheDir)).toHaveLength(3); // saved right after install, before pytest
 
       // 3.11 disappears from behind its tool-cache folder; the folder now holds another build
       // (here pyenv's 3.12: only our symlink changes, pyenv is untouched). The Python stage
@@ -226,6 +233,111 @@ describe('local backend (cache-dir)', () => {
       ]);
       expect(after.outputs['cache-hit']).toBeUndefined(); // nothing restored
       expect(after.outputs.deploy).toBe('false');
+    },
+  );
+});
+
+describe('local cache entries are authenticated', () => {
+  it.concurrent(
+    "an archive a pull request's test planted (with a matching .sha256) is refused on the next push",
+    async () => {
+      const workspace = workspaceFrom('cache-basic');
+      const cacheDir = mkdtempSync(join(root, 'cache-'));
+      const cold = await run({ workspace, cacheDir });
+      expectGreen(cold);
+      const archiveName = entries(cacheDir).find((name) => /\.tar(\.zst)?$/.test(name))!;
+      const checksumName = entries(cacheDir).find((name) => name.endsWith('.sha256'))!;
+
+      // What a test running as the runner's user can do: pack a venv with a payload, put it in
+      // place of the entry's archive and write its checksum in sha256sum format.
+      const planted = join(mkdtempSync(join(root, 'planted-')), 'venv');
+      cpSync(join(workspace, '.venv'), planted, { recursive: true, verbatimSymlinks: true });
+      const site = readdirSync(join(planted, 'lib'))[0];
+      // The payload leaves a mark wherever the venv's python starts (a .pth line runs at startup).
+      const mark = join(root, `planted-ran-${Date.now()}`);
+      writeFileSync(
+        join(planted, 'lib', site, 'site-packages', 'zz_planted.pth'),
+        `import os; open(${JSON.stringify(mark)}, "a").close()\n`,
+      );
+      rmSync(join(cacheDir, archiveName));
+      const compression = archiveName.endsWith('.zst') ? 'zstd' : 'none';
+      const sum = await createArchive(planted, compression, join(cacheDir, archiveName));
+      writeFileSync(join(cacheDir, checksumName), `${sum}  ${archiveName}\n`);
+
+      const next = await run({ workspace, cacheDir });
+      expectGreen(next);
+      expect(next.outputs['cache-hit']).toBe('false');
+      expect(next.warnings).toEqual([
+        expect.stringMatching(
+          /^Refusing cache entry pyci-venv-.*: its authentication code does not match/,
+        ),
+      ]);
+      expect(existsSync(mark)).toBe(false);
+      // The fresh install saved a good entry again.
+      const healed = await run({ workspace, cacheDir });
+      expectGreen(healed);
+      expect(healed.outputs['cache-hit']).toBe('true');
+      expect(existsSync(mark)).toBe(false);
+    },
+  );
+
+  it.concurrent(
+    'a push never restores an entry an untrusted event (issue_comment) saved',
+    async () => {
+      const workspace = workspaceFrom('cache-basic');
+      const cacheDir = mkdtempSync(join(root, 'cache-'));
+      const comment = await run({ workspace, cacheDir, event: { name: 'issue_comment' } });
+      expectGreen(comment);
+      expect(entries(cacheDir).length).toBeGreaterThan(0);
+      const push = await run({ workspace, cacheDir });
+      expectGreen(push);
+      expect(push.outputs['cache-hit']).toBe('false');
+      expect(push.warnings).toEqual([
+        expect.stringMatching(
+          /written by a issue_comment run, and this trusted run only takes entries written by trusted events/,
+        ),
+      ]);
+      // An untrusted run may still take what a trusted one wrote.
+      const again = await run({ workspace, cacheDir, event: { name: 'issue_comment' } });
+      expect(again.outputs['cache-hit']).toBe('true');
+    },
+  );
+});
+
+describe('local paths in requirements', () => {
+  it.concurrent(
+    'a changed ./mylib is a cache miss: the tests see the new code, not the cached copy',
+    async () => {
+      const workspace = workspaceFrom('cache-local-lib');
+      const cacheDir = mkdtempSync(join(root, 'cache-'));
+      const first = await run({ workspace, cacheDir });
+      expectGreen(first);
+      const warm = await run({ workspace, cacheDir });
+      expectGreen(warm);
+      expect(warm.outputs['cache-hit']).toBe('true');
+
+      // A regression in the library: a restored venv would still hold the old copy and pass.
+      writeFileSync(
+        join(workspace, 'mylib/src/mylib/__init__.py'),
+        'def answer():\n    return 41\n',
+      );
+      const changed = await run({ workspace, cacheDir });
+      expect(changed.outputs['cache-hit']).toBe('false');
+      expect(changed.outputs['cache-key']).not.toBe(first.outputs['cache-key']);
+      expect(changed.exitCode).toBe(1);
+      expect(changed.outputs).toMatchObject({ tests: '1', failed: '1' });
+
+      // Build outputs in the library do not change the key.
+      writeFileSync(
+        join(workspace, 'mylib/src/mylib/__init__.py'),
+        'def answer():\n    return 42\n',
+      );
+      mkdirSync(join(workspace, 'mylib/build/lib'), { recursive: true });
+      writeFileSync(join(workspace, 'mylib/build/lib/junk.py'), 'x = 1\n');
+      const back = await run({ workspace, cacheDir });
+      expectGreen(back);
+      expect(back.outputs['cache-key']).toBe(first.outputs['cache-key']);
+      expect(back.outputs['cache-hit']).toBe('true');
     },
   );
 });
@@ -292,7 +404,7 @@ describe('cache modes', () => {
         expect(first.result.outputs['cache-hit']).toBe('false');
         expect(first.downloads.length).toBeGreaterThanOrEqual(4);
         expect(first.result.stdout).toMatch(/Saved .*pyci-pip-cache to the local cache/);
-        expect(entries(cacheDir)).toHaveLength(2);
+        expect(entries(cacheDir)).toHaveLength(3);
 
         const second = await runPip();
         expectGreen(second.result);
@@ -355,6 +467,66 @@ describe('GitHub backend through the stand-in cache service', () => {
     );
     // Nothing fell back to the local backend.
     expect(existsSync(defaultCacheDir)).toBe(false);
+  });
+});
+
+describe('a cache service that accepts connections and never answers', () => {
+  it.concurrent(
+    'restore and save each give up after cache-timeout with a warning; the step passes and ends',
+    async () => {
+      // Holds every connection open without a byte of reply, like a wedged proxy.
+      const sockets = new Set<Socket>();
+      const stalled = createNetServer((socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+        socket.on('error', () => undefined);
+      });
+      await new Promise<void>((resolveListen) => stalled.listen(0, '127.0.0.1', resolveListen));
+      const url = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}/`;
+      try {
+        const started = Date.now();
+        const result = await run(
+          {
+            workspace: workspaceFrom('cache-basic'),
+            env: {
+              ACTIONS_CACHE_SERVICE_V2: 'true',
+              ACTIONS_RESULTS_URL: url,
+              ACTIONS_CACHE_URL: url,
+              ACTIONS_RUNTIME_TOKEN: 'stalled-test-token',
+            },
+          },
+          { 'cache-timeout': '3' },
+        );
+        expectGreen(result);
+        expect(result.outputs['cache-hit']).toBe('false');
+        expect(result.warnings).toEqual([
+          expect.stringMatching(
+            /^Restoring cache pyci-venv-.* from the github cache took longer than 3 s \(cache-timeout\); installing afresh\.$/,
+          ),
+          expect.stringMatching(
+            /^Saving cache pyci-venv-.* to the github cache took longer than 3 s \(cache-timeout\); going on without saving\.$/,
+          ),
+        ]);
+        // The process ended on its own while the connections were still held open.
+        expect(sockets.size).toBeGreaterThan(0);
+        expect(Date.now() - started).toBeLessThan(120_000);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolveClose) => stalled.close(() => resolveClose()));
+      }
+    },
+  );
+
+  it.concurrent('cache-timeout must be whole seconds', async () => {
+    const result = await run(
+      { workspace: workspaceFrom('cache-basic') },
+      { 'cache-timeout': '5m' },
+    );
+    expectCleanFailure(result);
+    expect(result.errors[0]).toMatch(
+      /^cache-timeout "5m" is not a whole number of seconds from 1 to 21600/,
+    );
+    expect(result.outputs.deploy).toBe('false');
   });
 });
 

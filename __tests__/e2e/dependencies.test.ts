@@ -90,10 +90,10 @@ describe('each source alone', () => {
       ['attrs', 'idna', 'iniconfig', 'pytest', 'six'].sort(),
     );
     expect(result.py('import six; print(six.__version__)')).toBe('1.17.0');
-    expect(installSteps(result)).toEqual(['requirements (3 files)']);
+    expect(installSteps(result)).toEqual(['requirements (3 files), pytest']);
     const ws = result.workspace;
     expect(result.pipCommands).toContainEqual(
-      `install -r ${ws}/requirements/base.txt -r ${ws}/requirements/extra/attrs.txt -r ${ws}/requirements/extra/idna.txt`,
+      `install -r ${ws}/requirements/base.txt -r ${ws}/requirements/extra/attrs.txt -r ${ws}/requirements/extra/idna.txt pytest`,
     );
     // pytest is not among the requirements: the action added it and said so.
     expect(result.notices).toContainEqual(expect.stringMatching(/^pytest is not among/));
@@ -107,7 +107,9 @@ describe('each source alone', () => {
   it('the project (setuptools backend from the local index), installed plain', async () => {
     const result = await run('deps-project');
     expectPassed(result, '1');
-    expect(installSteps(result)).toEqual(['the project']);
+    // pyproject.toml names pytest (in a group not installed): the check after the install finds it
+    // missing and resolves everything again with it.
+    expect(installSteps(result)).toEqual(['the project', 'the project, pytest']);
     expect(importable(result, CANDIDATES).sort()).toEqual(
       ['greet', 'iniconfig', 'pytest', 'six'].sort(),
     );
@@ -136,14 +138,18 @@ describe('each source alone', () => {
 });
 
 describe('packages and pip-args', () => {
-  it('packages: extra specifiers, one per line, installed after everything else', async () => {
+  it('packages: extra specifiers, one per line, in the same resolve as the requirements', async () => {
     const result = await run('deps-requirements', {
       requirements: 'requirements/base.txt',
       packages: 'idna\nattrs>=20',
     });
     expectPassed(result, '2');
-    expect(installSteps(result)).toEqual(['requirements (1 file)', 'packages idna, attrs>=20']);
-    expect(result.pipCommands).toContainEqual('install idna attrs>=20');
+    expect(installSteps(result)).toEqual([
+      'requirements (1 file), packages idna, attrs>=20, pytest',
+    ]);
+    expect(result.pipCommands).toContainEqual(
+      `install -r ${result.workspace}/requirements/base.txt idna attrs>=20 pytest`,
+    );
     expect(importable(result, CANDIDATES).sort()).toEqual(
       ['attrs', 'idna', 'iniconfig', 'pytest', 'six'].sort(),
     );
@@ -168,25 +174,22 @@ describe('packages and pip-args', () => {
       },
     );
     expectPassed(result, '1');
-    expect(installSteps(result)).toEqual([
-      'requirements (1 file)',
-      'the project with extras toml (editable)',
-      'dependency groups lint',
-      'packages idna',
-    ]);
+    // One resolve in the documented order; pyproject.toml names pytest only in a group not
+    // installed, so the check after it finds pytest missing and resolves everything again with it.
+    const all =
+      'requirements (1 file), the project with extras toml (editable), dependency groups lint, packages idna';
+    expect(installSteps(result)).toEqual([all, `${all}, pytest`]);
     const pipArgs = `--progress-bar off --log ${log}`;
+    const targets = `-r ${workspace}/requirements.txt -e ${workspace}[toml] --group lint idna`;
     expect(result.pipCommands).toEqual([
       `install --upgrade pip ${pipArgs}`,
-      `install -r ${workspace}/requirements.txt ${pipArgs}`,
-      `install -e ${workspace}[toml] ${pipArgs}`,
-      `install --group lint ${pipArgs}`,
-      `install idna ${pipArgs}`,
-      `install pytest ${pipArgs}`,
+      `install ${targets} ${pipArgs}`,
+      `install ${targets} pytest ${pipArgs}`,
     ]);
     // pip itself received them: its --log file has one session per pip run (sessions of the
     // pip that installs the build backend are indented: they are not ours).
     const sessions = readFileSync(log, 'utf8').match(/^\S+ Using pip \d/gm) ?? [];
-    expect(sessions).toHaveLength(6);
+    expect(sessions).toHaveLength(3);
     expect(importable(result, CANDIDATES).sort()).toEqual(
       ['attrs', 'greet', 'idna', 'iniconfig', 'pytest', 'six', 'tomli_w'].sort(),
     );
@@ -195,6 +198,38 @@ describe('packages and pip-args', () => {
     );
     rmSync(log, { force: true });
   });
+});
+
+describe("the project under test is the checkout, never the index's copy", () => {
+  // The fixture is named `pluggy` at 0.0.1.dev1 (what setuptools-scm gives a shallow clone without
+  // tags), and pytest needs pluggy>=1.5: a pip run after the project's would swap in the index's copy.
+  it.concurrent(
+    'pytest itself needs a newer copy of the project: a clear error, no tests run',
+    async () => {
+      const result = await run('deps-shadowed');
+      expectCleanInputError(
+        result,
+        /^install-project: the checkout's pluggy 0\.0\.1\.dev1 does not satisfy .*pytest [\d.]+ depends on pluggy.*fetch-depth: 0/,
+      );
+      // One resolve: nothing was installed from the index in place of the checkout.
+      expect(
+        result.pipCommands.filter((args) => !args.startsWith('install --upgrade pip')),
+      ).toEqual([`install ${result.workspace} pytest`]);
+    },
+  );
+
+  it.concurrent(
+    'a requirement file asks for a newer copy of the project: the error names it',
+    async () => {
+      const workspace = workspaceFrom('deps-shadowed');
+      writeFileSync(join(workspace, 'requirements.txt'), 'pluggy>=1\n');
+      const result = await run({ workspace });
+      expectCleanInputError(
+        result,
+        /^install-project: the checkout's pluggy 0\.0\.1\.dev1 does not satisfy .*pluggy>=1.*requirements/,
+      );
+    },
+  );
 });
 
 describe('bad inputs: one clean error naming the culprit', () => {
@@ -265,7 +300,7 @@ describe('bad inputs: one clean error naming the culprit', () => {
     const result = await run('deps-requirements', { packages: 'idna\nno-such-package-pyci>=1' });
     expectCleanInputError(
       result,
-      /^packages: pip could not find package "no-such-package-pyci>=1" \(while installing packages idna, no-such-package-pyci>=1\)/,
+      /^packages: pip could not find package "no-such-package-pyci>=1" named in the packages input\./,
     );
   });
 
@@ -277,7 +312,7 @@ describe('bad inputs: one clean error naming the culprit', () => {
       const result = await run({ workspace }, { requirements: 'requirements/base.txt' });
       expectCleanInputError(
         result,
-        /^requirements: pip failed \(exit 1\) while installing requirements \(1 file\)\..*ResolutionImpossible/,
+        /^requirements: pip failed \(exit 1\) while installing requirements \(1 file\), pytest\..*ResolutionImpossible/,
       );
     },
   );

@@ -3,7 +3,17 @@
  * passing stale project code from a cached venv, a deploy output left unset by an early failure,
  * a deploy from JUnit files that hold no tests, annotations on the wrong path in a monorepo.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceFrom } from '../support/fixtures.js';
@@ -48,6 +58,67 @@ describe('venv-path never deletes what is not a virtualenv', () => {
     expectCleanFailure(result);
     expect(result.errors[0]).toMatch(/^venv-path .*tests exists and is not a virtualenv/);
     expect(existsSync(join(workspace, 'tests', 'test_calc.py'))).toBe(true);
+  });
+});
+
+describe('paths that are not what they must be: one clean error naming the input', () => {
+  it('venv-path naming an existing regular file', async () => {
+    const workspace = workspaceFrom('passing');
+    writeFileSync(join(workspace, 'notes.txt'), 'mine\n');
+    const result = await run(workspace, { 'venv-path': 'notes.txt' });
+    expectCleanFailure(result);
+    expect(result.errors[0]).toMatch(
+      /^venv-path "notes\.txt" is .*notes\.txt, an existing file, not a folder/,
+    );
+    expect(readFileSync(join(workspace, 'notes.txt'), 'utf8')).toBe('mine\n');
+    expect(result.outputs).toMatchObject({ deploy: 'false' });
+  });
+
+  it.each(['~', '~/venvs/ci'])('venv-path %s (no shell expands ~ in inputs)', async (venvPath) => {
+    const workspace = workspaceFrom('passing');
+    const result = await run(workspace, { 'venv-path': venvPath });
+    expectCleanFailure(result);
+    expect(result.errors[0]).toMatch(
+      /^venv-path "~.*" starts with ~, which the action does not expand/,
+    );
+    expect(existsSync(join(workspace, '~'))).toBe(false);
+  });
+
+  it('working-directory outside the workspace', async () => {
+    const workspace = workspaceFrom('passing');
+    const result = await run(workspace, { 'working-directory': '../..' });
+    expectCleanFailure(result);
+    expect(result.errors[0]).toMatch(
+      /^working-directory "\.\.\/\.\." resolves to .*, outside the repository \(GITHUB_WORKSPACE /,
+    );
+    expect(result.outputs).toMatchObject({ deploy: 'false' });
+  });
+
+  it('a FIFO matched by a requirements or cache-dependency-path glob is skipped, never read', async () => {
+    const workspace = workspaceFrom('passing');
+    mkdirSync(join(workspace, 'reqs'));
+    writeFileSync(join(workspace, 'reqs/base.txt'), 'iniconfig\n');
+    execFileSync('mkfifo', [join(workspace, 'reqs/pipe.txt')]);
+    const result = await runAction({
+      workspace,
+      toolCache,
+      timeoutMs: 120_000,
+      env: { PYCI_CACHE_KEY_FILE: join(scratch, 'key') },
+      inputs: {
+        'python-version': '3.11',
+        'python-source': 'tool-cache',
+        'cache-dir': join(scratch, 'fifo-cache'),
+        requirements: 'reqs/*.txt',
+        'cache-dependency-path': 'reqs/*',
+      },
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs['cache-key']).toMatch(/^pyci-venv-/);
+    // Named directly (no glob), it is an error naming the input instead of a hang.
+    const direct = await run(workspace, { 'cache-dependency-path': 'reqs/pipe.txt' });
+    expectCleanFailure(direct);
+    expect(direct.errors[0]).toMatch(/^cache-dependency-path: "reqs\/pipe\.txt" matches no file/);
   });
 });
 

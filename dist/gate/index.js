@@ -33090,6 +33090,8 @@ const INPUT = {
     cacheDir: 'cache-dir',
     cacheDependencyPath: 'cache-dependency-path',
     cacheKeySuffix: 'cache-key-suffix',
+    cacheTimeout: 'cache-timeout',
+    cacheLocalSecret: 'cache-local-secret',
     pytestArgs: 'pytest-args',
     timeoutMinutes: 'timeout-minutes',
     allowNoTests: 'allow-no-tests',

@@ -8,15 +8,17 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import type { Interpreter } from '../python/interpreter.js';
 import type { CacheBackend } from './cache/backend.js';
+import { boundedBackend } from './cache/bounded.js';
 import { hashFiles } from './cache/hash-files.js';
-import { collectKeyFiles } from './cache/key-files.js';
+import { hashLocalPaths } from './cache/hash-tree.js';
+import { collectKeyFiles, collectLocalPaths } from './cache/key-files.js';
 import { buildCacheKey } from './cache/key.js';
 import { runnerOsFacts } from './cache/os-facts.js';
 import { cacheEventFromEnv, mayShareCache } from './cache/policy.js';
 import { chooseBackend, type CacheMode } from './cache/select.js';
 import { verifyRestoredVenv } from './cache/verify.js';
-import { ensurePytest, runInstallPlan } from './install.js';
-import { planInstall, planProjectRefresh, type InstallSpec } from './plan.js';
+import { installAll, refreshProject } from './install.js';
+import { planProjectRefresh, type InstallSpec } from './plan.js';
 import { createVenv, removeVenv, venvBinDir, venvPython } from './venv.js';
 
 /** The environment later stages run in. */
@@ -38,6 +40,10 @@ export interface CacheSettings {
   /** `cache-dependency-path` patterns. */
   dependencyPath: string[];
   keySuffix: string;
+  /** `cache-local-secret`; '' for the key file in the home folder. */
+  localSecret: string;
+  /** `cache-timeout`, in seconds, for each restore and save. */
+  timeoutSeconds: number;
 }
 
 export interface EnvironmentRequest {
@@ -74,6 +80,18 @@ async function cacheKeyFor(
     requirementFiles: request.dependencyFiles,
     cacheDependencyPath: request.cache.dependencyPath,
   });
+  const localPaths = collectLocalPaths({
+    workingDirectory: request.workingDirectory,
+    requirementFiles: request.dependencyFiles,
+    packages: request.install.packages,
+    pipArgs: request.install.pipArgs,
+    projectInstalled: request.install.project !== null,
+  });
+  // The venv (and pip's cache) may sit inside a local path, e.g. `-e ..` from a subfolder.
+  const local = await hashLocalPaths(localPaths, request.workingDirectory, [
+    request.venvPath,
+    cachedPath,
+  ]);
   return buildCacheKey({
     kind: request.cache.mode === 'pip' ? 'pip' : 'venv',
     ...runnerOsFacts(),
@@ -81,7 +99,7 @@ async function cacheKeyFor(
     pythonImplementation: 'cpython',
     pythonExecutable: interpreter.executable,
     venvPath: cachedPath,
-    files: await hashFiles(files, request.workingDirectory),
+    files: [...(await hashFiles(files, request.workingDirectory)), ...local],
     settings: installSettings(request.install),
     suffix: request.cache.keySuffix,
   });
@@ -116,8 +134,7 @@ async function install(
   // pip's cache goes where `cache: pip` saves it from, for these pip runs only.
   const env = pipCacheDir ? { ...process.env, PIP_CACHE_DIR: pipCacheDir } : undefined;
   await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs, env);
-  await runInstallPlan(python, planInstall(request.install), { ...installContext(request), env });
-  await ensurePytest(python, request.install.pipArgs, request.workingDirectory, env);
+  await installAll(python, request.install, { ...installContext(request), env });
 }
 
 export async function prepareEnvironment(
@@ -132,11 +149,13 @@ export async function prepareEnvironment(
     cacheHit: false,
     cacheKey: '',
   };
-  const backend = chooseBackend({
+  const chosen = chooseBackend({
     mode: request.cache.mode,
     cacheDir: request.cache.dir,
     env: process.env,
+    localSecret: request.cache.localSecret,
   });
+  const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds);
   const pipCacheDir =
     request.cache.mode === 'pip' ? join(request.scratchDir, 'pyci-pip-cache') : undefined;
   const cachedPath = pipCacheDir ?? request.venvPath;
@@ -156,7 +175,7 @@ export async function prepareEnvironment(
           core.info(
             `Restored the virtualenv from the ${backend.name} cache (${environment.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`,
           );
-          if (refresh) await runInstallPlan(python, [refresh], installContext(request));
+          await refreshProject(python, request.install, installContext(request));
           environment.cacheHit = true;
           return environment;
         }

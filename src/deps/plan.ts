@@ -1,6 +1,8 @@
 /**
- * What to install and in which order, as pip argument lists (pure). The order is documented in
- * docs/dependencies.md: requirement files, the project itself, dependency groups, extra packages.
+ * What to install, as ONE pip argument list (pure): requirement files, the project itself,
+ * dependency groups and extra packages go through a single resolve (see docs/dependencies.md).
+ * Separate pip runs would let a later one replace the checkout's project with the index's copy
+ * (a shallow clone's `0.1.dev1` loses to any release something else asks for).
  */
 export interface InstallSpec {
   /** Absolute paths of requirement files for `pip install -r`. */
@@ -15,49 +17,74 @@ export interface InstallSpec {
   pipArgs: string[];
 }
 
+/** The inputs a pip failure can point at. */
+export type InstallInput =
+  'requirements' | 'install-project' | 'extras' | 'dependency-groups' | 'packages';
+
 export interface PipStep {
   /** What this step installs, for the log and for error messages. */
   what: string;
   /** Arguments after `python -m pip`. */
   args: string[];
-  /** The input a failure of this step points at. */
-  input: 'requirements' | 'install-project' | 'extras' | 'dependency-groups' | 'packages';
+  /** The inputs that contributed to this step, in the documented order. */
+  inputs: InstallInput[];
+  /** Whether the action added `pytest` itself (the project does not declare it). */
+  addsPytest: boolean;
 }
 
-export function planInstall(spec: InstallSpec): PipStep[] {
-  const install = (...args: string[]) => ['install', ...args, ...spec.pipArgs];
-  const steps: PipStep[] = [];
-  if (spec.requirementFiles.length > 0) {
-    steps.push({
-      what: `requirements (${spec.requirementFiles.length} file${spec.requirementFiles.length > 1 ? 's' : ''})`,
-      args: install(...spec.requirementFiles.flatMap((file) => ['-r', file])),
-      input: 'requirements',
-    });
+/** The project as a pip target: `DIR[extra,...]`, with `-e` when editable. */
+function projectTarget(project: NonNullable<InstallSpec['project']>): string[] {
+  const target =
+    project.extras.length > 0 ? `${project.path}[${project.extras.join(',')}]` : project.path;
+  return project.editable ? ['-e', target] : [target];
+}
+
+function projectWhat(project: NonNullable<InstallSpec['project']>): string {
+  const extras = project.extras.length ? ` with extras ${project.extras.join(', ')}` : '';
+  return `the project${extras}${project.editable ? ' (editable)' : ''}`;
+}
+
+/**
+ * One `pip install` with everything declared, plus `pytest` when `addPytest` (the action runs
+ * pytest; resolving it together keeps pip from swapping the project out for pytest's sake).
+ * Undefined when there is nothing to install.
+ */
+export function planInstall(spec: InstallSpec, addPytest = false): PipStep | undefined {
+  const args: string[] = [];
+  const what: string[] = [];
+  const inputs: InstallInput[] = [];
+  const files = spec.requirementFiles;
+  if (files.length > 0) {
+    args.push(...files.flatMap((file) => ['-r', file]));
+    what.push(`requirements (${files.length} file${files.length > 1 ? 's' : ''})`);
+    inputs.push('requirements');
   }
   if (spec.project) {
-    const { path, editable, extras } = spec.project;
-    const target = extras.length > 0 ? `${path}[${extras.join(',')}]` : path;
-    steps.push({
-      what: `the project${extras.length ? ` with extras ${extras.join(', ')}` : ''}${editable ? ' (editable)' : ''}`,
-      args: install(...(editable ? ['-e', target] : [target])),
-      input: extras.length > 0 ? 'extras' : 'install-project',
-    });
+    args.push(...projectTarget(spec.project));
+    what.push(projectWhat(spec.project));
+    inputs.push(spec.project.extras.length > 0 ? 'extras' : 'install-project');
   }
   if (spec.dependencyGroups.length > 0) {
-    steps.push({
-      what: `dependency groups ${spec.dependencyGroups.join(', ')}`,
-      args: install(...spec.dependencyGroups.flatMap((group) => ['--group', group])),
-      input: 'dependency-groups',
-    });
+    args.push(...spec.dependencyGroups.flatMap((group) => ['--group', group]));
+    what.push(`dependency groups ${spec.dependencyGroups.join(', ')}`);
+    inputs.push('dependency-groups');
   }
   if (spec.packages.length > 0) {
-    steps.push({
-      what: `packages ${spec.packages.join(', ')}`,
-      args: install(...spec.packages),
-      input: 'packages',
-    });
+    args.push(...spec.packages);
+    what.push(`packages ${spec.packages.join(', ')}`);
+    inputs.push('packages');
   }
-  return steps;
+  if (addPytest) {
+    args.push('pytest');
+    what.push('pytest');
+  }
+  if (args.length === 0) return undefined;
+  return {
+    what: what.join(', '),
+    args: ['install', ...args, ...spec.pipArgs],
+    inputs,
+    addsPytest: addPytest,
+  };
 }
 
 /**
@@ -66,10 +93,16 @@ export function planInstall(spec: InstallSpec): PipStep[] {
  */
 export function planProjectRefresh(spec: InstallSpec): PipStep | undefined {
   if (!spec.project) return undefined;
-  const [step] = planInstall({ ...spec, requirementFiles: [], dependencyGroups: [], packages: [] });
   return {
-    ...step,
-    what: `${step.what}, from the current checkout`,
-    args: ['install', '--no-deps', '--force-reinstall', ...step.args.slice(1)],
+    what: `${projectWhat(spec.project)}, from the current checkout`,
+    args: [
+      'install',
+      '--no-deps',
+      '--force-reinstall',
+      ...projectTarget(spec.project),
+      ...spec.pipArgs,
+    ],
+    inputs: [spec.project.extras.length > 0 ? 'extras' : 'install-project'],
+    addsPytest: false,
   };
 }

@@ -2,7 +2,7 @@
  * Finds the requirement files to install and every file they pull in with `-r`/`-c`, so the
  * cache key can hash all of them. Patterns are paths or globs relative to the working directory.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../runner/errors.js';
 import { findFiles, isGlob as hasGlob } from '../runner/files.js';
@@ -53,6 +53,12 @@ export function resolveRequirementFiles(
     if (!existsSync(file)) {
       throw new InputError(
         `requirements: ${from} includes "${relative(workingDirectory, file)}", which does not exist. Fix the -r/-c line in ${from}.`,
+      );
+    }
+    if (!statSync(file).isFile()) {
+      // A FIFO or device would block the read below forever.
+      throw new InputError(
+        `requirements: ${from ? `${from} includes ` : ''}"${relative(workingDirectory, file)}", which is not a regular file. Point it at a requirements file.`,
       );
     }
     all.push(file);

@@ -20,6 +20,15 @@ function staticBase(pattern: string): { base: string; rest: string } {
   };
 }
 
+/** A regular file, or a symlink to one. */
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Files matching `pattern` (relative to `root`, or absolute), sorted. */
 export function findFiles(root: string, pattern: string): string[] {
   if (!isGlob(pattern)) {
@@ -40,7 +49,11 @@ export function findFiles(root: string, pattern: string): string[] {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!SKIP_DIRS.has(entry.name)) walk(path);
-      } else if (minimatch(relative(start, path).split(sep).join('/'), rest, { dot: true })) {
+      } else if (
+        isRegularFile(path) &&
+        minimatch(relative(start, path).split(sep).join('/'), rest, { dot: true })
+      ) {
+        // Regular files only: reading a FIFO, socket or device would block or never end.
         matches.push(path);
       }
     }

@@ -37,6 +37,8 @@ export const INPUT = {
   cacheDir: 'cache-dir',
   cacheDependencyPath: 'cache-dependency-path',
   cacheKeySuffix: 'cache-key-suffix',
+  cacheTimeout: 'cache-timeout',
+  cacheLocalSecret: 'cache-local-secret',
   pytestArgs: 'pytest-args',
   timeoutMinutes: 'timeout-minutes',
   allowNoTests: 'allow-no-tests',

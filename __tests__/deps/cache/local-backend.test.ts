@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Compression } from '../../../src/deps/cache/archive.js';
+import { createArchive, type Compression } from '../../../src/deps/cache/archive.js';
 import {
   LocalCacheBackend,
   entryFileNames,
@@ -26,6 +26,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** A fixed secret: these tests must not create the key file in the real home folder. */
+const auth = { secret: Buffer.alloc(32, 7), run: { event: 'push', trusted: true } };
+
 function freshVenv(name: string): string {
   const venv = join(scratch, name, '.venv');
   makeVenv(systemPython().executable, venv);
@@ -38,14 +41,18 @@ describe.each<Compression>(['zstd', 'none'])('local backend, %s archives', (comp
     const venv = freshVenv(`hit-${compression}`);
     const cacheDir = join(scratch, `cache-${compression}`);
     const log = recordingLog();
-    const backend = new LocalCacheBackend(cacheDir, { log, compression });
+    const backend = new LocalCacheBackend(cacheDir, { log, compression, auth });
     const key = `pyci-venv-Linux-test-x64-cpython3.11.7-${compression}-hit`;
 
     expect(await backend.save(key, [venv])).toBe(true);
     const names = entryFileNames(key);
     const files = readdirSync(cacheDir).sort();
     expect(files).toEqual(
-      [names.base + (compression === 'zstd' ? '.tar.zst' : '.tar'), names.checksum].sort(),
+      [
+        names.base + (compression === 'zstd' ? '.tar.zst' : '.tar'),
+        names.checksum,
+        names.auth,
+      ].sort(),
     );
 
     rmSync(venv, { recursive: true });
@@ -61,7 +68,7 @@ describe.each<Compression>(['zstd', 'none'])('local backend, %s archives', (comp
     const venv = freshVenv(`corrupt-${compression}`);
     const cacheDir = join(scratch, `cache-corrupt-${compression}`);
     const log = recordingLog();
-    const backend = new LocalCacheBackend(cacheDir, { log, compression });
+    const backend = new LocalCacheBackend(cacheDir, { log, compression, auth });
     const key = `pyci-venv-corrupt-${compression}`;
     expect(await backend.save(key, [venv])).toBe(true);
     const archive = join(
@@ -92,7 +99,7 @@ describe('local backend, silent corruption', () => {
     const venv = freshVenv('silent');
     const cacheDir = join(scratch, 'cache-silent');
     const log = recordingLog();
-    const backend = new LocalCacheBackend(cacheDir, { log, compression: 'none' });
+    const backend = new LocalCacheBackend(cacheDir, { log, compression: 'none', auth });
     expect(await backend.save('pyci-venv-silent', [venv])).toBe(true);
     const archive = join(cacheDir, `${entryFileNames('pyci-venv-silent').base}.tar`);
     const bytes = readFileSync(archive);
@@ -114,9 +121,10 @@ describe('local backend misses', () => {
     const log = recordingLog();
     const target = join(scratch, 'absent', '.venv');
     expect(
-      await new LocalCacheBackend(join(scratch, 'cache-empty'), { log }).restore('pyci-venv-none', [
-        target,
-      ]),
+      await new LocalCacheBackend(join(scratch, 'cache-empty'), { log, auth }).restore(
+        'pyci-venv-none',
+        [target],
+      ),
     ).toBe(false);
     expect(existsSync(target)).toBe(false);
     expect(log.warnings).toEqual([]);
@@ -125,7 +133,7 @@ describe('local backend misses', () => {
   test('another key is a miss', async () => {
     const cacheDir = join(scratch, 'cache-other');
     const venv = freshVenv('other');
-    const backend = new LocalCacheBackend(cacheDir, { log: recordingLog() });
+    const backend = new LocalCacheBackend(cacheDir, { log: recordingLog(), auth });
     expect(await backend.save('pyci-venv-one', [venv])).toBe(true);
     rmSync(venv, { recursive: true });
     expect(await backend.restore('pyci-venv-two', [venv])).toBe(false);
@@ -136,7 +144,7 @@ describe('local backend misses', () => {
     const cacheDir = join(scratch, 'cache-half');
     const venv = freshVenv('half');
     const log = recordingLog();
-    const backend = new LocalCacheBackend(cacheDir, { log });
+    const backend = new LocalCacheBackend(cacheDir, { log, auth });
     expect(await backend.save('pyci-venv-half', [venv])).toBe(true);
     rmSync(join(cacheDir, entryFileNames('pyci-venv-half').checksum));
     rmSync(venv, { recursive: true });
@@ -152,16 +160,84 @@ describe('local backend misses', () => {
     const log = recordingLog();
     const target = join(scratch, 'tampered', '.venv');
     expect(
-      await new LocalCacheBackend(cacheDir, { log }).restore('pyci-venv-tampered', [target]),
+      await new LocalCacheBackend(cacheDir, { log, auth }).restore('pyci-venv-tampered', [target]),
     ).toBe(false);
     expect(log.warnings[0]).toMatch(/malformed checksum file/);
+  });
+
+  test('a planted archive with a matching checksum, or a foreign or missing MAC, is refused', async () => {
+    const cacheDir = join(scratch, 'cache-planted');
+    const venv = freshVenv('planted');
+    const log = recordingLog();
+    const backend = new LocalCacheBackend(cacheDir, { log, auth, compression: 'none' });
+    expect(await backend.save('pyci-venv-planted', [venv])).toBe(true);
+    const names = entryFileNames('pyci-venv-planted');
+    // The attacker's venv, archived and checksummed the way the backend does it.
+    writeFileSync(join(venv, 'marker.txt'), 'planted\n');
+    const archive = join(cacheDir, `${names.base}.tar`);
+    rmSync(archive);
+    const sum = await createArchive(venv, 'none', archive);
+    writeFileSync(join(cacheDir, names.checksum), `${sum}  ${names.base}.tar\n`);
+    rmSync(venv, { recursive: true });
+    expect(await backend.restore('pyci-venv-planted', [venv])).toBe(false);
+    expect(existsSync(venv)).toBe(false);
+    expect(log.warnings.at(-1)).toMatch(
+      /^Refusing cache entry pyci-venv-planted .*authentication code does not match/,
+    );
+
+    // Without the .auth file (e.g. an entry saved before entries were authenticated).
+    rmSync(join(cacheDir, names.auth));
+    expect(await backend.restore('pyci-venv-planted', [venv])).toBe(false);
+    expect(log.warnings.at(-1)).toMatch(/it has no authentication record/);
+
+    // Written with another secret.
+    const other = new LocalCacheBackend(cacheDir, {
+      log,
+      compression: 'none',
+      auth: { ...auth, secret: Buffer.alloc(32, 8) },
+    });
+    const again = freshVenv('planted-again');
+    expect(await other.save('pyci-venv-planted', [again])).toBe(true);
+    rmSync(again, { recursive: true });
+    expect(await backend.restore('pyci-venv-planted', [again])).toBe(false);
+    expect(log.warnings.at(-1)).toMatch(/authentication code does not match/);
+  });
+
+  test('a trusted run refuses an entry an untrusted event wrote; an untrusted run takes it', async () => {
+    const cacheDir = join(scratch, 'cache-trust');
+    const venv = freshVenv('trust');
+    const log = recordingLog();
+    const untrusted = { ...auth, run: { event: 'issue_comment', trusted: false } };
+    const writer = new LocalCacheBackend(cacheDir, { log, auth: untrusted });
+    expect(await writer.save('pyci-venv-trust', [venv])).toBe(true);
+    rmSync(venv, { recursive: true });
+    const trustedReader = new LocalCacheBackend(cacheDir, { log, auth });
+    expect(await trustedReader.restore('pyci-venv-trust', [venv])).toBe(false);
+    expect(log.warnings.at(-1)).toMatch(
+      /written by a issue_comment run, and this trusted run only takes entries written by trusted events/,
+    );
+    expect(await writer.restore('pyci-venv-trust', [venv])).toBe(true);
+  });
+
+  test('without a usable secret the local cache is off, with one warning', async () => {
+    const log = recordingLog();
+    const backend = new LocalCacheBackend(join(scratch, 'cache-nosecret'), {
+      log,
+      auth: { secret: new Error('the cache key file /x is malformed'), run: auth.run },
+    });
+    const venv = freshVenv('nosecret');
+    expect(await backend.save('pyci-venv-nosecret', [venv])).toBe(false);
+    expect(await backend.restore('pyci-venv-nosecret', [join(scratch, 'nosecret-2')])).toBe(false);
+    expect(log.warnings).toEqual([
+      'Not using the local cache: the cache key file /x is malformed.',
+    ]);
   });
 
   test('never restores over a directory with content', async () => {
     const cacheDir = join(scratch, 'cache-occupied');
     const venv = freshVenv('occupied');
     const log = recordingLog();
-    const backend = new LocalCacheBackend(cacheDir, { log });
+    const backend = new LocalCacheBackend(cacheDir, { log, auth });
     expect(await backend.save('pyci-venv-occupied', [venv])).toBe(true);
     writeFileSync(join(venv, 'marker.txt'), 'local work\n');
     expect(await backend.restore('pyci-venv-occupied', [venv])).toBe(false);
@@ -171,7 +247,7 @@ describe('local backend misses', () => {
 
   test('saving a path that does not exist warns and returns false', async () => {
     const log = recordingLog();
-    const backend = new LocalCacheBackend(join(scratch, 'cache-missing'), { log });
+    const backend = new LocalCacheBackend(join(scratch, 'cache-missing'), { log, auth });
     expect(await backend.save('pyci-venv-missing', [join(scratch, 'no-such-dir')])).toBe(false);
     expect(log.warnings[0]).toMatch(/Could not save cache entry pyci-venv-missing/);
     expect(readdirSync(join(scratch, 'cache-missing'))).toEqual([]);

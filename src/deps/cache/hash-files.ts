@@ -1,6 +1,7 @@
 /** The thin edge that turns the files shaping an environment into `{path, sha256}` for the key. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { InputError } from '../../runner/errors.js';
 import type { HashedFile } from './key.js';
@@ -27,6 +28,16 @@ export async function hashFiles(
 /** sha256 (hex) of a file's bytes, streamed. */
 export async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash('sha256');
+  // Only regular files: a FIFO or device would block the read (and the run) forever.
+  const kind = await stat(path).then(
+    (info) => (info.isFile() ? undefined : 'not a regular file'),
+    () => undefined, // the read below reports it
+  );
+  if (kind) {
+    throw new InputError(
+      `Cannot read ${path} to build the cache key (${kind}). Check requirements and cache-dependency-path: every file they name must be a regular file.`,
+    );
+  }
   try {
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   } catch (error) {

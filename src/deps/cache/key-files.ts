@@ -1,12 +1,14 @@
 /**
  * Gathers every file whose content goes into the cache key: the requirement files (already
  * followed through -r/-c by the installer), the project's own metadata and lock files when
- * present, and the `cache-dependency-path` patterns.
+ * present, and the `cache-dependency-path` patterns; and the local paths requirements install
+ * from (hashed as trees by hash-tree.ts).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../runner/errors.js';
 import { findFiles } from '../../runner/files.js';
+import { localPathOfLine, localPathsInArgs, localPathsInFile } from '../local-paths.js';
 
 /** Project files that change what gets installed, looked for in the working directory. */
 export const PROJECT_FILES = [
@@ -65,4 +67,38 @@ export function expandDependencyPatterns(patterns: string[], workingDirectory: s
     }
   }
   return included.filter((path) => !excluded.has(path));
+}
+
+export interface LocalPathSources {
+  workingDirectory: string;
+  /** Requirement and constraint files, transitively. */
+  requirementFiles: string[];
+  /** The `packages` input and `pip-args`, which may name local paths too. */
+  packages: string[];
+  pipArgs: string[];
+  /** Whether the project itself is installed (and so reinstalled over every restored venv). */
+  projectInstalled: boolean;
+}
+
+/**
+ * Local folders and files pip installs from, named by the requirement files, `packages` or
+ * `pip-args`. The working directory itself is left out when the project is installed: it is
+ * reinstalled from the checkout over every restored venv, and hashing it would change the key on
+ * every commit.
+ */
+export function collectLocalPaths(sources: LocalPathSources): string[] {
+  const { workingDirectory } = sources;
+  const found = [
+    ...sources.requirementFiles.flatMap((file) =>
+      localPathsInFile(file, readFileSync(file, 'utf8'), workingDirectory, existsSync),
+    ),
+    ...sources.packages.flatMap(
+      (spec) => localPathOfLine(spec, workingDirectory, workingDirectory) ?? [],
+    ),
+    ...localPathsInArgs(sources.pipArgs, workingDirectory),
+  ];
+  const project = resolve(workingDirectory);
+  return [...new Set(found)]
+    .filter((path) => !(sources.projectInstalled && resolve(path) === project))
+    .sort();
 }

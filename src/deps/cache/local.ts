@@ -4,7 +4,9 @@
  *     <name>.tar.zst   (or <name>.tar without zstd)   the directory's contents
  *     <name>.sha256    `<hex>  <archive file name>`   (the `sha256sum -c` format), written last
  *
- * Both are written to temp files in the cache directory and renamed into place, so a reader
+ *     <name>.auth      HMAC of key, archive and sha256, with the writer's event (entry-auth.ts)
+ *
+ * All are written to temp files in the cache directory and renamed into place, so a reader
  * never sees half an entry; an archive without its checksum file is not an entry yet. Restores
  * unpack into a temp sibling of the target and rename it into place only when the bytes read
  * match the checksum, so a corrupted entry leaves nothing behind. Nothing is pruned yet: the
@@ -28,22 +30,61 @@ import {
   type CacheBackend,
   type CacheLog,
 } from './backend.js';
+import { authRecord, checkAuthRecord, type EntryWriter } from './entry-auth.js';
+import { cacheEventFromEnv, isTrustedEvent } from './policy.js';
+import { loadCacheSecret } from './secret.js';
+
+/** What authenticates entries: the secret, and the event of this run (as writer and reader). */
+export interface LocalCacheAuth {
+  /** The secret, or why there is none (then the local cache is off for the run, with a warning). */
+  secret: Buffer | Error;
+  run: EntryWriter;
+}
 
 export interface LocalCacheOptions {
   log?: CacheLog;
   /** Defaults to zstd when the binary exists; tests force either format. */
   compression?: Compression;
+  /** Default: the key file in the home folder (or `secretInput`), the event from the environment. */
+  auth?: LocalCacheAuth;
+  /** The `cache-local-secret` input ('' or undefined: the key file). */
+  secretInput?: string;
+}
+
+/** The default authentication: `~/.config/pyci-action/cache-hmac.key`, the runner's event. */
+export function defaultLocalAuth(directory: string, input = ''): LocalCacheAuth {
+  const event = cacheEventFromEnv(process.env);
+  return {
+    secret: loadCacheSecret({
+      input,
+      forbidden: [directory, process.env.GITHUB_WORKSPACE ?? ''],
+    }),
+    run: { event: event.name, trusted: isTrustedEvent(event) },
+  };
 }
 
 export class LocalCacheBackend implements CacheBackend {
   readonly name = 'local';
   private readonly log: CacheLog;
 
+  private authWarned = false;
+
   constructor(
     readonly directory: string,
     private readonly options: LocalCacheOptions = {},
   ) {
     this.log = options.log ?? coreLog;
+  }
+
+  /** The secret and this run's event; undefined (warned once) when there is no usable secret. */
+  private auth(): { secret: Buffer; run: EntryWriter } | undefined {
+    const auth = (this.options.auth ??= defaultLocalAuth(this.directory, this.options.secretInput));
+    if (!(auth.secret instanceof Error)) return { secret: auth.secret, run: auth.run };
+    if (!this.authWarned) {
+      this.log.warning(`Not using the local cache: ${auth.secret.message}.`);
+      this.authWarned = true;
+    }
+    return undefined;
   }
 
   async restore(key: string, paths: string[]): Promise<boolean> {
@@ -53,6 +94,8 @@ export class LocalCacheBackend implements CacheBackend {
       this.log.warning(`Not restoring cache ${key}: ${occupied} already exists and is not empty.`);
       return false;
     }
+    const auth = this.auth();
+    if (!auth) return false;
     const names = entryFileNames(key);
     let recorded: { sha256: string; archive: string } | undefined;
     try {
@@ -70,6 +113,16 @@ export class LocalCacheBackend implements CacheBackend {
     if (!recorded) {
       this.log.warning(
         `Cache entry ${key} in ${this.directory} has a malformed checksum file; installing afresh.`,
+      );
+      return false;
+    }
+    const authText = await readFile(join(this.directory, names.auth), 'utf8').catch(
+      () => undefined,
+    );
+    const check = checkAuthRecord(authText, auth.secret, { key, ...recorded }, auth.run.trusted);
+    if (!check.ok) {
+      this.log.warning(
+        `Refusing cache entry ${key} in ${this.directory}: ${check.reason}; installing afresh.`,
       );
       return false;
     }
@@ -111,6 +164,8 @@ export class LocalCacheBackend implements CacheBackend {
   }
 
   async save(key: string, paths: string[]): Promise<boolean> {
+    const auth = this.auth();
+    if (!auth) return false;
     const source = singlePath(paths);
     const names = entryFileNames(key);
     const compression = this.options.compression ?? (await detectCompression());
@@ -120,12 +175,17 @@ export class LocalCacheBackend implements CacheBackend {
       `.tmp-${randomUUID()}${ARCHIVE_EXTENSION[compression]}`,
     );
     const tempChecksum = join(this.directory, `.tmp-${randomUUID()}.sha256`);
+    const tempAuth = join(this.directory, `.tmp-${randomUUID()}.auth`);
     try {
       await mkdir(this.directory, { recursive: true });
       const sha256 = await createArchive(source, compression, tempArchive);
       await writeFile(tempChecksum, `${sha256}  ${archive}\n`, { flag: 'wx' });
+      await writeFile(tempAuth, authRecord(auth.secret, { key, archive, sha256 }, auth.run), {
+        flag: 'wx',
+      });
       // Archive first, checksum last: the checksum's arrival is what makes the entry exist.
       await rename(tempArchive, join(this.directory, archive));
+      await rename(tempAuth, join(this.directory, names.auth));
       await rename(tempChecksum, join(this.directory, names.checksum));
       await this.removeOtherFormat(names.base, compression);
       this.log.info(`Saved ${source} to the local cache as ${join(this.directory, archive)}.`);
@@ -138,6 +198,7 @@ export class LocalCacheBackend implements CacheBackend {
     } finally {
       await rm(tempArchive, { force: true });
       await rm(tempChecksum, { force: true });
+      await rm(tempAuth, { force: true });
     }
   }
 
@@ -152,13 +213,13 @@ export class LocalCacheBackend implements CacheBackend {
  * File names for a key: its readable part made safe for every file system, cut to stay well
  * under 255 bytes, plus 16 hex of the key's sha256 so sanitizing can never merge two keys.
  */
-export function entryFileNames(key: string): { base: string; checksum: string } {
+export function entryFileNames(key: string): { base: string; checksum: string; auth: string } {
   const readable = key
     .replace(/[^A-Za-z0-9._-]+/g, '_')
     .replace(/^[.]+/, '_')
     .slice(0, 160);
   const base = `${readable}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
-  return { base, checksum: `${base}.sha256` };
+  return { base, checksum: `${base}.sha256`, auth: `${base}.auth` };
 }
 
 /** Reads `<hex>  <file>`; the file must be this entry's own archive (no path tricks). */

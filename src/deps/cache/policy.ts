@@ -54,3 +54,22 @@ export function mayShareCache(event: CacheEvent, branchScoped = true): SaveDecis
 export function cacheEventFromEnv(env: NodeJS.ProcessEnv): CacheEvent {
   return { name: env.GITHUB_EVENT_NAME ?? '', ref: env.GITHUB_REF, refType: env.GITHUB_REF_TYPE };
 }
+
+/**
+ * Events whose runs build only the repository's own, already merged or maintainer-triggered
+ * code. Everything else (pull_request*, workflow_run, issue_comment, ...) may run code from a
+ * pull request, so its local cache entries are never restored by these trusted runs.
+ */
+const TRUSTED_EVENTS = new Set([
+  'push',
+  'schedule',
+  'workflow_dispatch',
+  'merge_group',
+  'repository_dispatch',
+  'release',
+  'create',
+]);
+
+export function isTrustedEvent(event: CacheEvent): boolean {
+  return TRUSTED_EVENTS.has(event.name);
+}

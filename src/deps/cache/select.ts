@@ -15,6 +15,8 @@ export interface BackendChoice {
   cacheDir?: string;
   env: NodeJS.ProcessEnv;
   log?: CacheLog;
+  /** `cache-local-secret`: authenticates local entries instead of the key file. */
+  localSecret?: string;
 }
 
 /**
@@ -26,9 +28,10 @@ export interface BackendChoice {
 export function chooseBackend(choice: BackendChoice): CacheBackend | undefined {
   const log = choice.log ?? coreLog;
   if (choice.mode === 'none') return undefined;
-  if (choice.cacheDir) return new LocalCacheBackend(resolve(choice.cacheDir), { log });
+  const secretInput = choice.localSecret;
+  if (choice.cacheDir) return new LocalCacheBackend(resolve(choice.cacheDir), { log, secretInput });
   if (githubCacheConfigured(choice.env)) return new GithubCacheBackend(log);
-  return new LocalCacheBackend(defaultCacheDir(choice.env), { log });
+  return new LocalCacheBackend(defaultCacheDir(choice.env), { log, secretInput });
 }
 
 /**
