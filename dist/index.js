@@ -38644,152 +38644,12 @@ class Tally {
         };
     }
 }
+/** Reads one file into `tally`; rejects with a JUnitParseError. */
 function readOneReport(path, tally, trackPosition, chunkBytes) {
-    const parser = new saxes/* SaxesParser */.wT({
-        xmlns: false,
-        position: trackPosition,
-    });
-    const syntaxError = (reason) => {
-        if (trackPosition)
-            return new JUnitParseError(path, reason, parser.line, parser.column);
-        const error = new JUnitParseError(path, reason);
-        error.locatable = true;
-        return error;
-    };
-    let depth = 0;
-    let rootSeen = false;
-    /** Depth of the outermost <testsuite>, whose times add up to the file's duration. */
-    let outerSuiteDepth = -1;
-    let rootTime;
-    let suiteTime = 0;
-    let suiteTimeSeen = false;
-    let caseTime = 0;
-    let testcase;
-    let testcaseDepth = -1;
-    let failure;
-    const caseId = (open) => {
-        const a = open.attributes;
-        open.id ??= pytestNodeId(a.classname ?? '', a.name ?? '', a.file);
-        return open.id;
-    };
-    const collectText = (text) => failure?.text.append(text);
-    parser.on('error', (error) => {
-        throw syntaxError(error.message.replace(/^\d+:\d+: /, ''));
-    });
-    parser.on('opentag', (tag) => {
-        depth++;
-        if (depth > MAX_DEPTH) {
-            throw syntaxError(`elements are nested more than ${MAX_DEPTH} levels deep`);
-        }
-        const name = tag.name;
-        if (!rootSeen) {
-            rootSeen = true;
-            if (name !== 'testsuites' && name !== 'testsuite') {
-                throw syntaxError(`the root element is <${name}>, not <testsuites> or <testsuite>`);
-            }
-            if (name === 'testsuites' && tag.attributes.time !== undefined) {
-                rootTime = seconds(tag.attributes.time);
-            }
-        }
-        if (testcase !== undefined) {
-            if (depth !== testcaseDepth + 1)
-                return;
-            if (name === 'failure' || name === 'error') {
-                if (name === 'failure')
-                    testcase.failed = true;
-                else
-                    testcase.errored = true;
-                openFailure(name, tag.attributes);
-            }
-            else if (name === 'skipped') {
-                testcase.skipped = true;
-            }
-            return;
-        }
-        if (name === 'testcase') {
-            testcase = { attributes: tag.attributes, failed: false, errored: false, skipped: false };
-            testcaseDepth = depth;
-        }
-        else if (name === 'testsuite' && outerSuiteDepth < 0) {
-            outerSuiteDepth = depth;
-            if (tag.attributes.time !== undefined) {
-                suiteTime += seconds(tag.attributes.time);
-                suiteTimeSeen = true;
-            }
-        }
-    });
-    parser.on('closetag', (tag) => {
-        if (failure !== undefined && depth === testcaseDepth + 1)
-            closeFailure();
-        if (depth === testcaseDepth && tag.name === 'testcase')
-            closeTestcase();
-        if (depth === outerSuiteDepth)
-            outerSuiteDepth = -1;
-        depth--;
-    });
-    parser.on('cdata', collectText);
-    function openFailure(kind, attributes) {
-        if (tally.failures.length >= tally.limits.maxFailures) {
-            tally.failuresOmitted++;
-            return;
-        }
-        failure = {
-            kind,
-            message: (attributes.message ?? '').slice(0, MESSAGE_CHARS),
-            text: new BoundedText(tally.limits.maxDetailChars),
-        };
-        // Text is only gathered inside kept failures: passing cases never build strings.
-        parser.on('text', collectText);
-    }
-    function closeFailure() {
-        parser.off('text');
-        const open = failure;
-        failure = undefined;
-        const a = testcase.attributes;
-        const details = open.text.toString();
-        const defLine = a.line === undefined ? undefined : Number(a.line) + 1;
-        const crashLine = a.file ? failureLineInFile(details, a.file) : undefined;
-        const line = crashLine ?? (Number.isFinite(defLine) ? defLine : undefined);
-        tally.failures.push({
-            id: caseId(testcase),
-            kind: open.kind,
-            ...(a.file ? { file: a.file } : {}),
-            ...(line !== undefined ? { line } : {}),
-            message: open.message,
-            details,
-        });
-    }
-    function closeTestcase() {
-        const open = testcase;
-        testcase = undefined;
-        testcaseDepth = -1;
-        countTestcase(open);
-    }
-    function countTestcase(open) {
-        tally.tests++;
-        if (open.failed)
-            tally.failed++;
-        if (open.errored)
-            tally.errors++;
-        if (open.skipped && !open.failed && !open.errored)
-            tally.skipped++;
-        if (!open.failed && !open.errored && !open.skipped)
-            tally.passed++;
-        const time = seconds(open.attributes.time);
-        caseTime += time;
-        if (tally.onTestCase)
-            tally.onTestCase(caseId(open), time);
-        if (tally.slowest.admits(time))
-            tally.slowest.offer(caseId(open), time);
-    }
-    // The second pass, which only locates an error, is saxes alone.
-    const input = tally.limits.fastPath && !trackPosition
-        ? new PassingCaseSkimmer({
-            write: (text) => parser.write(text),
-            canTakeTestcase: () => depth > 0 && testcase === undefined,
-            testcase: (attributes) => countTestcase({ attributes, failed: false, errored: false, skipped: false }),
-        })
-        : { write: (text) => parser.write(text), end: () => { } };
+    return streamFile(path, chunkBytes, new ReportReader(path, tally, trackPosition));
+}
+/** Feeds the file to `sink` in chunks of `chunkBytes`; an empty (or all-blank) file is an error. */
+function streamFile(path, chunkBytes, sink) {
     return new Promise((resolve, reject) => {
         const stream = (0,external_node_fs_.createReadStream)(path, { encoding: 'utf8', highWaterMark: chunkBytes });
         let empty = true;
@@ -38801,7 +38661,7 @@ function readOneReport(path, tally, trackPosition, chunkBytes) {
             try {
                 if (empty && /\S/.test(chunk))
                     empty = false;
-                input.write(chunk);
+                sink.write(chunk);
             }
             catch (error) {
                 fail(error);
@@ -38812,9 +38672,7 @@ function readOneReport(path, tally, trackPosition, chunkBytes) {
             try {
                 if (empty)
                     throw new JUnitParseError(path, 'the file is empty');
-                input.end();
-                parser.close();
-                tally.durationSeconds += rootTime ?? (suiteTimeSeen ? suiteTime : caseTime);
+                sink.end();
                 resolve();
             }
             catch (error) {
@@ -38822,6 +38680,206 @@ function readOneReport(path, tally, trackPosition, chunkBytes) {
             }
         });
     });
+}
+/**
+ * The state of one file being read: saxes's handlers per element, the nesting guard, the fast
+ * path for passing cases, and the closing checks.
+ */
+class ReportReader {
+    path;
+    tally;
+    trackPosition;
+    parser;
+    /** Where chunks go: the fast path in front of saxes, or saxes alone. */
+    input;
+    depth = 0;
+    rootSeen = false;
+    /** Depth of the outermost <testsuite>, whose times add up to the file's duration. */
+    outerSuiteDepth = -1;
+    rootTime;
+    suiteTime = 0;
+    suiteTimeSeen = false;
+    caseTime = 0;
+    testcase;
+    testcaseDepth = -1;
+    failure;
+    collectText = (text) => this.failure?.text.append(text);
+    constructor(path, tally, trackPosition) {
+        this.path = path;
+        this.tally = tally;
+        this.trackPosition = trackPosition;
+        this.parser = new saxes/* SaxesParser */.wT({ xmlns: false, position: trackPosition });
+        this.parser.on('error', (error) => {
+            throw this.syntaxError(error.message.replace(/^\d+:\d+: /, ''));
+        });
+        this.parser.on('opentag', (tag) => this.openTag(tag));
+        this.parser.on('closetag', (tag) => this.closeTag(tag));
+        this.parser.on('cdata', this.collectText);
+        this.input = this.fastPathOrSaxes();
+    }
+    write(text) {
+        this.input.write(text);
+    }
+    /** The closing checks (saxes's: unclosed elements, no root), then the file's duration. */
+    end() {
+        this.input.end();
+        this.parser.close();
+        this.tally.durationSeconds +=
+            this.rootTime ?? (this.suiteTimeSeen ? this.suiteTime : this.caseTime);
+    }
+    /**
+     * Passing test cases skip saxes (see junit-fast-path.ts). The second pass, which only locates
+     * an error, is saxes alone.
+     */
+    fastPathOrSaxes() {
+        const write = (text) => {
+            this.parser.write(text);
+        };
+        if (!this.tally.limits.fastPath || this.trackPosition)
+            return { write, end: () => { } };
+        return new PassingCaseSkimmer({
+            write,
+            canTakeTestcase: () => this.depth > 0 && this.testcase === undefined,
+            testcase: (attributes) => this.countTestcase({ attributes, failed: false, errored: false, skipped: false }),
+        });
+    }
+    syntaxError(reason) {
+        const { parser, path } = this;
+        if (this.trackPosition)
+            return new JUnitParseError(path, reason, parser.line, parser.column);
+        const error = new JUnitParseError(path, reason);
+        error.locatable = true;
+        return error;
+    }
+    openTag(tag) {
+        this.enterElement();
+        if (!this.rootSeen)
+            this.checkRoot(tag);
+        if (this.testcase !== undefined)
+            this.openInsideTestcase(tag, this.testcase);
+        else if (tag.name === 'testcase')
+            this.openTestcase(tag);
+        else if (tag.name === 'testsuite' && this.outerSuiteDepth < 0)
+            this.openOuterSuite(tag);
+    }
+    closeTag(tag) {
+        const { depth } = this;
+        if (this.failure !== undefined && depth === this.testcaseDepth + 1)
+            this.closeFailure();
+        if (depth === this.testcaseDepth && tag.name === 'testcase')
+            this.closeTestcase();
+        if (depth === this.outerSuiteDepth)
+            this.outerSuiteDepth = -1;
+        this.depth--;
+    }
+    /** The nesting guard: pytest nests 4 levels; a report nesting deeper than 64 is refused. */
+    enterElement() {
+        this.depth++;
+        if (this.depth > MAX_DEPTH) {
+            throw this.syntaxError(`elements are nested more than ${MAX_DEPTH} levels deep`);
+        }
+    }
+    /** The first element must be a JUnit root; a <testsuites> time is the file's duration. */
+    checkRoot(tag) {
+        this.rootSeen = true;
+        const name = tag.name;
+        if (name !== 'testsuites' && name !== 'testsuite') {
+            throw this.syntaxError(`the root element is <${name}>, not <testsuites> or <testsuite>`);
+        }
+        if (name === 'testsuites' && tag.attributes.time !== undefined) {
+            this.rootTime = seconds(tag.attributes.time);
+        }
+    }
+    /** A direct child of a test case says its outcome (<failure>, <error>, <skipped>). */
+    openInsideTestcase(tag, testcase) {
+        if (this.depth !== this.testcaseDepth + 1)
+            return;
+        const name = tag.name;
+        if (name === 'failure' || name === 'error') {
+            if (name === 'failure')
+                testcase.failed = true;
+            else
+                testcase.errored = true;
+            this.openFailure(name, tag.attributes);
+        }
+        else if (name === 'skipped') {
+            testcase.skipped = true;
+        }
+    }
+    openTestcase(tag) {
+        this.testcase = { attributes: tag.attributes, failed: false, errored: false, skipped: false };
+        this.testcaseDepth = this.depth;
+    }
+    openOuterSuite(tag) {
+        this.outerSuiteDepth = this.depth;
+        if (tag.attributes.time !== undefined) {
+            this.suiteTime += seconds(tag.attributes.time);
+            this.suiteTimeSeen = true;
+        }
+    }
+    openFailure(kind, attributes) {
+        const { tally } = this;
+        if (tally.failures.length >= tally.limits.maxFailures) {
+            tally.failuresOmitted++;
+            return;
+        }
+        this.failure = {
+            kind,
+            message: (attributes.message ?? '').slice(0, MESSAGE_CHARS),
+            text: new BoundedText(tally.limits.maxDetailChars),
+        };
+        // Text is only gathered inside kept failures: passing cases never build strings.
+        this.parser.on('text', this.collectText);
+    }
+    closeFailure() {
+        this.parser.off('text');
+        const open = this.failure;
+        this.failure = undefined;
+        const testcase = this.testcase;
+        const a = testcase.attributes;
+        const details = open.text.toString();
+        const defLine = a.line === undefined ? undefined : Number(a.line) + 1;
+        const crashLine = a.file ? failureLineInFile(details, a.file) : undefined;
+        const line = crashLine ?? (Number.isFinite(defLine) ? defLine : undefined);
+        this.tally.failures.push({
+            id: caseId(testcase),
+            kind: open.kind,
+            ...(a.file ? { file: a.file } : {}),
+            ...(line !== undefined ? { line } : {}),
+            message: open.message,
+            details,
+        });
+    }
+    closeTestcase() {
+        const open = this.testcase;
+        this.testcase = undefined;
+        this.testcaseDepth = -1;
+        this.countTestcase(open);
+    }
+    countTestcase(open) {
+        const { tally } = this;
+        tally.tests++;
+        if (open.failed)
+            tally.failed++;
+        if (open.errored)
+            tally.errors++;
+        if (open.skipped && !open.failed && !open.errored)
+            tally.skipped++;
+        if (!open.failed && !open.errored && !open.skipped)
+            tally.passed++;
+        const time = seconds(open.attributes.time);
+        this.caseTime += time;
+        if (tally.onTestCase)
+            tally.onTestCase(caseId(open), time);
+        if (tally.slowest.admits(time))
+            tally.slowest.offer(caseId(open), time);
+    }
+}
+/** A test case's pytest node id, built once. */
+function caseId(open) {
+    const a = open.attributes;
+    open.id ??= pytestNodeId(a.classname ?? '', a.name ?? '', a.file);
+    return open.id;
 }
 function asParseError(error, path) {
     if (error instanceof JUnitParseError)
