@@ -34007,7 +34007,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9526);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9835);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7878);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9835:
+/***/ 7878:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37102,12 +37102,27 @@ function expandDependencyPatterns(patterns, workingDirectory) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/runner/text.ts
+/** Small text helpers shared by the stages. */
+/** `text` cut to at most `max` characters, ending in `…` when it was cut. */
+function truncate(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+/**
+ * Code-unit order, not locale order (`localeCompare`): what depends on it (cache keys, shards)
+ * must come out the same on every runner, whatever its locale.
+ */
+function compareStrings(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
 ;// CONCATENATED MODULE: ./src/deps/cache/key.ts
 /**
  * The cache key, built in one pure function. Everything that can make a restored environment
  * differ from a freshly installed one goes into it; nothing else does, so equal inputs give equal
  * keys on every run.
  */
+
 
 
 /** GitHub's cache service rejects longer keys. */
@@ -37163,8 +37178,8 @@ function readableSegment(value) {
 function canonicalJson(parts, kind) {
     const files = [...parts.files]
         .map((file) => [file.path.replace(/\\/g, '/'), file.sha256.toLowerCase()])
-        .sort((a, b) => compare(a[0], b[0]) || compare(a[1], b[1]));
-    const settings = Object.entries(parts.settings).sort((a, b) => compare(a[0], b[0]));
+        .sort((a, b) => compareStrings(a[0], b[0]) || compareStrings(a[1], b[1]));
+    const settings = Object.entries(parts.settings).sort((a, b) => compareStrings(a[0], b[0]));
     return JSON.stringify([
         KEY_SCHEMA,
         kind,
@@ -37179,10 +37194,6 @@ function canonicalJson(parts, kind) {
         settings,
         parts.suffix,
     ]);
-}
-/** Code-unit order, not locale order: the key must not depend on the runner's locale. */
-function compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/deps/requirements.ts
@@ -38889,7 +38900,7 @@ function asParseError(error, path) {
         return new JUnitParseError(path, 'the file does not exist');
     if (code === 'EISDIR')
         return new JUnitParseError(path, 'it is a directory, not a file');
-    return new JUnitParseError(path, error instanceof Error ? error.message : String(error));
+    return new JUnitParseError(path, (0,errors/* errorMessage */.g)(error));
 }
 /** A `time` attribute as seconds; absent, unparsable or absurd counts as 0 rather than failing. */
 function seconds(value) {
@@ -38914,6 +38925,7 @@ function withoutUndefined(value) {
  * ids into n parts. Every job of a matrix computes the same partition on its own, so it must not
  * depend on anything but the ids (and timings): not on their order, not on the machine.
  */
+
 
 
 /** More parts than any matrix runs (GitHub allows 256 jobs per matrix). */
@@ -39019,9 +39031,6 @@ function assignGreedily(groups, n) {
             partOf.set(id, least);
     }
     return partOf;
-}
-function compareStrings(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/config.ts
@@ -39380,17 +39389,27 @@ function cacheEventFromEnv(env) {
     return { name: env.GITHUB_EVENT_NAME ?? '', ref: env.GITHUB_REF, refType: env.GITHUB_REF_TYPE };
 }
 
+;// CONCATENATED MODULE: ./src/runner/log.ts
+/**
+ * The one logger interface of the stages: @actions/core on the runner, a recorder in tests.
+ * A stage that never debugs asks for less (`Pick<Log, 'info' | 'warning'>`).
+ */
+
+const coreLog = {
+    info: (message) => core/* info */.pq(message),
+    warning: (message) => core/* warning */.$e(message),
+    debug: (message) => core/* debug */.Yz(message),
+};
+
 ;// CONCATENATED MODULE: ./src/deps/cache/backend.ts
 /**
  * The one interface every cache store implements. Caching is an optimization: a backend never
  * throws from restore or save; it warns and reports a miss (or an unsaved entry) instead.
  */
 
+// The cache modules import these two from here.
 
-const coreLog = {
-    info: (message) => core/* info */.pq(message),
-    warning: (message) => core/* warning */.$e(message),
-};
+
 /** The first of `paths` that exists with something in it, or undefined. */
 function firstOccupiedPath(paths) {
     return paths.find((path) => (0,external_node_fs_.existsSync)(path) && !isEmptyDirectory(path));
@@ -39403,9 +39422,6 @@ function isEmptyDirectory(path) {
         return false;
     }
 }
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
-}
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
@@ -39414,6 +39430,8 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
  * GitHub's cache service through @actions/cache. The library (and the Azure SDK under it) is
  * loaded on first use only, so runs with `cache: none` or a local cache never pay for it.
  */
+
+
 
 
 /** Bounds a stalled download segment; the library's default is an hour. */
@@ -39447,7 +39465,7 @@ class GithubCacheBackend {
             }
         }
         catch (error) {
-            this.log.warning(`Could not restore cache ${key} from GitHub's cache service: ${messageOf(error)}`);
+            this.log.warning(`Could not restore cache ${key} from GitHub's cache service: ${(0,errors/* errorMessage */.g)(error)}`);
         }
         // A failed extraction can leave part of an archive behind; the paths were empty before.
         await removeAll(paths);
@@ -39466,7 +39484,7 @@ class GithubCacheBackend {
             return true;
         }
         catch (error) {
-            this.log.warning(`Could not save cache ${key} to GitHub's cache service: ${messageOf(error)}`);
+            this.log.warning(`Could not save cache ${key} to GitHub's cache service: ${(0,errors/* errorMessage */.g)(error)}`);
             return false;
         }
     }
@@ -39648,7 +39666,7 @@ class LocalCacheBackend {
         catch (error) {
             if (error.code === 'ENOENT')
                 return false;
-            this.log.warning(`Cache entry ${key} in ${this.directory} is unreadable (${messageOf(error)}); installing afresh.`);
+            this.log.warning(`Cache entry ${key} in ${this.directory} is unreadable (${(0,errors/* errorMessage */.g)(error)}); installing afresh.`);
             return false;
         }
         if (!recorded) {
@@ -39677,7 +39695,7 @@ class LocalCacheBackend {
             return true;
         }
         catch (error) {
-            this.log.warning(`Cache entry ${key} in ${this.directory} could not be unpacked, so it is probably corrupted (${messageOf(error)}); installing afresh. The next save replaces it.`);
+            this.log.warning(`Cache entry ${key} in ${this.directory} could not be unpacked, so it is probably corrupted (${(0,errors/* errorMessage */.g)(error)}); installing afresh. The next save replaces it.`);
             return false;
         }
         finally {
@@ -39703,7 +39721,7 @@ class LocalCacheBackend {
             return true;
         }
         catch (error) {
-            this.log.warning(`Could not save cache entry ${key} to ${this.directory}: ${messageOf(error)}`);
+            this.log.warning(`Could not save cache entry ${key} to ${this.directory}: ${(0,errors/* errorMessage */.g)(error)}`);
             return false;
         }
         finally {
@@ -40534,7 +40552,7 @@ async function downloadToFile(url, what, fix, options) {
             ? 'HTTP 404 Not Found'
             : status !== undefined
                 ? `HTTP ${status}${status >= 500 || status === 429 || status === 408 ? ' (after 3 attempts)' : ''}`
-                : `${error.message} (after 3 attempts)`;
+                : `${(0,errors/* errorMessage */.g)(error)} (after 3 attempts)`;
         throw new errors/* InputError */.d(`Could not download ${what} from ${url}: ${why}. ${fix}`);
     }
 }
@@ -40602,7 +40620,7 @@ async function installFromManifest(candidate, options) {
             await tc.extractTar(archive, extractDir);
         }
         catch (error) {
-            throw new Error(`the archive could not be extracted (${error.message}); it may be truncated`);
+            throw new Error(`the archive could not be extracted (${(0,errors/* errorMessage */.g)(error)}); it may be truncated`);
         }
         if (!(0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(extractDir, 'setup.sh')))
             throw new Error('the archive has no setup.sh');
@@ -40625,7 +40643,7 @@ async function installFromManifest(candidate, options) {
     }
     catch (error) {
         removeVersion(options.toolCacheDir, candidate.version, options.arch);
-        throw new errors/* InputError */.d(`Could not install Python ${shown} from ${url}: ${error.message}. ` +
+        throw new errors/* InputError */.d(`Could not install Python ${shown} from ${url}: ${(0,errors/* errorMessage */.g)(error)}. ` +
             'Nothing was left in the tool cache; re-run the job, or check the archive at manifest-url.');
     }
     finally {
@@ -41014,7 +41032,6 @@ function pythonEnvironment(interpreter, platform = process.platform, env = proce
 
 
 
-const setup_coreLog = { info: core/* info */.pq, warning: core/* warning */.$e, debug: core/* debug */.Yz };
 const SOURCE_LABELS = {
     'tool-cache': 'tool cache',
     manifest: 'manifest',
@@ -41024,7 +41041,7 @@ const SOURCE_LABELS = {
  * The specs to try, in order: python-version (one per line), else python-version-file, else
  * .python-version in the working directory, else the newest 3.x.
  */
-function resolveSpecs(request, log = setup_coreLog) {
+function resolveSpecs(request, log = coreLog) {
     const options = { allowPrereleases: request.allowPrereleases };
     const lines = request.versionSpec
         .split(/\r?\n/)
@@ -41252,7 +41269,7 @@ async function notAvailable(specs, request, sources) {
 }
 /** Finds or installs the interpreter the request asks for. Throws InputError with the fix. */
 async function setupPython(request) {
-    const log = request.log ?? setup_coreLog;
+    const log = request.log ?? coreLog;
     const arch = normalizeArchitecture(request.architecture);
     if (request.sources.length === 0)
         throw new errors/* InputError */.d('python-source is empty. Name at least one source (tool-cache, manifest, system).');
@@ -41304,6 +41321,7 @@ async function writeJobSummary(markdown) {
  */
 
 
+
 /** GitHub shows at most 10 error annotations per step. */
 const MAX_ERROR_ANNOTATIONS = 10;
 const MAX_MESSAGE_CHARS = 4000;
@@ -41340,11 +41358,11 @@ function annotationFor(failure, paths) {
         ...(file !== undefined ? { file } : {}),
         ...(file !== undefined && failure.line !== undefined ? { line: failure.line } : {}),
         title: truncate(`${verb} ${failure.id}`, MAX_TITLE_CHARS),
-        message: truncate(annotations_messageOf(failure), MAX_MESSAGE_CHARS),
+        message: truncate(messageOf(failure), MAX_MESSAGE_CHARS),
     };
 }
 /** The message pytest gave, or else the `E` lines of the traceback, or else its last line. */
-function annotations_messageOf(failure) {
+function messageOf(failure) {
     if (failure.message.trim() !== '')
         return failure.message;
     const lines = failure.details.split('\n');
@@ -41363,9 +41381,6 @@ function repoRelative(file, paths) {
     }
     return path.split(external_node_path_namespaceObject.sep).join('/');
 }
-function truncate(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 /** The action's test outputs, as the strings `core.setOutput` writes. */
@@ -41382,6 +41397,7 @@ function testOutputs(result, junitPath) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 /** GitHub rejects step summaries over 1 MiB; keep clear of it. */
 const MAX_SUMMARY_BYTES = 1_000_000;
 const MAX_LISTED_PATHS = 20;
@@ -41428,7 +41444,7 @@ function headline(result, title) {
     const ok = result.failed === 0 && result.errors === 0;
     const icon = !ok ? '❌' : result.tests === 0 ? '⚠️' : '✅';
     const what = result.tests === 0 ? 'no tests ran' : parts.join(', ');
-    const text = `${icon} ${summary_truncate(title, 200)}: ${what} in ${formatSeconds(result.durationSeconds)}`;
+    const text = `${icon} ${truncate(title, 200)}: ${what} in ${formatSeconds(result.durationSeconds)}`;
     return `<h2>${escapeHtml(text)}</h2>`;
 }
 function countsTable(result) {
@@ -41466,16 +41482,16 @@ function renderFailure(failure, detailChars) {
     const label = failure.kind === 'error' ? '💥 Error in' : '❌ Failed:';
     const where = failure.file === undefined
         ? ''
-        : `<code>${escapeHtml(summary_truncate(failure.file, 300))}${failure.line ? `:${failure.line}` : ''}</code>`;
+        : `<code>${escapeHtml(truncate(failure.file, 300))}${failure.line ? `:${failure.line}` : ''}</code>`;
     const firstLine = failure.message.split('\n', 1)[0].trim();
-    const message = firstLine === '' ? '' : escapeHtml(summary_truncate(firstLine, 500));
+    const message = firstLine === '' ? '' : escapeHtml(truncate(firstLine, 500));
     const about = [where, message].filter((s) => s !== '').join(' — ');
     let details = failure.details.trim() === '' ? failure.message : failure.details;
     if (details.length > detailChars) {
         const cut = details.length - detailChars;
         details = `… ${cut} characters cut to fit the summary …\n${details.slice(cut)}`;
     }
-    const lines = [`<h4>${label} <code>${escapeHtml(summary_truncate(failure.id, 1000))}</code></h4>`];
+    const lines = [`<h4>${label} <code>${escapeHtml(truncate(failure.id, 1000))}</code></h4>`];
     if (about !== '')
         lines.push(`<p>${about}</p>`);
     if (details.trim() !== '') {
@@ -41504,7 +41520,7 @@ function leftOutNote(result, leftOutForSize, extraDropped) {
 function slowestSection(result) {
     if (result.slowest.length === 0)
         return '';
-    const rows = result.slowest.map((t) => `<tr><td><code>${escapeHtml(summary_truncate(t.id, 500))}</code></td><td align="right">${escapeHtml(formatSeconds(t.seconds))}</td></tr>`);
+    const rows = result.slowest.map((t) => `<tr><td><code>${escapeHtml(truncate(t.id, 500))}</code></td><td align="right">${escapeHtml(formatSeconds(t.seconds))}</td></tr>`);
     return [
         `<h3>Slowest ${result.slowest.length === 1 ? 'test' : `${result.slowest.length} tests`}</h3>`,
         '<table>',
@@ -41518,7 +41534,7 @@ function pathsSection(junitPaths) {
         return '';
     const listed = junitPaths
         .slice(0, MAX_LISTED_PATHS)
-        .map((p) => `<code>${escapeHtml(summary_truncate(p, 300))}</code>`);
+        .map((p) => `<code>${escapeHtml(truncate(p, 300))}</code>`);
     const more = junitPaths.length - listed.length;
     const tail = more > 0 ? ` and ${more} more` : '';
     const noun = junitPaths.length === 1 ? 'JUnit report' : 'JUnit reports';
@@ -41554,9 +41570,6 @@ function escapeHtml(text) {
         .replace(/>/g, '&gt;')
         .replace(/"/g, '&quot;')
         .replace(/'/g, '&#39;');
-}
-function summary_truncate(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 function bytes(text) {
     return Buffer.byteLength(text, 'utf8');
@@ -42076,7 +42089,8 @@ function setDeployOutputs(deploy, environment, reason) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ InputError)
+/* harmony export */   d: () => (/* binding */ InputError),
+/* harmony export */   g: () => (/* binding */ errorMessage)
 /* harmony export */ });
 /**
  * An error the user can fix: bad input, a missing file, an unavailable version. The entry point
@@ -42087,6 +42101,10 @@ class InputError extends Error {
         super(message);
         this.name = 'InputError';
     }
+}
+/** What an error says, whatever was thrown. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
 }
 
 
@@ -42426,7 +42444,7 @@ const FAILED_STEP_REASON = 'not deploying: the step failed; see its error';
 let reported = false;
 function failStep(error) {
     (0,_deploy_outputs_js__WEBPACK_IMPORTED_MODULE_2__/* .setDeployOutputs */ .O)(false, '', FAILED_STEP_REASON);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .g)(error);
     const details = error instanceof Error ? (error.stack ?? message) : message;
     if (reported) {
         _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(`Also failed: ${details}`);

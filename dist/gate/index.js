@@ -32561,7 +32561,8 @@ function setDeployOutputs(deploy, environment, reason) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ InputError)
+/* harmony export */   d: () => (/* binding */ InputError),
+/* harmony export */   g: () => (/* binding */ errorMessage)
 /* harmony export */ });
 /**
  * An error the user can fix: bad input, a missing file, an unavailable version. The entry point
@@ -32572,6 +32573,10 @@ class InputError extends Error {
         super(message);
         this.name = 'InputError';
     }
+}
+/** What an error says, whatever was thrown. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
 }
 
 
@@ -32899,7 +32904,7 @@ const FAILED_STEP_REASON = 'not deploying: the step failed; see its error';
 let reported = false;
 function failStep(error) {
     (0,deploy_outputs/* setDeployOutputs */.O)(false, '', FAILED_STEP_REASON);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (0,errors/* errorMessage */.g)(error);
     const details = error instanceof Error ? (error.stack ?? message) : message;
     if (reported) {
         core/* debug */.Yz(`Also failed: ${details}`);

@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { InputError } from '../runner/errors.js';
+import { errorMessage, InputError } from '../runner/errors.js';
 import { PassingCaseSkimmer } from './junit-fast-path.js';
 import { pytestNodeId } from './node-id.js';
 import type { TestFailure, TestResult } from './result.js';
@@ -379,7 +379,7 @@ function asParseError(error: unknown, path: string): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new JUnitParseError(path, 'the file does not exist');
   if (code === 'EISDIR') return new JUnitParseError(path, 'it is a directory, not a file');
-  return new JUnitParseError(path, error instanceof Error ? error.message : String(error));
+  return new JUnitParseError(path, errorMessage(error));
 }
 
 /** A `time` attribute as seconds; absent, unparsable or absurd counts as 0 rather than failing. */

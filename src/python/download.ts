@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../runner/errors.js';
+import { errorMessage, InputError } from '../runner/errors.js';
 import { execProgram } from '../runner/exec.js';
 import { parseManifest, type ManifestCandidate, type ManifestRelease } from './manifest.js';
 import { probeInterpreter } from './probe.js';
@@ -79,7 +79,7 @@ export async function downloadToFile(
         ? 'HTTP 404 Not Found'
         : status !== undefined
           ? `HTTP ${status}${status >= 500 || status === 429 || status === 408 ? ' (after 3 attempts)' : ''}`
-          : `${(error as Error).message} (after 3 attempts)`;
+          : `${errorMessage(error)} (after 3 attempts)`;
     throw new InputError(`Could not download ${what} from ${url}: ${why}. ${fix}`);
   }
 }
@@ -178,7 +178,7 @@ export async function installFromManifest(
       await tc.extractTar(archive, extractDir);
     } catch (error) {
       throw new Error(
-        `the archive could not be extracted (${(error as Error).message}); it may be truncated`,
+        `the archive could not be extracted (${errorMessage(error)}); it may be truncated`,
       );
     }
     if (!existsSync(join(extractDir, 'setup.sh'))) throw new Error('the archive has no setup.sh');
@@ -203,7 +203,7 @@ export async function installFromManifest(
   } catch (error) {
     removeVersion(options.toolCacheDir, candidate.version, options.arch);
     throw new InputError(
-      `Could not install Python ${shown} from ${url}: ${(error as Error).message}. ` +
+      `Could not install Python ${shown} from ${url}: ${errorMessage(error)}. ` +
         'Nothing was left in the tool cache; re-run the job, or check the archive at manifest-url.',
     );
   } finally {

@@ -8,3 +8,8 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/** What an error says, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -5,7 +5,7 @@
 import { constants as osConstants } from 'node:os';
 import * as core from '@actions/core';
 import { setDeployOutputs } from './deploy-outputs.js';
-import { InputError } from './errors.js';
+import { errorMessage, InputError } from './errors.js';
 import { resumeWorkflowCommands, signalRunningPrograms } from './exec.js';
 
 export const FAILED_STEP_REASON = 'not deploying: the step failed; see its error';
@@ -15,7 +15,7 @@ let reported = false;
 
 export function failStep(error: unknown): void {
   setDeployOutputs(false, '', FAILED_STEP_REASON);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const details = error instanceof Error ? (error.stack ?? message) : message;
   if (reported) {
     core.debug(`Also failed: ${details}`);
