@@ -37091,7 +37091,7 @@ function expandDependencyPatterns(patterns, workingDirectory) {
             matched.forEach((path) => excluded.add(path));
         }
         else if (matched.length === 0) {
-            throw new errors/* InputError */.d(`cache-dependency-path: "${line}" matches no file under ${workingDirectory}. Fix the path or pattern (globs like "constraints/*.txt" are allowed), or remove the line.`);
+            throw new errors/* InputError */.dz(`cache-dependency-path: "${line}" matches no file under ${workingDirectory}. Fix the path or pattern (globs like "constraints/*.txt" are allowed), or remove the line.`);
         }
         else {
             included.push(...matched);
@@ -37142,7 +37142,7 @@ const KEY_SCHEMA = 1;
 /** The `cache-key-suffix` input, checked (config.ts calls this too, to fail before any work). */
 function validateKeySuffix(suffix) {
     if (suffix.includes(',')) {
-        throw new errors/* InputError */.d(`cache-key-suffix "${suffix}" contains a comma, which GitHub's cache service does not allow in keys. Remove the comma (use "-" or "_").`);
+        throw new errors/* InputError */.dz(`cache-key-suffix "${suffix}" contains a comma, which GitHub's cache service does not allow in keys. Remove the comma (use "-" or "_").`);
     }
     return suffix;
 }
@@ -37227,7 +37227,7 @@ function resolveRequirementFiles(patterns, workingDirectory) {
             const isGlob = files_isGlob(pattern);
             const found = findFiles(workingDirectory, pattern);
             if (found.length === 0) {
-                throw new errors/* InputError */.d(`requirements: ${isGlob ? 'no file matches' : 'file not found:'} "${pattern}" (relative to ${workingDirectory}). Fix the path or remove it from the requirements input.`);
+                throw new errors/* InputError */.dz(`requirements: ${isGlob ? 'no file matches' : 'file not found:'} "${pattern}" (relative to ${workingDirectory}). Fix the path or remove it from the requirements input.`);
             }
             return found;
         });
@@ -37237,7 +37237,7 @@ function resolveRequirementFiles(patterns, workingDirectory) {
         if (all.includes(file))
             return;
         if (!(0,external_node_fs_.existsSync)(file)) {
-            throw new errors/* InputError */.d(`requirements: ${from} includes "${(0,external_node_path_namespaceObject.relative)(workingDirectory, file)}", which does not exist. Fix the -r/-c line in ${from}.`);
+            throw new errors/* InputError */.dz(`requirements: ${from} includes "${(0,external_node_path_namespaceObject.relative)(workingDirectory, file)}", which does not exist. Fix the -r/-c line in ${from}.`);
         }
         all.push(file);
         for (const nested of includedFiles(file, (0,external_node_fs_.readFileSync)(file, 'utf8')))
@@ -37402,7 +37402,7 @@ function detectFork(name, payload) {
 function buildGateEvent(env, payload) {
     const name = env.GITHUB_EVENT_NAME ?? '';
     if (name === '') {
-        throw new errors/* InputError */.d('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
+        throw new errors/* InputError */.dz('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
     }
     const ref = env.GITHUB_REF ?? '';
     return {
@@ -37545,7 +37545,7 @@ function parseBoolean(name, value, fallback) {
         return true;
     if (/^(false|False|FALSE)$/.test(value))
         return false;
-    throw new errors/* InputError */.d(`Input ${name} must be true or false, got "${value}".`);
+    throw new errors/* InputError */.dz(`Input ${name} must be true or false, got "${value}".`);
 }
 /** One of a fixed set of words. */
 function parseChoice(name, value, choices, fallback) {
@@ -37553,7 +37553,7 @@ function parseChoice(name, value, choices, fallback) {
         return fallback;
     if (choices.includes(value))
         return value;
-    throw new errors/* InputError */.d(`Input ${name} must be one of ${choices.join(', ')}, got "${value}".`);
+    throw new errors/* InputError */.dz(`Input ${name} must be one of ${choices.join(', ')}, got "${value}".`);
 }
 /** Non-empty lines, trimmed; lines starting with `#` are comments. */
 function parseLines(value) {
@@ -37647,7 +37647,7 @@ function parsePatterns(input, value) {
     return splitList(value).map(({ text, line }) => {
         const problem = globProblem(text);
         if (problem) {
-            throw new errors/* InputError */.d(`${input} line ${line} "${text}" ${problem}. Write one glob per line or comma, e.g. main or release/*.`);
+            throw new errors/* InputError */.dz(`${input} line ${line} "${text}" ${problem}. Write one glob per line or comma, e.g. main or release/*.`);
         }
         return compileRefPattern(text);
     });
@@ -37657,7 +37657,7 @@ function parseEvents(value) {
     for (const { line, text } of splitList(value)) {
         for (const name of text.split(/\s+/)) {
             if (!KNOWN_EVENTS.includes(name)) {
-                throw new errors/* InputError */.d(`deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`);
+                throw new errors/* InputError */.dz(`deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`);
             }
             if (!events.includes(name))
                 events.push(name);
@@ -37675,7 +37675,7 @@ function parseEnvironments(value) {
         if (text === '' || text.startsWith('#'))
             return;
         const fail = (problem) => {
-            throw new errors/* InputError */.d(`environments line ${line} "${text}" ${problem}. Write one pattern=environment per line, e.g. main=production or v*=production.`);
+            throw new errors/* InputError */.dz(`environments line ${line} "${text}" ${problem}. Write one pattern=environment per line, e.g. main=production or v*=production.`);
         };
         const at = text.indexOf('=');
         if (at < 0)
@@ -37792,11 +37792,11 @@ function parsePythonSources(raw) {
     const seen = new Set();
     for (const name of names) {
         if (!SOURCE_NAMES.includes(name)) {
-            throw new errors/* InputError */.d(`python-source "${raw}" names an unknown source "${name}". ` +
+            throw new errors/* InputError */.dz(`python-source "${raw}" names an unknown source "${name}". ` +
                 `Use one or more of ${SOURCE_NAMES.join(', ')} (in the order to try them), e.g. "tool-cache, system".`);
         }
         if (seen.has(name)) {
-            throw new errors/* InputError */.d(`python-source "${raw}" lists "${name}" twice. Name each source once.`);
+            throw new errors/* InputError */.dz(`python-source "${raw}" lists "${name}" twice. Name each source once.`);
         }
         seen.add(name);
     }
@@ -37825,7 +37825,7 @@ const ARCHITECTURE_ALIASES = {
 function normalizeArchitecture(raw) {
     const normalized = ARCHITECTURE_ALIASES[raw.trim().toLowerCase()];
     if (!normalized) {
-        throw new errors/* InputError */.d(`architecture "${raw}" is not known. Use x64, x86 or arm64 (or leave it empty for the runner's own).`);
+        throw new errors/* InputError */.dz(`architecture "${raw}" is not known. Use x64, x86 or arm64 (or leave it empty for the runner's own).`);
     }
     return normalized;
 }
@@ -37880,11 +37880,11 @@ function canonicalPrereleases(text) {
     return text.replace(PRERELEASE_IN_TEXT, (_all, base, tag, serial) => `${base}-${PRERELEASE_NAMES[tag.toLowerCase()]}.${Number(serial)}`);
 }
 function bad(origin, raw, why) {
-    return new errors/* InputError */.d(`${origin} "${raw}" is not a valid Python version: ${why}. ` +
+    return new errors/* InputError */.dz(`${origin} "${raw}" is not a valid Python version: ${why}. ` +
         'Use an exact version (3.12.1), a minor version (3.12), 3.x, or a range (>=3.10 <3.13).');
 }
 function needsPrereleases(origin, raw) {
-    return new errors/* InputError */.d(`${origin} "${raw}" asks for a pre-release of Python. ` +
+    return new errors/* InputError */.dz(`${origin} "${raw}" asks for a pre-release of Python. ` +
         'Set allow-prereleases: true to use pre-releases, or ask for a released version (for example 3.13).');
 }
 /** `>=M.m.0-0 <M.(m+1).0-0` style bounds: the `-0` lets pre-releases of the first version in. */
@@ -38212,7 +38212,7 @@ function splitArgs(text, inputName) {
         }
     }
     if (quote) {
-        throw new errors/* InputError */.d(`${inputName}: unterminated ${quote === '"' ? 'double' : 'single'} quote in "${text}". Close the quote or escape it with a backslash.`);
+        throw new errors/* InputError */.dz(`${inputName}: unterminated ${quote === '"' ? 'double' : 'single'} quote in "${text}". Close the quote or escape it with a backslash.`);
     }
     if (inWord)
         args.push(current);
@@ -38269,7 +38269,7 @@ function refuseJunitFamily(userArgs) {
         else if (arg.startsWith('-o'))
             value = arg.slice(2);
         if (value !== undefined && /^\s*junit_family\s*=/.test(value)) {
-            throw new errors/* InputError */.d(`pytest-args: "${arg === '-o' || arg === '--override-ini' ? `${arg} ${value}` : arg}" overrides junit_family, but the action needs its JUnit report in the xunit1 family (it carries each test's file and line, which annotations use). Remove it from pytest-args.`);
+            throw new errors/* InputError */.dz(`pytest-args: "${arg === '-o' || arg === '--override-ini' ? `${arg} ${value}` : arg}" overrides junit_family, but the action needs its JUnit report in the xunit1 family (it carries each test's file and line, which annotations use). Remove it from pytest-args.`);
         }
     }
 }
@@ -38575,7 +38575,7 @@ function failureLineInFile(details, file) {
 
 
 /** A JUnit file that cannot be read: missing, empty, not XML, truncated, or not JUnit at all. */
-class JUnitParseError extends errors/* InputError */.d {
+class JUnitParseError extends errors/* InputError */.dz {
     file;
     reason;
     line;
@@ -38900,7 +38900,7 @@ function asParseError(error, path) {
         return new JUnitParseError(path, 'the file does not exist');
     if (code === 'EISDIR')
         return new JUnitParseError(path, 'it is a directory, not a file');
-    return new JUnitParseError(path, (0,errors/* errorMessage */.g)(error));
+    return new JUnitParseError(path, (0,errors/* errorMessage */.gJ)(error));
 }
 /** A `time` attribute as seconds; absent, unparsable or absurd counts as 0 rather than failing. */
 function seconds(value) {
@@ -38937,17 +38937,17 @@ function parseShard(raw) {
         return undefined;
     const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
     if (!match) {
-        throw new errors/* InputError */.d(`Input 'shard' is '${raw}', which is not of the form i/n. Use e.g. 'shard: 2/4' to run ` +
+        throw new errors/* InputError */.dz(`Input 'shard' is '${raw}', which is not of the form i/n. Use e.g. 'shard: 2/4' to run ` +
             'the second of four parts, or leave it empty to run every test.');
     }
     const index = Number(match[1]);
     const total = Number(match[2]);
     // Every part is a job; the partition allocates one list per part.
     if (total > MAX_SHARDS) {
-        throw new errors/* InputError */.d(`Input 'shard' is '${raw}': at most ${MAX_SHARDS} parts are supported. Use fewer parts, e.g. 1/${MAX_SHARDS}.`);
+        throw new errors/* InputError */.dz(`Input 'shard' is '${raw}': at most ${MAX_SHARDS} parts are supported. Use fewer parts, e.g. 1/${MAX_SHARDS}.`);
     }
     if (total < 1 || index < 1 || index > total) {
-        throw new errors/* InputError */.d(`Input 'shard' is '${raw}': the part number must be between 1 and the number of parts ` +
+        throw new errors/* InputError */.dz(`Input 'shard' is '${raw}': the part number must be between 1 and the number of parts ` +
             `(here 1 to ${Math.max(total, 1)}). Shards are counted from 1, e.g. 1/${Math.max(total, 2)}.`);
     }
     return { index, total };
@@ -39059,7 +39059,7 @@ function readJUnitFiles(patterns, workingDirectory) {
     const files = patterns.flatMap((pattern) => {
         const found = findFiles(workingDirectory, pattern);
         if (found.length === 0) {
-            throw new errors/* InputError */.d(`junit-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the JUnit files were downloaded to (actions/download-artifact's path).`);
+            throw new errors/* InputError */.dz(`junit-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the JUnit files were downloaded to (actions/download-artifact's path).`);
         }
         return found;
     });
@@ -39070,7 +39070,7 @@ function config_readShardTimings(raw, workingDirectory) {
         return undefined;
     const path = (0,external_node_path_namespaceObject.resolve)(workingDirectory, raw);
     if (!(0,external_node_fs_.existsSync)(path)) {
-        throw new errors/* InputError */.d(`shard-timings: file not found: ${path}. Point it at a JUnit report from an earlier full run, or leave it empty to balance by file.`);
+        throw new errors/* InputError */.dz(`shard-timings: file not found: ${path}. Point it at a JUnit report from an earlier full run, or leave it empty to balance by file.`);
     }
     return path;
 }
@@ -39093,18 +39093,18 @@ function readInstallSpec(get, workingDirectory) {
     const groups = parseNames(get('dependency-groups'));
     const projectPresent = hasProjectFile(workingDirectory);
     if (installProject === 'true' && !projectPresent) {
-        throw new errors/* InputError */.d(`install-project is true, but ${workingDirectory} has neither pyproject.toml nor setup.py. Set working-directory to the project's folder, or install-project: false.`);
+        throw new errors/* InputError */.dz(`install-project is true, but ${workingDirectory} has neither pyproject.toml nor setup.py. Set working-directory to the project's folder, or install-project: false.`);
     }
     const project = installProject === 'true' || (installProject === 'auto' && projectPresent);
     const editable = parseBoolean('editable', get('editable'), false);
     if (editable && !project) {
-        throw new errors/* InputError */.d(`editable is true but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove editable or install the project.`);
+        throw new errors/* InputError */.dz(`editable is true but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove editable or install the project.`);
     }
     if (extras.length > 0 && !project) {
-        throw new errors/* InputError */.d(`extras (${extras.join(', ')}) are given but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove extras or install the project.`);
+        throw new errors/* InputError */.dz(`extras (${extras.join(', ')}) are given but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove extras or install the project.`);
     }
     if (groups.length > 0 && !(0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(workingDirectory, 'pyproject.toml'))) {
-        throw new errors/* InputError */.d(`dependency-groups (${groups.join(', ')}) are given but ${workingDirectory} has no pyproject.toml to define them in [dependency-groups].`);
+        throw new errors/* InputError */.dz(`dependency-groups (${groups.join(', ')}) are given but ${workingDirectory} has no pyproject.toml to define them in [dependency-groups].`);
     }
     return {
         requirementFiles: [],
@@ -39117,7 +39117,7 @@ function readInstallSpec(get, workingDirectory) {
 function readWorkingDirectory(raw, workspace) {
     const dir = (0,external_node_path_namespaceObject.resolve)(workspace, raw || '.');
     if (!(0,external_node_fs_.existsSync)(dir) || !(0,external_node_fs_.statSync)(dir).isDirectory()) {
-        throw new errors/* InputError */.d(`working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`);
+        throw new errors/* InputError */.dz(`working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`);
     }
     return dir;
 }
@@ -39135,7 +39135,7 @@ function readVenvPath(raw, workingDirectory, workspace) {
     const precious = [workingDirectory, workspace, (0,external_node_os_.homedir)(), '/'];
     const hit = precious.find((dir) => isWithin(dir, venvPath));
     if (hit !== undefined) {
-        throw new errors/* InputError */.d(`venv-path "${raw}" resolves to ${venvPath}, which ${venvPath === hit ? 'is' : 'contains'} ${hit}; the action deletes and recreates that folder. Use a folder of its own, e.g. .venv (the default).`);
+        throw new errors/* InputError */.dz(`venv-path "${raw}" resolves to ${venvPath}, which ${venvPath === hit ? 'is' : 'contains'} ${hit}; the action deletes and recreates that folder. Use a folder of its own, e.g. .venv (the default).`);
     }
     return venvPath;
 }
@@ -39147,7 +39147,7 @@ function readTimeoutMinutes(raw) {
         return undefined;
     const minutes = /^\d+(\.\d+)?$|^\.\d+$/.test(raw) ? Number(raw) : NaN;
     if (!(minutes > 0) || minutes > MAX_TIMEOUT_MINUTES) {
-        throw new errors/* InputError */.d(`timeout-minutes is "${raw}", which is not a number of minutes between 0 and ${MAX_TIMEOUT_MINUTES}. Give e.g. 30 (or 0.5), or leave it empty for no limit.`);
+        throw new errors/* InputError */.dz(`timeout-minutes is "${raw}", which is not a number of minutes between 0 and ${MAX_TIMEOUT_MINUTES}. Give e.g. 30 (or 0.5), or leave it empty for no limit.`);
     }
     return minutes;
 }
@@ -39163,7 +39163,7 @@ function readUrl(name, raw, fallback) {
         url = undefined;
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-        throw new errors/* InputError */.d(`${name} "${raw}" is not an http(s) URL. Give the full address, e.g. ${fallback}.`);
+        throw new errors/* InputError */.dz(`${name} "${raw}" is not an http(s) URL. Give the full address, e.g. ${fallback}.`);
     }
     return raw;
 }
@@ -39196,7 +39196,7 @@ function readConfig(get = runnerInput, env = process.env) {
     const shard = parseShard(get('shard'));
     const shardTimings = config_readShardTimings(get('shard-timings'), workingDirectory);
     if (shardTimings && !shard) {
-        throw new errors/* InputError */.d('shard-timings is set but shard is not: timings only balance shards. Set shard (e.g. 1/4) or remove shard-timings.');
+        throw new errors/* InputError */.dz('shard-timings is set but shard is not: timings only balance shards. Set shard (e.g. 1/4) or remove shard-timings.');
     }
     const pytestArgs = splitArgs(get('pytest-args'), 'pytest-args');
     refuseJunitFamily(pytestArgs);
@@ -39255,7 +39255,7 @@ async function sha256OfFile(path) {
     }
     catch (error) {
         const reason = error.code ?? error.message;
-        throw new errors/* InputError */.d(`Cannot read ${path} to build the cache key (${reason}). Check requirements and cache-dependency-path: every file they name must exist and be readable.`);
+        throw new errors/* InputError */.dz(`Cannot read ${path} to build the cache key (${reason}). Check requirements and cache-dependency-path: every file they name must exist and be readable.`);
     }
     return hash.digest('hex');
 }
@@ -39465,7 +39465,7 @@ class GithubCacheBackend {
             }
         }
         catch (error) {
-            this.log.warning(`Could not restore cache ${key} from GitHub's cache service: ${(0,errors/* errorMessage */.g)(error)}`);
+            this.log.warning(`Could not restore cache ${key} from GitHub's cache service: ${(0,errors/* errorMessage */.gJ)(error)}`);
         }
         // A failed extraction can leave part of an archive behind; the paths were empty before.
         await removeAll(paths);
@@ -39484,7 +39484,7 @@ class GithubCacheBackend {
             return true;
         }
         catch (error) {
-            this.log.warning(`Could not save cache ${key} to GitHub's cache service: ${(0,errors/* errorMessage */.g)(error)}`);
+            this.log.warning(`Could not save cache ${key} to GitHub's cache service: ${(0,errors/* errorMessage */.gJ)(error)}`);
             return false;
         }
     }
@@ -39666,7 +39666,7 @@ class LocalCacheBackend {
         catch (error) {
             if (error.code === 'ENOENT')
                 return false;
-            this.log.warning(`Cache entry ${key} in ${this.directory} is unreadable (${(0,errors/* errorMessage */.g)(error)}); installing afresh.`);
+            this.log.warning(`Cache entry ${key} in ${this.directory} is unreadable (${(0,errors/* errorMessage */.gJ)(error)}); installing afresh.`);
             return false;
         }
         if (!recorded) {
@@ -39695,7 +39695,7 @@ class LocalCacheBackend {
             return true;
         }
         catch (error) {
-            this.log.warning(`Cache entry ${key} in ${this.directory} could not be unpacked, so it is probably corrupted (${(0,errors/* errorMessage */.g)(error)}); installing afresh. The next save replaces it.`);
+            this.log.warning(`Cache entry ${key} in ${this.directory} could not be unpacked, so it is probably corrupted (${(0,errors/* errorMessage */.gJ)(error)}); installing afresh. The next save replaces it.`);
             return false;
         }
         finally {
@@ -39721,7 +39721,7 @@ class LocalCacheBackend {
             return true;
         }
         catch (error) {
-            this.log.warning(`Could not save cache entry ${key} to ${this.directory}: ${(0,errors/* errorMessage */.g)(error)}`);
+            this.log.warning(`Could not save cache entry ${key} to ${this.directory}: ${(0,errors/* errorMessage */.gJ)(error)}`);
             return false;
         }
         finally {
@@ -39862,7 +39862,7 @@ function removeVenv(venvPath) {
         return;
     const isVenv = (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(venvPath, 'pyvenv.cfg'));
     if (!isVenv && (0,external_node_fs_.readdirSync)(venvPath).length > 0) {
-        throw new errors/* InputError */.d(`venv-path ${venvPath} exists and is not a virtualenv (it has no pyvenv.cfg); the action will not delete it. Point venv-path at a new folder, or remove that one.`);
+        throw new errors/* InputError */.dz(`venv-path ${venvPath} exists and is not a virtualenv (it has no pyvenv.cfg); the action will not delete it. Point venv-path at a new folder, or remove that one.`);
     }
     (0,external_node_fs_.rmSync)(venvPath, { recursive: true, force: true });
 }
@@ -39874,7 +39874,7 @@ async function createVenv(basePython, venvPath, pipArgs = [], env) {
     removeVenv(venvPath);
     const created = await (0,exec/* execProgram */.SI)(basePython, ['-m', 'venv', venvPath]);
     if (created.exitCode !== 0) {
-        throw new errors/* InputError */.d(`Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`);
+        throw new errors/* SetupError */.w3(`Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`);
     }
     const upgraded = await (0,exec/* execProgram */.SI)(venvPython(venvPath), ['-m', 'pip', 'install', '--upgrade', 'pip', ...pipArgs], { env });
     if (upgraded.exitCode !== 0) {
@@ -40107,11 +40107,11 @@ async function runInstallPlan(python, steps, context) {
             env: context.env,
         });
         if (result.exitCode !== 0) {
-            throw new errors/* InputError */.d(explainPipFailure({ step, ...result, ...context }));
+            throw new errors/* InputError */.dz(explainPipFailure({ step, ...result, ...context }));
         }
         const extra = step.input === 'extras' ? missingExtra(result.output) : undefined;
         if (extra) {
-            throw new errors/* InputError */.d(`extras: the project does not define the extra "${extra}" in [project.optional-dependencies]. Fix the extras input or add the extra to pyproject.toml.`);
+            throw new errors/* InputError */.dz(`extras: the project does not define the extra "${extra}" in [project.optional-dependencies]. Fix the extras input or add the extra to pyproject.toml.`);
         }
     }
 }
@@ -40127,8 +40127,8 @@ async function ensurePytest(python, pipArgs, workingDirectory, env) {
     if (result.exitCode !== 0) {
         const badOption = unknownPipOption(result.output, result.exitCode);
         if (badOption)
-            throw new errors/* InputError */.d(badOption);
-        throw new errors/* InputError */.d(`Could not install pytest (pip exit ${result.exitCode}). Add pytest to your requirements, or make it reachable through pip-args.`);
+            throw new errors/* InputError */.dz(badOption);
+        throw new errors/* InputError */.dz(`Could not install pytest (pip exit ${result.exitCode}). Add pytest to your requirements, or make it reachable through pip-args.`);
     }
 }
 
@@ -40323,7 +40323,7 @@ function readGateEvent(env = process.env) {
             payload = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
         }
         catch (error) {
-            throw new errors/* InputError */.d(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
+            throw new errors/* InputError */.dz(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
         }
     }
     return buildGateEvent(env, payload);
@@ -40552,18 +40552,23 @@ async function downloadToFile(url, what, fix, options) {
             ? 'HTTP 404 Not Found'
             : status !== undefined
                 ? `HTTP ${status}${status >= 500 || status === 429 || status === 408 ? ' (after 3 attempts)' : ''}`
-                : `${(0,errors/* errorMessage */.g)(error)} (after 3 attempts)`;
-        throw new errors/* InputError */.d(`Could not download ${what} from ${url}: ${why}. ${fix}`);
+                : `${(0,errors/* errorMessage */.gJ)(error)} (after 3 attempts)`;
+        // A 404 is the URL's fault (manifest-url or what it lists); the rest is the network's.
+        const Failure = status === 404 ? errors/* InputError */.dz : errors/* SetupError */.w3;
+        throw new Failure(`Could not download ${what} from ${url}: ${why}. ${fix}`);
     }
 }
-/** Fetches and parses the manifest. Throws InputError naming manifest-url. */
+/**
+ * Fetches and parses the manifest. Throws InputError when manifest-url is not a manifest (or is
+ * not there), SetupError when the download kept failing.
+ */
 async function fetchManifest(url, options) {
     const file = await downloadToFile(url, 'the Python versions manifest', 'Check manifest-url (it must serve a versions-manifest.json), or leave "manifest" out of python-source to use only the tool cache and the machine.', options);
     try {
         return parseManifest((0,external_node_fs_.readFileSync)(file, 'utf8'));
     }
     catch (error) {
-        throw new errors/* InputError */.d(`manifest-url ${url} did not return a versions manifest: ${error.message}. ` +
+        throw new errors/* InputError */.dz(`manifest-url ${url} did not return a versions manifest: ${error.message}. ` +
             'Point manifest-url at a file in the actions/python-versions versions-manifest.json format.');
     }
     finally {
@@ -40606,7 +40611,7 @@ async function verifyInstall(candidate, options) {
  */
 async function installFromManifest(candidate, options) {
     if (process.platform === 'win32') {
-        throw new errors/* InputError */.d('Installing Python from the manifest is not supported on Windows runners yet. Use the runner tool cache (python-source: tool-cache) or an installed Python (python-source: system).');
+        throw new errors/* InputError */.dz('Installing Python from the manifest is not supported on Windows runners yet. Use the runner tool cache (python-source: tool-cache) or an installed Python (python-source: system).');
     }
     const url = candidate.file.download_url;
     const shown = pythonSpelling(candidate.version);
@@ -40620,7 +40625,7 @@ async function installFromManifest(candidate, options) {
             await tc.extractTar(archive, extractDir);
         }
         catch (error) {
-            throw new Error(`the archive could not be extracted (${(0,errors/* errorMessage */.g)(error)}); it may be truncated`);
+            throw new Error(`the archive could not be extracted (${(0,errors/* errorMessage */.gJ)(error)}); it may be truncated`);
         }
         if (!(0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(extractDir, 'setup.sh')))
             throw new Error('the archive has no setup.sh');
@@ -40643,7 +40648,7 @@ async function installFromManifest(candidate, options) {
     }
     catch (error) {
         removeVersion(options.toolCacheDir, candidate.version, options.arch);
-        throw new errors/* InputError */.d(`Could not install Python ${shown} from ${url}: ${(0,errors/* errorMessage */.g)(error)}. ` +
+        throw new errors/* SetupError */.w3(`Could not install Python ${shown} from ${url}: ${(0,errors/* errorMessage */.gJ)(error)}. ` +
             'Nothing was left in the tool cache; re-run the job, or check the archive at manifest-url.');
     }
     finally {
@@ -40947,28 +40952,28 @@ function readVersionFile(file, workingDirectory, options) {
     const input = options.input ?? 'python-version-file';
     const path = (0,external_node_path_namespaceObject.resolve)(workingDirectory, file);
     if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
-        throw new errors/* InputError */.d(`${input} "${file}" does not exist (looked for ${path}). ` +
+        throw new errors/* InputError */.dz(`${input} "${file}" does not exist (looked for ${path}). ` +
             'Give a path relative to working-directory, or leave python-version-file empty.');
     }
     const fix = `Point ${input} at a .python-version, pyproject.toml or .tool-versions file.`;
     const read = readText(path);
     if ('problem' in read)
-        throw new errors/* InputError */.d(`${input} "${file}" ${read.problem}. ${fix}`);
+        throw new errors/* InputError */.dz(`${input} "${file}" ${read.problem}. ${fix}`);
     const kind = versionFileKind(path);
     const entries = readVersionFileText(kind, read.text);
     if (entries.length === 0) {
-        throw new errors/* InputError */.d(`${input} "${file}" ${whatWasMissing(kind)}.`);
+        throw new errors/* InputError */.dz(`${input} "${file}" ${whatWasMissing(kind)}.`);
     }
     // Any name but pyproject.toml and .tool-versions is read a version a line, so it may be any
     // file at all: one line that cannot be a version and the error shows none of it.
     const strange = entries.find((entry) => !looksLikeSpec(entry.text));
     if (kind === 'python-version' && strange) {
-        throw new errors/* InputError */.d(`${input} "${file}" is not a version file: line ${strange.line} cannot be a Python version (such as 3.12 or >=3.10); its content is not shown. ${fix}`);
+        throw new errors/* InputError */.dz(`${input} "${file}" is not a version file: line ${strange.line} cannot be a Python version (such as 3.12 or >=3.10); its content is not shown. ${fix}`);
     }
     return entries.map((entry) => {
         const origin = `${input} ${file}:${entry.line}`;
         if (!looksLikeSpec(entry.text)) {
-            throw new errors/* InputError */.d(`${origin} "${safeExcerpt(entry.text)}" is not a valid Python version: the line has characters or a length no version has. Write one version a line, e.g. 3.12.`);
+            throw new errors/* InputError */.dz(`${origin} "${safeExcerpt(entry.text)}" is not a valid Python version: the line has characters or a length no version has. Write one version a line, e.g. 3.12.`);
         }
         return parseVersionSpec(entry.text, {
             allowPrereleases: options.allowPrereleases,
@@ -41264,7 +41269,7 @@ async function notAvailable(specs, request, sources) {
     const asked = specs.length === 1
         ? `${first.origin} "${first.raw}"`
         : `${first.origin.replace(/:\d+$/, '')} (${specs.map((s) => s.raw).join(', ')})`;
-    return new errors/* InputError */.d(`${asked} is not available for ${sources.arch}. Available: ${available.join('; ')}. ` +
+    return new errors/* InputError */.dz(`${asked} is not available for ${sources.arch}. Available: ${available.join('; ')}. ` +
         'Fix: ask for one of these versions (or a range that includes one), or add a source with python-source.');
 }
 /** Finds or installs the interpreter the request asks for. Throws InputError with the fix. */
@@ -41272,7 +41277,7 @@ async function setupPython(request) {
     const log = request.log ?? coreLog;
     const arch = normalizeArchitecture(request.architecture);
     if (request.sources.length === 0)
-        throw new errors/* InputError */.d('python-source is empty. Name at least one source (tool-cache, manifest, system).');
+        throw new errors/* InputError */.dz('python-source is empty. Name at least one source (tool-cache, manifest, system).');
     const specs = resolveSpecs(request, log);
     const sources = new Sources(request, arch, log);
     for (const spec of specs) {
@@ -41813,14 +41818,14 @@ async function collectTestIds(python, userArgs, options) {
         timeoutMs: options.timeoutMinutes === undefined ? undefined : options.timeoutMinutes * 60_000,
     });
     if (result.timedOut) {
-        throw new errors/* InputError */.d(`Collecting tests for the shard: ${timeoutMessage(options.timeoutMinutes)}`);
+        throw new errors/* InputError */.dz(`Collecting tests for the shard: ${timeoutMessage(options.timeoutMinutes)}`);
     }
     if (result.exitCode !== 0 && result.exitCode !== 5) {
-        throw new errors/* InputError */.d(`Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args.${pytestErrorLines(result.output)}`);
+        throw new errors/* InputError */.dz(`Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args.${pytestErrorLines(result.output)}`);
     }
     const ids = plugin.collectedIds();
     if (ids === undefined) {
-        throw new errors/* InputError */.d(`Collecting tests for the shard: pytest exited ${result.exitCode} without listing its tests (the action's plugin pyci_pytest_plugin did not run). Remove any "-p no:pyci_pytest_plugin" from pytest-args.${pytestErrorLines(result.output)}`);
+        throw new errors/* InputError */.dz(`Collecting tests for the shard: pytest exited ${result.exitCode} without listing its tests (the action's plugin pyci_pytest_plugin did not run). Remove any "-p no:pyci_pytest_plugin" from pytest-args.${pytestErrorLines(result.output)}`);
     }
     return ids;
 }
@@ -41900,10 +41905,10 @@ async function runTests(request) {
     }
     const rootdir = plugin.rootdir();
     if (run.timedOut)
-        throw new errors/* InputError */.d(timeoutMessage(request.timeoutMinutes));
+        throw new errors/* InputError */.dz(timeoutMessage(request.timeoutMinutes));
     const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests, run.signal);
     if (!verdict.hasReport)
-        throw new errors/* InputError */.d(verdict.message ?? `pytest exited with ${run.exitCode}.`);
+        throw new errors/* InputError */.dz(verdict.message ?? `pytest exited with ${run.exitCode}.`);
     let result;
     try {
         result = await readJUnitReports([junitPath]);
@@ -42089,17 +42094,29 @@ function setDeployOutputs(deploy, environment, reason) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ InputError),
-/* harmony export */   g: () => (/* binding */ errorMessage)
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   w3: () => (/* binding */ SetupError)
 /* harmony export */ });
 /**
- * An error the user can fix: bad input, a missing file, an unavailable version. The entry point
- * prints its message as one `::error::` line and fails the step, without a stack trace.
+ * The two failures a step expects, each printed as one `::error::` line without a stack trace
+ * (src/runner/failure.ts). Anything else is a bug of ours: "Unexpected error: ...".
  */
+/** An error the user can fix: bad input, a missing file, an unavailable version. */
 class InputError extends Error {
     constructor(message) {
         super(message);
         this.name = 'InputError';
+    }
+}
+/**
+ * The machine or a service failed, not the user's input: a download that kept failing, an
+ * archive that would not install, a venv that could not be created. Re-running may help.
+ */
+class SetupError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'SetupError';
     }
 }
 /** What an error says, whatever was thrown. */
@@ -42444,14 +42461,14 @@ const FAILED_STEP_REASON = 'not deploying: the step failed; see its error';
 let reported = false;
 function failStep(error) {
     (0,_deploy_outputs_js__WEBPACK_IMPORTED_MODULE_2__/* .setDeployOutputs */ .O)(false, '', FAILED_STEP_REASON);
-    const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .g)(error);
+    const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error);
     const details = error instanceof Error ? (error.stack ?? message) : message;
     if (reported) {
         _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(`Also failed: ${details}`);
         return;
     }
     reported = true;
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SetupError */ .w3) {
         _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(message);
         return;
     }
@@ -42484,7 +42501,7 @@ function stopOnSignal(signal) {
     (0,_exec_js__WEBPACK_IMPORTED_MODULE_4__/* .signalRunningPrograms */ .fl)(signal);
     // Our error must not land inside a program's stop-commands block, where the runner ignores it.
     (0,_exec_js__WEBPACK_IMPORTED_MODULE_4__/* .resumeWorkflowCommands */ .Zy)();
-    failStep(new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(`The step was cancelled (${signal}); it does not deploy.`));
+    failStep(new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`The step was cancelled (${signal}); it does not deploy.`));
     setTimeout(() => {
         (0,_exec_js__WEBPACK_IMPORTED_MODULE_4__/* .signalRunningPrograms */ .fl)('SIGKILL');
         exitWhenFlushed();

@@ -21,14 +21,14 @@ interface Exit {
   ms: number;
 }
 
-/** Runs `body` (TypeScript, ESM) with runEntry, failStep and InputError in scope. */
+/** Runs `body` (TypeScript, ESM) with runEntry, failStep, InputError and SetupError in scope. */
 function runScript(body: string): Promise<Exit> {
   const dir = mkdtempSync(join(scratch, 'run-'));
   const output = join(dir, 'output');
   writeFileSync(output, '');
   const script = `
     import { failStep, runEntry } from './src/runner/failure.ts';
-    import { InputError } from './src/runner/errors.ts';
+    import { InputError, SetupError } from './src/runner/errors.ts';
     ${body}
   `;
   const started = Date.now();
@@ -129,6 +129,19 @@ describe('failStep', () => {
     expect(r.code).toBe(1);
     expect(r.errors).toEqual(['::error::first problem.']);
     expect(r.stdout).toContain('::debug::Also failed: second problem');
+    expect(r.outputs).toEqual(NO_DEPLOY);
+  });
+
+  it('prints a setup failure (the machine or a service, not the input) as it is: no "Unexpected error", no stack', async () => {
+    const r = await runScript(
+      `failStep(new SetupError('Could not install Python 3.12.1 from https://example.test/a.tar.gz: it may be truncated.'));`,
+    );
+    expect(r.code).toBe(1);
+    expect(r.errors).toEqual([
+      '::error::Could not install Python 3.12.1 from https://example.test/a.tar.gz: it may be truncated.',
+    ]);
+    expect(r.stdout).not.toMatch(STACK);
+    expect(r.stdout).not.toContain('::debug::');
     expect(r.outputs).toEqual(NO_DEPLOY);
   });
 

@@ -5,7 +5,7 @@
 import { constants as osConstants } from 'node:os';
 import * as core from '@actions/core';
 import { setDeployOutputs } from './deploy-outputs.js';
-import { errorMessage, InputError } from './errors.js';
+import { errorMessage, InputError, SetupError } from './errors.js';
 import { resumeWorkflowCommands, signalRunningPrograms } from './exec.js';
 
 export const FAILED_STEP_REASON = 'not deploying: the step failed; see its error';
@@ -22,7 +22,7 @@ export function failStep(error: unknown): void {
     return;
   }
   reported = true;
-  if (error instanceof InputError) {
+  if (error instanceof InputError || error instanceof SetupError) {
     core.setFailed(message);
     return;
   }
