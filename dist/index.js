@@ -34007,7 +34007,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7844);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9490);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4184);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9490:
+/***/ 4184:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37215,7 +37215,7 @@ function expandDependencyPatterns(patterns, workingDirectory) {
             matched.forEach((path) => excluded.add(path));
         }
         else if (matched.length === 0) {
-            throw new errors/* InputError */.d(`cache-dependency-path: "${line}" matches no file under ${workingDirectory}. Fix the path or pattern (globs like "constraints/*.txt" are allowed), or remove the line.`);
+            throw new errors/* InputError */.dz(`cache-dependency-path: "${line}" matches no file under ${workingDirectory}. Fix the path or pattern (globs like "constraints/*.txt" are allowed), or remove the line.`);
         }
         else {
             included.push(...matched);
@@ -37244,12 +37244,27 @@ function collectLocalPaths(sources) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/runner/text.ts
+/** Small text helpers shared by the stages. */
+/** `text` cut to at most `max` characters, ending in `…` when it was cut. */
+function truncate(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+/**
+ * Code-unit order, not locale order (`localeCompare`): what depends on it (cache keys, shards)
+ * must come out the same on every runner, whatever its locale.
+ */
+function compareStrings(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
 ;// CONCATENATED MODULE: ./src/deps/cache/key.ts
 /**
  * The cache key, built in one pure function. Everything that can make a restored environment
  * differ from a freshly installed one goes into it; nothing else does, so equal inputs give equal
  * keys on every run.
  */
+
 
 
 /** GitHub's cache service rejects longer keys. */
@@ -37269,7 +37284,7 @@ const KEY_SCHEMA = 1;
 /** The `cache-key-suffix` input, checked (config.ts calls this too, to fail before any work). */
 function validateKeySuffix(suffix) {
     if (suffix.includes(',')) {
-        throw new errors/* InputError */.d(`cache-key-suffix "${suffix}" contains a comma, which GitHub's cache service does not allow in keys. Remove the comma (use "-" or "_").`);
+        throw new errors/* InputError */.dz(`cache-key-suffix "${suffix}" contains a comma, which GitHub's cache service does not allow in keys. Remove the comma (use "-" or "_").`);
     }
     return suffix;
 }
@@ -37305,8 +37320,8 @@ function readableSegment(value) {
 function canonicalJson(parts, kind) {
     const files = [...parts.files]
         .map((file) => [file.path.replace(/\\/g, '/'), file.sha256.toLowerCase()])
-        .sort((a, b) => compare(a[0], b[0]) || compare(a[1], b[1]));
-    const settings = Object.entries(parts.settings).sort((a, b) => compare(a[0], b[0]));
+        .sort((a, b) => compareStrings(a[0], b[0]) || compareStrings(a[1], b[1]));
+    const settings = Object.entries(parts.settings).sort((a, b) => compareStrings(a[0], b[0]));
     return JSON.stringify([
         KEY_SCHEMA,
         kind,
@@ -37321,10 +37336,6 @@ function canonicalJson(parts, kind) {
         settings,
         parts.suffix,
     ]);
-}
-/** Code-unit order, not locale order: the key must not depend on the runner's locale. */
-function compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/deps/requirements.ts
@@ -37358,7 +37369,7 @@ function resolveRequirementFiles(patterns, workingDirectory) {
             const isGlob = files_isGlob(pattern);
             const found = findFiles(workingDirectory, pattern);
             if (found.length === 0) {
-                throw new errors/* InputError */.d(`requirements: ${isGlob ? 'no file matches' : 'file not found:'} "${pattern}" (relative to ${workingDirectory}). Fix the path or remove it from the requirements input.`);
+                throw new errors/* InputError */.dz(`requirements: ${isGlob ? 'no file matches' : 'file not found:'} "${pattern}" (relative to ${workingDirectory}). Fix the path or remove it from the requirements input.`);
             }
             return found;
         });
@@ -37368,11 +37379,11 @@ function resolveRequirementFiles(patterns, workingDirectory) {
         if (all.includes(file))
             return;
         if (!(0,external_node_fs_.existsSync)(file)) {
-            throw new errors/* InputError */.d(`requirements: ${from} includes "${(0,external_node_path_namespaceObject.relative)(workingDirectory, file)}", which does not exist. Fix the -r/-c line in ${from}.`);
+            throw new errors/* InputError */.dz(`requirements: ${from} includes "${(0,external_node_path_namespaceObject.relative)(workingDirectory, file)}", which does not exist. Fix the -r/-c line in ${from}.`);
         }
         if (!(0,external_node_fs_.statSync)(file).isFile()) {
             // A FIFO or device would block the read below forever.
-            throw new errors/* InputError */.d(`requirements: ${from ? `${from} includes ` : ''}"${(0,external_node_path_namespaceObject.relative)(workingDirectory, file)}", which is not a regular file. Point it at a requirements file.`);
+            throw new errors/* InputError */.dz(`requirements: ${from ? `${from} includes ` : ''}"${(0,external_node_path_namespaceObject.relative)(workingDirectory, file)}", which is not a regular file. Point it at a requirements file.`);
         }
         all.push(file);
         for (const nested of includedFiles(file, (0,external_node_fs_.readFileSync)(file, 'utf8')))
@@ -37539,7 +37550,7 @@ function detectFork(name, payload) {
 function buildGateEvent(env, payload) {
     const name = env.GITHUB_EVENT_NAME ?? '';
     if (name === '') {
-        throw new errors/* InputError */.d('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
+        throw new errors/* InputError */.dz('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
     }
     const ref = env.GITHUB_REF ?? '';
     return {
@@ -37732,7 +37743,7 @@ function refuseUnknownInputs(env, declared, action) {
         .map(({ given, suggestion }) => suggestion ? `"${given}" (did you mean ${suggestion}?)` : `"${given}"`)
         .join(', ');
     const plural = unknown.length > 1;
-    throw new errors/* InputError */.d(`Unknown input${plural ? 's' : ''} ${described}: ${action} has no input${plural ? 's' : ''} of ${plural ? 'these names' : 'that name'}, and running on with the default${plural ? 's' : ''} could test or deploy something else than you meant. Fix the name under with:, or remove it; the inputs are listed in the README.`);
+    throw new errors/* InputError */.dz(`Unknown input${plural ? 's' : ''} ${described}: ${action} has no input${plural ? 's' : ''} of ${plural ? 'these names' : 'that name'}, and running on with the default${plural ? 's' : ''} could test or deploy something else than you meant. Fix the name under with:, or remove it; the inputs are listed in the README.`);
 }
 
 ;// CONCATENATED MODULE: ./src/runner/inputs.ts
@@ -37747,7 +37758,7 @@ function parseBoolean(name, value, fallback) {
         return true;
     if (/^(false|False|FALSE)$/.test(value))
         return false;
-    throw new errors/* InputError */.d(`Input ${name} must be true or false, got "${value}".`);
+    throw new errors/* InputError */.dz(`Input ${name} must be true or false, got "${value}".`);
 }
 /** One of a fixed set of words. */
 function parseChoice(name, value, choices, fallback) {
@@ -37755,7 +37766,7 @@ function parseChoice(name, value, choices, fallback) {
         return fallback;
     if (choices.includes(value))
         return value;
-    throw new errors/* InputError */.d(`Input ${name} must be one of ${choices.join(', ')}, got "${value}".`);
+    throw new errors/* InputError */.dz(`Input ${name} must be one of ${choices.join(', ')}, got "${value}".`);
 }
 /** Non-empty lines, trimmed; lines starting with `#` are comments. */
 function parseLines(value) {
@@ -37849,7 +37860,7 @@ function parsePatterns(input, value) {
     return splitList(value).map(({ text, line }) => {
         const problem = globProblem(text);
         if (problem) {
-            throw new errors/* InputError */.d(`${input} line ${line} "${text}" ${problem}. Write one glob per line or comma, e.g. main or release/*.`);
+            throw new errors/* InputError */.dz(`${input} line ${line} "${text}" ${problem}. Write one glob per line or comma, e.g. main or release/*.`);
         }
         return compileRefPattern(text);
     });
@@ -37859,7 +37870,7 @@ function parseEvents(value) {
     for (const { line, text } of splitList(value)) {
         for (const name of text.split(/\s+/)) {
             if (!KNOWN_EVENTS.includes(name)) {
-                throw new errors/* InputError */.d(`deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`);
+                throw new errors/* InputError */.dz(`deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`);
             }
             if (!events.includes(name))
                 events.push(name);
@@ -37877,7 +37888,7 @@ function parseEnvironments(value) {
         if (text === '' || text.startsWith('#'))
             return;
         const fail = (problem) => {
-            throw new errors/* InputError */.d(`environments line ${line} "${text}" ${problem}. Write one pattern=environment per line, e.g. main=production or v*=production.`);
+            throw new errors/* InputError */.dz(`environments line ${line} "${text}" ${problem}. Write one pattern=environment per line, e.g. main=production or v*=production.`);
         };
         const at = text.indexOf('=');
         if (at < 0)
@@ -37995,11 +38006,11 @@ function parsePythonSources(raw) {
     const seen = new Set();
     for (const name of names) {
         if (!SOURCE_NAMES.includes(name)) {
-            throw new errors/* InputError */.d(`python-source "${raw}" names an unknown source "${name}". ` +
+            throw new errors/* InputError */.dz(`python-source "${raw}" names an unknown source "${name}". ` +
                 `Use one or more of ${SOURCE_NAMES.join(', ')} (in the order to try them), e.g. "tool-cache, system".`);
         }
         if (seen.has(name)) {
-            throw new errors/* InputError */.d(`python-source "${raw}" lists "${name}" twice. Name each source once.`);
+            throw new errors/* InputError */.dz(`python-source "${raw}" lists "${name}" twice. Name each source once.`);
         }
         seen.add(name);
     }
@@ -38028,7 +38039,7 @@ const ARCHITECTURE_ALIASES = {
 function normalizeArchitecture(raw) {
     const normalized = ARCHITECTURE_ALIASES[raw.trim().toLowerCase()];
     if (!normalized) {
-        throw new errors/* InputError */.d(`architecture "${raw}" is not known. Use x64, x86 or arm64 (or leave it empty for the runner's own).`);
+        throw new errors/* InputError */.dz(`architecture "${raw}" is not known. Use x64, x86 or arm64 (or leave it empty for the runner's own).`);
     }
     return normalized;
 }
@@ -38083,11 +38094,11 @@ function canonicalPrereleases(text) {
     return text.replace(PRERELEASE_IN_TEXT, (_all, base, tag, serial) => `${base}-${PRERELEASE_NAMES[tag.toLowerCase()]}.${Number(serial)}`);
 }
 function bad(origin, raw, why) {
-    return new errors/* InputError */.d(`${origin} "${raw}" is not a valid Python version: ${why}. ` +
+    return new errors/* InputError */.dz(`${origin} "${raw}" is not a valid Python version: ${why}. ` +
         'Use an exact version (3.12.1), a minor version (3.12), 3.x, or a range (>=3.10 <3.13).');
 }
 function needsPrereleases(origin, raw) {
-    return new errors/* InputError */.d(`${origin} "${raw}" asks for a pre-release of Python. ` +
+    return new errors/* InputError */.dz(`${origin} "${raw}" asks for a pre-release of Python. ` +
         'Set allow-prereleases: true to use pre-releases, or ask for a released version (for example 3.13).');
 }
 /** `>=M.m.0-0 <M.(m+1).0-0` style bounds: the `-0` lets pre-releases of the first version in. */
@@ -38415,7 +38426,7 @@ function splitArgs(text, inputName) {
         }
     }
     if (quote) {
-        throw new errors/* InputError */.d(`${inputName}: unterminated ${quote === '"' ? 'double' : 'single'} quote in "${text}". Close the quote or escape it with a backslash.`);
+        throw new errors/* InputError */.dz(`${inputName}: unterminated ${quote === '"' ? 'double' : 'single'} quote in "${text}". Close the quote or escape it with a backslash.`);
     }
     if (inWord)
         args.push(current);
@@ -38472,7 +38483,7 @@ function refuseJunitFamily(userArgs) {
         else if (arg.startsWith('-o'))
             value = arg.slice(2);
         if (value !== undefined && /^\s*junit_family\s*=/.test(value)) {
-            throw new errors/* InputError */.d(`pytest-args: "${arg === '-o' || arg === '--override-ini' ? `${arg} ${value}` : arg}" overrides junit_family, but the action needs its JUnit report in the xunit1 family (it carries each test's file and line, which annotations use). Remove it from pytest-args.`);
+            throw new errors/* InputError */.dz(`pytest-args: "${arg === '-o' || arg === '--override-ini' ? `${arg} ${value}` : arg}" overrides junit_family, but the action needs its JUnit report in the xunit1 family (it carries each test's file and line, which annotations use). Remove it from pytest-args.`);
         }
     }
 }
@@ -38778,7 +38789,7 @@ function failureLineInFile(details, file) {
 
 
 /** A JUnit file that cannot be read: missing, empty, not XML, truncated, or not JUnit at all. */
-class JUnitParseError extends errors/* InputError */.d {
+class JUnitParseError extends errors/* InputError */.dz {
     file;
     reason;
     line;
@@ -38858,152 +38869,12 @@ class Tally {
         };
     }
 }
+/** Reads one file into `tally`; rejects with a JUnitParseError. */
 function readOneReport(path, tally, trackPosition, chunkBytes) {
-    const parser = new saxes/* SaxesParser */.wT({
-        xmlns: false,
-        position: trackPosition,
-    });
-    const syntaxError = (reason) => {
-        if (trackPosition)
-            return new JUnitParseError(path, reason, parser.line, parser.column);
-        const error = new JUnitParseError(path, reason);
-        error.locatable = true;
-        return error;
-    };
-    let depth = 0;
-    let rootSeen = false;
-    /** Depth of the outermost <testsuite>, whose times add up to the file's duration. */
-    let outerSuiteDepth = -1;
-    let rootTime;
-    let suiteTime = 0;
-    let suiteTimeSeen = false;
-    let caseTime = 0;
-    let testcase;
-    let testcaseDepth = -1;
-    let failure;
-    const caseId = (open) => {
-        const a = open.attributes;
-        open.id ??= pytestNodeId(a.classname ?? '', a.name ?? '', a.file);
-        return open.id;
-    };
-    const collectText = (text) => failure?.text.append(text);
-    parser.on('error', (error) => {
-        throw syntaxError(error.message.replace(/^\d+:\d+: /, ''));
-    });
-    parser.on('opentag', (tag) => {
-        depth++;
-        if (depth > MAX_DEPTH) {
-            throw syntaxError(`elements are nested more than ${MAX_DEPTH} levels deep`);
-        }
-        const name = tag.name;
-        if (!rootSeen) {
-            rootSeen = true;
-            if (name !== 'testsuites' && name !== 'testsuite') {
-                throw syntaxError(`the root element is <${name}>, not <testsuites> or <testsuite>`);
-            }
-            if (name === 'testsuites' && tag.attributes.time !== undefined) {
-                rootTime = seconds(tag.attributes.time);
-            }
-        }
-        if (testcase !== undefined) {
-            if (depth !== testcaseDepth + 1)
-                return;
-            if (name === 'failure' || name === 'error') {
-                if (name === 'failure')
-                    testcase.failed = true;
-                else
-                    testcase.errored = true;
-                openFailure(name, tag.attributes);
-            }
-            else if (name === 'skipped') {
-                testcase.skipped = true;
-            }
-            return;
-        }
-        if (name === 'testcase') {
-            testcase = { attributes: tag.attributes, failed: false, errored: false, skipped: false };
-            testcaseDepth = depth;
-        }
-        else if (name === 'testsuite' && outerSuiteDepth < 0) {
-            outerSuiteDepth = depth;
-            if (tag.attributes.time !== undefined) {
-                suiteTime += seconds(tag.attributes.time);
-                suiteTimeSeen = true;
-            }
-        }
-    });
-    parser.on('closetag', (tag) => {
-        if (failure !== undefined && depth === testcaseDepth + 1)
-            closeFailure();
-        if (depth === testcaseDepth && tag.name === 'testcase')
-            closeTestcase();
-        if (depth === outerSuiteDepth)
-            outerSuiteDepth = -1;
-        depth--;
-    });
-    parser.on('cdata', collectText);
-    function openFailure(kind, attributes) {
-        if (tally.failures.length >= tally.limits.maxFailures) {
-            tally.failuresOmitted++;
-            return;
-        }
-        failure = {
-            kind,
-            message: (attributes.message ?? '').slice(0, MESSAGE_CHARS),
-            text: new BoundedText(tally.limits.maxDetailChars),
-        };
-        // Text is only gathered inside kept failures: passing cases never build strings.
-        parser.on('text', collectText);
-    }
-    function closeFailure() {
-        parser.off('text');
-        const open = failure;
-        failure = undefined;
-        const a = testcase.attributes;
-        const details = open.text.toString();
-        const defLine = a.line === undefined ? undefined : Number(a.line) + 1;
-        const crashLine = a.file ? failureLineInFile(details, a.file) : undefined;
-        const line = crashLine ?? (Number.isFinite(defLine) ? defLine : undefined);
-        tally.failures.push({
-            id: caseId(testcase),
-            kind: open.kind,
-            ...(a.file ? { file: a.file } : {}),
-            ...(line !== undefined ? { line } : {}),
-            message: open.message,
-            details,
-        });
-    }
-    function closeTestcase() {
-        const open = testcase;
-        testcase = undefined;
-        testcaseDepth = -1;
-        countTestcase(open);
-    }
-    function countTestcase(open) {
-        tally.tests++;
-        if (open.failed)
-            tally.failed++;
-        if (open.errored)
-            tally.errors++;
-        if (open.skipped && !open.failed && !open.errored)
-            tally.skipped++;
-        if (!open.failed && !open.errored && !open.skipped)
-            tally.passed++;
-        const time = seconds(open.attributes.time);
-        caseTime += time;
-        if (tally.onTestCase)
-            tally.onTestCase(caseId(open), time);
-        if (tally.slowest.admits(time))
-            tally.slowest.offer(caseId(open), time);
-    }
-    // The second pass, which only locates an error, is saxes alone.
-    const input = tally.limits.fastPath && !trackPosition
-        ? new PassingCaseSkimmer({
-            write: (text) => parser.write(text),
-            canTakeTestcase: () => depth > 0 && testcase === undefined,
-            testcase: (attributes) => countTestcase({ attributes, failed: false, errored: false, skipped: false }),
-        })
-        : { write: (text) => parser.write(text), end: () => { } };
+    return streamFile(path, chunkBytes, new ReportReader(path, tally, trackPosition));
+}
+/** Feeds the file to `sink` in chunks of `chunkBytes`; an empty (or all-blank) file is an error. */
+function streamFile(path, chunkBytes, sink) {
     return new Promise((resolve, reject) => {
         const stream = (0,external_node_fs_.createReadStream)(path, { encoding: 'utf8', highWaterMark: chunkBytes });
         let empty = true;
@@ -39015,7 +38886,7 @@ function readOneReport(path, tally, trackPosition, chunkBytes) {
             try {
                 if (empty && /\S/.test(chunk))
                     empty = false;
-                input.write(chunk);
+                sink.write(chunk);
             }
             catch (error) {
                 fail(error);
@@ -39026,9 +38897,7 @@ function readOneReport(path, tally, trackPosition, chunkBytes) {
             try {
                 if (empty)
                     throw new JUnitParseError(path, 'the file is empty');
-                input.end();
-                parser.close();
-                tally.durationSeconds += rootTime ?? (suiteTimeSeen ? suiteTime : caseTime);
+                sink.end();
                 resolve();
             }
             catch (error) {
@@ -39036,6 +38905,206 @@ function readOneReport(path, tally, trackPosition, chunkBytes) {
             }
         });
     });
+}
+/**
+ * The state of one file being read: saxes's handlers per element, the nesting guard, the fast
+ * path for passing cases, and the closing checks.
+ */
+class ReportReader {
+    path;
+    tally;
+    trackPosition;
+    parser;
+    /** Where chunks go: the fast path in front of saxes, or saxes alone. */
+    input;
+    depth = 0;
+    rootSeen = false;
+    /** Depth of the outermost <testsuite>, whose times add up to the file's duration. */
+    outerSuiteDepth = -1;
+    rootTime;
+    suiteTime = 0;
+    suiteTimeSeen = false;
+    caseTime = 0;
+    testcase;
+    testcaseDepth = -1;
+    failure;
+    collectText = (text) => this.failure?.text.append(text);
+    constructor(path, tally, trackPosition) {
+        this.path = path;
+        this.tally = tally;
+        this.trackPosition = trackPosition;
+        this.parser = new saxes/* SaxesParser */.wT({ xmlns: false, position: trackPosition });
+        this.parser.on('error', (error) => {
+            throw this.syntaxError(error.message.replace(/^\d+:\d+: /, ''));
+        });
+        this.parser.on('opentag', (tag) => this.openTag(tag));
+        this.parser.on('closetag', (tag) => this.closeTag(tag));
+        this.parser.on('cdata', this.collectText);
+        this.input = this.fastPathOrSaxes();
+    }
+    write(text) {
+        this.input.write(text);
+    }
+    /** The closing checks (saxes's: unclosed elements, no root), then the file's duration. */
+    end() {
+        this.input.end();
+        this.parser.close();
+        this.tally.durationSeconds +=
+            this.rootTime ?? (this.suiteTimeSeen ? this.suiteTime : this.caseTime);
+    }
+    /**
+     * Passing test cases skip saxes (see junit-fast-path.ts). The second pass, which only locates
+     * an error, is saxes alone.
+     */
+    fastPathOrSaxes() {
+        const write = (text) => {
+            this.parser.write(text);
+        };
+        if (!this.tally.limits.fastPath || this.trackPosition)
+            return { write, end: () => { } };
+        return new PassingCaseSkimmer({
+            write,
+            canTakeTestcase: () => this.depth > 0 && this.testcase === undefined,
+            testcase: (attributes) => this.countTestcase({ attributes, failed: false, errored: false, skipped: false }),
+        });
+    }
+    syntaxError(reason) {
+        const { parser, path } = this;
+        if (this.trackPosition)
+            return new JUnitParseError(path, reason, parser.line, parser.column);
+        const error = new JUnitParseError(path, reason);
+        error.locatable = true;
+        return error;
+    }
+    openTag(tag) {
+        this.enterElement();
+        if (!this.rootSeen)
+            this.checkRoot(tag);
+        if (this.testcase !== undefined)
+            this.openInsideTestcase(tag, this.testcase);
+        else if (tag.name === 'testcase')
+            this.openTestcase(tag);
+        else if (tag.name === 'testsuite' && this.outerSuiteDepth < 0)
+            this.openOuterSuite(tag);
+    }
+    closeTag(tag) {
+        const { depth } = this;
+        if (this.failure !== undefined && depth === this.testcaseDepth + 1)
+            this.closeFailure();
+        if (depth === this.testcaseDepth && tag.name === 'testcase')
+            this.closeTestcase();
+        if (depth === this.outerSuiteDepth)
+            this.outerSuiteDepth = -1;
+        this.depth--;
+    }
+    /** The nesting guard: pytest nests 4 levels; a report nesting deeper than 64 is refused. */
+    enterElement() {
+        this.depth++;
+        if (this.depth > MAX_DEPTH) {
+            throw this.syntaxError(`elements are nested more than ${MAX_DEPTH} levels deep`);
+        }
+    }
+    /** The first element must be a JUnit root; a <testsuites> time is the file's duration. */
+    checkRoot(tag) {
+        this.rootSeen = true;
+        const name = tag.name;
+        if (name !== 'testsuites' && name !== 'testsuite') {
+            throw this.syntaxError(`the root element is <${name}>, not <testsuites> or <testsuite>`);
+        }
+        if (name === 'testsuites' && tag.attributes.time !== undefined) {
+            this.rootTime = seconds(tag.attributes.time);
+        }
+    }
+    /** A direct child of a test case says its outcome (<failure>, <error>, <skipped>). */
+    openInsideTestcase(tag, testcase) {
+        if (this.depth !== this.testcaseDepth + 1)
+            return;
+        const name = tag.name;
+        if (name === 'failure' || name === 'error') {
+            if (name === 'failure')
+                testcase.failed = true;
+            else
+                testcase.errored = true;
+            this.openFailure(name, tag.attributes);
+        }
+        else if (name === 'skipped') {
+            testcase.skipped = true;
+        }
+    }
+    openTestcase(tag) {
+        this.testcase = { attributes: tag.attributes, failed: false, errored: false, skipped: false };
+        this.testcaseDepth = this.depth;
+    }
+    openOuterSuite(tag) {
+        this.outerSuiteDepth = this.depth;
+        if (tag.attributes.time !== undefined) {
+            this.suiteTime += seconds(tag.attributes.time);
+            this.suiteTimeSeen = true;
+        }
+    }
+    openFailure(kind, attributes) {
+        const { tally } = this;
+        if (tally.failures.length >= tally.limits.maxFailures) {
+            tally.failuresOmitted++;
+            return;
+        }
+        this.failure = {
+            kind,
+            message: (attributes.message ?? '').slice(0, MESSAGE_CHARS),
+            text: new BoundedText(tally.limits.maxDetailChars),
+        };
+        // Text is only gathered inside kept failures: passing cases never build strings.
+        this.parser.on('text', this.collectText);
+    }
+    closeFailure() {
+        this.parser.off('text');
+        const open = this.failure;
+        this.failure = undefined;
+        const testcase = this.testcase;
+        const a = testcase.attributes;
+        const details = open.text.toString();
+        const defLine = a.line === undefined ? undefined : Number(a.line) + 1;
+        const crashLine = a.file ? failureLineInFile(details, a.file) : undefined;
+        const line = crashLine ?? (Number.isFinite(defLine) ? defLine : undefined);
+        this.tally.failures.push({
+            id: caseId(testcase),
+            kind: open.kind,
+            ...(a.file ? { file: a.file } : {}),
+            ...(line !== undefined ? { line } : {}),
+            message: open.message,
+            details,
+        });
+    }
+    closeTestcase() {
+        const open = this.testcase;
+        this.testcase = undefined;
+        this.testcaseDepth = -1;
+        this.countTestcase(open);
+    }
+    countTestcase(open) {
+        const { tally } = this;
+        tally.tests++;
+        if (open.failed)
+            tally.failed++;
+        if (open.errored)
+            tally.errors++;
+        if (open.skipped && !open.failed && !open.errored)
+            tally.skipped++;
+        if (!open.failed && !open.errored && !open.skipped)
+            tally.passed++;
+        const time = seconds(open.attributes.time);
+        this.caseTime += time;
+        if (tally.onTestCase)
+            tally.onTestCase(caseId(open), time);
+        if (tally.slowest.admits(time))
+            tally.slowest.offer(caseId(open), time);
+    }
+}
+/** A test case's pytest node id, built once. */
+function caseId(open) {
+    const a = open.attributes;
+    open.id ??= pytestNodeId(a.classname ?? '', a.name ?? '', a.file);
+    return open.id;
 }
 function asParseError(error, path) {
     if (error instanceof JUnitParseError)
@@ -39045,7 +39114,7 @@ function asParseError(error, path) {
         return new JUnitParseError(path, 'the file does not exist');
     if (code === 'EISDIR')
         return new JUnitParseError(path, 'it is a directory, not a file');
-    return new JUnitParseError(path, error instanceof Error ? error.message : String(error));
+    return new JUnitParseError(path, (0,errors/* errorMessage */.gJ)(error));
 }
 /** A `time` attribute as seconds; absent, unparsable or absurd counts as 0 rather than failing. */
 function seconds(value) {
@@ -39072,6 +39141,7 @@ function withoutUndefined(value) {
  */
 
 
+
 /** More parts than any matrix runs (GitHub allows 256 jobs per matrix). */
 const MAX_SHARDS = 1000;
 /** Parses the `shard` input; empty means "not sharded". */
@@ -39081,17 +39151,17 @@ function parseShard(raw) {
         return undefined;
     const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
     if (!match) {
-        throw new errors/* InputError */.d(`Input 'shard' is '${raw}', which is not of the form i/n. Use e.g. 'shard: 2/4' to run ` +
+        throw new errors/* InputError */.dz(`Input 'shard' is '${raw}', which is not of the form i/n. Use e.g. 'shard: 2/4' to run ` +
             'the second of four parts, or leave it empty to run every test.');
     }
     const index = Number(match[1]);
     const total = Number(match[2]);
     // Every part is a job; the partition allocates one list per part.
     if (total > MAX_SHARDS) {
-        throw new errors/* InputError */.d(`Input 'shard' is '${raw}': at most ${MAX_SHARDS} parts are supported. Use fewer parts, e.g. 1/${MAX_SHARDS}.`);
+        throw new errors/* InputError */.dz(`Input 'shard' is '${raw}': at most ${MAX_SHARDS} parts are supported. Use fewer parts, e.g. 1/${MAX_SHARDS}.`);
     }
     if (total < 1 || index < 1 || index > total) {
-        throw new errors/* InputError */.d(`Input 'shard' is '${raw}': the part number must be between 1 and the number of parts ` +
+        throw new errors/* InputError */.dz(`Input 'shard' is '${raw}': the part number must be between 1 and the number of parts ` +
             `(here 1 to ${Math.max(total, 1)}). Shards are counted from 1, e.g. 1/${Math.max(total, 2)}.`);
     }
     return { index, total };
@@ -39176,9 +39246,6 @@ function assignGreedily(groups, n) {
     }
     return partOf;
 }
-function compareStrings(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
 
 ;// CONCATENATED MODULE: ./src/config.ts
 /**
@@ -39207,7 +39274,7 @@ function readJUnitFiles(patterns, workingDirectory) {
     const files = patterns.flatMap((pattern) => {
         const found = findFiles(workingDirectory, pattern);
         if (found.length === 0) {
-            throw new errors/* InputError */.d(`junit-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the JUnit files were downloaded to (actions/download-artifact's path).`);
+            throw new errors/* InputError */.dz(`junit-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the JUnit files were downloaded to (actions/download-artifact's path).`);
         }
         return found;
     });
@@ -39218,7 +39285,7 @@ function config_readShardTimings(raw, workingDirectory) {
         return undefined;
     const path = (0,external_node_path_namespaceObject.resolve)(workingDirectory, raw);
     if (!(0,external_node_fs_.existsSync)(path)) {
-        throw new errors/* InputError */.d(`shard-timings: file not found: ${path}. Point it at a JUnit report from an earlier full run, or leave it empty to balance by file.`);
+        throw new errors/* InputError */.dz(`shard-timings: file not found: ${path}. Point it at a JUnit report from an earlier full run, or leave it empty to balance by file.`);
     }
     return path;
 }
@@ -39241,18 +39308,18 @@ function readInstallSpec(get, workingDirectory) {
     const groups = parseNames(get('dependency-groups'));
     const projectPresent = hasProjectFile(workingDirectory);
     if (installProject === 'true' && !projectPresent) {
-        throw new errors/* InputError */.d(`install-project is true, but ${workingDirectory} has neither pyproject.toml nor setup.py. Set working-directory to the project's folder, or install-project: false.`);
+        throw new errors/* InputError */.dz(`install-project is true, but ${workingDirectory} has neither pyproject.toml nor setup.py. Set working-directory to the project's folder, or install-project: false.`);
     }
     const project = installProject === 'true' || (installProject === 'auto' && projectPresent);
     const editable = parseBoolean('editable', get('editable'), false);
     if (editable && !project) {
-        throw new errors/* InputError */.d(`editable is true but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove editable or install the project.`);
+        throw new errors/* InputError */.dz(`editable is true but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove editable or install the project.`);
     }
     if (extras.length > 0 && !project) {
-        throw new errors/* InputError */.d(`extras (${extras.join(', ')}) are given but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove extras or install the project.`);
+        throw new errors/* InputError */.dz(`extras (${extras.join(', ')}) are given but the project is not installed (install-project: ${installProject}${projectPresent ? '' : ', and no pyproject.toml or setup.py was found'}). Remove extras or install the project.`);
     }
     if (groups.length > 0 && !(0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(workingDirectory, 'pyproject.toml'))) {
-        throw new errors/* InputError */.d(`dependency-groups (${groups.join(', ')}) are given but ${workingDirectory} has no pyproject.toml to define them in [dependency-groups].`);
+        throw new errors/* InputError */.dz(`dependency-groups (${groups.join(', ')}) are given but ${workingDirectory} has no pyproject.toml to define them in [dependency-groups].`);
     }
     return {
         requirementFiles: [],
@@ -39266,10 +39333,10 @@ function readWorkingDirectory(raw, workspace) {
     const dir = (0,external_node_path_namespaceObject.resolve)(workspace, raw || '.');
     // Outside the checkout the venv, caches and installs would land in folders that are not ours.
     if (!isWithin(dir, (0,external_node_path_namespaceObject.resolve)(workspace))) {
-        throw new errors/* InputError */.d(`working-directory "${raw}" resolves to ${dir}, outside the repository (GITHUB_WORKSPACE ${workspace}). Set it to the folder of your Python project inside the checkout, relative to the repository root.`);
+        throw new errors/* InputError */.dz(`working-directory "${raw}" resolves to ${dir}, outside the repository (GITHUB_WORKSPACE ${workspace}). Set it to the folder of your Python project inside the checkout, relative to the repository root.`);
     }
     if (!(0,external_node_fs_.existsSync)(dir) || !(0,external_node_fs_.statSync)(dir).isDirectory()) {
-        throw new errors/* InputError */.d(`working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`);
+        throw new errors/* InputError */.dz(`working-directory "${raw}" does not exist (looked for ${dir}). Set it to the folder of your Python project, relative to the repository root, and check out the repository first (actions/checkout).`);
     }
     return dir;
 }
@@ -39285,16 +39352,16 @@ function isWithin(inner, outer) {
 function readVenvPath(raw, workingDirectory, workspace) {
     if (raw.startsWith('~')) {
         // Inputs reach the action verbatim: `~` would become a folder named "~" in the project.
-        throw new errors/* InputError */.d(`venv-path "${raw}" starts with ~, which the action does not expand (no shell reads inputs). Use a path relative to working-directory (e.g. .venv), or an absolute one (e.g. \${{ runner.temp }}/venv).`);
+        throw new errors/* InputError */.dz(`venv-path "${raw}" starts with ~, which the action does not expand (no shell reads inputs). Use a path relative to working-directory (e.g. .venv), or an absolute one (e.g. \${{ runner.temp }}/venv).`);
     }
     const venvPath = (0,external_node_path_namespaceObject.resolve)(workingDirectory, raw || '.venv');
     if ((0,external_node_fs_.existsSync)(venvPath) && !(0,external_node_fs_.statSync)(venvPath).isDirectory()) {
-        throw new errors/* InputError */.d(`venv-path "${raw}" is ${venvPath}, an existing file, not a folder; the action will not replace it. Point venv-path at a new folder, e.g. .venv (the default).`);
+        throw new errors/* InputError */.dz(`venv-path "${raw}" is ${venvPath}, an existing file, not a folder; the action will not replace it. Point venv-path at a new folder, e.g. .venv (the default).`);
     }
     const precious = [workingDirectory, workspace, (0,external_node_os_.homedir)(), '/'];
     const hit = precious.find((dir) => isWithin(dir, venvPath));
     if (hit !== undefined) {
-        throw new errors/* InputError */.d(`venv-path "${raw}" resolves to ${venvPath}, which ${venvPath === hit ? 'is' : 'contains'} ${hit}; the action deletes and recreates that folder. Use a folder of its own, e.g. .venv (the default).`);
+        throw new errors/* InputError */.dz(`venv-path "${raw}" resolves to ${venvPath}, which ${venvPath === hit ? 'is' : 'contains'} ${hit}; the action deletes and recreates that folder. Use a folder of its own, e.g. .venv (the default).`);
     }
     return venvPath;
 }
@@ -39306,7 +39373,7 @@ function readTimeoutMinutes(raw) {
         return undefined;
     const minutes = /^\d+(\.\d+)?$|^\.\d+$/.test(raw) ? Number(raw) : NaN;
     if (!(minutes > 0) || minutes > MAX_TIMEOUT_MINUTES) {
-        throw new errors/* InputError */.d(`timeout-minutes is "${raw}", which is not a number of minutes between 0 and ${MAX_TIMEOUT_MINUTES}. Give e.g. 30 (or 0.5), or leave it empty for no limit.`);
+        throw new errors/* InputError */.dz(`timeout-minutes is "${raw}", which is not a number of minutes between 0 and ${MAX_TIMEOUT_MINUTES}. Give e.g. 30 (or 0.5), or leave it empty for no limit.`);
     }
     return minutes;
 }
@@ -39322,7 +39389,7 @@ function readUrl(name, raw, fallback) {
         url = undefined;
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-        throw new errors/* InputError */.d(`${name} "${raw}" is not an http(s) URL. Give the full address, e.g. ${fallback}.`);
+        throw new errors/* InputError */.dz(`${name} "${raw}" is not an http(s) URL. Give the full address, e.g. ${fallback}.`);
     }
     return raw;
 }
@@ -39333,7 +39400,7 @@ function readCacheTimeout(raw) {
         return 300;
     const seconds = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
     if (!(seconds >= 1 && seconds <= MAX_CACHE_TIMEOUT_SECONDS)) {
-        throw new errors/* InputError */.d(`cache-timeout "${raw}" is not a whole number of seconds from 1 to ${MAX_CACHE_TIMEOUT_SECONDS}. Give seconds without a unit, e.g. 300.`);
+        throw new errors/* InputError */.dz(`cache-timeout "${raw}" is not a whole number of seconds from 1 to ${MAX_CACHE_TIMEOUT_SECONDS}. Give seconds without a unit, e.g. 300.`);
     }
     return seconds;
 }
@@ -39379,7 +39446,7 @@ function readConfig(get = runnerInput, env = process.env) {
     const shard = parseShard(get('shard'));
     const shardTimings = config_readShardTimings(get('shard-timings'), workingDirectory);
     if (shardTimings && !shard) {
-        throw new errors/* InputError */.d('shard-timings is set but shard is not: timings only balance shards. Set shard (e.g. 1/4) or remove shard-timings.');
+        throw new errors/* InputError */.dz('shard-timings is set but shard is not: timings only balance shards. Set shard (e.g. 1/4) or remove shard-timings.');
     }
     const pytestArgs = splitArgs(get('pytest-args'), 'pytest-args');
     refuseJunitFamily(pytestArgs);
@@ -39412,17 +39479,27 @@ function readConfig(get = runnerInput, env = process.env) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/runner/log.ts
+/**
+ * The one logger interface of the stages: @actions/core on the runner, a recorder in tests.
+ * A stage that never debugs asks for less (`Pick<Log, 'info' | 'warning'>`).
+ */
+
+const coreLog = {
+    info: (message) => core/* info */.pq(message),
+    warning: (message) => core/* warning */.$e(message),
+    debug: (message) => core/* debug */.Yz(message),
+};
+
 ;// CONCATENATED MODULE: ./src/deps/cache/backend.ts
 /**
  * The one interface every cache store implements. Caching is an optimization: a backend never
  * throws from restore or save; it warns and reports a miss (or an unsaved entry) instead.
  */
 
+// The cache modules import these two from here.
 
-const coreLog = {
-    info: (message) => core/* info */.pq(message),
-    warning: (message) => core/* warning */.$e(message),
-};
+
 /** The first of `paths` that exists with something in it, or undefined. */
 function firstOccupiedPath(paths) {
     return paths.find((path) => (0,external_node_fs_.existsSync)(path) && !isEmptyDirectory(path));
@@ -39434,9 +39511,6 @@ function isEmptyDirectory(path) {
     catch {
         return false;
     }
-}
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/deps/cache/bounded.ts
@@ -39517,7 +39591,7 @@ async function sha256OfFile(path) {
     // Only regular files: a FIFO or device would block the read (and the run) forever.
     const kind = await (0,promises_namespaceObject.stat)(path).then((info) => (info.isFile() ? undefined : 'not a regular file'), () => undefined);
     if (kind) {
-        throw new errors/* InputError */.d(`Cannot read ${path} to build the cache key (${kind}). Check requirements and cache-dependency-path: every file they name must be a regular file.`);
+        throw new errors/* InputError */.dz(`Cannot read ${path} to build the cache key (${kind}). Check requirements and cache-dependency-path: every file they name must be a regular file.`);
     }
     try {
         for await (const chunk of (0,external_node_fs_.createReadStream)(path))
@@ -39525,7 +39599,7 @@ async function sha256OfFile(path) {
     }
     catch (error) {
         const reason = error.code ?? error.message;
-        throw new errors/* InputError */.d(`Cannot read ${path} to build the cache key (${reason}). Check requirements and cache-dependency-path: every file they name must exist and be readable.`);
+        throw new errors/* InputError */.dz(`Cannot read ${path} to build the cache key (${reason}). Check requirements and cache-dependency-path: every file they name must exist and be readable.`);
     }
     return hash.digest('hex');
 }
@@ -39765,6 +39839,8 @@ function isTrustedEvent(event) {
  */
 
 
+
+
 /** Bounds a stalled download segment; the library's default is an hour. */
 const SEGMENT_TIMEOUT_MS = 10 * 60 * 1000;
 class GithubCacheBackend {
@@ -39796,7 +39872,7 @@ class GithubCacheBackend {
             }
         }
         catch (error) {
-            this.log.warning(`Could not restore cache ${key} from GitHub's cache service: ${messageOf(error)}`);
+            this.log.warning(`Could not restore cache ${key} from GitHub's cache service: ${(0,errors/* errorMessage */.gJ)(error)}`);
         }
         // A failed extraction can leave part of an archive behind; the paths were empty before.
         await removeAll(paths);
@@ -39815,7 +39891,7 @@ class GithubCacheBackend {
             return true;
         }
         catch (error) {
-            this.log.warning(`Could not save cache ${key} to GitHub's cache service: ${messageOf(error)}`);
+            this.log.warning(`Could not save cache ${key} to GitHub's cache service: ${(0,errors/* errorMessage */.gJ)(error)}`);
             return false;
         }
     }
@@ -40152,7 +40228,7 @@ class LocalCacheBackend {
         catch (error) {
             if (error.code === 'ENOENT')
                 return false;
-            this.log.warning(`Cache entry ${key} in ${this.directory} is unreadable (${messageOf(error)}); installing afresh.`);
+            this.log.warning(`Cache entry ${key} in ${this.directory} is unreadable (${(0,errors/* errorMessage */.gJ)(error)}); installing afresh.`);
             return false;
         }
         if (!recorded) {
@@ -40187,7 +40263,7 @@ class LocalCacheBackend {
             return true;
         }
         catch (error) {
-            this.log.warning(`Cache entry ${key} in ${this.directory} could not be unpacked, so it is probably corrupted (${messageOf(error)}); installing afresh. The next save replaces it.`);
+            this.log.warning(`Cache entry ${key} in ${this.directory} could not be unpacked, so it is probably corrupted (${(0,errors/* errorMessage */.gJ)(error)}); installing afresh. The next save replaces it.`);
             return false;
         }
         finally {
@@ -40221,7 +40297,7 @@ class LocalCacheBackend {
             return true;
         }
         catch (error) {
-            this.log.warning(`Could not save cache entry ${key} to ${this.directory}: ${messageOf(error)}`);
+            this.log.warning(`Could not save cache entry ${key} to ${this.directory}: ${(0,errors/* errorMessage */.gJ)(error)}`);
             return false;
         }
         finally {
@@ -40322,6 +40398,21 @@ function defaultCacheDir(env) {
     return (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), '.cache', 'pyci');
 }
 
+;// CONCATENATED MODULE: ./src/runner/asset.ts
+/**
+ * Where a file shipped next to a module lives (a `.py` file, say). Write the reference as
+ * `assetPath(new URL('./file.py', import.meta.url))`: ncc sees that expression and copies the
+ * file into dist/. Its asset relocator ships it under its own name and rewrites the expression
+ * into a plain path string; in a module the relocator cannot parse (it skips those with `??=` or
+ * `60_000`), webpack ships it under a hashed name and leaves a file: URL. From source (jest, tsx)
+ * it stays a file: URL. This takes all three.
+ */
+
+function assetPath(ref) {
+    const text = String(ref);
+    return text.startsWith('file:') ? (0,external_node_url_.fileURLToPath)(text) : text;
+}
+
 // EXTERNAL MODULE: ./src/runner/exec.ts + 1 modules
 var exec = __nccwpck_require__(7300);
 ;// CONCATENATED MODULE: ./src/deps/venv.ts
@@ -40347,7 +40438,7 @@ function removeVenv(venvPath) {
         return;
     const isVenv = (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(venvPath, 'pyvenv.cfg'));
     if (!isVenv && (0,external_node_fs_.readdirSync)(venvPath).length > 0) {
-        throw new errors/* InputError */.d(`venv-path ${venvPath} exists and is not a virtualenv (it has no pyvenv.cfg); the action will not delete it. Point venv-path at a new folder, or remove that one.`);
+        throw new errors/* InputError */.dz(`venv-path ${venvPath} exists and is not a virtualenv (it has no pyvenv.cfg); the action will not delete it. Point venv-path at a new folder, or remove that one.`);
     }
     (0,external_node_fs_.rmSync)(venvPath, { recursive: true, force: true });
 }
@@ -40359,7 +40450,7 @@ async function createVenv(basePython, venvPath, pipArgs = [], env) {
     removeVenv(venvPath);
     const created = await (0,exec/* execProgram */.SI)(basePython, ['-m', 'venv', venvPath]);
     if (created.exitCode !== 0) {
-        throw new errors/* InputError */.d(`Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`);
+        throw new errors/* SetupError */.w3(`Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`);
     }
     const upgraded = await (0,exec/* execProgram */.SI)(venvPython(venvPath), ['-m', 'pip', 'install', '--upgrade', 'pip', ...pipArgs], { env });
     if (upgraded.exitCode !== 0) {
@@ -40385,8 +40476,11 @@ async function hasModule(python, module) {
  * example service's 330 MB venv, probe and check take 0.13 s (median of 11) where the version
  * probe plus `python -m pip check` took 0.40 s (see docs/benchmarks.md). When pip's vendored
  * packaging cannot be imported, or the check meets something it does not read (a zip archive on
- * sys.path), `python -m pip check` decides.
+ * sys.path), `python -m pip check` decides. The check itself is verify_venv.py, shipped beside
+ * the bundle.
  */
+
+
 
 
 
@@ -40403,227 +40497,13 @@ const PROBE_HEAD = [
     'sys.stdout.flush()',
     'exec(compile(sys.argv[1], "<pyci-verify>", "exec"))',
 ].join('\n');
-/**
- * `pip check` in one pass (Python >= 3.6). Prints a status line, `ok`, `broken`, `no-pip` or
- * `unavailable`, then one line per problem in pip check's own wording (or why it is unavailable).
- *
- * What pip check does, and this mirrors:
- * - distributions: every `*.dist-info` / `*.egg-info` in each sys.path entry, in sys.path order,
- *   as importlib.metadata lists them, plus `.egg-link` targets (pip's legacy editables); the
- *   first one of each canonical name wins. Name and version come from the `name-version.dist-info`
- *   directory name when it has them, else from the metadata.
- * - dependencies: `Requires-Dist` (or an egg-info's requires.txt), keeping requirements without a
- *   marker or whose marker holds with `extra == ""`: a requirement conditional on an extra is
- *   never checked, since pip check cannot know which extras were asked for.
- * - missing (not installed) and conflicting (installed version outside the specifier, pre-releases
- *   allowed) dependencies, and unreadable metadata; from pip 24.2 on, also installed wheels whose
- *   tags this interpreter does not support.
- * Metadata headers are read directly instead of through importlib.metadata/email, whose imports
- * alone cost more than the whole check.
- */
-const DEPENDENCY_CHECK = String.raw `
-import os, re, sys
-
-HEADER = re.compile(r"[\x21-\x39\x3b-\x7e]*:")
-
-
-def headers(text):
-    # Header lines of an RFC 822 file as email's compat32 parser reads them: [name, value] with
-    # names lowercased and folded lines joined, up to the first line that is not a header.
-    fields = []
-    for line in re.split(r"\r\n|\r|\n", text or ""):
-        if line[:1] in (" ", "\t") and fields:
-            fields[-1][1] += "\n" + line
-        elif line and HEADER.match(line):
-            name, _, value = line.partition(":")
-            fields.append([name.lower(), value.lstrip(" \t")])
-        else:
-            break
-    return fields
-
-
-def header_all(fields, name):
-    return [value for key, value in fields if key == name]
-
-
-class Dist:
-    def __init__(self, path, installed):
-        self.path = path
-        self.installed = installed
-        self._fields = None
-
-    def read_text(self, name):
-        try:
-            with open(os.path.join(self.path, name) if name else self.path, encoding="utf-8") as f:
-                return f.read()
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
-            return None
-
-    def fields(self):
-        if self._fields is None:
-            text = self.read_text("METADATA") or self.read_text("PKG-INFO") or self.read_text("")
-            self._fields = headers(text)
-        return self._fields
-
-    def header(self, name):
-        values = header_all(self.fields(), name)
-        return values[0] if values else None
-
-    def info_name_version(self):
-        stem, suffix = os.path.splitext(os.path.basename(self.path))
-        if suffix == ".dist-info":
-            name, sep, version = stem.partition("-")
-            if sep:
-                return name, version
-        if suffix == ".egg-info":
-            return stem.split("-", 1)[0], None
-        return None, None
-
-
-def pip_check():
-    import importlib.util
-
-    if importlib.util.find_spec("pip") is None:
-        return "no-pip", []
-    try:
-        import pip
-        from pip._vendor.packaging.requirements import Requirement
-        from pip._vendor.packaging.utils import canonicalize_name
-        from pip._vendor.packaging.version import parse as parse_version
-    except Exception as error:
-        return "unavailable", ["cannot import pip's vendored packaging (%r)" % (error,)]
-
-    found = {}
-
-    def add(path, installed):
-        dist = Dist(path, installed)
-        name = dist.info_name_version()[0] or dist.header("name")
-        if not name:
-            return  # pip skips it too ("invalid metadata entry 'name'")
-        key = canonicalize_name(name)
-        if key not in found:
-            found[key] = dist
-
-    def find(location, installed):
-        root = location or "."
-        if not os.path.isdir(root):
-            if os.path.exists(root):
-                raise NotImplementedError("sys.path holds a file: %s" % location)
-            return
-        base = os.path.basename(location).lower()
-        infos, eggs = {}, []
-        for child in os.listdir(root):
-            low = child.lower()
-            if low.endswith((".dist-info", ".egg-info")):
-                group = re.sub(r"[-_.]+", "_", low.rpartition(".")[0].partition("-")[0])
-                infos.setdefault(group, []).append(os.path.join(location, child))
-            elif base.endswith(".egg") and low == "egg-info":
-                eggs.append(os.path.join(location, child))
-        for paths in list(infos.values()) + [eggs]:
-            for path in paths:
-                add(path, installed)
-
-    for location in sys.path:
-        find(location, location)
-        root = location or "."
-        if os.path.isdir(root):
-            for child in os.listdir(root):
-                if child.endswith(".egg-link"):
-                    with open(os.path.join(root, child)) as link:
-                        target = next((line.strip() for line in link if line.strip()), "")
-                    if target:
-                        find(os.path.join(location, target), location)
-
-    def requires(dist):
-        lines = [value.strip() for value in header_all(dist.fields(), "requires-dist")]
-        if lines:
-            return lines
-        extra = marker = ""
-        for line in (dist.read_text("requires.txt") or "").splitlines():
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            if line.startswith("[") and line.endswith("]"):
-                extra, _, marker = line.strip("[]").partition(":")
-                extra = canonicalize_name(extra)
-            elif extra and marker:
-                lines.append('%s ; (%s) and extra == "%s"' % (line, marker, extra))
-            elif extra:
-                lines.append('%s ; extra == "%s"' % (line, extra))
-            else:
-                lines.append(line + " ; " + marker if marker else line)
-        return lines
-
-    def version_of(dist):
-        version = dist.info_name_version()[1] or dist.header("version")
-        if version is None:
-            raise ValueError("Bad metadata in %s (invalid metadata entry 'version')" % dist.path)
-        return parse_version(version)
-
-    problems = []
-    packages = {}
-    for key, dist in found.items():
-        try:
-            dependencies = []
-            for text in requires(dist):
-                req = Requirement(text)
-                if not req.marker or req.marker.evaluate({"extra": ""}):
-                    dependencies.append(req)
-            packages[key] = (version_of(dist), dependencies)
-        except (OSError, ValueError) as error:
-            problems.append("Error parsing dependencies of %s: %s" % (key, error))
-
-    missing, conflicting = [], []
-    for key, (version, dependencies) in packages.items():
-        missing_deps, conflicting_deps = set(), set()
-        for req in dependencies:
-            name = canonicalize_name(req.name)
-            if name not in packages:
-                missing_deps.add((name, req))
-            elif not req.specifier.contains(packages[name][0], prereleases=True):
-                conflicting_deps.add((name, packages[name][0], req))
-        for name, _ in sorted(missing_deps, key=str):
-            missing.append("%s %s requires %s, which is not installed." % (key, version, name))
-        for name, have, req in sorted(conflicting_deps, key=str):
-            conflicting.append(
-                "%s %s has requirement %s, but you have %s %s." % (key, version, req, name, have)
-            )
-    problems += missing + conflicting
-
-    if tuple(int(part) for part in re.findall(r"\d+", pip.__version__)[:2]) >= (24, 2):
-        from pip._internal.utils.compatibility_tags import get_supported
-        from pip._vendor.packaging.tags import parse_tag
-
-        supported = frozenset(get_supported())
-        in_venv = sys.prefix != getattr(sys, "base_prefix", sys.prefix)
-        prefix = os.path.normcase(os.path.realpath(sys.prefix))
-        for key, dist in found.items():
-            where = os.path.normcase(os.path.realpath(dist.installed or "."))
-            if key in ("python", "wsgiref", "argparse") or (in_venv and not where.startswith(prefix)):
-                continue
-            wheel = dist.read_text("WHEEL")
-            if wheel is None:
-                continue
-            tags = set()
-            for tag in header_all(headers(wheel), "tag"):
-                tags.update(parse_tag(tag))
-            if tags.isdisjoint(supported):
-                problems.append(
-                    "%s %s is not supported on this platform"
-                    % (dist.header("name") or key, version_of(dist))
-                )
-    return ("broken" if problems else "ok"), problems
-
-
-try:
-    status, lines = pip_check()
-except Exception as error:
-    status, lines = "unavailable", ["%s: %s" % (type(error).__name__, error)]
-sys.stdout.write(status + "\n" + "".join(line.replace("\n", " ") + "\n" for line in lines))
-`;
+/** `pip check` in one pass: see the file's docstring. Read once, then passed as argv[1]. */
+const DEPENDENCY_CHECK_FILE = assetPath(new URL(/* asset import */ __nccwpck_require__(2740), __nccwpck_require__.b));
+let dependencyCheck;
 /** Runs the version probe and the fast dependency check in one process of `python`. */
 async function probeVenv(python) {
-    const result = await run(python, ['-c', PROBE_HEAD, DEPENDENCY_CHECK], PROBE_TIMEOUT_MS);
+    dependencyCheck ??= (0,external_node_fs_.readFileSync)(DEPENDENCY_CHECK_FILE, 'utf8');
+    const result = await run(python, ['-c', PROBE_HEAD, dependencyCheck], PROBE_TIMEOUT_MS);
     const [version = '', status = '', ...problems] = result.stdout.replace(/\n$/, '').split('\n');
     const statuses = ['ok', 'broken', 'no-pip', 'unavailable'];
     if (result.failure || !statuses.includes(status)) {
@@ -40824,7 +40704,7 @@ async function checkProjectIsCheckout(python, projectDir) {
     }
     const problem = judgeProjectInstall(dists, projectDir, name);
     if (problem)
-        throw new errors/* InputError */.d(problem);
+        throw new errors/* InputError */.dz(problem);
 }
 
 ;// CONCATENATED MODULE: ./src/deps/pip-errors.ts
@@ -41073,12 +40953,12 @@ async function runPipStep(python, step, spec, context) {
         env: context.env,
     });
     if (result.exitCode !== 0) {
-        throw new errors/* InputError */.d(explainPipFailure({ step, ...result, ...context, packages: spec.packages }));
+        throw new errors/* InputError */.dz(explainPipFailure({ step, ...result, ...context, packages: spec.packages }));
     }
     // pip only warns about an unknown extra (also for a dependency's); ours is an input error.
     const extra = missingExtra(result.output);
     if (extra && spec.project?.extras.includes(extra)) {
-        throw new errors/* InputError */.d(`extras: the project does not define the extra "${extra}" in [project.optional-dependencies]. Fix the extras input or add the extra to pyproject.toml.`);
+        throw new errors/* InputError */.dz(`extras: the project does not define the extra "${extra}" in [project.optional-dependencies]. Fix the extras input or add the extra to pyproject.toml.`);
     }
 }
 const PYTEST_NOTICE = 'pytest is not among the project dependencies; installing it. Add it to your requirements to pin its version.';
@@ -41263,7 +41143,7 @@ function readGateEvent(env = process.env) {
             payload = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
         }
         catch (error) {
-            throw new errors/* InputError */.d(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
+            throw new errors/* InputError */.dz(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
         }
     }
     return buildGateEvent(env, payload);
@@ -41492,18 +41372,23 @@ async function downloadToFile(url, what, fix, options) {
             ? 'HTTP 404 Not Found'
             : status !== undefined
                 ? `HTTP ${status}${status >= 500 || status === 429 || status === 408 ? ' (after 3 attempts)' : ''}`
-                : `${error.message} (after 3 attempts)`;
-        throw new errors/* InputError */.d(`Could not download ${what} from ${url}: ${why}. ${fix}`);
+                : `${(0,errors/* errorMessage */.gJ)(error)} (after 3 attempts)`;
+        // A 404 is the URL's fault (manifest-url or what it lists); the rest is the network's.
+        const Failure = status === 404 ? errors/* InputError */.dz : errors/* SetupError */.w3;
+        throw new Failure(`Could not download ${what} from ${url}: ${why}. ${fix}`);
     }
 }
-/** Fetches and parses the manifest. Throws InputError naming manifest-url. */
+/**
+ * Fetches and parses the manifest. Throws InputError when manifest-url is not a manifest (or is
+ * not there), SetupError when the download kept failing.
+ */
 async function fetchManifest(url, options) {
     const file = await downloadToFile(url, 'the Python versions manifest', 'Check manifest-url (it must serve a versions-manifest.json), or leave "manifest" out of python-source to use only the tool cache and the machine.', options);
     try {
         return parseManifest((0,external_node_fs_.readFileSync)(file, 'utf8'));
     }
     catch (error) {
-        throw new errors/* InputError */.d(`manifest-url ${url} did not return a versions manifest: ${error.message}. ` +
+        throw new errors/* InputError */.dz(`manifest-url ${url} did not return a versions manifest: ${error.message}. ` +
             'Point manifest-url at a file in the actions/python-versions versions-manifest.json format.');
     }
     finally {
@@ -41546,7 +41431,7 @@ async function verifyInstall(candidate, options) {
  */
 async function installFromManifest(candidate, options) {
     if (process.platform === 'win32') {
-        throw new errors/* InputError */.d('Installing Python from the manifest is not supported on Windows runners yet. Use the runner tool cache (python-source: tool-cache) or an installed Python (python-source: system).');
+        throw new errors/* InputError */.dz('Installing Python from the manifest is not supported on Windows runners yet. Use the runner tool cache (python-source: tool-cache) or an installed Python (python-source: system).');
     }
     const url = candidate.file.download_url;
     const shown = pythonSpelling(candidate.version);
@@ -41560,7 +41445,7 @@ async function installFromManifest(candidate, options) {
             await tc.extractTar(archive, extractDir);
         }
         catch (error) {
-            throw new Error(`the archive could not be extracted (${error.message}); it may be truncated`);
+            throw new Error(`the archive could not be extracted (${(0,errors/* errorMessage */.gJ)(error)}); it may be truncated`);
         }
         if (!(0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(extractDir, 'setup.sh')))
             throw new Error('the archive has no setup.sh');
@@ -41583,7 +41468,7 @@ async function installFromManifest(candidate, options) {
     }
     catch (error) {
         removeVersion(options.toolCacheDir, candidate.version, options.arch);
-        throw new errors/* InputError */.d(`Could not install Python ${shown} from ${url}: ${error.message}. ` +
+        throw new errors/* SetupError */.w3(`Could not install Python ${shown} from ${url}: ${(0,errors/* errorMessage */.gJ)(error)}. ` +
             'Nothing was left in the tool cache; re-run the job, or check the archive at manifest-url.');
     }
     finally {
@@ -41887,28 +41772,28 @@ function readVersionFile(file, workingDirectory, options) {
     const input = options.input ?? 'python-version-file';
     const path = (0,external_node_path_namespaceObject.resolve)(workingDirectory, file);
     if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
-        throw new errors/* InputError */.d(`${input} "${file}" does not exist (looked for ${path}). ` +
+        throw new errors/* InputError */.dz(`${input} "${file}" does not exist (looked for ${path}). ` +
             'Give a path relative to working-directory, or leave python-version-file empty.');
     }
     const fix = `Point ${input} at a .python-version, pyproject.toml or .tool-versions file.`;
     const read = readText(path);
     if ('problem' in read)
-        throw new errors/* InputError */.d(`${input} "${file}" ${read.problem}. ${fix}`);
+        throw new errors/* InputError */.dz(`${input} "${file}" ${read.problem}. ${fix}`);
     const kind = versionFileKind(path);
     const entries = readVersionFileText(kind, read.text);
     if (entries.length === 0) {
-        throw new errors/* InputError */.d(`${input} "${file}" ${whatWasMissing(kind)}.`);
+        throw new errors/* InputError */.dz(`${input} "${file}" ${whatWasMissing(kind)}.`);
     }
     // Any name but pyproject.toml and .tool-versions is read a version a line, so it may be any
     // file at all: one line that cannot be a version and the error shows none of it.
     const strange = entries.find((entry) => !looksLikeSpec(entry.text));
     if (kind === 'python-version' && strange) {
-        throw new errors/* InputError */.d(`${input} "${file}" is not a version file: line ${strange.line} cannot be a Python version (such as 3.12 or >=3.10); its content is not shown. ${fix}`);
+        throw new errors/* InputError */.dz(`${input} "${file}" is not a version file: line ${strange.line} cannot be a Python version (such as 3.12 or >=3.10); its content is not shown. ${fix}`);
     }
     return entries.map((entry) => {
         const origin = `${input} ${file}:${entry.line}`;
         if (!looksLikeSpec(entry.text)) {
-            throw new errors/* InputError */.d(`${origin} "${safeExcerpt(entry.text)}" is not a valid Python version: the line has characters or a length no version has. Write one version a line, e.g. 3.12.`);
+            throw new errors/* InputError */.dz(`${origin} "${safeExcerpt(entry.text)}" is not a valid Python version: the line has characters or a length no version has. Write one version a line, e.g. 3.12.`);
         }
         return parseVersionSpec(entry.text, {
             allowPrereleases: options.allowPrereleases,
@@ -41972,7 +41857,6 @@ function pythonEnvironment(interpreter, platform = process.platform, env = proce
 
 
 
-const setup_coreLog = { info: core/* info */.pq, warning: core/* warning */.$e, debug: core/* debug */.Yz };
 const SOURCE_LABELS = {
     'tool-cache': 'tool cache',
     manifest: 'manifest',
@@ -41982,7 +41866,7 @@ const SOURCE_LABELS = {
  * The specs to try, in order: python-version (one per line), else python-version-file, else
  * .python-version in the working directory, else the newest 3.x.
  */
-function resolveSpecs(request, log = setup_coreLog) {
+function resolveSpecs(request, log = coreLog) {
     const options = { allowPrereleases: request.allowPrereleases };
     const lines = request.versionSpec
         .split(/\r?\n/)
@@ -42205,15 +42089,15 @@ async function notAvailable(specs, request, sources) {
     const asked = specs.length === 1
         ? `${first.origin} "${first.raw}"`
         : `${first.origin.replace(/:\d+$/, '')} (${specs.map((s) => s.raw).join(', ')})`;
-    return new errors/* InputError */.d(`${asked} is not available for ${sources.arch}. Available: ${available.join('; ')}. ` +
+    return new errors/* InputError */.dz(`${asked} is not available for ${sources.arch}. Available: ${available.join('; ')}. ` +
         'Fix: ask for one of these versions (or a range that includes one), or add a source with python-source.');
 }
 /** Finds or installs the interpreter the request asks for. Throws InputError with the fix. */
 async function setupPython(request) {
-    const log = request.log ?? setup_coreLog;
+    const log = request.log ?? coreLog;
     const arch = normalizeArchitecture(request.architecture);
     if (request.sources.length === 0)
-        throw new errors/* InputError */.d('python-source is empty. Name at least one source (tool-cache, manifest, system).');
+        throw new errors/* InputError */.dz('python-source is empty. Name at least one source (tool-cache, manifest, system).');
     const specs = resolveSpecs(request, log);
     const sources = new Sources(request, arch, log);
     for (const spec of specs) {
@@ -42262,6 +42146,7 @@ async function writeJobSummary(markdown) {
  */
 
 
+
 /** GitHub shows at most 10 error annotations per step. */
 const MAX_ERROR_ANNOTATIONS = 10;
 const MAX_MESSAGE_CHARS = 4000;
@@ -42298,11 +42183,11 @@ function annotationFor(failure, paths) {
         ...(file !== undefined ? { file } : {}),
         ...(file !== undefined && failure.line !== undefined ? { line: failure.line } : {}),
         title: truncate(`${verb} ${failure.id}`, MAX_TITLE_CHARS),
-        message: truncate(annotations_messageOf(failure), MAX_MESSAGE_CHARS),
+        message: truncate(messageOf(failure), MAX_MESSAGE_CHARS),
     };
 }
 /** The message pytest gave, or else the `E` lines of the traceback, or else its last line. */
-function annotations_messageOf(failure) {
+function messageOf(failure) {
     if (failure.message.trim() !== '')
         return failure.message;
     const lines = failure.details.split('\n');
@@ -42321,9 +42206,6 @@ function repoRelative(file, paths) {
     }
     return path.split(external_node_path_namespaceObject.sep).join('/');
 }
-function truncate(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 /** The action's test outputs, as the strings `core.setOutput` writes. */
@@ -42340,6 +42222,7 @@ function testOutputs(result, junitPath) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 /** GitHub rejects step summaries over 1 MiB; keep clear of it. */
 const MAX_SUMMARY_BYTES = 1_000_000;
 const MAX_LISTED_PATHS = 20;
@@ -42386,7 +42269,7 @@ function headline(result, title) {
     const ok = result.failed === 0 && result.errors === 0;
     const icon = !ok ? '❌' : result.tests === 0 ? '⚠️' : '✅';
     const what = result.tests === 0 ? 'no tests ran' : parts.join(', ');
-    const text = `${icon} ${summary_truncate(title, 200)}: ${what} in ${formatSeconds(result.durationSeconds)}`;
+    const text = `${icon} ${truncate(title, 200)}: ${what} in ${formatSeconds(result.durationSeconds)}`;
     return `<h2>${escapeHtml(text)}</h2>`;
 }
 function countsTable(result) {
@@ -42424,16 +42307,16 @@ function renderFailure(failure, detailChars) {
     const label = failure.kind === 'error' ? '💥 Error in' : '❌ Failed:';
     const where = failure.file === undefined
         ? ''
-        : `<code>${escapeHtml(summary_truncate(failure.file, 300))}${failure.line ? `:${failure.line}` : ''}</code>`;
+        : `<code>${escapeHtml(truncate(failure.file, 300))}${failure.line ? `:${failure.line}` : ''}</code>`;
     const firstLine = failure.message.split('\n', 1)[0].trim();
-    const message = firstLine === '' ? '' : escapeHtml(summary_truncate(firstLine, 500));
+    const message = firstLine === '' ? '' : escapeHtml(truncate(firstLine, 500));
     const about = [where, message].filter((s) => s !== '').join(' — ');
     let details = failure.details.trim() === '' ? failure.message : failure.details;
     if (details.length > detailChars) {
         const cut = details.length - detailChars;
         details = `… ${cut} characters cut to fit the summary …\n${details.slice(cut)}`;
     }
-    const lines = [`<h4>${label} <code>${escapeHtml(summary_truncate(failure.id, 1000))}</code></h4>`];
+    const lines = [`<h4>${label} <code>${escapeHtml(truncate(failure.id, 1000))}</code></h4>`];
     if (about !== '')
         lines.push(`<p>${about}</p>`);
     if (details.trim() !== '') {
@@ -42462,7 +42345,7 @@ function leftOutNote(result, leftOutForSize, extraDropped) {
 function slowestSection(result) {
     if (result.slowest.length === 0)
         return '';
-    const rows = result.slowest.map((t) => `<tr><td><code>${escapeHtml(summary_truncate(t.id, 500))}</code></td><td align="right">${escapeHtml(formatSeconds(t.seconds))}</td></tr>`);
+    const rows = result.slowest.map((t) => `<tr><td><code>${escapeHtml(truncate(t.id, 500))}</code></td><td align="right">${escapeHtml(formatSeconds(t.seconds))}</td></tr>`);
     return [
         `<h3>Slowest ${result.slowest.length === 1 ? 'test' : `${result.slowest.length} tests`}</h3>`,
         '<table>',
@@ -42476,7 +42359,7 @@ function pathsSection(junitPaths) {
         return '';
     const listed = junitPaths
         .slice(0, MAX_LISTED_PATHS)
-        .map((p) => `<code>${escapeHtml(summary_truncate(p, 300))}</code>`);
+        .map((p) => `<code>${escapeHtml(truncate(p, 300))}</code>`);
     const more = junitPaths.length - listed.length;
     const tail = more > 0 ? ` and ${more} more` : '';
     const noun = junitPaths.length === 1 ? 'JUnit report' : 'JUnit reports';
@@ -42512,9 +42395,6 @@ function escapeHtml(text) {
         .replace(/>/g, '&gt;')
         .replace(/"/g, '&quot;')
         .replace(/'/g, '&#39;');
-}
-function summary_truncate(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 function bytes(text) {
     return Buffer.byteLength(text, 'utf8');
@@ -42562,44 +42442,15 @@ var failure = __nccwpck_require__(7844);
  *   plugins deselected theirs), whatever the verbosity or output format;
  * - for a shard, it deselects every collected item whose node id is not in the shard's id file,
  *   so positional test paths, -k and -m keep working and no id list has to fit on a command line.
- * Id files hold one JSON string per line: a node id may contain any character.
+ * Id files hold one JSON string per line: a node id may contain any character. The plugin's
+ * source is pyci_pytest_plugin.py; it is copied into the scratch folder put on PYTHONPATH.
  */
 
 
+
 const PLUGIN_MODULE = 'pyci_pytest_plugin';
-const PLUGIN_SOURCE = `"""Written by the pyci action: reports rootdir and collected ids, keeps only this shard's tests."""
-import json
-import os
-
-
-def pytest_configure(config):
-    path = os.environ.get("PYCI_ROOTDIR_FILE")
-    if path:
-        root = getattr(config, "rootpath", None) or config.rootdir
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(str(root))
-
-
-def pytest_collection_modifyitems(config, items):
-    path = os.environ.get("PYCI_SHARD_IDS")
-    if not path:
-        return
-    with open(path, encoding="utf-8") as handle:
-        keep = set(json.loads(line) for line in handle if line.strip())
-    selected = [item for item in items if item.nodeid in keep]
-    deselected = [item for item in items if item.nodeid not in keep]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = selected
-
-
-def pytest_collection_finish(session):
-    path = os.environ.get("PYCI_COLLECT_FILE")
-    if path:
-        with open(path, "w", encoding="utf-8") as handle:
-            for item in session.items:
-                handle.write(json.dumps(item.nodeid) + "\\n")
-`;
+/** The plugin's source, shipped in dist/ beside the bundle. */
+const PLUGIN_FILE = assetPath(__nccwpck_require__.ab + "pyci_pytest_plugin.py");
 function readIdLines(path) {
     return (0,external_node_fs_.readFileSync)(path, 'utf8')
         .split('\n')
@@ -42609,7 +42460,7 @@ function readIdLines(path) {
 function preparePytestPlugin(scratchDir, pythonPath, options = {}) {
     const pluginDir = (0,external_node_path_namespaceObject.join)(scratchDir, 'pyci-pytest-plugin');
     (0,external_node_fs_.mkdirSync)(pluginDir, { recursive: true });
-    (0,external_node_fs_.writeFileSync)((0,external_node_path_namespaceObject.join)(pluginDir, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
+    (0,external_node_fs_.copyFileSync)(PLUGIN_FILE, (0,external_node_path_namespaceObject.join)(pluginDir, `${PLUGIN_MODULE}.py`));
     const rootdirFile = (0,external_node_path_namespaceObject.join)(pluginDir, 'rootdir.txt');
     (0,external_node_fs_.writeFileSync)(rootdirFile, '');
     const env = {
@@ -42787,14 +42638,14 @@ async function collectTestIds(python, userArgs, options) {
         timeoutMs: options.timeoutMinutes === undefined ? undefined : options.timeoutMinutes * 60_000,
     });
     if (result.timedOut) {
-        throw new errors/* InputError */.d(`Collecting tests for the shard: ${timeoutMessage(options.timeoutMinutes)}`);
+        throw new errors/* InputError */.dz(`Collecting tests for the shard: ${timeoutMessage(options.timeoutMinutes)}`);
     }
     if (result.exitCode !== 0 && result.exitCode !== 5) {
-        throw new errors/* InputError */.d(`Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args.${pytestErrorLines(result.output)}`);
+        throw new errors/* InputError */.dz(`Collecting tests for the shard failed (pytest exit ${result.exitCode}). Run "pytest --collect-only" locally with the same pytest-args.${pytestErrorLines(result.output)}`);
     }
     const ids = plugin.collectedIds();
     if (ids === undefined) {
-        throw new errors/* InputError */.d(`Collecting tests for the shard: pytest exited ${result.exitCode} without listing its tests (the action's plugin pyci_pytest_plugin did not run). Remove any "-p no:pyci_pytest_plugin" from pytest-args.${pytestErrorLines(result.output)}`);
+        throw new errors/* InputError */.dz(`Collecting tests for the shard: pytest exited ${result.exitCode} without listing its tests (the action's plugin pyci_pytest_plugin did not run). Remove any "-p no:pyci_pytest_plugin" from pytest-args.${pytestErrorLines(result.output)}`);
     }
     return ids;
 }
@@ -42874,10 +42725,10 @@ async function runTests(request) {
     }
     const rootdir = plugin.rootdir();
     if (run.timedOut)
-        throw new errors/* InputError */.d(timeoutMessage(request.timeoutMinutes));
+        throw new errors/* InputError */.dz(timeoutMessage(request.timeoutMinutes));
     const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests, run.signal);
     if (!verdict.hasReport)
-        throw new errors/* InputError */.d(verdict.message ?? `pytest exited with ${run.exitCode}.`);
+        throw new errors/* InputError */.dz(verdict.message ?? `pytest exited with ${run.exitCode}.`);
     let result;
     try {
         result = await readJUnitReports([junitPath]);
@@ -43068,17 +42919,34 @@ function setDeployOutputs(deploy, environment, reason) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ InputError)
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   w3: () => (/* binding */ SetupError)
 /* harmony export */ });
 /**
- * An error the user can fix: bad input, a missing file, an unavailable version. The entry point
- * prints its message as one `::error::` line and fails the step, without a stack trace.
+ * The two failures a step expects, each printed as one `::error::` line without a stack trace
+ * (src/runner/failure.ts). Anything else is a bug of ours: "Unexpected error: ...".
  */
+/** An error the user can fix: bad input, a missing file, an unavailable version. */
 class InputError extends Error {
     constructor(message) {
         super(message);
         this.name = 'InputError';
     }
+}
+/**
+ * The machine or a service failed, not the user's input: a download that kept failing, an
+ * archive that would not install, a venv that could not be created. Re-running may help.
+ */
+class SetupError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'SetupError';
+    }
+}
+/** What an error says, whatever was thrown. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
 }
 
 
@@ -43418,14 +43286,14 @@ const FAILED_STEP_REASON = 'not deploying: the step failed; see its error';
 let reported = false;
 function failStep(error) {
     (0,_deploy_outputs_js__WEBPACK_IMPORTED_MODULE_2__/* .setDeployOutputs */ .O)(false, '', FAILED_STEP_REASON);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error);
     const details = error instanceof Error ? (error.stack ?? message) : message;
     if (reported) {
         _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(`Also failed: ${details}`);
         return;
     }
     reported = true;
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SetupError */ .w3) {
         _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(message);
         return;
     }
@@ -43458,7 +43326,7 @@ function stopOnSignal(signal) {
     (0,_exec_js__WEBPACK_IMPORTED_MODULE_4__/* .signalRunningPrograms */ .fl)(signal);
     // Our error must not land inside a program's stop-commands block, where the runner ignores it.
     (0,_exec_js__WEBPACK_IMPORTED_MODULE_4__/* .resumeWorkflowCommands */ .Zy)();
-    failStep(new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .d(`The step was cancelled (${signal}); it does not deploy.`));
+    failStep(new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`The step was cancelled (${signal}); it does not deploy.`));
     setTimeout(() => {
         (0,_exec_js__WEBPACK_IMPORTED_MODULE_4__/* .signalRunningPrograms */ .fl)('SIGKILL');
         exitWhenFlushed();
@@ -43573,6 +43441,13 @@ const OUTPUT = {
     ...DEPLOY_OUTPUT,
 };
 
+
+/***/ }),
+
+/***/ 2740:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+module.exports = __nccwpck_require__.p + "2e96400f05271f5760e1.py";
 
 /***/ }),
 
@@ -47719,9 +47594,20 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/publicPath */
+/******/ (() => {
+/******/ 	var scriptUrl;
+/******/ 	if (typeof import.meta.url === "string") scriptUrl = import.meta.url
+/******/ 	// When supporting browsers where an automatic publicPath is not supported you must specify an output.publicPath manually via configuration
+/******/ 	// or pass an empty string ("") and set the __webpack_public_path__ variable from your code to use your own logic.
+/******/ 	if (!scriptUrl) throw new Error("Automatic publicPath is not supported in this browser");
+/******/ 	scriptUrl = scriptUrl.replace(/#.*$/, "").replace(/\?.*$/, "").replace(/\/[^\/]+$/, "/");
+/******/ 	__nccwpck_require__.p = scriptUrl;
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/import chunk loading */
 /******/ (() => {
-/******/ 	// no baseURI
+/******/ 	__nccwpck_require__.b = new URL("./", import.meta.url);
 /******/ 	
 /******/ 	// object to store loaded and loading chunks
 /******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../../src/runner/errors.js';
+import { InputError, SetupError } from '../../src/runner/errors.js';
 import { setupPython, type PythonRequest } from '../../src/python/setup.js';
 import {
   buildPythonArchive,
@@ -191,6 +191,16 @@ describe('network faults', () => {
     expect(fallback.source).toBe('system');
   });
 
+  it('an archive download that keeps failing is a SetupError (the network failed, not the input)', async () => {
+    serveAll({ archive: [503, 503, 503] });
+    const attempt = setupPython(manifestRequest({ versionSpec: served, sources: ['manifest'] }));
+    await expect(attempt).rejects.toThrow(SetupError);
+    await expect(attempt).rejects.toThrow(
+      `Could not download Python ${served} from ${server.url('/archives/ok.tar.gz')}: HTTP 503 (after 3 attempts).`,
+    );
+    await expect(attempt).rejects.not.toThrow(InputError);
+  });
+
   it('fails at once on a 404, naming the URL, and leaves nothing behind', async () => {
     const req = manifestRequest({ versionSpec: '3.55' });
     const attempt = setupPython(req);
@@ -222,6 +232,12 @@ describe('broken archives leave no tool cache entry', () => {
     );
     expectNothingLeft(req.toolCacheDir, '3.56.0');
     expect(readdirSync(req.tempDir!)).toEqual([]);
+  });
+
+  it('an archive that does not install is a SetupError (the service failed, not the input)', async () => {
+    const attempt = setupPython(manifestRequest({ versionSpec: '3.57' }));
+    await expect(attempt).rejects.toThrow(SetupError);
+    await expect(attempt).rejects.not.toThrow(InputError);
   });
 
   it('a setup.sh that fails after copying the files', async () => {

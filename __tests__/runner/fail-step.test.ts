@@ -12,13 +12,14 @@ let core: CoreCalls;
 let failStep: (error: unknown) => void;
 // Imported after the reset too: failStep tells input errors apart with instanceof.
 let InputError: typeof import('../../src/runner/errors.js').InputError;
+let SetupError: typeof import('../../src/runner/errors.js').SetupError;
 
 beforeEach(async () => {
   // failStep remembers that it reported: a fresh module for each test, as for each step.
   await jest.isolateModulesAsync(async () => {
     core = await mockActionsCore();
     ({ failStep } = await import('../../src/runner/failure.js'));
-    ({ InputError } = await import('../../src/runner/errors.js'));
+    ({ InputError, SetupError } = await import('../../src/runner/errors.js'));
   });
 });
 
@@ -34,6 +35,19 @@ describe('failStep', () => {
     failStep('second problem');
     expect(core.failed).toEqual(['first problem.']);
     expect(core.debug).toContain('Also failed: second problem');
+    expect(core.outputs).toEqual(NO_DEPLOY);
+  });
+
+  it('prints a setup failure (the machine or a service, not the input) as it is: no "Unexpected error", no stack', () => {
+    failStep(
+      new SetupError(
+        'Could not install Python 3.12.1 from https://example.test/a.tar.gz: it may be truncated.',
+      ),
+    );
+    expect(core.failed).toEqual([
+      'Could not install Python 3.12.1 from https://example.test/a.tar.gz: it may be truncated.',
+    ]);
+    expect(core.debug).toEqual([]);
     expect(core.outputs).toEqual(NO_DEPLOY);
   });
 

@@ -22,14 +22,14 @@ interface Exit {
   ms: number;
 }
 
-/** Runs `body` (TypeScript, ESM) with runEntry, failStep and InputError in scope. */
+/** Runs `body` (TypeScript, ESM) with runEntry, failStep, InputError and SetupError in scope. */
 function runScript(body: string): Promise<Exit> {
   const dir = mkdtempSync(join(scratch, 'run-'));
   const output = join(dir, 'output');
   writeFileSync(output, '');
   const script = `
     import { failStep, runEntry } from './src/runner/failure.ts';
-    import { InputError } from './src/runner/errors.ts';
+    import { InputError, SetupError } from './src/runner/errors.ts';
     ${body}
   `;
   const started = Date.now();

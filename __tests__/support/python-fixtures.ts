@@ -1,8 +1,9 @@
 /** Shared pieces of the Python stage's tests. */
 import { execFileSync } from 'node:child_process';
-import type { PythonLog, PythonRequest } from '../../src/python/setup.js';
+import type { PythonRequest } from '../../src/python/setup.js';
+import type { Log } from '../../src/runner/log.js';
 
-export interface CollectedLog extends PythonLog {
+export interface CollectedLog extends Log {
   lines: string[];
   text(): string;
 }

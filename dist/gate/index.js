@@ -28478,7 +28478,7 @@ function refuseUnknownInputs(env, declared, action) {
         .map(({ given, suggestion }) => suggestion ? `"${given}" (did you mean ${suggestion}?)` : `"${given}"`)
         .join(', ');
     const plural = unknown.length > 1;
-    throw new errors/* InputError */.d(`Unknown input${plural ? 's' : ''} ${described}: ${action} has no input${plural ? 's' : ''} of ${plural ? 'these names' : 'that name'}, and running on with the default${plural ? 's' : ''} could test or deploy something else than you meant. Fix the name under with:, or remove it; the inputs are listed in the README.`);
+    throw new errors/* InputError */.dz(`Unknown input${plural ? 's' : ''} ${described}: ${action} has no input${plural ? 's' : ''} of ${plural ? 'these names' : 'that name'}, and running on with the default${plural ? 's' : ''} could test or deploy something else than you meant. Fix the name under with:, or remove it; the inputs are listed in the README.`);
 }
 
 ;// CONCATENATED MODULE: ./src/runner/inputs.ts
@@ -28493,7 +28493,7 @@ function parseBoolean(name, value, fallback) {
         return true;
     if (/^(false|False|FALSE)$/.test(value))
         return false;
-    throw new errors/* InputError */.d(`Input ${name} must be true or false, got "${value}".`);
+    throw new errors/* InputError */.dz(`Input ${name} must be true or false, got "${value}".`);
 }
 /** One of a fixed set of words. */
 function parseChoice(name, value, choices, fallback) {
@@ -32191,7 +32191,7 @@ function detectFork(name, payload) {
 function buildGateEvent(env, payload) {
     const name = env.GITHUB_EVENT_NAME ?? '';
     if (name === '') {
-        throw new errors/* InputError */.d('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
+        throw new errors/* InputError */.dz('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
     }
     const ref = env.GITHUB_REF ?? '';
     return {
@@ -32339,7 +32339,7 @@ function readGateEvent(env = process.env) {
             payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
         }
         catch (error) {
-            throw new errors/* InputError */.d(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
+            throw new errors/* InputError */.dz(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
         }
     }
     return buildGateEvent(env, payload);
@@ -32429,7 +32429,7 @@ function parsePatterns(input, value) {
     return splitList(value).map(({ text, line }) => {
         const problem = globProblem(text);
         if (problem) {
-            throw new errors/* InputError */.d(`${input} line ${line} "${text}" ${problem}. Write one glob per line or comma, e.g. main or release/*.`);
+            throw new errors/* InputError */.dz(`${input} line ${line} "${text}" ${problem}. Write one glob per line or comma, e.g. main or release/*.`);
         }
         return compileRefPattern(text);
     });
@@ -32439,7 +32439,7 @@ function parseEvents(value) {
     for (const { line, text } of splitList(value)) {
         for (const name of text.split(/\s+/)) {
             if (!KNOWN_EVENTS.includes(name)) {
-                throw new errors/* InputError */.d(`deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`);
+                throw new errors/* InputError */.dz(`deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`);
             }
             if (!events.includes(name))
                 events.push(name);
@@ -32457,7 +32457,7 @@ function parseEnvironments(value) {
         if (text === '' || text.startsWith('#'))
             return;
         const fail = (problem) => {
-            throw new errors/* InputError */.d(`environments line ${line} "${text}" ${problem}. Write one pattern=environment per line, e.g. main=production or v*=production.`);
+            throw new errors/* InputError */.dz(`environments line ${line} "${text}" ${problem}. Write one pattern=environment per line, e.g. main=production or v*=production.`);
         };
         const at = text.indexOf('=');
         if (at < 0)
@@ -32550,7 +32550,7 @@ function parseTestOutcome(value) {
     if (TEST_OUTCOMES.includes(outcome))
         return outcome;
     const shown = outcome === '' ? 'is empty' : `"${outcome}" is not one of ${TEST_OUTCOMES.join(', ')}`;
-    throw new errors/* InputError */.d(`test-outcome ${shown}. Pass the result of your test job or step, e.g. \${{ needs.test.result }} or \${{ steps.tests.outcome }}, or leave the input out to mean success.`);
+    throw new errors/* InputError */.dz(`test-outcome ${shown}. Pass the result of your test job or step, e.g. \${{ needs.test.result }} or \${{ steps.tests.outcome }}, or leave the input out to mean success.`);
 }
 
 // EXTERNAL MODULE: ./src/runner/deploy-outputs.ts
@@ -32634,17 +32634,34 @@ function setDeployOutputs(deploy, environment, reason) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ InputError)
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   w3: () => (/* binding */ SetupError)
 /* harmony export */ });
 /**
- * An error the user can fix: bad input, a missing file, an unavailable version. The entry point
- * prints its message as one `::error::` line and fails the step, without a stack trace.
+ * The two failures a step expects, each printed as one `::error::` line without a stack trace
+ * (src/runner/failure.ts). Anything else is a bug of ours: "Unexpected error: ...".
  */
+/** An error the user can fix: bad input, a missing file, an unavailable version. */
 class InputError extends Error {
     constructor(message) {
         super(message);
         this.name = 'InputError';
     }
+}
+/**
+ * The machine or a service failed, not the user's input: a download that kept failing, an
+ * archive that would not install, a venv that could not be created. Re-running may help.
+ */
+class SetupError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'SetupError';
+    }
+}
+/** What an error says, whatever was thrown. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
 }
 
 
@@ -32972,14 +32989,14 @@ const FAILED_STEP_REASON = 'not deploying: the step failed; see its error';
 let reported = false;
 function failStep(error) {
     (0,deploy_outputs/* setDeployOutputs */.O)(false, '', FAILED_STEP_REASON);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (0,errors/* errorMessage */.gJ)(error);
     const details = error instanceof Error ? (error.stack ?? message) : message;
     if (reported) {
         core/* debug */.Yz(`Also failed: ${details}`);
         return;
     }
     reported = true;
-    if (error instanceof errors/* InputError */.d) {
+    if (error instanceof errors/* InputError */.dz || error instanceof errors/* SetupError */.w3) {
         core/* setFailed */.C1(message);
         return;
     }
@@ -33012,7 +33029,7 @@ function stopOnSignal(signal) {
     signalRunningPrograms(signal);
     // Our error must not land inside a program's stop-commands block, where the runner ignores it.
     resumeWorkflowCommands();
-    failStep(new errors/* InputError */.d(`The step was cancelled (${signal}); it does not deploy.`));
+    failStep(new errors/* InputError */.dz(`The step was cancelled (${signal}); it does not deploy.`));
     setTimeout(() => {
         signalRunningPrograms('SIGKILL');
         exitWhenFlushed();

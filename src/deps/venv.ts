@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { InputError } from '../runner/errors.js';
+import { InputError, SetupError } from '../runner/errors.js';
 import { execProgram } from '../runner/exec.js';
 
 /** The venv's folder of executables: `bin` on POSIX, `Scripts` on Windows. */
@@ -42,7 +42,7 @@ export async function createVenv(
   removeVenv(venvPath);
   const created = await execProgram(basePython, ['-m', 'venv', venvPath]);
   if (created.exitCode !== 0) {
-    throw new InputError(
+    throw new SetupError(
       `Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`,
     );
   }

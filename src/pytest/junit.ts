@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { InputError } from '../runner/errors.js';
+import { errorMessage, InputError } from '../runner/errors.js';
 import { PassingCaseSkimmer } from './junit-fast-path.js';
 import { pytestNodeId } from './node-id.js';
 import type { TestFailure, TestResult } from './result.js';
@@ -130,155 +130,24 @@ interface OpenCase {
   id?: string;
 }
 
+/** Where the text of a file goes, chunk by chunk, and what to do once it is all there. */
+interface TextSink {
+  write(text: string): void;
+  end(): void;
+}
+
+/** Reads one file into `tally`; rejects with a JUnitParseError. */
 function readOneReport(
   path: string,
   tally: Tally,
   trackPosition: boolean,
   chunkBytes: number,
 ): Promise<void> {
-  const parser = new SaxesParser<{ xmlns: false; position: boolean }>({
-    xmlns: false,
-    position: trackPosition,
-  });
-  const syntaxError = (reason: string): JUnitParseError => {
-    if (trackPosition) return new JUnitParseError(path, reason, parser.line, parser.column);
-    const error = new JUnitParseError(path, reason);
-    error.locatable = true;
-    return error;
-  };
-  let depth = 0;
-  let rootSeen = false;
-  /** Depth of the outermost <testsuite>, whose times add up to the file's duration. */
-  let outerSuiteDepth = -1;
-  let rootTime: number | undefined;
-  let suiteTime = 0;
-  let suiteTimeSeen = false;
-  let caseTime = 0;
-  let testcase: OpenCase | undefined;
-  let testcaseDepth = -1;
-  let failure: OpenFailure | undefined;
+  return streamFile(path, chunkBytes, new ReportReader(path, tally, trackPosition));
+}
 
-  const caseId = (open: OpenCase): string => {
-    const a = open.attributes;
-    open.id ??= pytestNodeId(a.classname ?? '', a.name ?? '', a.file);
-    return open.id;
-  };
-  const collectText = (text: string): void => failure?.text.append(text);
-
-  parser.on('error', (error) => {
-    throw syntaxError(error.message.replace(/^\d+:\d+: /, ''));
-  });
-
-  parser.on('opentag', (tag: SaxesTagPlain) => {
-    depth++;
-    if (depth > MAX_DEPTH) {
-      throw syntaxError(`elements are nested more than ${MAX_DEPTH} levels deep`);
-    }
-    const name = tag.name;
-    if (!rootSeen) {
-      rootSeen = true;
-      if (name !== 'testsuites' && name !== 'testsuite') {
-        throw syntaxError(`the root element is <${name}>, not <testsuites> or <testsuite>`);
-      }
-      if (name === 'testsuites' && tag.attributes.time !== undefined) {
-        rootTime = seconds(tag.attributes.time);
-      }
-    }
-    if (testcase !== undefined) {
-      if (depth !== testcaseDepth + 1) return;
-      if (name === 'failure' || name === 'error') {
-        if (name === 'failure') testcase.failed = true;
-        else testcase.errored = true;
-        openFailure(name, tag.attributes);
-      } else if (name === 'skipped') {
-        testcase.skipped = true;
-      }
-      return;
-    }
-    if (name === 'testcase') {
-      testcase = { attributes: tag.attributes, failed: false, errored: false, skipped: false };
-      testcaseDepth = depth;
-    } else if (name === 'testsuite' && outerSuiteDepth < 0) {
-      outerSuiteDepth = depth;
-      if (tag.attributes.time !== undefined) {
-        suiteTime += seconds(tag.attributes.time);
-        suiteTimeSeen = true;
-      }
-    }
-  });
-
-  parser.on('closetag', (tag: SaxesTagPlain) => {
-    if (failure !== undefined && depth === testcaseDepth + 1) closeFailure();
-    if (depth === testcaseDepth && tag.name === 'testcase') closeTestcase();
-    if (depth === outerSuiteDepth) outerSuiteDepth = -1;
-    depth--;
-  });
-
-  parser.on('cdata', collectText);
-
-  function openFailure(kind: 'failure' | 'error', attributes: Record<string, string>): void {
-    if (tally.failures.length >= tally.limits.maxFailures) {
-      tally.failuresOmitted++;
-      return;
-    }
-    failure = {
-      kind,
-      message: (attributes.message ?? '').slice(0, MESSAGE_CHARS),
-      text: new BoundedText(tally.limits.maxDetailChars),
-    };
-    // Text is only gathered inside kept failures: passing cases never build strings.
-    parser.on('text', collectText);
-  }
-
-  function closeFailure(): void {
-    parser.off('text');
-    const open = failure!;
-    failure = undefined;
-    const a = testcase!.attributes;
-    const details = open.text.toString();
-    const defLine = a.line === undefined ? undefined : Number(a.line) + 1;
-    const crashLine = a.file ? failureLineInFile(details, a.file) : undefined;
-    const line = crashLine ?? (Number.isFinite(defLine) ? defLine : undefined);
-    tally.failures.push({
-      id: caseId(testcase!),
-      kind: open.kind,
-      ...(a.file ? { file: a.file } : {}),
-      ...(line !== undefined ? { line } : {}),
-      message: open.message,
-      details,
-    });
-  }
-
-  function closeTestcase(): void {
-    const open = testcase!;
-    testcase = undefined;
-    testcaseDepth = -1;
-    countTestcase(open);
-  }
-
-  function countTestcase(open: OpenCase): void {
-    tally.tests++;
-    if (open.failed) tally.failed++;
-    if (open.errored) tally.errors++;
-    if (open.skipped && !open.failed && !open.errored) tally.skipped++;
-    if (!open.failed && !open.errored && !open.skipped) tally.passed++;
-    const time = seconds(open.attributes.time);
-    caseTime += time;
-    if (tally.onTestCase) tally.onTestCase(caseId(open), time);
-    if (tally.slowest.admits(time)) tally.slowest.offer(caseId(open), time);
-  }
-
-  // The second pass, which only locates an error, is saxes alone.
-  const input =
-    tally.limits.fastPath && !trackPosition
-      ? new PassingCaseSkimmer({
-          write: (text) => parser.write(text),
-          canTakeTestcase: () => depth > 0 && testcase === undefined,
-          testcase: (attributes) =>
-            countTestcase({ attributes, failed: false, errored: false, skipped: false }),
-        })
-      : { write: (text: string) => parser.write(text), end: () => {} };
-
+/** Feeds the file to `sink` in chunks of `chunkBytes`; an empty (or all-blank) file is an error. */
+function streamFile(path: string, chunkBytes: number, sink: TextSink): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: chunkBytes });
     let empty = true;
@@ -289,7 +158,7 @@ function readOneReport(
     stream.on('data', (chunk) => {
       try {
         if (empty && /\S/.test(chunk as string)) empty = false;
-        input.write(chunk as string);
+        sink.write(chunk as string);
       } catch (error) {
         fail(error);
       }
@@ -298,9 +167,7 @@ function readOneReport(
     stream.on('end', () => {
       try {
         if (empty) throw new JUnitParseError(path, 'the file is empty');
-        input.end();
-        parser.close();
-        tally.durationSeconds += rootTime ?? (suiteTimeSeen ? suiteTime : caseTime);
+        sink.end();
         resolve();
       } catch (error) {
         reject(asParseError(error, path));
@@ -309,12 +176,210 @@ function readOneReport(
   });
 }
 
+/**
+ * The state of one file being read: saxes's handlers per element, the nesting guard, the fast
+ * path for passing cases, and the closing checks.
+ */
+class ReportReader implements TextSink {
+  private readonly parser: SaxesParser<{ xmlns: false; position: boolean }>;
+  /** Where chunks go: the fast path in front of saxes, or saxes alone. */
+  private readonly input: TextSink;
+  private depth = 0;
+  private rootSeen = false;
+  /** Depth of the outermost <testsuite>, whose times add up to the file's duration. */
+  private outerSuiteDepth = -1;
+  private rootTime: number | undefined;
+  private suiteTime = 0;
+  private suiteTimeSeen = false;
+  private caseTime = 0;
+  private testcase: OpenCase | undefined;
+  private testcaseDepth = -1;
+  private failure: OpenFailure | undefined;
+  private readonly collectText = (text: string): void => this.failure?.text.append(text);
+
+  constructor(
+    private readonly path: string,
+    private readonly tally: Tally,
+    private readonly trackPosition: boolean,
+  ) {
+    this.parser = new SaxesParser({ xmlns: false, position: trackPosition });
+    this.parser.on('error', (error) => {
+      throw this.syntaxError(error.message.replace(/^\d+:\d+: /, ''));
+    });
+    this.parser.on('opentag', (tag) => this.openTag(tag));
+    this.parser.on('closetag', (tag) => this.closeTag(tag));
+    this.parser.on('cdata', this.collectText);
+    this.input = this.fastPathOrSaxes();
+  }
+
+  write(text: string): void {
+    this.input.write(text);
+  }
+
+  /** The closing checks (saxes's: unclosed elements, no root), then the file's duration. */
+  end(): void {
+    this.input.end();
+    this.parser.close();
+    this.tally.durationSeconds +=
+      this.rootTime ?? (this.suiteTimeSeen ? this.suiteTime : this.caseTime);
+  }
+
+  /**
+   * Passing test cases skip saxes (see junit-fast-path.ts). The second pass, which only locates
+   * an error, is saxes alone.
+   */
+  private fastPathOrSaxes(): TextSink {
+    const write = (text: string): void => {
+      this.parser.write(text);
+    };
+    if (!this.tally.limits.fastPath || this.trackPosition) return { write, end: () => {} };
+    return new PassingCaseSkimmer({
+      write,
+      canTakeTestcase: () => this.depth > 0 && this.testcase === undefined,
+      testcase: (attributes) =>
+        this.countTestcase({ attributes, failed: false, errored: false, skipped: false }),
+    });
+  }
+
+  private syntaxError(reason: string): JUnitParseError {
+    const { parser, path } = this;
+    if (this.trackPosition) return new JUnitParseError(path, reason, parser.line, parser.column);
+    const error = new JUnitParseError(path, reason);
+    error.locatable = true;
+    return error;
+  }
+
+  private openTag(tag: SaxesTagPlain): void {
+    this.enterElement();
+    if (!this.rootSeen) this.checkRoot(tag);
+    if (this.testcase !== undefined) this.openInsideTestcase(tag, this.testcase);
+    else if (tag.name === 'testcase') this.openTestcase(tag);
+    else if (tag.name === 'testsuite' && this.outerSuiteDepth < 0) this.openOuterSuite(tag);
+  }
+
+  private closeTag(tag: SaxesTagPlain): void {
+    const { depth } = this;
+    if (this.failure !== undefined && depth === this.testcaseDepth + 1) this.closeFailure();
+    if (depth === this.testcaseDepth && tag.name === 'testcase') this.closeTestcase();
+    if (depth === this.outerSuiteDepth) this.outerSuiteDepth = -1;
+    this.depth--;
+  }
+
+  /** The nesting guard: pytest nests 4 levels; a report nesting deeper than 64 is refused. */
+  private enterElement(): void {
+    this.depth++;
+    if (this.depth > MAX_DEPTH) {
+      throw this.syntaxError(`elements are nested more than ${MAX_DEPTH} levels deep`);
+    }
+  }
+
+  /** The first element must be a JUnit root; a <testsuites> time is the file's duration. */
+  private checkRoot(tag: SaxesTagPlain): void {
+    this.rootSeen = true;
+    const name = tag.name;
+    if (name !== 'testsuites' && name !== 'testsuite') {
+      throw this.syntaxError(`the root element is <${name}>, not <testsuites> or <testsuite>`);
+    }
+    if (name === 'testsuites' && tag.attributes.time !== undefined) {
+      this.rootTime = seconds(tag.attributes.time);
+    }
+  }
+
+  /** A direct child of a test case says its outcome (<failure>, <error>, <skipped>). */
+  private openInsideTestcase(tag: SaxesTagPlain, testcase: OpenCase): void {
+    if (this.depth !== this.testcaseDepth + 1) return;
+    const name = tag.name;
+    if (name === 'failure' || name === 'error') {
+      if (name === 'failure') testcase.failed = true;
+      else testcase.errored = true;
+      this.openFailure(name, tag.attributes);
+    } else if (name === 'skipped') {
+      testcase.skipped = true;
+    }
+  }
+
+  private openTestcase(tag: SaxesTagPlain): void {
+    this.testcase = { attributes: tag.attributes, failed: false, errored: false, skipped: false };
+    this.testcaseDepth = this.depth;
+  }
+
+  private openOuterSuite(tag: SaxesTagPlain): void {
+    this.outerSuiteDepth = this.depth;
+    if (tag.attributes.time !== undefined) {
+      this.suiteTime += seconds(tag.attributes.time);
+      this.suiteTimeSeen = true;
+    }
+  }
+
+  private openFailure(kind: 'failure' | 'error', attributes: Record<string, string>): void {
+    const { tally } = this;
+    if (tally.failures.length >= tally.limits.maxFailures) {
+      tally.failuresOmitted++;
+      return;
+    }
+    this.failure = {
+      kind,
+      message: (attributes.message ?? '').slice(0, MESSAGE_CHARS),
+      text: new BoundedText(tally.limits.maxDetailChars),
+    };
+    // Text is only gathered inside kept failures: passing cases never build strings.
+    this.parser.on('text', this.collectText);
+  }
+
+  private closeFailure(): void {
+    this.parser.off('text');
+    const open = this.failure!;
+    this.failure = undefined;
+    const testcase = this.testcase!;
+    const a = testcase.attributes;
+    const details = open.text.toString();
+    const defLine = a.line === undefined ? undefined : Number(a.line) + 1;
+    const crashLine = a.file ? failureLineInFile(details, a.file) : undefined;
+    const line = crashLine ?? (Number.isFinite(defLine) ? defLine : undefined);
+    this.tally.failures.push({
+      id: caseId(testcase),
+      kind: open.kind,
+      ...(a.file ? { file: a.file } : {}),
+      ...(line !== undefined ? { line } : {}),
+      message: open.message,
+      details,
+    });
+  }
+
+  private closeTestcase(): void {
+    const open = this.testcase!;
+    this.testcase = undefined;
+    this.testcaseDepth = -1;
+    this.countTestcase(open);
+  }
+
+  private countTestcase(open: OpenCase): void {
+    const { tally } = this;
+    tally.tests++;
+    if (open.failed) tally.failed++;
+    if (open.errored) tally.errors++;
+    if (open.skipped && !open.failed && !open.errored) tally.skipped++;
+    if (!open.failed && !open.errored && !open.skipped) tally.passed++;
+    const time = seconds(open.attributes.time);
+    this.caseTime += time;
+    if (tally.onTestCase) tally.onTestCase(caseId(open), time);
+    if (tally.slowest.admits(time)) tally.slowest.offer(caseId(open), time);
+  }
+}
+
+/** A test case's pytest node id, built once. */
+function caseId(open: OpenCase): string {
+  const a = open.attributes;
+  open.id ??= pytestNodeId(a.classname ?? '', a.name ?? '', a.file);
+  return open.id;
+}
+
 function asParseError(error: unknown, path: string): Error {
   if (error instanceof JUnitParseError) return error;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new JUnitParseError(path, 'the file does not exist');
   if (code === 'EISDIR') return new JUnitParseError(path, 'it is a directory, not a file');
-  return new JUnitParseError(path, error instanceof Error ? error.message : String(error));
+  return new JUnitParseError(path, errorMessage(error));
 }
 
 /** A `time` attribute as seconds; absent, unparsable or absurd counts as 0 rather than failing. */

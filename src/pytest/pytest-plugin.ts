@@ -6,46 +6,16 @@
  *   plugins deselected theirs), whatever the verbosity or output format;
  * - for a shard, it deselects every collected item whose node id is not in the shard's id file,
  *   so positional test paths, -k and -m keep working and no id list has to fit on a command line.
- * Id files hold one JSON string per line: a node id may contain any character.
+ * Id files hold one JSON string per line: a node id may contain any character. The plugin's
+ * source is pyci_pytest_plugin.py; it is copied into the scratch folder put on PYTHONPATH.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { assetPath } from '../runner/asset.js';
 
 const PLUGIN_MODULE = 'pyci_pytest_plugin';
-
-const PLUGIN_SOURCE = `"""Written by the pyci action: reports rootdir and collected ids, keeps only this shard's tests."""
-import json
-import os
-
-
-def pytest_configure(config):
-    path = os.environ.get("PYCI_ROOTDIR_FILE")
-    if path:
-        root = getattr(config, "rootpath", None) or config.rootdir
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(str(root))
-
-
-def pytest_collection_modifyitems(config, items):
-    path = os.environ.get("PYCI_SHARD_IDS")
-    if not path:
-        return
-    with open(path, encoding="utf-8") as handle:
-        keep = set(json.loads(line) for line in handle if line.strip())
-    selected = [item for item in items if item.nodeid in keep]
-    deselected = [item for item in items if item.nodeid not in keep]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = selected
-
-
-def pytest_collection_finish(session):
-    path = os.environ.get("PYCI_COLLECT_FILE")
-    if path:
-        with open(path, "w", encoding="utf-8") as handle:
-            for item in session.items:
-                handle.write(json.dumps(item.nodeid) + "\\n")
-`;
+/** The plugin's source, shipped in dist/ beside the bundle. */
+const PLUGIN_FILE = assetPath(new URL('./pyci_pytest_plugin.py', import.meta.url));
 
 export interface PluginRun {
   /** Arguments to put before the user's. */
@@ -79,7 +49,7 @@ export function preparePytestPlugin(
 ): PluginRun {
   const pluginDir = join(scratchDir, 'pyci-pytest-plugin');
   mkdirSync(pluginDir, { recursive: true });
-  writeFileSync(join(pluginDir, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
+  copyFileSync(PLUGIN_FILE, join(pluginDir, `${PLUGIN_MODULE}.py`));
   const rootdirFile = join(pluginDir, 'rootdir.txt');
   writeFileSync(rootdirFile, '');
   const env: Record<string, string> = {

@@ -4,6 +4,7 @@
  * depend on anything but the ids (and timings): not on their order, not on the machine.
  */
 import { InputError } from '../runner/errors.js';
+import { compareStrings } from '../runner/text.js';
 import { readJUnitReports } from './junit.js';
 
 export interface Shard {
@@ -132,8 +133,4 @@ function assignGreedily(groups: Group[], n: number): Map<string, number> {
     for (const id of group.ids) partOf.set(id, least);
   }
   return partOf;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../runner/errors.js';
+import { errorMessage, InputError, SetupError } from '../runner/errors.js';
 import { execProgram } from '../runner/exec.js';
 import { parseManifest, type ManifestCandidate, type ManifestRelease } from './manifest.js';
 import { probeInterpreter } from './probe.js';
@@ -79,12 +79,17 @@ export async function downloadToFile(
         ? 'HTTP 404 Not Found'
         : status !== undefined
           ? `HTTP ${status}${status >= 500 || status === 429 || status === 408 ? ' (after 3 attempts)' : ''}`
-          : `${(error as Error).message} (after 3 attempts)`;
-    throw new InputError(`Could not download ${what} from ${url}: ${why}. ${fix}`);
+          : `${errorMessage(error)} (after 3 attempts)`;
+    // A 404 is the URL's fault (manifest-url or what it lists); the rest is the network's.
+    const Failure = status === 404 ? InputError : SetupError;
+    throw new Failure(`Could not download ${what} from ${url}: ${why}. ${fix}`);
   }
 }
 
-/** Fetches and parses the manifest. Throws InputError naming manifest-url. */
+/**
+ * Fetches and parses the manifest. Throws InputError when manifest-url is not a manifest (or is
+ * not there), SetupError when the download kept failing.
+ */
 export async function fetchManifest(
   url: string,
   options: DownloadOptions,
@@ -178,7 +183,7 @@ export async function installFromManifest(
       await tc.extractTar(archive, extractDir);
     } catch (error) {
       throw new Error(
-        `the archive could not be extracted (${(error as Error).message}); it may be truncated`,
+        `the archive could not be extracted (${errorMessage(error)}); it may be truncated`,
       );
     }
     if (!existsSync(join(extractDir, 'setup.sh'))) throw new Error('the archive has no setup.sh');
@@ -202,8 +207,8 @@ export async function installFromManifest(
     return entry;
   } catch (error) {
     removeVersion(options.toolCacheDir, candidate.version, options.arch);
-    throw new InputError(
-      `Could not install Python ${shown} from ${url}: ${(error as Error).message}. ` +
+    throw new SetupError(
+      `Could not install Python ${shown} from ${url}: ${errorMessage(error)}. ` +
         'Nothing was left in the tool cache; re-run the job, or check the archive at manifest-url.',
     );
   } finally {

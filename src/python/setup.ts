@@ -2,11 +2,11 @@
  * The Python stage's one entry point: turn the request into version specs, try the sources in
  * order (tool cache, manifest, machine), and return the chosen interpreter with the reason.
  */
-import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../runner/errors.js';
+import { coreLog, type Log } from '../runner/log.js';
 import { readOsRelease } from '../runner/os-release.js';
 import { fetchManifest, installFromManifest, type RetryDelays } from './download.js';
 import { normalizeArchitecture } from './inputs.js';
@@ -38,12 +38,6 @@ export { pythonEnvironment, type PythonEnvironment } from './environment.js';
 export { DEFAULT_MANIFEST_URL } from './manifest.js';
 export type { PythonSource } from './interpreter.js';
 
-export interface PythonLog {
-  info(message: string): void;
-  warning(message: string): void;
-  debug(message: string): void;
-}
-
 export interface PythonRequest {
   /** Input python-version; '' when empty. Several lines are fallbacks: the first available wins. */
   versionSpec: string;
@@ -69,10 +63,8 @@ export interface PythonRequest {
   /** Where PATH, PYENV_ROOT and GITHUB_SERVER_URL are read (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** Default: the job log through @actions/core. */
-  log?: PythonLog;
+  log?: Log;
 }
-
-const coreLog: PythonLog = { info: core.info, warning: core.warning, debug: core.debug };
 
 const SOURCE_LABELS: Record<PythonSource, string> = {
   'tool-cache': 'tool cache',
@@ -84,7 +76,7 @@ const SOURCE_LABELS: Record<PythonSource, string> = {
  * The specs to try, in order: python-version (one per line), else python-version-file, else
  * .python-version in the working directory, else the newest 3.x.
  */
-export function resolveSpecs(request: PythonRequest, log: PythonLog = coreLog): VersionSpec[] {
+export function resolveSpecs(request: PythonRequest, log: Log = coreLog): VersionSpec[] {
   const options = { allowPrereleases: request.allowPrereleases };
   const lines = request.versionSpec
     .split(/\r?\n/)
@@ -137,7 +129,7 @@ class Sources {
   constructor(
     private readonly request: PythonRequest,
     readonly arch: string,
-    private readonly log: PythonLog,
+    private readonly log: Log,
   ) {
     this.env = request.env ?? process.env;
   }
@@ -243,7 +235,7 @@ function fromToolCache(entry: ToolCacheEntry, arch: string, why: string): Interp
 async function install(
   sources: Sources,
   request: PythonRequest,
-  log: PythonLog,
+  log: Log,
   candidate: ManifestCandidate,
   why: string,
 ) {
@@ -272,7 +264,7 @@ async function tryOne(
   spec: VersionSpec,
   sources: Sources,
   request: PythonRequest,
-  log: PythonLog,
+  log: Log,
   missed: string[],
 ): Promise<Interpreter | undefined> {
   const matched = `the newest match for ${describeSpec(spec)}${missed.length ? `; ${missed.join('; ')}` : ''}`;
@@ -306,7 +298,7 @@ async function tryLatest(
   spec: VersionSpec,
   sources: Sources,
   request: PythonRequest,
-  log: PythonLog,
+  log: Log,
 ): Promise<Interpreter | undefined> {
   const latest = pickCandidate(spec, (await sources.manifest()).candidates);
   if (!latest) {
@@ -414,7 +406,7 @@ export async function setupPython(request: PythonRequest): Promise<Interpreter> 
   throw await notAvailable(specs, request, sources);
 }
 
-function announce(interpreter: Interpreter, log: PythonLog): Interpreter {
+function announce(interpreter: Interpreter, log: Log): Interpreter {
   log.info(interpreter.reason);
   return interpreter;
 }

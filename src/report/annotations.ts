@@ -6,6 +6,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import type { TestFailure, TestResult } from '../pytest/result.js';
+import { truncate } from '../runner/text.js';
 
 export interface Annotation {
   /** Path relative to the repository root, `/`-separated; absent when outside the repository. */
@@ -93,8 +94,4 @@ export function repoRelative(file: string, paths: AnnotationPaths): string | und
     return undefined;
   }
   return path.split(sep).join('/');
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -4,6 +4,7 @@
  * GitHub's 1 MiB step-summary limit and says what it left out to get there.
  */
 import type { TestFailure, TestResult } from '../pytest/result.js';
+import { truncate } from '../runner/text.js';
 
 export interface SummaryOptions {
   /** What ran, in the headline (default "pytest"). */
@@ -204,10 +205,6 @@ export function escapeHtml(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function bytes(text: string): number {

@@ -5,7 +5,7 @@
 import { constants as osConstants } from 'node:os';
 import * as core from '@actions/core';
 import { setDeployOutputs } from './deploy-outputs.js';
-import { InputError } from './errors.js';
+import { errorMessage, InputError, SetupError } from './errors.js';
 import { resumeWorkflowCommands, signalRunningPrograms } from './exec.js';
 
 export const FAILED_STEP_REASON = 'not deploying: the step failed; see its error';
@@ -15,14 +15,14 @@ let reported = false;
 
 export function failStep(error: unknown): void {
   setDeployOutputs(false, '', FAILED_STEP_REASON);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const details = error instanceof Error ? (error.stack ?? message) : message;
   if (reported) {
     core.debug(`Also failed: ${details}`);
     return;
   }
   reported = true;
-  if (error instanceof InputError) {
+  if (error instanceof InputError || error instanceof SetupError) {
     core.setFailed(message);
     return;
   }

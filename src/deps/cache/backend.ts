@@ -2,8 +2,8 @@
  * The one interface every cache store implements. Caching is an optimization: a backend never
  * throws from restore or save; it warns and reports a miss (or an unsaved entry) instead.
  */
-import * as core from '@actions/core';
 import { existsSync, readdirSync } from 'node:fs';
+import type { Log } from '../../runner/log.js';
 
 export interface CacheBackend {
   /** `github` or `local`, for the log. */
@@ -18,16 +18,12 @@ export interface CacheBackend {
   save(key: string, paths: string[]): Promise<boolean>;
 }
 
-/** Where backends report; @actions/core by default, a recorder in tests. */
-export interface CacheLog {
-  info(message: string): void;
-  warning(message: string): void;
-}
+/** What backends need of the log (@actions/core by default, a recorder in tests). */
+export type CacheLog = Pick<Log, 'info' | 'warning'>;
 
-export const coreLog: CacheLog = {
-  info: (message) => core.info(message),
-  warning: (message) => core.warning(message),
-};
+// The cache modules import these two from here.
+export { coreLog } from '../../runner/log.js';
+export { errorMessage as messageOf } from '../../runner/errors.js';
 
 /** The first of `paths` that exists with something in it, or undefined. */
 export function firstOccupiedPath(paths: string[]): string | undefined {
@@ -40,8 +36,4 @@ function isEmptyDirectory(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

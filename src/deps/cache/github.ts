@@ -3,13 +3,9 @@
  * loaded on first use only, so runs with `cache: none` or a local cache never pay for it.
  */
 import { rm } from 'node:fs/promises';
-import {
-  coreLog,
-  firstOccupiedPath,
-  messageOf,
-  type CacheBackend,
-  type CacheLog,
-} from './backend.js';
+import { errorMessage } from '../../runner/errors.js';
+import { coreLog } from '../../runner/log.js';
+import { firstOccupiedPath, type CacheBackend, type CacheLog } from './backend.js';
 
 type ActionsCache = typeof import('@actions/cache');
 
@@ -45,7 +41,7 @@ export class GithubCacheBackend implements CacheBackend {
       }
     } catch (error) {
       this.log.warning(
-        `Could not restore cache ${key} from GitHub's cache service: ${messageOf(error)}`,
+        `Could not restore cache ${key} from GitHub's cache service: ${errorMessage(error)}`,
       );
     }
     // A failed extraction can leave part of an archive behind; the paths were empty before.
@@ -66,7 +62,7 @@ export class GithubCacheBackend implements CacheBackend {
       return true;
     } catch (error) {
       this.log.warning(
-        `Could not save cache ${key} to GitHub's cache service: ${messageOf(error)}`,
+        `Could not save cache ${key} to GitHub's cache service: ${errorMessage(error)}`,
       );
       return false;
     }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InputError } from '../../runner/errors.js';
+import { compareStrings } from '../../runner/text.js';
 
 /** What is cached: the whole virtualenv, or only pip's download/wheel cache. */
 export type CacheKind = 'venv' | 'pip';
@@ -98,8 +99,8 @@ function readableSegment(value: string): string {
 function canonicalJson(parts: CacheKeyParts, kind: CacheKind): string {
   const files = [...parts.files]
     .map((file) => [file.path.replace(/\\/g, '/'), file.sha256.toLowerCase()] as const)
-    .sort((a, b) => compare(a[0], b[0]) || compare(a[1], b[1]));
-  const settings = Object.entries(parts.settings).sort((a, b) => compare(a[0], b[0]));
+    .sort((a, b) => compareStrings(a[0], b[0]) || compareStrings(a[1], b[1]));
+  const settings = Object.entries(parts.settings).sort((a, b) => compareStrings(a[0], b[0]));
   return JSON.stringify([
     KEY_SCHEMA,
     kind,
@@ -114,9 +115,4 @@ function canonicalJson(parts: CacheKeyParts, kind: CacheKind): string {
     settings,
     parts.suffix,
   ]);
-}
-
-/** Code-unit order, not locale order: the key must not depend on the runner's locale. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
