@@ -4,13 +4,13 @@
  */
 import * as core from '@actions/core';
 import { readConfig, type ActionConfig } from './config.js';
-import { prepareEnvironment, type Environment } from './deps/environment.js';
+import { prepareVenv, type PreparedVenv } from './deps/prepare.js';
 import { decide, type TestOutcome } from './gate/decide.js';
 import type { Decision } from './gate/decision.js';
 import { readGateEvent } from './gate/event-file.js';
 import { decisionSummaryLine, setDecisionOutputs } from './gate/outputs.js';
 import type { Interpreter } from './python/interpreter.js';
-import { pythonEnvironment, setupPython } from './python/setup.js';
+import { interpreterExports, setupPython } from './python/setup.js';
 import { publishReport } from './report/publish.js';
 import { failStep } from './runner/failure.js';
 import { INPUT } from './runner/names.js';
@@ -20,13 +20,13 @@ import type { TestResult } from './pytest/result.js';
 import { runTests } from './pytest/stage.js';
 
 /** Makes the interpreter and the venv the default for the job's later steps. */
-function exportEnvironment(interpreter: Interpreter, environment: Environment): void {
-  const exported = pythonEnvironment(interpreter);
+function exportToLaterSteps(interpreter: Interpreter, venv: PreparedVenv): void {
+  const exported = interpreterExports(interpreter);
   for (const [name, value] of Object.entries(exported.variables)) core.exportVariable(name, value);
   for (const dir of exported.path) core.addPath(dir);
   // Added last, so it comes first on PATH.
-  core.addPath(environment.binDir);
-  core.exportVariable('VIRTUAL_ENV', environment.venvPath);
+  core.addPath(venv.binDir);
+  core.exportVariable('VIRTUAL_ENV', venv.venvPath);
 }
 
 /** The gate's decision; its line goes into the summary. */
@@ -87,18 +87,15 @@ async function fullRun(config: ActionConfig): Promise<void> {
   core.setOutput('python-path', interpreter.executable);
   core.setOutput('python-source', interpreter.source);
 
-  const environment = await prepareEnvironment(
-    { ...config, scratchDir: config.runnerTemp },
-    interpreter,
-  );
-  core.setOutput('venv-path', environment.venvPath);
-  core.setOutput('cache-hit', environment.cacheHit ? 'true' : 'false');
-  core.setOutput('cache-key', environment.cacheKey);
-  exportEnvironment(interpreter, environment);
+  const venv = await prepareVenv({ ...config, scratchDir: config.runnerTemp }, interpreter);
+  core.setOutput('venv-path', venv.venvPath);
+  core.setOutput('cache-hit', venv.cacheHit ? 'true' : 'false');
+  core.setOutput('cache-key', venv.cacheKey);
+  exportToLaterSteps(interpreter, venv);
 
   const { result, verdict, junitPath, rootdir } = await runTests({
-    python: environment.python,
-    venvPath: environment.venvPath,
+    python: venv.python,
+    venvPath: venv.venvPath,
     workingDirectory: config.workingDirectory,
     pytestArgs: config.pytestArgs,
     allowNoTests: config.allowNoTests,

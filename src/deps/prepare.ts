@@ -21,8 +21,8 @@ import { installAll, refreshProject } from './install.js';
 import { planProjectRefresh, type InstallSpec } from './plan.js';
 import { createVenv, removeVenv, venvBinDir, venvPython } from './venv.js';
 
-/** The environment later stages run in. */
-export interface Environment {
+/** The virtualenv later stages run in, as prepared (restored or installed). */
+export interface PreparedVenv {
   venvPath: string;
   /** The venv's python executable. */
   python: string;
@@ -46,7 +46,7 @@ export interface CacheSettings {
   timeoutSeconds: number;
 }
 
-export interface EnvironmentRequest {
+export interface VenvRequest {
   venvPath: string;
   workingDirectory: string;
   install: InstallSpec;
@@ -71,7 +71,7 @@ function installSettings(install: InstallSpec): Record<string, string> {
 }
 
 async function cacheKeyFor(
-  request: EnvironmentRequest,
+  request: VenvRequest,
   interpreter: Interpreter,
   cachedPath: string,
 ): Promise<string> {
@@ -105,7 +105,7 @@ async function cacheKeyFor(
   });
 }
 
-function installContext(request: EnvironmentRequest) {
+function installContext(request: VenvRequest) {
   return { workingDirectory: request.workingDirectory, requirementFiles: request.dependencyFiles };
 }
 
@@ -126,7 +126,7 @@ async function saveIfAllowed(backend: CacheBackend, key: string, path: string): 
 }
 
 async function install(
-  request: EnvironmentRequest,
+  request: VenvRequest,
   interpreter: Interpreter,
   python: string,
   pipCacheDir?: string,
@@ -137,12 +137,12 @@ async function install(
   await installAll(python, request.install, { ...installContext(request), env });
 }
 
-export async function prepareEnvironment(
-  request: EnvironmentRequest,
+export async function prepareVenv(
+  request: VenvRequest,
   interpreter: Interpreter,
-): Promise<Environment> {
+): Promise<PreparedVenv> {
   const python = venvPython(request.venvPath);
-  const environment: Environment = {
+  const venv: PreparedVenv = {
     venvPath: request.venvPath,
     python,
     binDir: venvBinDir(request.venvPath),
@@ -163,32 +163,31 @@ export async function prepareEnvironment(
   core.startGroup(`Preparing virtualenv ${request.venvPath}`);
   try {
     if (backend) {
-      environment.cacheKey = await cacheKeyFor(request, interpreter, cachedPath);
+      venv.cacheKey = await cacheKeyFor(request, interpreter, cachedPath);
       // A leftover venv (e.g. from an earlier step) must not block the restore.
       if (pipCacheDir) rmSync(pipCacheDir, { recursive: true, force: true });
       else removeVenv(request.venvPath);
-      const restored = await backend.restore(environment.cacheKey, [cachedPath]);
+      const restored = await backend.restore(venv.cacheKey, [cachedPath]);
       if (restored && request.cache.mode === 'venv') {
         const problem = await verifyRestoredVenv(request.venvPath, interpreter.version);
         if (!problem) {
           const refresh = planProjectRefresh(request.install);
           core.info(
-            `Restored the virtualenv from the ${backend.name} cache (${environment.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`,
+            `Restored the virtualenv from the ${backend.name} cache (${venv.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`,
           );
           await refreshProject(python, request.install, installContext(request));
-          environment.cacheHit = true;
-          return environment;
+          venv.cacheHit = true;
+          return venv;
         }
         core.warning(`The cached virtualenv failed verification (${problem}); installing afresh.`);
       } else if (!restored) {
-        core.info(`No cache entry for ${environment.cacheKey}; installing.`);
+        core.info(`No cache entry for ${venv.cacheKey}; installing.`);
       }
     }
     await install(request, interpreter, python, pipCacheDir);
-    if (backend && !environment.cacheHit)
-      await saveIfAllowed(backend, environment.cacheKey, cachedPath);
+    if (backend && !venv.cacheHit) await saveIfAllowed(backend, venv.cacheKey, cachedPath);
   } finally {
     core.endGroup();
   }
-  return environment;
+  return venv;
 }
