@@ -14,7 +14,7 @@ import { hashLocalPaths } from './cache/hash-tree.js';
 import { collectKeyFiles, collectLocalPaths } from './cache/key-files.js';
 import { buildCacheKey } from './cache/key.js';
 import { runnerOsFacts } from './cache/os-facts.js';
-import { cacheEventFromEnv, mayShareCache } from './cache/policy.js';
+import { mayShareCache, type CacheEvent } from './cache/policy.js';
 import { chooseBackend, type CacheMode } from './cache/select.js';
 import { verifyRestoredVenv } from './cache/verify.js';
 import { installAll, refreshProject } from './install.js';
@@ -55,6 +55,8 @@ export interface VenvRequest {
   cache: CacheSettings;
   /** Where pip's cache lives with `cache: pip`. */
   scratchDir: string;
+  /** The run's event: whether it may save, and how far its local entries are trusted. */
+  event: CacheEvent;
 }
 
 /** The inputs that change what ends up installed, as they go into the key. */
@@ -110,8 +112,13 @@ function installContext(request: VenvRequest) {
 }
 
 /** Saves right after a successful install, so a failing test run still leaves a warm cache. */
-async function saveIfAllowed(backend: CacheBackend, key: string, path: string): Promise<void> {
-  const policy = mayShareCache(cacheEventFromEnv(process.env), backend.name === 'github');
+async function saveIfAllowed(
+  backend: CacheBackend,
+  event: CacheEvent,
+  key: string,
+  path: string,
+): Promise<void> {
+  const policy = mayShareCache(event, backend.name === 'github');
   if (!policy.save) {
     core.info(`${policy.reason[0].toUpperCase()}${policy.reason.slice(1)}.`);
     return;
@@ -154,6 +161,7 @@ export async function prepareVenv(
     cacheDir: request.cache.dir,
     env: process.env,
     localSecret: request.cache.localSecret,
+    event: request.event,
   });
   const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds);
   const pipCacheDir =
@@ -185,7 +193,8 @@ export async function prepareVenv(
       }
     }
     await install(request, interpreter, python, pipCacheDir);
-    if (backend && !venv.cacheHit) await saveIfAllowed(backend, venv.cacheKey, cachedPath);
+    if (backend && !venv.cacheHit)
+      await saveIfAllowed(backend, request.event, venv.cacheKey, cachedPath);
   } finally {
     core.endGroup();
   }
