@@ -8,7 +8,7 @@ import { arch as osArch, homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { expandDependencyPatterns } from './deps/cache/key-files.js';
 import { validateKeySuffix } from './deps/cache/key.js';
-import type { CacheSettings } from './deps/environment.js';
+import type { CacheSettings } from './deps/prepare.js';
 import type { InstallSpec } from './deps/plan.js';
 import { resolveRequirementFiles } from './deps/requirements.js';
 import { readGateRules } from './gate/inputs.js';

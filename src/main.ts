@@ -4,13 +4,14 @@
  */
 import * as core from '@actions/core';
 import { readConfig, type ActionConfig } from './config.js';
-import { prepareEnvironment, type Environment } from './deps/environment.js';
+import { prepareVenv, type PreparedVenv } from './deps/prepare.js';
 import { decide, type TestOutcome } from './gate/decide.js';
 import type { Decision } from './gate/decision.js';
-import { readGateEvent } from './gate/event-file.js';
+import type { RunEvent } from './runner/event.js';
+import { readRunEvent } from './runner/event-file.js';
 import { decisionSummaryLine, setDecisionOutputs } from './gate/outputs.js';
 import type { Interpreter } from './python/interpreter.js';
-import { pythonEnvironment, setupPython } from './python/setup.js';
+import { interpreterExports, setupPython } from './python/setup.js';
 import { publishReport } from './report/publish.js';
 import { failStep } from './runner/failure.js';
 import { INPUT } from './runner/names.js';
@@ -20,18 +21,18 @@ import type { TestResult } from './pytest/result.js';
 import { runTests } from './pytest/stage.js';
 
 /** Makes the interpreter and the venv the default for the job's later steps. */
-function exportEnvironment(interpreter: Interpreter, environment: Environment): void {
-  const exported = pythonEnvironment(interpreter);
+function exportToLaterSteps(interpreter: Interpreter, venv: PreparedVenv): void {
+  const exported = interpreterExports(interpreter);
   for (const [name, value] of Object.entries(exported.variables)) core.exportVariable(name, value);
   for (const dir of exported.path) core.addPath(dir);
   // Added last, so it comes first on PATH.
-  core.addPath(environment.binDir);
-  core.exportVariable('VIRTUAL_ENV', environment.venvPath);
+  core.addPath(venv.binDir);
+  core.exportVariable('VIRTUAL_ENV', venv.venvPath);
 }
 
 /** The gate's decision; its line goes into the summary. */
-function gate(config: ActionConfig, outcome: TestOutcome): Decision {
-  return decide(readGateEvent(), outcome, config.gate);
+function gate(config: ActionConfig, event: RunEvent, outcome: TestOutcome): Decision {
+  return decide(event, outcome, config.gate);
 }
 
 /**
@@ -40,10 +41,11 @@ function gate(config: ActionConfig, outcome: TestOutcome): Decision {
  */
 async function finish(
   config: ActionConfig,
+  event: RunEvent,
   run: { result: TestResult; junitPaths: string[]; rootdir?: string },
   failure: string | undefined,
 ): Promise<void> {
-  const decision = gate(config, failure ? 'failure' : 'success');
+  const decision = gate(config, event, failure ? 'failure' : 'success');
   try {
     await publishReport({
       result: run.result,
@@ -66,7 +68,7 @@ function failureCounts(result: TestResult): string {
 }
 
 /** Report-only mode: merge JUnit files written elsewhere (e.g. by shard jobs). */
-async function reportOnly(config: ActionConfig): Promise<void> {
+async function reportOnly(config: ActionConfig, event: RunEvent): Promise<void> {
   core.info(`Report-only mode: reading ${config.junitFiles.length} JUnit file(s).`);
   const result = await readJUnitReports(config.junitFiles);
   let failure: string | undefined;
@@ -76,10 +78,10 @@ async function reportOnly(config: ActionConfig): Promise<void> {
     failure =
       'junit-files: the JUnit files hold no test cases. Check that the test jobs ran and uploaded their reports, or set allow-no-tests: true.';
   }
-  await finish(config, { result, junitPaths: config.junitFiles }, failure);
+  await finish(config, event, { result, junitPaths: config.junitFiles }, failure);
 }
 
-async function fullRun(config: ActionConfig): Promise<void> {
+async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
   if (config.python.token) core.setSecret(config.python.token);
 
   const interpreter = await setupPython(config.python);
@@ -87,18 +89,15 @@ async function fullRun(config: ActionConfig): Promise<void> {
   core.setOutput('python-path', interpreter.executable);
   core.setOutput('python-source', interpreter.source);
 
-  const environment = await prepareEnvironment(
-    { ...config, scratchDir: config.runnerTemp },
-    interpreter,
-  );
-  core.setOutput('venv-path', environment.venvPath);
-  core.setOutput('cache-hit', environment.cacheHit ? 'true' : 'false');
-  core.setOutput('cache-key', environment.cacheKey);
-  exportEnvironment(interpreter, environment);
+  const venv = await prepareVenv({ ...config, event, scratchDir: config.runnerTemp }, interpreter);
+  core.setOutput('venv-path', venv.venvPath);
+  core.setOutput('cache-hit', venv.cacheHit ? 'true' : 'false');
+  core.setOutput('cache-key', venv.cacheKey);
+  exportToLaterSteps(interpreter, venv);
 
   const { result, verdict, junitPath, rootdir } = await runTests({
-    python: environment.python,
-    venvPath: environment.venvPath,
+    python: venv.python,
+    venvPath: venv.venvPath,
     workingDirectory: config.workingDirectory,
     pytestArgs: config.pytestArgs,
     allowNoTests: config.allowNoTests,
@@ -111,14 +110,21 @@ async function fullRun(config: ActionConfig): Promise<void> {
   const failure = verdict.ok
     ? undefined
     : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
-  await finish(config, { result, junitPaths: junitPath ? [junitPath] : [], rootdir }, failure);
+  await finish(
+    config,
+    event,
+    { result, junitPaths: junitPath ? [junitPath] : [], rootdir },
+    failure,
+  );
 }
 
 export async function run(): Promise<void> {
   try {
     refuseUnknownInputs(process.env, Object.values(INPUT), 'This action');
     const config = readConfig();
-    await (config.junitFiles.length > 0 ? reportOnly(config) : fullRun(config));
+    // Read once: the cache policy and the deploy gate judge the same event.
+    const event = readRunEvent();
+    await (config.junitFiles.length > 0 ? reportOnly(config, event) : fullRun(config, event));
   } catch (error) {
     // The one failure path (runner/failure.ts): deploy=false, one ::error:: line, no stack trace.
     failStep(error);

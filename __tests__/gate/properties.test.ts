@@ -5,10 +5,9 @@ import {
   decide,
   PUBLISHING_RELEASE_ACTIONS,
   TEST_OUTCOMES,
-  UNSAFE_EVENTS,
   type TestOutcome,
 } from '../../src/gate/decide.js';
-import type { GateEvent } from '../../src/gate/event.js';
+import { UNSAFE_EVENTS, type RunEvent } from '../../src/runner/event.js';
 import { pushTo } from '../support/gate-events.js';
 import { KNOWN_EVENTS, parseGateRules, type RawGateRules } from '../../src/gate/rules.js';
 
@@ -41,10 +40,10 @@ const eventName = fc.oneof(
 );
 const outcome = fc.constantFrom<TestOutcome>(...TEST_OUTCOMES);
 
-const event: fc.Arbitrary<GateEvent> = fc
+const event: fc.Arbitrary<RunEvent> = fc
   .record({
     name: eventName,
-    refType: fc.constantFrom<GateEvent['refType']>('branch', 'tag', 'other'),
+    refType: fc.constantFrom<RunEvent['refType']>('branch', 'tag', 'other'),
     refName,
     headRef: fc.oneof(fc.constant(''), refName),
     isFork: fc.boolean(),
@@ -94,13 +93,13 @@ const DEPLOY_ANY_BRANCH: RawGateRules = {
   'allow-fork-deploy': 'false',
   'allow-unsafe-events': 'false',
 };
-const pushToBranch = (branch: string): GateEvent => pushTo(branch, { headCommitMessage: '' });
+const pushToBranch = (branch: string): RunEvent => pushTo(branch, { headCommitMessage: '' });
 
 /**
  * A scenario that deploys: an event the rules list, a ref they match, tests passed, no fork, no
  * marker. The "never" properties flip one thing at a time and expect the flip alone to block.
  */
-const deployable: fc.Arbitrary<{ event: GateEvent; raw: RawGateRules }> = fc
+const deployable: fc.Arbitrary<{ event: RunEvent; raw: RawGateRules }> = fc
   .record({
     raw,
     events: fc.uniqueArray(eventName, { minLength: 1, maxLength: 4 }),
@@ -144,7 +143,7 @@ const deployable: fc.Arbitrary<{ event: GateEvent; raw: RawGateRules }> = fc
       !(event.name.startsWith('pull_request') || event.name === 'workflow_run'),
   );
 
-function deploys(event: GateEvent, raw: RawGateRules): boolean {
+function deploys(event: RunEvent, raw: RawGateRules): boolean {
   return decide(event, 'success', parseGateRules(raw)).deploy;
 }
 

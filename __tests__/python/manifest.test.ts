@@ -9,7 +9,7 @@ import {
 } from '../../src/python/manifest.js';
 import { parseVersionSpec } from '../../src/python/spec.js';
 import { parseOsRelease } from '../../src/runner/os-release.js';
-import { pythonEnvironment } from '../../src/python/environment.js';
+import { interpreterExports } from '../../src/python/job-exports.js';
 
 function release(
   version: string,
@@ -177,7 +177,7 @@ describe('authorizationFor', () => {
   });
 });
 
-describe('pythonEnvironment', () => {
+describe('interpreterExports', () => {
   const base = {
     version: '3.12.1',
     executable: '/tc/Python/3.12.1/x64/bin/python',
@@ -186,7 +186,7 @@ describe('pythonEnvironment', () => {
   };
 
   it('exports what setup-python exports for a tool cache interpreter', () => {
-    const env = pythonEnvironment({ ...base, source: 'tool-cache' }, 'linux', {
+    const env = interpreterExports({ ...base, source: 'tool-cache' }, 'linux', {
       LD_LIBRARY_PATH: '/opt/lib',
     });
     expect(env).toEqual({
@@ -202,7 +202,7 @@ describe('pythonEnvironment', () => {
   });
 
   it('puts only the interpreter folder of a system Python on PATH and leaves the loader path alone', () => {
-    const env = pythonEnvironment(
+    const env = interpreterExports(
       { ...base, executable: '/usr/bin/python3', prefix: '/usr', source: 'system' },
       'linux',
       {},
@@ -213,7 +213,7 @@ describe('pythonEnvironment', () => {
   });
 
   it('does not repeat a loader path entry that is already there', () => {
-    const env = pythonEnvironment({ ...base, source: 'manifest' }, 'linux', {
+    const env = interpreterExports({ ...base, source: 'manifest' }, 'linux', {
       LD_LIBRARY_PATH: '/tc/Python/3.12.1/x64/lib',
     });
     expect(env.variables.LD_LIBRARY_PATH).toBeUndefined();

@@ -1,5 +1,5 @@
 /** Builders shared by the gate tests: rules from raw input text, events from a few fields. */
-import type { GateEvent } from '../../src/gate/event.js';
+import type { RunEvent } from '../../src/runner/event.js';
 import { GATE_RULE_INPUTS } from '../../src/gate/inputs.js';
 import { parseGateRules, type GateRules, type RawGateRules } from '../../src/gate/rules.js';
 
@@ -14,7 +14,7 @@ export function rules(overrides: Partial<RawGateRules> = {}): GateRules {
   return parseGateRules(rawRules(overrides));
 }
 
-export function pushTo(branch: string, extra: Partial<GateEvent> = {}): GateEvent {
+export function pushTo(branch: string, extra: Partial<RunEvent> = {}): RunEvent {
   return {
     name: 'push',
     ref: `refs/heads/${branch}`,
@@ -31,15 +31,15 @@ export function pushTo(branch: string, extra: Partial<GateEvent> = {}): GateEven
   };
 }
 
-export function pushTag(tag: string, extra: Partial<GateEvent> = {}): GateEvent {
+export function pushTag(tag: string, extra: Partial<RunEvent> = {}): RunEvent {
   return pushTo('', { ref: `refs/tags/${tag}`, refType: 'tag', refName: tag, ...extra });
 }
 
 export function pullRequest(
   head: string,
   base = 'main',
-  extra: Partial<GateEvent> = {},
-): GateEvent {
+  extra: Partial<RunEvent> = {},
+): RunEvent {
   return {
     name: 'pull_request',
     ref: 'refs/pull/7/merge',

@@ -5,7 +5,7 @@
  */
 import { decide, type TestOutcome } from '../../src/gate/decide.js';
 import type { Decision } from '../../src/gate/decision.js';
-import type { GateEvent } from '../../src/gate/event.js';
+import type { RunEvent } from '../../src/runner/event.js';
 import { parseTestOutcome, readGateRules } from '../../src/gate/inputs.js';
 import { parseGateRules, type RawGateRules } from '../../src/gate/rules.js';
 import { condition, interpolate, type Status } from '../support/workflow-expressions.js';
@@ -40,7 +40,7 @@ const TESTS = {
 
 interface EventCase {
   label: string;
-  event: GateEvent;
+  event: RunEvent;
 }
 
 const branchPush = (name: string, message = 'Fix it'): EventCase => ({
@@ -150,7 +150,7 @@ const POST_COMMANDS = {
   'post-failure-command': 'echo failed',
 };
 
-function githubContext(event: GateEvent) {
+function githubContext(event: RunEvent) {
   return {
     event_name: event.name,
     ref: event.ref,
@@ -171,7 +171,7 @@ interface Run {
 
 /** Walks the reusable workflow's jobs as the runner would, evaluating every condition on the way. */
 function simulate(
-  event: GateEvent,
+  event: RunEvent,
   tests: (typeof TESTS)[keyof typeof TESTS],
   inputs: Record<string, unknown>,
 ): Run {
@@ -295,7 +295,7 @@ const table = Object.entries(RULES).flatMap(([rulesLabel, rules]) =>
 
 /** The gate's answer for the tests' true outcome, with the caller's inputs as the gate reads them. */
 function expectedDecision(
-  event: GateEvent,
+  event: RunEvent,
   truth: TestOutcome,
   inputs: Record<string, unknown>,
 ): Decision {

@@ -4,17 +4,11 @@
  */
 import type { Decision } from './decision.js';
 import { matchRefPatterns, patternMatches, type RefName, type RefPattern } from './glob.js';
-import { PULL_REQUEST_EVENTS, type GateEvent } from './event.js';
+import { PULL_REQUEST_EVENTS, UNSAFE_EVENTS, type RunEvent } from '../runner/event.js';
 import type { GateRules } from './rules.js';
 
 export const TEST_OUTCOMES = ['success', 'failure', 'skipped', 'cancelled'] as const;
 export type TestOutcome = (typeof TEST_OUTCOMES)[number];
-
-/**
- * Events that run with the base repository's secrets on code nobody reviewed yet. An
- * issue_comment on a pull request is one too (see GateEvent.pullRequestComment).
- */
-export const UNSAFE_EVENTS: ReadonlySet<string> = new Set(['pull_request_target', 'workflow_run']);
 
 /**
  * Release actions that publish a release. created (drafts too), edited, unpublished and deleted
@@ -37,7 +31,7 @@ interface Subject {
   phrase: string;
 }
 
-function subjectOf(event: GateEvent): Subject | string {
+function subjectOf(event: RunEvent): Subject | string {
   // For pull requests and workflow_run, the code is the head branch's, not GITHUB_REF's.
   if (PULL_REQUEST_EVENTS.has(event.name) || event.name === 'workflow_run') {
     if (event.headRef === '') return `event ${event.name} carries no head branch`;
@@ -68,7 +62,7 @@ function testsProblem(outcome: TestOutcome): string | undefined {
 }
 
 /** What the trigger itself says against deploying: a withdrawn release, a failed run. */
-function triggerProblem(event: GateEvent): string | undefined {
+function triggerProblem(event: RunEvent): string | undefined {
   if (event.name === 'release' && !PUBLISHING_RELEASE_ACTIONS.includes(event.action)) {
     return `release action ${event.action || '(none)'} is not one of ${PUBLISHING_RELEASE_ACTIONS.join(', ')}`;
   }
@@ -84,7 +78,7 @@ function no(reason: string): Decision {
   return { deploy: false, environment: '', reason: `not deploying: ${reason}` };
 }
 
-export function decide(event: GateEvent, testOutcome: TestOutcome, rules: GateRules): Decision {
+export function decide(event: RunEvent, testOutcome: TestOutcome, rules: GateRules): Decision {
   if (!rules.deployEvents.includes(event.name)) {
     return no(`event ${event.name} is not one of ${rules.deployEvents.join(', ') || '(none)'}`);
   }

@@ -8,7 +8,7 @@ import { runnerInput } from '../runner/inputs.js';
 import { GATE_INPUT } from '../runner/names.js';
 import { refuseUnknownInputs } from '../runner/unknown-inputs.js';
 import { decide } from './decide.js';
-import { readGateEvent } from './event-file.js';
+import { readRunEvent } from '../runner/event-file.js';
 import { parseTestOutcome, readGateRules, TEST_OUTCOME_INPUT } from './inputs.js';
 import { decisionSummaryLine, setDecisionOutputs } from './outputs.js';
 
@@ -17,7 +17,7 @@ export async function run(): Promise<void> {
     refuseUnknownInputs(process.env, Object.values(GATE_INPUT), 'The gate action');
     const rules = readGateRules(runnerInput);
     const outcome = parseTestOutcome(runnerInput(TEST_OUTCOME_INPUT.name));
-    const decision = decide(readGateEvent(), outcome, rules);
+    const decision = decide(readRunEvent(), outcome, rules);
     setDecisionOutputs(decision);
     await writeJobSummary(decisionSummaryLine(decision));
   } catch (error) {

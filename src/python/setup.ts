@@ -34,7 +34,7 @@ import { readVersionFile } from './versionFile.js';
 
 export { parsePythonSources, normalizeArchitecture, DEFAULT_SOURCES } from './inputs.js';
 export { parseVersionSpec, type VersionSpec } from './spec.js';
-export { pythonEnvironment, type PythonEnvironment } from './environment.js';
+export { interpreterExports, type JobExports } from './job-exports.js';
 export { DEFAULT_MANIFEST_URL } from './manifest.js';
 export type { PythonSource } from './interpreter.js';
 

@@ -7,7 +7,8 @@ import { GithubCacheBackend } from '../../../src/deps/cache/github.js';
 import { LocalCacheBackend } from '../../../src/deps/cache/local.js';
 import { keyArchitecture, osVersionOf, runnerOsFacts } from '../../../src/deps/cache/os-facts.js';
 import { parseOsRelease, readOsRelease } from '../../../src/runner/os-release.js';
-import { cacheEventFromEnv, mayShareCache } from '../../../src/deps/cache/policy.js';
+import { isTrustedEvent, mayShareCache } from '../../../src/deps/cache/policy.js';
+import { buildRunEvent, UNSAFE_EVENTS } from '../../../src/runner/event.js';
 import {
   chooseBackend,
   defaultCacheDir,
@@ -34,7 +35,7 @@ describe('mayShareCache', () => {
     ['push', 'refs/tags/v1.0.0', 'tag', false],
     ['push', 'refs/tags/v1.0.0', undefined, false],
     ['workflow_dispatch', 'refs/heads/x', 'tag', false],
-  ])('%s on %s (ref type %s) -> save %s', (name, ref, refType, save) => {
+  ] as const)('%s on %s (ref type %s) -> save %s', (name, ref, refType, save) => {
     const decision = mayShareCache({ name, ref, refType });
     expect(decision.save).toBe(save);
     expect(decision.reason).toContain(save ? 'allowed' : 'not saving');
@@ -48,19 +49,23 @@ describe('mayShareCache', () => {
     );
   });
 
-  test('reads the event from the runner environment', () => {
-    expect(
-      cacheEventFromEnv({
-        GITHUB_EVENT_NAME: 'push',
-        GITHUB_REF: 'refs/tags/v1',
-        GITHUB_REF_TYPE: 'tag',
-      }),
-    ).toEqual({
-      name: 'push',
-      ref: 'refs/tags/v1',
-      refType: 'tag',
-    });
+  test('judges the event the one reader builds, as the gate does', () => {
+    const tagPush = buildRunEvent({ GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/tags/v1' }, {});
+    expect(mayShareCache(tagPush).save).toBe(false);
+    const mainPush = buildRunEvent(
+      { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' },
+      {},
+    );
+    expect(mayShareCache(mainPush).save).toBe(true);
   });
+
+  test.each([...UNSAFE_EVENTS])(
+    'never saves on %s, an event the gate never deploys from',
+    (name) => {
+      expect(mayShareCache({ name, ref: 'refs/heads/main', refType: 'branch' }).save).toBe(false);
+      expect(isTrustedEvent({ name })).toBe(false);
+    },
+  );
 });
 
 describe('chooseBackend', () => {

@@ -31,7 +31,7 @@ import {
   type CacheLog,
 } from './backend.js';
 import { authRecord, checkAuthRecord, type EntryWriter } from './entry-auth.js';
-import { cacheEventFromEnv, isTrustedEvent } from './policy.js';
+import { isTrustedEvent, type CacheEvent } from './policy.js';
 import { loadCacheSecret } from './secret.js';
 
 /** What authenticates entries: the secret, and the event of this run (as writer and reader). */
@@ -49,11 +49,16 @@ export interface LocalCacheOptions {
   auth?: LocalCacheAuth;
   /** The `cache-local-secret` input ('' or undefined: the key file). */
   secretInput?: string;
+  /** The run's event, recorded as the writer of what it saves (default: GITHUB_EVENT_NAME). */
+  event?: CacheEvent;
 }
 
 /** The default authentication: `~/.config/pyci-action/cache-hmac.key`, the runner's event. */
-export function defaultLocalAuth(directory: string, input = ''): LocalCacheAuth {
-  const event = cacheEventFromEnv(process.env);
+export function defaultLocalAuth(
+  directory: string,
+  input = '',
+  event: CacheEvent = { name: process.env.GITHUB_EVENT_NAME ?? '' },
+): LocalCacheAuth {
   return {
     secret: loadCacheSecret({
       input,
@@ -78,7 +83,11 @@ export class LocalCacheBackend implements CacheBackend {
 
   /** The secret and this run's event; undefined (warned once) when there is no usable secret. */
   private auth(): { secret: Buffer; run: EntryWriter } | undefined {
-    const auth = (this.options.auth ??= defaultLocalAuth(this.directory, this.options.secretInput));
+    const auth = (this.options.auth ??= defaultLocalAuth(
+      this.directory,
+      this.options.secretInput,
+      this.options.event,
+    ));
     if (!(auth.secret instanceof Error)) return { secret: auth.secret, run: auth.run };
     if (!this.authWarned) {
       this.log.warning(`Not using the local cache: ${auth.secret.message}.`);

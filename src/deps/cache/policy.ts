@@ -3,21 +3,17 @@
  * run plant files that later runs execute, so it is refused where the code or the trigger is not
  * the repository's own branch work.
  */
+import { TRUSTED_EVENTS, type RunEvent } from '../../runner/event.js';
 
-export interface CacheEvent {
-  /** GITHUB_EVENT_NAME */
-  name: string;
-  /** GITHUB_REF */
-  ref?: string;
-  /** GITHUB_REF_TYPE */
-  refType?: string;
-}
+/** What the policy reads of the run's event (runner/event.ts reads it, for the gate too). */
+export type CacheEvent = Pick<RunEvent, 'name'> & Partial<Pick<RunEvent, 'ref' | 'refType'>>;
 
 export interface SaveDecision {
   save: boolean;
   reason: string;
 }
 
+/** Why each event that must not save does not (every one of UNSAFE_EVENTS has a line). */
 const NO_SAVE_EVENTS: Record<string, string> = {
   pull_request_target:
     "pull_request_target runs with the base repository's cache scope while it may build a fork's code; saving would let a pull request poison the cache of the default branch",
@@ -50,26 +46,7 @@ export function mayShareCache(event: CacheEvent, branchScoped = true): SaveDecis
   return { save: true, reason: `saving the cache is allowed on ${event.name || 'this event'}` };
 }
 
-/** The event as the runner describes it in the environment. */
-export function cacheEventFromEnv(env: NodeJS.ProcessEnv): CacheEvent {
-  return { name: env.GITHUB_EVENT_NAME ?? '', ref: env.GITHUB_REF, refType: env.GITHUB_REF_TYPE };
-}
-
-/**
- * Events whose runs build only the repository's own, already merged or maintainer-triggered
- * code. Everything else (pull_request*, workflow_run, issue_comment, ...) may run code from a
- * pull request, so its local cache entries are never restored by these trusted runs.
- */
-const TRUSTED_EVENTS = new Set([
-  'push',
-  'schedule',
-  'workflow_dispatch',
-  'merge_group',
-  'repository_dispatch',
-  'release',
-  'create',
-]);
-
+/** Whether the run builds only the repository's own code (runner/event.ts keeps the list). */
 export function isTrustedEvent(event: CacheEvent): boolean {
   return TRUSTED_EVENTS.has(event.name);
 }

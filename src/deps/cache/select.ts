@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { coreLog, type CacheBackend, type CacheLog } from './backend.js';
 import { GithubCacheBackend } from './github.js';
+import type { CacheEvent } from './policy.js';
 import { LocalCacheBackend } from './local.js';
 
 /** The `cache` input: the whole venv, pip's download/wheel cache only, or nothing. */
@@ -17,6 +18,8 @@ export interface BackendChoice {
   log?: CacheLog;
   /** `cache-local-secret`: authenticates local entries instead of the key file. */
   localSecret?: string;
+  /** The run's event, recorded with local entries (default: the runner's GITHUB_EVENT_NAME). */
+  event?: CacheEvent;
 }
 
 /**
@@ -28,10 +31,10 @@ export interface BackendChoice {
 export function chooseBackend(choice: BackendChoice): CacheBackend | undefined {
   const log = choice.log ?? coreLog;
   if (choice.mode === 'none') return undefined;
-  const secretInput = choice.localSecret;
-  if (choice.cacheDir) return new LocalCacheBackend(resolve(choice.cacheDir), { log, secretInput });
+  const local = { log, secretInput: choice.localSecret, event: choice.event };
+  if (choice.cacheDir) return new LocalCacheBackend(resolve(choice.cacheDir), local);
   if (githubCacheConfigured(choice.env)) return new GithubCacheBackend(log);
-  return new LocalCacheBackend(defaultCacheDir(choice.env), { log, secretInput });
+  return new LocalCacheBackend(defaultCacheDir(choice.env), local);
 }
 
 /**

@@ -1,14 +1,14 @@
 import { InputError } from '../../src/runner/errors.js';
-import { buildGateEvent } from '../../src/gate/event.js';
+import { buildRunEvent } from '../../src/runner/event.js';
 
 const repo = (fullName: string, fork = false) => ({ full_name: fullName, fork });
 const pr = (head: object | null, base = 'octo-org/octo-service', headRef = 'feature/x') => ({
   pull_request: { head: { ref: headRef, repo: head }, base: { ref: 'main', repo: repo(base) } },
 });
 
-describe('buildGateEvent', () => {
+describe('buildRunEvent', () => {
   it('reads a push to a branch', () => {
-    const event = buildGateEvent(
+    const event = buildRunEvent(
       { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/release/1.0' },
       { head_commit: { message: 'Bump version\n\n[skip deploy]' } },
     );
@@ -28,7 +28,7 @@ describe('buildGateEvent', () => {
   });
 
   it('reads a tag from the ref, whatever GITHUB_REF_TYPE says', () => {
-    const event = buildGateEvent(
+    const event = buildRunEvent(
       { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/tags/v1.2.0', GITHUB_REF_TYPE: 'branch' },
       {},
     );
@@ -36,7 +36,7 @@ describe('buildGateEvent', () => {
   });
 
   it('falls back to GITHUB_REF_TYPE and GITHUB_REF_NAME without GITHUB_REF', () => {
-    const event = buildGateEvent(
+    const event = buildRunEvent(
       { GITHUB_EVENT_NAME: 'push', GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: 'v2' },
       {},
     );
@@ -44,7 +44,7 @@ describe('buildGateEvent', () => {
   });
 
   it('calls a pull request ref neither branch nor tag, and takes head and base from the runner', () => {
-    const event = buildGateEvent(
+    const event = buildRunEvent(
       {
         GITHUB_EVENT_NAME: 'pull_request',
         GITHUB_REF: 'refs/pull/7/merge',
@@ -63,7 +63,7 @@ describe('buildGateEvent', () => {
   });
 
   it('takes head and base refs from the payload when the runner did not set them', () => {
-    const event = buildGateEvent(
+    const event = buildRunEvent(
       { GITHUB_EVENT_NAME: 'pull_request' },
       pr(repo('octo-org/octo-service'), undefined, 'fix/y'),
     );
@@ -77,7 +77,7 @@ describe('buildGateEvent', () => {
     ['the payload has no pull_request object', {}, true],
     ['the head repository is the base repository', pr(repo('octo-org/octo-service')), false],
   ])('a pull request is a fork when %s', (_case, payload, fork) => {
-    expect(buildGateEvent({ GITHUB_EVENT_NAME: 'pull_request_target' }, payload).isFork).toBe(fork);
+    expect(buildRunEvent({ GITHUB_EVENT_NAME: 'pull_request_target' }, payload).isFork).toBe(fork);
   });
 
   it('reads workflow_run: head branch, fork status and commit message of the run behind it', () => {
@@ -90,7 +90,7 @@ describe('buildGateEvent', () => {
       },
     };
     expect(
-      buildGateEvent({ GITHUB_EVENT_NAME: 'workflow_run', GITHUB_REF: 'refs/heads/main' }, payload),
+      buildRunEvent({ GITHUB_EVENT_NAME: 'workflow_run', GITHUB_REF: 'refs/heads/main' }, payload),
     ).toMatchObject({
       headRef: 'main',
       isFork: false,
@@ -100,8 +100,8 @@ describe('buildGateEvent', () => {
       ...payload,
       workflow_run: { ...payload.workflow_run, head_repository: repo('mallory/x') },
     };
-    expect(buildGateEvent({ GITHUB_EVENT_NAME: 'workflow_run' }, fromFork).isFork).toBe(true);
-    expect(buildGateEvent({ GITHUB_EVENT_NAME: 'workflow_run' }, {}).isFork).toBe(true);
+    expect(buildRunEvent({ GITHUB_EVENT_NAME: 'workflow_run' }, fromFork).isFork).toBe(true);
+    expect(buildRunEvent({ GITHUB_EVENT_NAME: 'workflow_run' }, {}).isFork).toBe(true);
   });
 
   it('reads the conclusion of the run behind workflow_run, and only for workflow_run', () => {
@@ -115,18 +115,18 @@ describe('buildGateEvent', () => {
       },
     });
     const env = { GITHUB_EVENT_NAME: 'workflow_run' };
-    expect(buildGateEvent(env, payload('failure'))).toMatchObject({
+    expect(buildRunEvent(env, payload('failure'))).toMatchObject({
       action: 'completed',
       runConclusion: 'failure',
     });
-    expect(buildGateEvent(env, payload(null)).runConclusion).toBe('');
-    expect(buildGateEvent({ GITHUB_EVENT_NAME: 'push' }, payload('success')).runConclusion).toBe(
+    expect(buildRunEvent(env, payload(null)).runConclusion).toBe('');
+    expect(buildRunEvent({ GITHUB_EVENT_NAME: 'push' }, payload('success')).runConclusion).toBe(
       '',
     );
   });
 
   it('reads the action of a release', () => {
-    const event = buildGateEvent(
+    const event = buildRunEvent(
       { GITHUB_EVENT_NAME: 'release', GITHUB_REF: 'refs/tags/v1.0.0' },
       { action: 'deleted', release: { tag_name: 'v1.0.0' } },
     );
@@ -140,7 +140,7 @@ describe('buildGateEvent', () => {
       issue: { number: 7, pull_request: { url: 'https://api.github.com/repos/o/r/pulls/7' } },
       repository: repo('octo-org/octo-service'),
     };
-    expect(buildGateEvent(env, onPullRequest)).toMatchObject({
+    expect(buildRunEvent(env, onPullRequest)).toMatchObject({
       pullRequestComment: true,
       isFork: true,
     });
@@ -149,18 +149,18 @@ describe('buildGateEvent', () => {
       issue: { number: 8 },
       repository: repo('octo-org/octo-service'),
     };
-    expect(buildGateEvent(env, onIssue)).toMatchObject({
+    expect(buildRunEvent(env, onIssue)).toMatchObject({
       pullRequestComment: false,
       isFork: false,
     });
     // The same shape under another event name is not a comment.
     expect(
-      buildGateEvent({ ...env, GITHUB_EVENT_NAME: 'issues' }, onPullRequest).pullRequestComment,
+      buildRunEvent({ ...env, GITHUB_EVENT_NAME: 'issues' }, onPullRequest).pullRequestComment,
     ).toBe(false);
   });
 
   it('reads the head commit message of a merge_group', () => {
-    const event = buildGateEvent(
+    const event = buildRunEvent(
       {
         GITHUB_EVENT_NAME: 'merge_group',
         GITHUB_REF: 'refs/heads/gh-readonly-queue/main/pr-7-abc',
@@ -180,13 +180,13 @@ describe('buildGateEvent', () => {
       { head_commit: { message: 7 } },
     ]) {
       expect(() =>
-        buildGateEvent({ GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }, payload),
+        buildRunEvent({ GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }, payload),
       ).not.toThrow();
     }
   });
 
   it('fails with an InputError outside a GitHub Actions job', () => {
-    expect(() => buildGateEvent({}, {})).toThrow(InputError);
-    expect(() => buildGateEvent({}, {})).toThrow(/GITHUB_EVENT_NAME is not set/);
+    expect(() => buildRunEvent({}, {})).toThrow(InputError);
+    expect(() => buildRunEvent({}, {})).toThrow(/GITHUB_EVENT_NAME is not set/);
   });
 });

@@ -1,11 +1,11 @@
 /** Edge: reads the triggering event from the runner's environment and payload file. */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../runner/errors.js';
-import { buildGateEvent, type GateEvent } from './event.js';
+import { InputError } from './errors.js';
+import { buildRunEvent, type RunEvent } from './event.js';
 
-export function readGateEvent(env: NodeJS.ProcessEnv = process.env): GateEvent {
+export function readRunEvent(env: NodeJS.ProcessEnv = process.env): RunEvent {
   const path = env.GITHUB_EVENT_PATH ?? '';
-  // No payload means no fork flag; buildGateEvent then treats pull requests as forks.
+  // No payload means no fork flag; buildRunEvent then treats pull requests as forks.
   let payload: unknown = {};
   if (path !== '') {
     try {
@@ -16,5 +16,5 @@ export function readGateEvent(env: NodeJS.ProcessEnv = process.env): GateEvent {
       );
     }
   }
-  return buildGateEvent(env, payload);
+  return buildRunEvent(env, payload);
 }

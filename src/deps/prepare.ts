@@ -14,15 +14,15 @@ import { hashLocalPaths } from './cache/hash-tree.js';
 import { collectKeyFiles, collectLocalPaths } from './cache/key-files.js';
 import { buildCacheKey } from './cache/key.js';
 import { runnerOsFacts } from './cache/os-facts.js';
-import { cacheEventFromEnv, mayShareCache } from './cache/policy.js';
+import { mayShareCache, type CacheEvent } from './cache/policy.js';
 import { chooseBackend, type CacheMode } from './cache/select.js';
 import { verifyRestoredVenv } from './cache/verify.js';
 import { installAll, refreshProject } from './install.js';
 import { planProjectRefresh, type InstallSpec } from './plan.js';
 import { createVenv, removeVenv, venvBinDir, venvPython } from './venv.js';
 
-/** The environment later stages run in. */
-export interface Environment {
+/** The virtualenv later stages run in, as prepared (restored or installed). */
+export interface PreparedVenv {
   venvPath: string;
   /** The venv's python executable. */
   python: string;
@@ -46,7 +46,7 @@ export interface CacheSettings {
   timeoutSeconds: number;
 }
 
-export interface EnvironmentRequest {
+export interface VenvRequest {
   venvPath: string;
   workingDirectory: string;
   install: InstallSpec;
@@ -55,6 +55,8 @@ export interface EnvironmentRequest {
   cache: CacheSettings;
   /** Where pip's cache lives with `cache: pip`. */
   scratchDir: string;
+  /** The run's event: whether it may save, and how far its local entries are trusted. */
+  event: CacheEvent;
 }
 
 /** The inputs that change what ends up installed, as they go into the key. */
@@ -71,7 +73,7 @@ function installSettings(install: InstallSpec): Record<string, string> {
 }
 
 async function cacheKeyFor(
-  request: EnvironmentRequest,
+  request: VenvRequest,
   interpreter: Interpreter,
   cachedPath: string,
 ): Promise<string> {
@@ -105,13 +107,18 @@ async function cacheKeyFor(
   });
 }
 
-function installContext(request: EnvironmentRequest) {
+function installContext(request: VenvRequest) {
   return { workingDirectory: request.workingDirectory, requirementFiles: request.dependencyFiles };
 }
 
 /** Saves right after a successful install, so a failing test run still leaves a warm cache. */
-async function saveIfAllowed(backend: CacheBackend, key: string, path: string): Promise<void> {
-  const policy = mayShareCache(cacheEventFromEnv(process.env), backend.name === 'github');
+async function saveIfAllowed(
+  backend: CacheBackend,
+  event: CacheEvent,
+  key: string,
+  path: string,
+): Promise<void> {
+  const policy = mayShareCache(event, backend.name === 'github');
   if (!policy.save) {
     core.info(`${policy.reason[0].toUpperCase()}${policy.reason.slice(1)}.`);
     return;
@@ -126,7 +133,7 @@ async function saveIfAllowed(backend: CacheBackend, key: string, path: string): 
 }
 
 async function install(
-  request: EnvironmentRequest,
+  request: VenvRequest,
   interpreter: Interpreter,
   python: string,
   pipCacheDir?: string,
@@ -137,12 +144,12 @@ async function install(
   await installAll(python, request.install, { ...installContext(request), env });
 }
 
-export async function prepareEnvironment(
-  request: EnvironmentRequest,
+export async function prepareVenv(
+  request: VenvRequest,
   interpreter: Interpreter,
-): Promise<Environment> {
+): Promise<PreparedVenv> {
   const python = venvPython(request.venvPath);
-  const environment: Environment = {
+  const venv: PreparedVenv = {
     venvPath: request.venvPath,
     python,
     binDir: venvBinDir(request.venvPath),
@@ -154,6 +161,7 @@ export async function prepareEnvironment(
     cacheDir: request.cache.dir,
     env: process.env,
     localSecret: request.cache.localSecret,
+    event: request.event,
   });
   const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds);
   const pipCacheDir =
@@ -163,32 +171,32 @@ export async function prepareEnvironment(
   core.startGroup(`Preparing virtualenv ${request.venvPath}`);
   try {
     if (backend) {
-      environment.cacheKey = await cacheKeyFor(request, interpreter, cachedPath);
+      venv.cacheKey = await cacheKeyFor(request, interpreter, cachedPath);
       // A leftover venv (e.g. from an earlier step) must not block the restore.
       if (pipCacheDir) rmSync(pipCacheDir, { recursive: true, force: true });
       else removeVenv(request.venvPath);
-      const restored = await backend.restore(environment.cacheKey, [cachedPath]);
+      const restored = await backend.restore(venv.cacheKey, [cachedPath]);
       if (restored && request.cache.mode === 'venv') {
         const problem = await verifyRestoredVenv(request.venvPath, interpreter.version);
         if (!problem) {
           const refresh = planProjectRefresh(request.install);
           core.info(
-            `Restored the virtualenv from the ${backend.name} cache (${environment.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`,
+            `Restored the virtualenv from the ${backend.name} cache (${venv.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`,
           );
           await refreshProject(python, request.install, installContext(request));
-          environment.cacheHit = true;
-          return environment;
+          venv.cacheHit = true;
+          return venv;
         }
         core.warning(`The cached virtualenv failed verification (${problem}); installing afresh.`);
       } else if (!restored) {
-        core.info(`No cache entry for ${environment.cacheKey}; installing.`);
+        core.info(`No cache entry for ${venv.cacheKey}; installing.`);
       }
     }
     await install(request, interpreter, python, pipCacheDir);
-    if (backend && !environment.cacheHit)
-      await saveIfAllowed(backend, environment.cacheKey, cachedPath);
+    if (backend && !venv.cacheHit)
+      await saveIfAllowed(backend, request.event, venv.cacheKey, cachedPath);
   } finally {
     core.endGroup();
   }
-  return environment;
+  return venv;
 }

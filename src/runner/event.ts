@@ -1,10 +1,11 @@
 /**
- * The triggering event as the gate needs it, built from the runner's GITHUB_* variables and the
- * event payload. Pure: the caller reads the payload file (see event-file.ts).
+ * The triggering event, built from the runner's GITHUB_* variables and the event payload, and
+ * the one list of which events run whose code. The deploy gate and the cache policy both judge
+ * an event by these. Pure: the caller reads the payload file (see event-file.ts).
  */
-import { InputError } from '../runner/errors.js';
+import { InputError } from './errors.js';
 
-export interface GateEvent {
+export interface RunEvent {
   /** GITHUB_EVENT_NAME, e.g. push, pull_request. */
   name: string;
   /** GITHUB_REF, e.g. refs/heads/main, refs/tags/v1.0.0, refs/pull/7/merge. */
@@ -36,6 +37,28 @@ export const PULL_REQUEST_EVENTS: ReadonlySet<string> = new Set([
   'pull_request_comment',
 ]);
 
+/**
+ * Events that run with this repository's secrets and cache scope on code from elsewhere (the
+ * fork's pull request, the run behind workflow_run): never a deploy or a cache save unless allowed.
+ * An issue_comment on a pull request is one too (see RunEvent.pullRequestComment).
+ */
+export const UNSAFE_EVENTS: ReadonlySet<string> = new Set(['pull_request_target', 'workflow_run']);
+
+/**
+ * Events whose runs build only the repository's own, already merged or maintainer-triggered
+ * code. Everything else (pull_request*, workflow_run, issue_comment, ...) may run code from a
+ * pull request.
+ */
+export const TRUSTED_EVENTS: ReadonlySet<string> = new Set([
+  'push',
+  'schedule',
+  'workflow_dispatch',
+  'merge_group',
+  'repository_dispatch',
+  'release',
+  'create',
+]);
+
 type Env = Record<string, string | undefined>;
 
 /** Reads a nested field of an untyped JSON payload; undefined when any step is missing. */
@@ -52,7 +75,7 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-function classifyRef(ref: string, env: Env): Pick<GateEvent, 'refType' | 'refName'> {
+function classifyRef(ref: string, env: Env): Pick<RunEvent, 'refType' | 'refName'> {
   if (ref.startsWith('refs/heads/')) return { refType: 'branch', refName: ref.slice(11) };
   if (ref.startsWith('refs/tags/')) return { refType: 'tag', refName: ref.slice(10) };
   if (ref === '') {
@@ -103,7 +126,7 @@ function detectFork(name: string, payload: unknown): boolean {
   return false;
 }
 
-export function buildGateEvent(env: Env, payload: unknown): GateEvent {
+export function buildRunEvent(env: Env, payload: unknown): RunEvent {
   const name = env.GITHUB_EVENT_NAME ?? '';
   if (name === '') {
     throw new InputError(

@@ -5,18 +5,18 @@
 import { dirname, join } from 'node:path';
 import type { Interpreter } from './interpreter.js';
 
-export interface PythonEnvironment {
+export interface JobExports {
   /** Variables to export, in a stable order. */
   variables: Record<string, string>;
   /** Folders to put on PATH, in the order to add them (core.addPath prepends, so the last wins). */
   path: string[];
 }
 
-export function pythonEnvironment(
+export function interpreterExports(
   interpreter: Interpreter,
   platform: NodeJS.Platform = process.platform,
   env: NodeJS.ProcessEnv = process.env,
-): PythonEnvironment {
+): JobExports {
   const prefix = interpreter.prefix;
   const variables: Record<string, string> = {
     pythonLocation: prefix,
