@@ -34007,7 +34007,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7844);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4184);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7345);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4184:
+/***/ 7345:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37471,10 +37471,11 @@ function matchRefPatterns(patterns, ref) {
     return decided;
 }
 
-;// CONCATENATED MODULE: ./src/gate/event.ts
+;// CONCATENATED MODULE: ./src/runner/event.ts
 /**
- * The triggering event as the gate needs it, built from the runner's GITHUB_* variables and the
- * event payload. Pure: the caller reads the payload file (see event-file.ts).
+ * The triggering event, built from the runner's GITHUB_* variables and the event payload, and
+ * the one list of which events run whose code. The deploy gate and the cache policy both judge
+ * an event by these. Pure: the caller reads the payload file (see event-file.ts).
  */
 
 /** Events whose code is a pull request's head branch rather than GITHUB_REF. */
@@ -37484,6 +37485,26 @@ const PULL_REQUEST_EVENTS = new Set([
     'pull_request_review',
     'pull_request_review_comment',
     'pull_request_comment',
+]);
+/**
+ * Events that run with this repository's secrets and cache scope on code from elsewhere (the
+ * fork's pull request, the run behind workflow_run): never a deploy or a cache save unless allowed.
+ * An issue_comment on a pull request is one too (see RunEvent.pullRequestComment).
+ */
+const UNSAFE_EVENTS = new Set(['pull_request_target', 'workflow_run']);
+/**
+ * Events whose runs build only the repository's own, already merged or maintainer-triggered
+ * code. Everything else (pull_request*, workflow_run, issue_comment, ...) may run code from a
+ * pull request.
+ */
+const TRUSTED_EVENTS = new Set([
+    'push',
+    'schedule',
+    'workflow_dispatch',
+    'merge_group',
+    'repository_dispatch',
+    'release',
+    'create',
 ]);
 /** Reads a nested field of an untyped JSON payload; undefined when any step is missing. */
 function field(value, ...path) {
@@ -37547,7 +37568,7 @@ function detectFork(name, payload) {
         return true;
     return false;
 }
-function buildGateEvent(env, payload) {
+function buildRunEvent(env, payload) {
     const name = env.GITHUB_EVENT_NAME ?? '';
     if (name === '') {
         throw new errors/* InputError */.dz('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
@@ -37575,11 +37596,6 @@ function buildGateEvent(env, payload) {
 
 
 const decide_TEST_OUTCOMES = (/* unused pure expression or super */ null && (['success', 'failure', 'skipped', 'cancelled']));
-/**
- * Events that run with the base repository's secrets on code nobody reviewed yet. An
- * issue_comment on a pull request is one too (see GateEvent.pullRequestComment).
- */
-const UNSAFE_EVENTS = new Set(['pull_request_target', 'workflow_run']);
 /**
  * Release actions that publish a release. created (drafts too), edited, unpublished and deleted
  * do not: deploying a deleted release would ship what its owner just withdrew.
@@ -39491,28 +39507,6 @@ const coreLog = {
     debug: (message) => core/* debug */.Yz(message),
 };
 
-;// CONCATENATED MODULE: ./src/deps/cache/backend.ts
-/**
- * The one interface every cache store implements. Caching is an optimization: a backend never
- * throws from restore or save; it warns and reports a miss (or an unsaved entry) instead.
- */
-
-// The cache modules import these two from here.
-
-
-/** The first of `paths` that exists with something in it, or undefined. */
-function firstOccupiedPath(paths) {
-    return paths.find((path) => (0,external_node_fs_.existsSync)(path) && !isEmptyDirectory(path));
-}
-function isEmptyDirectory(path) {
-    try {
-        return (0,external_node_fs_.readdirSync)(path).length === 0;
-    }
-    catch {
-        return false;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/deps/cache/bounded.ts
 
 async function within(work, ms) {
@@ -39782,6 +39776,8 @@ function osVersionOf(platform, release, readOsReleaseFields) {
  * run plant files that later runs execute, so it is refused where the code or the trigger is not
  * the repository's own branch work.
  */
+
+/** Why each event that must not save does not (every one of UNSAFE_EVENTS has a line). */
 const NO_SAVE_EVENTS = {
     pull_request_target: "pull_request_target runs with the base repository's cache scope while it may build a fork's code; saving would let a pull request poison the cache of the default branch",
     workflow_run: "workflow_run runs in the default branch's cache scope after a workflow that may have run untrusted code; saving from it is a known cache-poisoning path",
@@ -39810,26 +39806,28 @@ function mayShareCache(event, branchScoped = true) {
     }
     return { save: true, reason: `saving the cache is allowed on ${event.name || 'this event'}` };
 }
-/** The event as the runner describes it in the environment. */
-function cacheEventFromEnv(env) {
-    return { name: env.GITHUB_EVENT_NAME ?? '', ref: env.GITHUB_REF, refType: env.GITHUB_REF_TYPE };
-}
-/**
- * Events whose runs build only the repository's own, already merged or maintainer-triggered
- * code. Everything else (pull_request*, workflow_run, issue_comment, ...) may run code from a
- * pull request, so its local cache entries are never restored by these trusted runs.
- */
-const TRUSTED_EVENTS = new Set([
-    'push',
-    'schedule',
-    'workflow_dispatch',
-    'merge_group',
-    'repository_dispatch',
-    'release',
-    'create',
-]);
+/** Whether the run builds only the repository's own code (runner/event.ts keeps the list). */
 function isTrustedEvent(event) {
     return TRUSTED_EVENTS.has(event.name);
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/backend.ts
+/**
+ * The one interface every cache store implements. Caching is an optimization: a backend never
+ * throws from restore or save; it warns and reports a miss (or an unsaved entry) instead.
+ */
+
+/** The first of `paths` that exists with something in it, or undefined. */
+function firstOccupiedPath(paths) {
+    return paths.find((path) => (0,external_node_fs_.existsSync)(path) && !isEmptyDirectory(path));
+}
+function isEmptyDirectory(path) {
+    try {
+        return (0,external_node_fs_.readdirSync)(path).length === 0;
+    }
+    catch {
+        return false;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/deps/cache/github.ts
@@ -40177,9 +40175,10 @@ function loadCacheSecret(options) {
 
 
 
+
+
 /** The default authentication: `~/.config/pyci-action/cache-hmac.key`, the runner's event. */
-function defaultLocalAuth(directory, input = '') {
-    const event = cacheEventFromEnv(process.env);
+function defaultLocalAuth(directory, input = '', event = { name: process.env.GITHUB_EVENT_NAME ?? '' }) {
     return {
         secret: loadCacheSecret({
             input,
@@ -40201,7 +40200,7 @@ class LocalCacheBackend {
     }
     /** The secret and this run's event; undefined (warned once) when there is no usable secret. */
     auth() {
-        const auth = (this.options.auth ??= defaultLocalAuth(this.directory, this.options.secretInput));
+        const auth = (this.options.auth ??= defaultLocalAuth(this.directory, this.options.secretInput, this.options.event));
         if (!(auth.secret instanceof Error))
             return { secret: auth.secret, run: auth.run };
         if (!this.authWarned) {
@@ -40357,12 +40356,12 @@ function chooseBackend(choice) {
     const log = choice.log ?? coreLog;
     if (choice.mode === 'none')
         return undefined;
-    const secretInput = choice.localSecret;
+    const local = { log, secretInput: choice.localSecret, event: choice.event };
     if (choice.cacheDir)
-        return new LocalCacheBackend((0,external_node_path_namespaceObject.resolve)(choice.cacheDir), { log, secretInput });
+        return new LocalCacheBackend((0,external_node_path_namespaceObject.resolve)(choice.cacheDir), local);
     if (githubCacheConfigured(choice.env))
         return new GithubCacheBackend(log);
-    return new LocalCacheBackend(defaultCacheDir(choice.env), { log, secretInput });
+    return new LocalCacheBackend(defaultCacheDir(choice.env), local);
 }
 /**
  * Mirrors @actions/cache's own switch (lib/internal/config.js) without loading it: v2 (Twirp
@@ -40989,7 +40988,7 @@ async function refreshProject(python, spec, context) {
     return true;
 }
 
-;// CONCATENATED MODULE: ./src/deps/environment.ts
+;// CONCATENATED MODULE: ./src/deps/prepare.ts
 /**
  * The dependency stage: a virtualenv with everything the project declares, plus pytest. With
  * `cache: venv` the whole venv is restored when nothing that shapes it changed (and it passes
@@ -41056,8 +41055,8 @@ function installContext(request) {
     return { workingDirectory: request.workingDirectory, requirementFiles: request.dependencyFiles };
 }
 /** Saves right after a successful install, so a failing test run still leaves a warm cache. */
-async function saveIfAllowed(backend, key, path) {
-    const policy = mayShareCache(cacheEventFromEnv(process.env), backend.name === 'github');
+async function saveIfAllowed(backend, event, key, path) {
+    const policy = mayShareCache(event, backend.name === 'github');
     if (!policy.save) {
         core/* info */.pq(`${policy.reason[0].toUpperCase()}${policy.reason.slice(1)}.`);
         return;
@@ -41076,9 +41075,9 @@ async function install(request, interpreter, python, pipCacheDir) {
     await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs, env);
     await installAll(python, request.install, { ...installContext(request), env });
 }
-async function prepareEnvironment(request, interpreter) {
+async function prepareVenv(request, interpreter) {
     const python = venvPython(request.venvPath);
-    const environment = {
+    const venv = {
         venvPath: request.venvPath,
         python,
         binDir: venvBinDir(request.venvPath),
@@ -41090,6 +41089,7 @@ async function prepareEnvironment(request, interpreter) {
         cacheDir: request.cache.dir,
         env: process.env,
         localSecret: request.cache.localSecret,
+        event: request.event,
     });
     const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds);
     const pipCacheDir = request.cache.mode === 'pip' ? (0,external_node_path_namespaceObject.join)(request.scratchDir, 'pyci-pip-cache') : undefined;
@@ -41097,46 +41097,46 @@ async function prepareEnvironment(request, interpreter) {
     core/* startGroup */.Oh(`Preparing virtualenv ${request.venvPath}`);
     try {
         if (backend) {
-            environment.cacheKey = await cacheKeyFor(request, interpreter, cachedPath);
+            venv.cacheKey = await cacheKeyFor(request, interpreter, cachedPath);
             // A leftover venv (e.g. from an earlier step) must not block the restore.
             if (pipCacheDir)
                 (0,external_node_fs_.rmSync)(pipCacheDir, { recursive: true, force: true });
             else
                 removeVenv(request.venvPath);
-            const restored = await backend.restore(environment.cacheKey, [cachedPath]);
+            const restored = await backend.restore(venv.cacheKey, [cachedPath]);
             if (restored && request.cache.mode === 'venv') {
                 const problem = await verifyRestoredVenv(request.venvPath, interpreter.version);
                 if (!problem) {
                     const refresh = planProjectRefresh(request.install);
-                    core/* info */.pq(`Restored the virtualenv from the ${backend.name} cache (${environment.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`);
+                    core/* info */.pq(`Restored the virtualenv from the ${backend.name} cache (${venv.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`);
                     await refreshProject(python, request.install, installContext(request));
-                    environment.cacheHit = true;
-                    return environment;
+                    venv.cacheHit = true;
+                    return venv;
                 }
                 core/* warning */.$e(`The cached virtualenv failed verification (${problem}); installing afresh.`);
             }
             else if (!restored) {
-                core/* info */.pq(`No cache entry for ${environment.cacheKey}; installing.`);
+                core/* info */.pq(`No cache entry for ${venv.cacheKey}; installing.`);
             }
         }
         await install(request, interpreter, python, pipCacheDir);
-        if (backend && !environment.cacheHit)
-            await saveIfAllowed(backend, environment.cacheKey, cachedPath);
+        if (backend && !venv.cacheHit)
+            await saveIfAllowed(backend, request.event, venv.cacheKey, cachedPath);
     }
     finally {
         core/* endGroup */.N4();
     }
-    return environment;
+    return venv;
 }
 
-;// CONCATENATED MODULE: ./src/gate/event-file.ts
+;// CONCATENATED MODULE: ./src/runner/event-file.ts
 /** Edge: reads the triggering event from the runner's environment and payload file. */
 
 
 
-function readGateEvent(env = process.env) {
+function readRunEvent(env = process.env) {
     const path = env.GITHUB_EVENT_PATH ?? '';
-    // No payload means no fork flag; buildGateEvent then treats pull requests as forks.
+    // No payload means no fork flag; buildRunEvent then treats pull requests as forks.
     let payload = {};
     if (path !== '') {
         try {
@@ -41146,7 +41146,7 @@ function readGateEvent(env = process.env) {
             throw new errors/* InputError */.dz(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
         }
     }
-    return buildGateEvent(env, payload);
+    return buildRunEvent(env, payload);
 }
 
 // EXTERNAL MODULE: ./src/runner/deploy-outputs.ts
@@ -41803,13 +41803,13 @@ function readVersionFile(file, workingDirectory, options) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/python/environment.ts
+;// CONCATENATED MODULE: ./src/python/job-exports.ts
 /**
  * What later steps see of the chosen interpreter: the variables and PATH entries setup-python
  * exports. Pure: the caller writes them with core.exportVariable / core.addPath.
  */
 
-function pythonEnvironment(interpreter, platform = process.platform, env = process.env) {
+function interpreterExports(interpreter, platform = process.platform, env = process.env) {
     const prefix = interpreter.prefix;
     const variables = {
         pythonLocation: prefix,
@@ -42792,26 +42792,26 @@ function noTestsRun(verdict, result, request, shardIds) {
 
 
 /** Makes the interpreter and the venv the default for the job's later steps. */
-function exportEnvironment(interpreter, environment) {
-    const exported = pythonEnvironment(interpreter);
+function exportToLaterSteps(interpreter, venv) {
+    const exported = interpreterExports(interpreter);
     for (const [name, value] of Object.entries(exported.variables))
         core/* exportVariable */.dN(name, value);
     for (const dir of exported.path)
         core/* addPath */.fM(dir);
     // Added last, so it comes first on PATH.
-    core/* addPath */.fM(environment.binDir);
-    core/* exportVariable */.dN('VIRTUAL_ENV', environment.venvPath);
+    core/* addPath */.fM(venv.binDir);
+    core/* exportVariable */.dN('VIRTUAL_ENV', venv.venvPath);
 }
 /** The gate's decision; its line goes into the summary. */
-function gate(config, outcome) {
-    return decide(readGateEvent(), outcome, config.gate);
+function gate(config, event, outcome) {
+    return decide(event, outcome, config.gate);
 }
 /**
  * Outputs, summary and annotations for a result, then the step's verdict. The decision outputs
  * are written last, after everything else, so they are the last word in GITHUB_OUTPUT.
  */
-async function finish(config, run, failure) {
-    const decision = gate(config, failure ? 'failure' : 'success');
+async function finish(config, event, run, failure) {
+    const decision = gate(config, event, failure ? 'failure' : 'success');
     try {
         await publishReport({
             result: run.result,
@@ -42834,7 +42834,7 @@ function failureCounts(result) {
     return `${result.failed} failed, ${result.errors} errors, ${result.passed} passed`;
 }
 /** Report-only mode: merge JUnit files written elsewhere (e.g. by shard jobs). */
-async function reportOnly(config) {
+async function reportOnly(config, event) {
     core/* info */.pq(`Report-only mode: reading ${config.junitFiles.length} JUnit file(s).`);
     const result = await readJUnitReports(config.junitFiles);
     let failure;
@@ -42845,23 +42845,23 @@ async function reportOnly(config) {
         failure =
             'junit-files: the JUnit files hold no test cases. Check that the test jobs ran and uploaded their reports, or set allow-no-tests: true.';
     }
-    await finish(config, { result, junitPaths: config.junitFiles }, failure);
+    await finish(config, event, { result, junitPaths: config.junitFiles }, failure);
 }
-async function fullRun(config) {
+async function fullRun(config, event) {
     if (config.python.token)
         core/* setSecret */.Pq(config.python.token);
     const interpreter = await setupPython(config.python);
     core/* setOutput */.uH('python-version', interpreter.version);
     core/* setOutput */.uH('python-path', interpreter.executable);
     core/* setOutput */.uH('python-source', interpreter.source);
-    const environment = await prepareEnvironment({ ...config, scratchDir: config.runnerTemp }, interpreter);
-    core/* setOutput */.uH('venv-path', environment.venvPath);
-    core/* setOutput */.uH('cache-hit', environment.cacheHit ? 'true' : 'false');
-    core/* setOutput */.uH('cache-key', environment.cacheKey);
-    exportEnvironment(interpreter, environment);
+    const venv = await prepareVenv({ ...config, event, scratchDir: config.runnerTemp }, interpreter);
+    core/* setOutput */.uH('venv-path', venv.venvPath);
+    core/* setOutput */.uH('cache-hit', venv.cacheHit ? 'true' : 'false');
+    core/* setOutput */.uH('cache-key', venv.cacheKey);
+    exportToLaterSteps(interpreter, venv);
     const { result, verdict, junitPath, rootdir } = await runTests({
-        python: environment.python,
-        venvPath: environment.venvPath,
+        python: venv.python,
+        venvPath: venv.venvPath,
         workingDirectory: config.workingDirectory,
         pytestArgs: config.pytestArgs,
         allowNoTests: config.allowNoTests,
@@ -42875,13 +42875,15 @@ async function fullRun(config) {
     const failure = verdict.ok
         ? undefined
         : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
-    await finish(config, { result, junitPaths: junitPath ? [junitPath] : [], rootdir }, failure);
+    await finish(config, event, { result, junitPaths: junitPath ? [junitPath] : [], rootdir }, failure);
 }
 async function main_run() {
     try {
         refuseUnknownInputs(process.env, Object.values(names/* INPUT */.bO), 'This action');
         const config = readConfig();
-        await (config.junitFiles.length > 0 ? reportOnly(config) : fullRun(config));
+        // Read once: the cache policy and the deploy gate judge the same event.
+        const event = readRunEvent();
+        await (config.junitFiles.length > 0 ? reportOnly(config, event) : fullRun(config, event));
     }
     catch (error) {
         // The one failure path (runner/failure.ts): deploy=false, one ::error:: line, no stack trace.

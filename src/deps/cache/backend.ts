@@ -21,10 +21,6 @@ export interface CacheBackend {
 /** What backends need of the log (@actions/core by default, a recorder in tests). */
 export type CacheLog = Pick<Log, 'info' | 'warning'>;
 
-// The cache modules import these two from here.
-export { coreLog } from '../../runner/log.js';
-export { errorMessage as messageOf } from '../../runner/errors.js';
-
 /** The first of `paths` that exists with something in it, or undefined. */
 export function firstOccupiedPath(paths: string[]): string | undefined {
   return paths.find((path) => existsSync(path) && !isEmptyDirectory(path));

@@ -5,7 +5,8 @@
  * so that they do not keep node alive once the action's work is done.
  */
 import type { Socket } from 'node:net';
-import { coreLog, type CacheBackend, type CacheLog } from './backend.js';
+import { coreLog } from '../../runner/log.js';
+import type { CacheBackend, CacheLog } from './backend.js';
 
 type Outcome = { done: true; value: boolean } | { done: false };
 

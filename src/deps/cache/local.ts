@@ -23,13 +23,9 @@ import {
   extractArchive,
   type Compression,
 } from './archive.js';
-import {
-  coreLog,
-  firstOccupiedPath,
-  messageOf,
-  type CacheBackend,
-  type CacheLog,
-} from './backend.js';
+import { errorMessage } from '../../runner/errors.js';
+import { coreLog } from '../../runner/log.js';
+import { firstOccupiedPath, type CacheBackend, type CacheLog } from './backend.js';
 import { authRecord, checkAuthRecord, type EntryWriter } from './entry-auth.js';
 import { isTrustedEvent, type CacheEvent } from './policy.js';
 import { loadCacheSecret } from './secret.js';
@@ -115,7 +111,7 @@ export class LocalCacheBackend implements CacheBackend {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
       this.log.warning(
-        `Cache entry ${key} in ${this.directory} is unreadable (${messageOf(error)}); installing afresh.`,
+        `Cache entry ${key} in ${this.directory} is unreadable (${errorMessage(error)}); installing afresh.`,
       );
       return false;
     }
@@ -164,7 +160,7 @@ export class LocalCacheBackend implements CacheBackend {
       return true;
     } catch (error) {
       this.log.warning(
-        `Cache entry ${key} in ${this.directory} could not be unpacked, so it is probably corrupted (${messageOf(error)}); installing afresh. The next save replaces it.`,
+        `Cache entry ${key} in ${this.directory} could not be unpacked, so it is probably corrupted (${errorMessage(error)}); installing afresh. The next save replaces it.`,
       );
       return false;
     } finally {
@@ -201,7 +197,7 @@ export class LocalCacheBackend implements CacheBackend {
       return true;
     } catch (error) {
       this.log.warning(
-        `Could not save cache entry ${key} to ${this.directory}: ${messageOf(error)}`,
+        `Could not save cache entry ${key} to ${this.directory}: ${errorMessage(error)}`,
       );
       return false;
     } finally {

@@ -1,7 +1,8 @@
 /** Which cache store a run uses, decided from the inputs and the runner's environment. */
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { coreLog, type CacheBackend, type CacheLog } from './backend.js';
+import { coreLog } from '../../runner/log.js';
+import type { CacheBackend, CacheLog } from './backend.js';
 import { GithubCacheBackend } from './github.js';
 import type { CacheEvent } from './policy.js';
 import { LocalCacheBackend } from './local.js';
