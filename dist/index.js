@@ -37784,12 +37784,51 @@ function parseChoice(name, value, choices, fallback) {
         return value;
     throw new errors/* InputError */.dz(`Input ${name} must be one of ${choices.join(', ')}, got "${value}".`);
 }
-/** Non-empty lines, trimmed; lines starting with `#` are comments. */
+function withoutComment(line) {
+    return line.trim().startsWith('#') ? '' : line.replace(/\s#.*$/, '').trim();
+}
+/** Entries of a one-per-line list, with their line numbers. */
+function listLines(value) {
+    const entries = [];
+    value.split(/\r?\n/).forEach((raw, index) => {
+        const text = withoutComment(raw);
+        if (text !== '')
+            entries.push({ text, line: index + 1 });
+    });
+    return entries;
+}
+/** Entries of a name list: lines split further on commas and spaces outside `{...}`. */
+function listNames(value) {
+    const entries = [];
+    for (const { text: lineText, line } of listLines(value)) {
+        let depth = 0;
+        let current = '';
+        const flush = () => {
+            if (current !== '')
+                entries.push({ text: current, line });
+            current = '';
+        };
+        for (const char of lineText) {
+            if (char === '{')
+                depth++;
+            if (char === '}')
+                depth = Math.max(0, depth - 1);
+            if (depth === 0 && (char === ',' || /\s/.test(char)))
+                flush();
+            else
+                current += char;
+        }
+        flush();
+    }
+    return entries;
+}
+/** The texts of a one-per-line list. */
 function parseLines(value) {
-    return value
-        .split('\n')
-        .map((item) => item.trim())
-        .filter((item) => item !== '' && !item.startsWith('#'));
+    return listLines(value).map((entry) => entry.text);
+}
+/** The texts of a name list. */
+function parseNames(value) {
+    return listNames(value).map((entry) => entry.text);
 }
 
 ;// CONCATENATED MODULE: ./src/gate/rules.ts
@@ -37843,37 +37882,8 @@ const KNOWN_EVENTS = [
     'workflow_dispatch',
     'workflow_run',
 ];
-/**
- * Splits a list input on newlines and on commas outside `{...}`, so `main, dev` and
- * `release/{a,b}` both read as intended. Empty entries are dropped.
- */
-function splitList(value) {
-    const entries = [];
-    value.split(/\r?\n/).forEach((lineText, index) => {
-        let depth = 0;
-        let current = '';
-        const flush = () => {
-            const text = current.trim();
-            if (text !== '')
-                entries.push({ text, line: index + 1 });
-            current = '';
-        };
-        for (const char of lineText) {
-            if (char === '{')
-                depth++;
-            if (char === '}')
-                depth = Math.max(0, depth - 1);
-            if (char === ',' && depth === 0)
-                flush();
-            else
-                current += char;
-        }
-        flush();
-    });
-    return entries;
-}
 function parsePatterns(input, value) {
-    return splitList(value).map(({ text, line }) => {
+    return listNames(value).map(({ text, line }) => {
         const problem = globProblem(text);
         if (problem) {
             throw new errors/* InputError */.dz(`${input} line ${line} "${text}" ${problem}. Write one glob per line or comma, e.g. main or release/*.`);
@@ -37883,14 +37893,12 @@ function parsePatterns(input, value) {
 }
 function parseEvents(value) {
     const events = [];
-    for (const { line, text } of splitList(value)) {
-        for (const name of text.split(/\s+/)) {
-            if (!KNOWN_EVENTS.includes(name)) {
-                throw new errors/* InputError */.dz(`deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`);
-            }
-            if (!events.includes(name))
-                events.push(name);
+    for (const { line, text: name } of listNames(value)) {
+        if (!KNOWN_EVENTS.includes(name)) {
+            throw new errors/* InputError */.dz(`deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`);
         }
+        if (!events.includes(name))
+            events.push(name);
     }
     return events;
 }
@@ -37898,11 +37906,7 @@ function parseEvents(value) {
 const MAX_ENVIRONMENT_LENGTH = 255;
 function parseEnvironments(value) {
     const rules = [];
-    value.split(/\r?\n/).forEach((raw, index) => {
-        const line = index + 1;
-        const text = raw.trim();
-        if (text === '' || text.startsWith('#'))
-            return;
+    for (const { text, line } of listLines(value)) {
         const fail = (problem) => {
             throw new errors/* InputError */.dz(`environments line ${line} "${text}" ${problem}. Write one pattern=environment per line, e.g. main=production or v*=production.`);
         };
@@ -37925,7 +37929,7 @@ function parseEnvironments(value) {
         if (problem)
             fail(`has a pattern that ${problem}`);
         rules.push({ pattern: compileRefPattern(pattern), environment, line });
-    });
+    }
     return rules;
 }
 function parseGateRules(raw) {
@@ -38006,6 +38010,7 @@ function parseTestOutcome(value) {
  * lead's config.ts calls these so bad input fails before any work starts.
  */
 
+
 const DEFAULT_SOURCES = ['tool-cache', 'manifest', 'system'];
 const SOURCE_NAMES = DEFAULT_SOURCES;
 /**
@@ -38013,10 +38018,7 @@ const SOURCE_NAMES = DEFAULT_SOURCES;
  * Empty means all three in the default order.
  */
 function parsePythonSources(raw) {
-    const names = raw
-        .split(/[\s,]+/)
-        .map((name) => name.trim().toLowerCase())
-        .filter(Boolean);
+    const names = parseNames(raw).map((name) => name.toLowerCase());
     if (names.length === 0)
         return [...DEFAULT_SOURCES];
     const seen = new Set();
@@ -39312,10 +39314,6 @@ function defaultArchitecture(env) {
 /** Whether the working directory holds an installable project. */
 function hasProjectFile(dir) {
     return (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'pyproject.toml')) || (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'setup.py'));
-}
-/** Names separated by commas, spaces or newlines (extras, dependency groups). */
-function parseNames(value) {
-    return value.split(/[\s,]+/).filter(Boolean);
 }
 /** What to install, validated against the files in the working directory. */
 function readInstallSpec(get, workingDirectory) {
@@ -41616,7 +41614,7 @@ function versionFileKind(path) {
         return 'tool-versions';
     return 'python-version';
 }
-function withoutComment(line) {
+function versionFile_withoutComment(line) {
     const hash = line.indexOf('#');
     return (hash === -1 ? line : line.slice(0, hash)).trim();
 }
@@ -41624,14 +41622,14 @@ function withoutComment(line) {
 function readPythonVersionText(text) {
     return text
         .split(/\r?\n/)
-        .map((line, index) => ({ text: withoutComment(line), line: index + 1 }))
+        .map((line, index) => ({ text: versionFile_withoutComment(line), line: index + 1 }))
         .filter((entry) => entry.text !== '');
 }
 /** `.tool-versions` (asdf/mise): the `python` line, one or more versions after the name. */
 function readToolVersionsText(text) {
     const lines = text.split(/\r?\n/);
     for (let index = 0; index < lines.length; index++) {
-        const words = withoutComment(lines[index]).split(/\s+/);
+        const words = versionFile_withoutComment(lines[index]).split(/\s+/);
         if (words[0] === 'python') {
             return words.slice(1).map((word) => ({ text: word, line: index + 1 }));
         }
@@ -41857,6 +41855,7 @@ function interpreterExports(interpreter, platform = process.platform, env = proc
 
 
 
+
 const SOURCE_LABELS = {
     'tool-cache': 'tool cache',
     manifest: 'manifest',
@@ -41868,10 +41867,7 @@ const SOURCE_LABELS = {
  */
 function resolveSpecs(request, log = coreLog) {
     const options = { allowPrereleases: request.allowPrereleases };
-    const lines = request.versionSpec
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter(Boolean);
+    const lines = parseLines(request.versionSpec);
     if (lines.length > 0) {
         if (request.versionFile.trim()) {
             log.warning(`Both python-version and python-version-file are set; using python-version (${lines.join(', ')}).`);

@@ -24,6 +24,7 @@ import {
   parseBoolean,
   parseChoice,
   parseLines,
+  parseNames,
   runnerInput,
   type InputGetter,
 } from './runner/inputs.js';
@@ -93,11 +94,6 @@ function defaultArchitecture(env: NodeJS.ProcessEnv): string {
 /** Whether the working directory holds an installable project. */
 function hasProjectFile(dir: string): boolean {
   return existsSync(join(dir, 'pyproject.toml')) || existsSync(join(dir, 'setup.py'));
-}
-
-/** Names separated by commas, spaces or newlines (extras, dependency groups). */
-function parseNames(value: string): string[] {
-  return value.split(/[\s,]+/).filter(Boolean);
 }
 
 /** What to install, validated against the files in the working directory. */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../src/runner/errors.js';
-import { KNOWN_EVENTS, parseGateRules, splitList } from '../../src/gate/rules.js';
+import { KNOWN_EVENTS, parseGateRules } from '../../src/gate/rules.js';
+import { listNames } from '../../src/runner/inputs.js';
 import { repoRoot } from '../../tools/harness.js';
 import { rawRules, rules } from '../support/gate-events.js';
 
@@ -30,10 +31,26 @@ describe('parseGateRules', () => {
   it('splits lists on newlines and commas, keeping commas inside braces', () => {
     const parsed = rules({ 'deploy-branches': 'main, dev\n\n  release/{a,b}  ,\nhotfix/*' });
     expect(sources(parsed.deployBranches)).toEqual(['main', 'dev', 'release/{a,b}', 'hotfix/*']);
-    expect(splitList('a,\n b')).toEqual([
+    expect(listNames('a,\n b')).toEqual([
       { text: 'a', line: 1 },
       { text: 'b', line: 2 },
     ]);
+  });
+
+  it('reads branch names separated by spaces as separate names, as every name list does', () => {
+    expect(sources(rules({ 'deploy-branches': 'main dev' }).deployBranches)).toEqual([
+      'main',
+      'dev',
+    ]);
+  });
+
+  it('skips # comments in every list, as every other list input does', () => {
+    const parsed = rules({
+      'deploy-branches': '# the trunk\nmain  # deploys to production',
+      environments: '# mapping\nmain=production # the live site',
+    });
+    expect(sources(parsed.deployBranches)).toEqual(['main']);
+    expect(parsed.environments.map((rule) => rule.environment)).toEqual(['production']);
   });
 
   it('reads events separated by commas, spaces or newlines, without duplicates', () => {
@@ -61,7 +78,7 @@ describe('parseGateRules', () => {
   });
 
   it.each([
-    ['deploy-branches', 'main\nfeat ure', 'deploy-branches line 2 "feat ure" contains whitespace'],
+    ['deploy-branches', 'main\nfeat/[a', 'deploy-branches line 2 "feat/[a" has a "[" without'],
     ['deploy-tags', 'v[0-9', 'deploy-tags line 1 "v[0-9" has a "[" without a closing "]"'],
     ['deploy-events', 'push\npushh', 'deploy-events line 2 "pushh" is not a GitHub event name'],
     [
@@ -90,7 +107,7 @@ describe('parseGateRules', () => {
 
   it('says how to fix a bad line', () => {
     expect(errorOf(() => rules({ environments: 'foo' })).message).toMatch(/e\.g\. main=production/);
-    expect(errorOf(() => rules({ 'deploy-branches': 'a b' })).message).toMatch(
+    expect(errorOf(() => rules({ 'deploy-branches': 'a [b' })).message).toMatch(
       /e\.g\. main or release\/\*/,
     );
     expect(errorOf(() => rules({ 'deploy-events': 'pushh' })).message).toMatch(

@@ -28503,12 +28503,51 @@ function parseChoice(name, value, choices, fallback) {
         return value;
     throw new InputError(`Input ${name} must be one of ${choices.join(', ')}, got "${value}".`);
 }
-/** Non-empty lines, trimmed; lines starting with `#` are comments. */
+function withoutComment(line) {
+    return line.trim().startsWith('#') ? '' : line.replace(/\s#.*$/, '').trim();
+}
+/** Entries of a one-per-line list, with their line numbers. */
+function listLines(value) {
+    const entries = [];
+    value.split(/\r?\n/).forEach((raw, index) => {
+        const text = withoutComment(raw);
+        if (text !== '')
+            entries.push({ text, line: index + 1 });
+    });
+    return entries;
+}
+/** Entries of a name list: lines split further on commas and spaces outside `{...}`. */
+function listNames(value) {
+    const entries = [];
+    for (const { text: lineText, line } of listLines(value)) {
+        let depth = 0;
+        let current = '';
+        const flush = () => {
+            if (current !== '')
+                entries.push({ text: current, line });
+            current = '';
+        };
+        for (const char of lineText) {
+            if (char === '{')
+                depth++;
+            if (char === '}')
+                depth = Math.max(0, depth - 1);
+            if (depth === 0 && (char === ',' || /\s/.test(char)))
+                flush();
+            else
+                current += char;
+        }
+        flush();
+    }
+    return entries;
+}
+/** The texts of a one-per-line list. */
 function parseLines(value) {
-    return value
-        .split('\n')
-        .map((item) => item.trim())
-        .filter((item) => item !== '' && !item.startsWith('#'));
+    return listLines(value).map((entry) => entry.text);
+}
+/** The texts of a name list. */
+function parseNames(value) {
+    return listNames(value).map((entry) => entry.text);
 }
 
 // EXTERNAL MODULE: ./src/runner/names.ts
@@ -32412,37 +32451,8 @@ const KNOWN_EVENTS = [
     'workflow_dispatch',
     'workflow_run',
 ];
-/**
- * Splits a list input on newlines and on commas outside `{...}`, so `main, dev` and
- * `release/{a,b}` both read as intended. Empty entries are dropped.
- */
-function splitList(value) {
-    const entries = [];
-    value.split(/\r?\n/).forEach((lineText, index) => {
-        let depth = 0;
-        let current = '';
-        const flush = () => {
-            const text = current.trim();
-            if (text !== '')
-                entries.push({ text, line: index + 1 });
-            current = '';
-        };
-        for (const char of lineText) {
-            if (char === '{')
-                depth++;
-            if (char === '}')
-                depth = Math.max(0, depth - 1);
-            if (char === ',' && depth === 0)
-                flush();
-            else
-                current += char;
-        }
-        flush();
-    });
-    return entries;
-}
 function parsePatterns(input, value) {
-    return splitList(value).map(({ text, line }) => {
+    return listNames(value).map(({ text, line }) => {
         const problem = globProblem(text);
         if (problem) {
             throw new errors/* InputError */.dz(`${input} line ${line} "${text}" ${problem}. Write one glob per line or comma, e.g. main or release/*.`);
@@ -32452,14 +32462,12 @@ function parsePatterns(input, value) {
 }
 function parseEvents(value) {
     const events = [];
-    for (const { line, text } of splitList(value)) {
-        for (const name of text.split(/\s+/)) {
-            if (!KNOWN_EVENTS.includes(name)) {
-                throw new errors/* InputError */.dz(`deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`);
-            }
-            if (!events.includes(name))
-                events.push(name);
+    for (const { line, text: name } of listNames(value)) {
+        if (!KNOWN_EVENTS.includes(name)) {
+            throw new errors/* InputError */.dz(`deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`);
         }
+        if (!events.includes(name))
+            events.push(name);
     }
     return events;
 }
@@ -32467,11 +32475,7 @@ function parseEvents(value) {
 const MAX_ENVIRONMENT_LENGTH = 255;
 function parseEnvironments(value) {
     const rules = [];
-    value.split(/\r?\n/).forEach((raw, index) => {
-        const line = index + 1;
-        const text = raw.trim();
-        if (text === '' || text.startsWith('#'))
-            return;
+    for (const { text, line } of listLines(value)) {
         const fail = (problem) => {
             throw new errors/* InputError */.dz(`environments line ${line} "${text}" ${problem}. Write one pattern=environment per line, e.g. main=production or v*=production.`);
         };
@@ -32494,7 +32498,7 @@ function parseEnvironments(value) {
         if (problem)
             fail(`has a pattern that ${problem}`);
         rules.push({ pattern: compileRefPattern(pattern), environment, line });
-    });
+    }
     return rules;
 }
 function parseGateRules(raw) {

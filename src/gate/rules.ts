@@ -3,7 +3,7 @@
  * no files. Every error names the input, the line, what is wrong and how to fix it.
  */
 import { InputError } from '../runner/errors.js';
-import { parseBoolean } from '../runner/inputs.js';
+import { listLines, listNames, parseBoolean } from '../runner/inputs.js';
 import { compileRefPattern, globProblem, type RefPattern } from './glob.js';
 
 export interface EnvironmentRule {
@@ -78,38 +78,8 @@ export const KNOWN_EVENTS: readonly string[] = [
   'workflow_run',
 ];
 
-interface Entry {
-  text: string;
-  line: number;
-}
-
-/**
- * Splits a list input on newlines and on commas outside `{...}`, so `main, dev` and
- * `release/{a,b}` both read as intended. Empty entries are dropped.
- */
-export function splitList(value: string): Entry[] {
-  const entries: Entry[] = [];
-  value.split(/\r?\n/).forEach((lineText, index) => {
-    let depth = 0;
-    let current = '';
-    const flush = (): void => {
-      const text = current.trim();
-      if (text !== '') entries.push({ text, line: index + 1 });
-      current = '';
-    };
-    for (const char of lineText) {
-      if (char === '{') depth++;
-      if (char === '}') depth = Math.max(0, depth - 1);
-      if (char === ',' && depth === 0) flush();
-      else current += char;
-    }
-    flush();
-  });
-  return entries;
-}
-
 function parsePatterns(input: keyof RawGateRules, value: string): RefPattern[] {
-  return splitList(value).map(({ text, line }) => {
+  return listNames(value).map(({ text, line }) => {
     const problem = globProblem(text);
     if (problem) {
       throw new InputError(
@@ -122,15 +92,13 @@ function parsePatterns(input: keyof RawGateRules, value: string): RefPattern[] {
 
 function parseEvents(value: string): string[] {
   const events: string[] = [];
-  for (const { line, text } of splitList(value)) {
-    for (const name of text.split(/\s+/)) {
-      if (!KNOWN_EVENTS.includes(name)) {
-        throw new InputError(
-          `deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`,
-        );
-      }
-      if (!events.includes(name)) events.push(name);
+  for (const { line, text: name } of listNames(value)) {
+    if (!KNOWN_EVENTS.includes(name)) {
+      throw new InputError(
+        `deploy-events line ${line} "${name}" is not a GitHub event name. Use names from the workflow's on: list, e.g. push, release or workflow_dispatch.`,
+      );
     }
+    if (!events.includes(name)) events.push(name);
   }
   return events;
 }
@@ -140,10 +108,7 @@ const MAX_ENVIRONMENT_LENGTH = 255;
 
 function parseEnvironments(value: string): EnvironmentRule[] {
   const rules: EnvironmentRule[] = [];
-  value.split(/\r?\n/).forEach((raw, index) => {
-    const line = index + 1;
-    const text = raw.trim();
-    if (text === '' || text.startsWith('#')) return;
+  for (const { text, line } of listLines(value)) {
     const fail = (problem: string): never => {
       throw new InputError(
         `environments line ${line} "${text}" ${problem}. Write one pattern=environment per line, e.g. main=production or v*=production.`,
@@ -165,7 +130,7 @@ function parseEnvironments(value: string): EnvironmentRule[] {
     const problem = globProblem(pattern);
     if (problem) fail(`has a pattern that ${problem}`);
     rules.push({ pattern: compileRefPattern(pattern), environment, line });
-  });
+  }
   return rules;
 }
 

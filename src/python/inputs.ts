@@ -3,6 +3,7 @@
  * lead's config.ts calls these so bad input fails before any work starts.
  */
 import { InputError } from '../runner/errors.js';
+import { parseNames } from '../runner/inputs.js';
 import type { PythonSource } from './interpreter.js';
 
 export const DEFAULT_SOURCES: readonly PythonSource[] = ['tool-cache', 'manifest', 'system'];
@@ -14,10 +15,7 @@ const SOURCE_NAMES: readonly string[] = DEFAULT_SOURCES;
  * Empty means all three in the default order.
  */
 export function parsePythonSources(raw: string): PythonSource[] {
-  const names = raw
-    .split(/[\s,]+/)
-    .map((name) => name.trim().toLowerCase())
-    .filter(Boolean);
+  const names = parseNames(raw).map((name) => name.toLowerCase());
   if (names.length === 0) return [...DEFAULT_SOURCES];
   const seen = new Set<string>();
   for (const name of names) {

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseLines } from '../runner/inputs.js';
 import { InputError } from '../runner/errors.js';
 import { coreLog, type Log } from '../runner/log.js';
 import { readOsRelease } from '../runner/os-release.js';
@@ -78,10 +79,7 @@ const SOURCE_LABELS: Record<PythonSource, string> = {
  */
 export function resolveSpecs(request: PythonRequest, log: Log = coreLog): VersionSpec[] {
   const options = { allowPrereleases: request.allowPrereleases };
-  const lines = request.versionSpec
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean);
+  const lines = parseLines(request.versionSpec);
   if (lines.length > 0) {
     if (request.versionFile.trim()) {
       log.warning(

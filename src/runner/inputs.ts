@@ -27,10 +27,59 @@ export function parseChoice<T extends string>(
   throw new InputError(`Input ${name} must be one of ${choices.join(', ')}, got "${value}".`);
 }
 
-/** Non-empty lines, trimmed; lines starting with `#` are comments. */
+/**
+ * The one grammar of list inputs. Every list: one entry per line; blank lines are skipped; `#`
+ * starts a comment, on a line of its own or after white space (so `pkg @ https://x#egg=y` keeps
+ * its fragment). Name lists (extras, dependency groups, sources, branches, tags, events) also
+ * take commas or spaces between names; a comma inside `{...}` belongs to a glob (`release/{a,b}`).
+ */
+export interface ListEntry {
+  text: string;
+  /** 1-based line of the input it came from, for error messages. */
+  line: number;
+}
+
+function withoutComment(line: string): string {
+  return line.trim().startsWith('#') ? '' : line.replace(/\s#.*$/, '').trim();
+}
+
+/** Entries of a one-per-line list, with their line numbers. */
+export function listLines(value: string): ListEntry[] {
+  const entries: ListEntry[] = [];
+  value.split(/\r?\n/).forEach((raw, index) => {
+    const text = withoutComment(raw);
+    if (text !== '') entries.push({ text, line: index + 1 });
+  });
+  return entries;
+}
+
+/** Entries of a name list: lines split further on commas and spaces outside `{...}`. */
+export function listNames(value: string): ListEntry[] {
+  const entries: ListEntry[] = [];
+  for (const { text: lineText, line } of listLines(value)) {
+    let depth = 0;
+    let current = '';
+    const flush = (): void => {
+      if (current !== '') entries.push({ text: current, line });
+      current = '';
+    };
+    for (const char of lineText) {
+      if (char === '{') depth++;
+      if (char === '}') depth = Math.max(0, depth - 1);
+      if (depth === 0 && (char === ',' || /\s/.test(char))) flush();
+      else current += char;
+    }
+    flush();
+  }
+  return entries;
+}
+
+/** The texts of a one-per-line list. */
 export function parseLines(value: string): string[] {
-  return value
-    .split('\n')
-    .map((item) => item.trim())
-    .filter((item) => item !== '' && !item.startsWith('#'));
+  return listLines(value).map((entry) => entry.text);
+}
+
+/** The texts of a name list. */
+export function parseNames(value: string): string[] {
+  return listNames(value).map((entry) => entry.text);
 }
