@@ -281,7 +281,8 @@ describe('timeout-minutes and programs that do not let go', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   }, 120_000);
 
-  it.each([['abc'], ['0'], ['-1'], ['1e3'], ['20000']])(
+  // One bundle run; __tests__/config.test.ts covers the other bad values.
+  it.each([['1e3']])(
     'refuses timeout-minutes "%s" with one error naming the input',
     async (value) => {
       const result = await run(fixture('addopts-verbose'), { 'timeout-minutes': value });
