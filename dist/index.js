@@ -37189,7 +37189,7 @@ const PROJECT_FILES = [
     'Pipfile.lock',
 ];
 /** Absolute paths, unique, in a stable order (the key sorts them anyway). */
-async function collectKeyFiles(sources) {
+function collectKeyFiles(sources) {
     const { workingDirectory } = sources;
     const project = PROJECT_FILES.map((name) => (0,external_node_path_namespaceObject.join)(workingDirectory, name)).filter((path) => (0,external_node_fs_.existsSync)(path));
     const extra = expandDependencyPatterns(sources.cacheDependencyPath, workingDirectory);
@@ -38284,6 +38284,10 @@ function isObject(value) {
     return typeof value === 'object' && value !== null;
 }
 /** Parses and checks the manifest's shape; throws Error saying what is wrong (the caller names the URL). */
+/** A string field of the manifest; anything else (missing, a number, an object) reads as ''. */
+function textField(value) {
+    return typeof value === 'string' ? value : '';
+}
 function parseManifest(text) {
     let data;
     try {
@@ -38295,15 +38299,15 @@ function parseManifest(text) {
     if (!Array.isArray(data))
         throw new Error('it is not a JSON array of releases');
     return data.filter(isObject).map((release) => ({
-        version: String(release.version ?? ''),
+        version: textField(release.version),
         stable: release.stable !== false,
         release_url: typeof release.release_url === 'string' ? release.release_url : undefined,
         files: (Array.isArray(release.files) ? release.files : []).filter(isObject).map((file) => ({
-            filename: String(file.filename ?? ''),
-            arch: String(file.arch ?? ''),
-            platform: String(file.platform ?? ''),
+            filename: textField(file.filename),
+            arch: textField(file.arch),
+            platform: textField(file.platform),
             platform_version: typeof file.platform_version === 'string' ? file.platform_version : undefined,
-            download_url: String(file.download_url ?? ''),
+            download_url: textField(file.download_url),
         })),
     }));
 }
@@ -41020,7 +41024,7 @@ function installSettings(install) {
     };
 }
 async function cacheKeyFor(request, interpreter, cachedPath) {
-    const files = await collectKeyFiles({
+    const files = collectKeyFiles({
         workingDirectory: request.workingDirectory,
         requirementFiles: request.dependencyFiles,
         cacheDependencyPath: request.cache.dependencyPath,
@@ -41219,8 +41223,8 @@ function parseProbeOutput(stdout) {
         version,
         prefix: data.prefix,
         basePrefix: typeof data.base_prefix === 'string' ? data.base_prefix : data.prefix,
-        implementation: String(data.implementation ?? ''),
-        architecture: architectureOf(String(data.machine ?? ''), Number(data.bits ?? 64)),
+        implementation: typeof data.implementation === 'string' ? data.implementation : '',
+        architecture: architectureOf(typeof data.machine === 'string' ? data.machine : '', Number(data.bits ?? 64)),
     };
 }
 /** Runs the probe once; undefined when the interpreter does not run or answers nonsense. */
@@ -41993,7 +41997,7 @@ async function setup_install(sources, request, log, candidate, why) {
         ...sources.downloadOptions(url),
         toolCacheDir: request.toolCacheDir,
         arch: sources.arch,
-        log: log.info,
+        log: (message) => log.info(message),
     });
     const interpreter = {
         version: entry.version,

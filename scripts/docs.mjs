@@ -1,7 +1,9 @@
 // Writes the inputs and outputs tables of README.md and docs/ from action.yml files, between
 // `<!-- inputs:FILE -->`/`<!-- outputs:FILE -->` and `<!-- end -->` markers, so the docs cannot
 // drift from what the action declares. `--check` only reports stale files (used by a test).
+// The result goes through prettier, which `npm run lint` checks Markdown with.
 import { readFileSync, writeFileSync } from 'node:fs';
+import * as prettier from 'prettier';
 import { parse } from 'yaml';
 
 const docs = ['README.md', 'docs/gate.md'];
@@ -37,9 +39,12 @@ for (const doc of docs) {
   } catch {
     continue;
   }
-  const updated = text.replace(
-    /<!-- (inputs|outputs):([^ ]+) -->\n[\s\S]*?<!-- end -->/g,
-    (_all, kind, file) => `<!-- ${kind}:${file} -->\n${tables(file)[kind]}\n<!-- end -->`,
+  const updated = await prettier.format(
+    text.replace(
+      /<!-- (inputs|outputs):([^ ]+) -->\n[\s\S]*?<!-- end -->/g,
+      (_all, kind, file) => `<!-- ${kind}:${file} -->\n${tables(file)[kind]}\n<!-- end -->`,
+    ),
+    { ...(await prettier.resolveConfig(doc)), filepath: doc },
   );
   if (updated !== text) {
     stale.push(doc);

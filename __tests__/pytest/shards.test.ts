@@ -122,7 +122,8 @@ describe('partition', () => {
         for (const file of new Set(list.map(fileOf))) {
           const count = list.filter((id) => fileOf(id) === file).length;
           const holders = result.filter((p) => p.some((id) => fileOf(id) === file)).length;
-          if (count <= share) expect(holders).toBe(1);
+          // A file of at most a share sits in one part; a bigger one may be cut.
+          expect(count > share || holders === 1).toBe(true);
         }
       }),
     );

@@ -120,9 +120,7 @@ describe('buildRunEvent', () => {
       runConclusion: 'failure',
     });
     expect(buildRunEvent(env, payload(null)).runConclusion).toBe('');
-    expect(buildRunEvent({ GITHUB_EVENT_NAME: 'push' }, payload('success')).runConclusion).toBe(
-      '',
-    );
+    expect(buildRunEvent({ GITHUB_EVENT_NAME: 'push' }, payload('success')).runConclusion).toBe('');
   });
 
   it('reads the action of a release', () => {

@@ -96,10 +96,12 @@ export async function startCacheServer(): Promise<CacheServer> {
       return `http://${AZURE_BLOB_HOST}/${CONTAINER}/${blobName}?${sas}`;
     };
 
+    /** A string field of a request body, as the service reads it ('' when absent or not text). */
+    const text = (value: unknown): string => (typeof value === 'string' ? value : '');
     const methods: Record<string, (body: Record<string, unknown>) => [number, object]> = {
       CreateCacheEntry(body) {
-        const key = String(body.key ?? '');
-        const version = String(body.version ?? '');
+        const key = text(body.key);
+        const version = text(body.version);
         if (records.some((r) => r.key === key && r.version === version && r.finalized)) {
           return [
             409,
@@ -132,7 +134,7 @@ export async function startCacheServer(): Promise<CacheServer> {
         return [200, { ok: true, entry_id: String(nextId++) }];
       },
       GetCacheEntryDownloadURL(body) {
-        const version = String(body.version ?? '');
+        const version = text(body.version);
         const finalized = records.filter((r) => r.finalized && r.version === version);
         // Like the real service: the primary key first (exact), then each restore key by prefix, newest first.
         const restoreKeys = Array.isArray(body.restore_keys) ? body.restore_keys.map(String) : [];

@@ -35,11 +35,7 @@ export function pushTag(tag: string, extra: Partial<RunEvent> = {}): RunEvent {
   return pushTo('', { ref: `refs/tags/${tag}`, refType: 'tag', refName: tag, ...extra });
 }
 
-export function pullRequest(
-  head: string,
-  base = 'main',
-  extra: Partial<RunEvent> = {},
-): RunEvent {
+export function pullRequest(head: string, base = 'main', extra: Partial<RunEvent> = {}): RunEvent {
   return {
     name: 'pull_request',
     ref: 'refs/pull/7/merge',

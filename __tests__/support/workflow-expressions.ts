@@ -68,7 +68,8 @@ export function condition(text: string | undefined, contexts: object, status: St
 
 /** A value with `${{ }}` parts (with:, env:, outputs:, environment:), as the runner renders it. */
 export function interpolate(text: unknown, contexts: object): string {
-  if (typeof text !== 'string') return String(text ?? '');
+  if (typeof text !== 'string')
+    return text === undefined || text === null ? '' : JSON.stringify(text);
   const noStatus: Status = { before: [], runCancelled: false };
   return text.replace(/\$\{\{(.*?)\}\}/gs, (_all, expression: string) =>
     evaluateExpression(expression, contexts, noStatus).coerceString(),

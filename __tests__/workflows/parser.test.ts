@@ -29,15 +29,15 @@ import {
 
 /** Serves `owner/repo/path@ref` of our own repository from the working tree, like GitHub would. */
 const ownFiles = {
-  async getFileContent(ref: FileReference) {
+  getFileContent(ref: FileReference) {
     if (
       'repository' in ref &&
       `${ref.owner}/${ref.repository}/${ref.path}@${ref.version}` === REUSABLE_REF
     ) {
-      return { name: REUSABLE, content: read(REUSABLE) };
+      return Promise.resolve({ name: REUSABLE, content: read(REUSABLE) });
     }
-    if (!('repository' in ref)) return { name: ref.path, content: read(ref.path) };
-    throw new Error(`not one of ours: ${JSON.stringify(ref)}`);
+    if (!('repository' in ref)) return Promise.resolve({ name: ref.path, content: read(ref.path) });
+    return Promise.reject(new Error(`not one of ours: ${JSON.stringify(ref)}`));
   },
 };
 
@@ -146,7 +146,9 @@ describe('calls into our actions and reusable workflow', () => {
       '$1        required: true\n',
     );
     expect(required).not.toEqual(read(REUSABLE));
-    const provider = { getFileContent: async () => ({ name: REUSABLE, content: required }) };
+    const provider = {
+      getFileContent: () => Promise.resolve({ name: REUSABLE, content: required }),
+    };
     const parsed = parseWorkflow(
       { name: 'c.yml', content: `on: push\njobs:\n  ci:\n    uses: ${REUSABLE_REF}\n` },
       new NoOperationTraceWriter(),

@@ -77,7 +77,7 @@ async function cacheKeyFor(
   interpreter: Interpreter,
   cachedPath: string,
 ): Promise<string> {
-  const files = await collectKeyFiles({
+  const files = collectKeyFiles({
     workingDirectory: request.workingDirectory,
     requirementFiles: request.dependencyFiles,
     cacheDependencyPath: request.cache.dependencyPath,

@@ -47,6 +47,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Parses and checks the manifest's shape; throws Error saying what is wrong (the caller names the URL). */
+/** A string field of the manifest; anything else (missing, a number, an object) reads as ''. */
+function textField(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 export function parseManifest(text: string): ManifestRelease[] {
   let data: unknown;
   try {
@@ -56,16 +61,16 @@ export function parseManifest(text: string): ManifestRelease[] {
   }
   if (!Array.isArray(data)) throw new Error('it is not a JSON array of releases');
   return data.filter(isObject).map((release) => ({
-    version: String(release.version ?? ''),
+    version: textField(release.version),
     stable: release.stable !== false,
     release_url: typeof release.release_url === 'string' ? release.release_url : undefined,
     files: (Array.isArray(release.files) ? release.files : []).filter(isObject).map((file) => ({
-      filename: String(file.filename ?? ''),
-      arch: String(file.arch ?? ''),
-      platform: String(file.platform ?? ''),
+      filename: textField(file.filename),
+      arch: textField(file.arch),
+      platform: textField(file.platform),
       platform_version:
         typeof file.platform_version === 'string' ? file.platform_version : undefined,
-      download_url: String(file.download_url ?? ''),
+      download_url: textField(file.download_url),
     })),
   }));
 }

@@ -55,8 +55,11 @@ export function parseProbeOutput(stdout: string): ProbeResult | undefined {
     version,
     prefix: data.prefix,
     basePrefix: typeof data.base_prefix === 'string' ? data.base_prefix : data.prefix,
-    implementation: String(data.implementation ?? ''),
-    architecture: architectureOf(String(data.machine ?? ''), Number(data.bits ?? 64)),
+    implementation: typeof data.implementation === 'string' ? data.implementation : '',
+    architecture: architectureOf(
+      typeof data.machine === 'string' ? data.machine : '',
+      Number(data.bits ?? 64),
+    ),
   };
 }
 

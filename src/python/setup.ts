@@ -243,7 +243,7 @@ async function install(
     ...sources.downloadOptions(url),
     toolCacheDir: request.toolCacheDir,
     arch: sources.arch,
-    log: log.info,
+    log: (message) => log.info(message),
   });
   const interpreter: Interpreter = {
     version: entry.version,

@@ -31,7 +31,7 @@ export interface KeyFileSources {
 }
 
 /** Absolute paths, unique, in a stable order (the key sorts them anyway). */
-export async function collectKeyFiles(sources: KeyFileSources): Promise<string[]> {
+export function collectKeyFiles(sources: KeyFileSources): string[] {
   const { workingDirectory } = sources;
   const project = PROJECT_FILES.map((name) => join(workingDirectory, name)).filter((path) =>
     existsSync(path),
