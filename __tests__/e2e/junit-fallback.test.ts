@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAction } from '../../tools/harness.js';
 import { workspaceFrom } from '../support/fixtures.js';
-import { layoutToolCache } from '../../tools/toolcache.js';
+import { layoutToolCache, newestPatch } from '../../tools/toolcache.js';
 
 it('reports pytest counts and a clear error when the JUnit report is truncated', async () => {
   const toolCache = mkdtempSync(join(tmpdir(), 'pyci-toolcache-'));
-  layoutToolCache(toolCache, ['3.11.7']);
+  layoutToolCache(toolCache, [newestPatch('3.11')]);
   const result = await runAction({
     workspace: workspaceFrom('truncated-report'),
     toolCache,
