@@ -3,7 +3,7 @@
  * would, through the same harness as the e2e tests, and prints its outputs and the job summary.
  * The virtualenv cache lives in .cache/, so a second `npm start` shows a warm run.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, runAction } from '../tools/harness.js';
 import { layoutToolCache } from '../tools/toolcache.js';
@@ -32,8 +32,11 @@ console.log(
 );
 for (const [name, value] of Object.entries(result.outputs))
   console.log(`${name.padEnd(18)} ${value}`);
-const summaryPath = result.summaryPath;
+// The run's own files are removed when this process exits: keep the summary where it can be read.
+const summaryPath = join(repoRoot, '.cache/job-summary.md');
+writeFileSync(summaryPath, result.summary);
 console.log(`\nJob summary: ${summaryPath}`);
+if (result.timedOut) console.log('The run timed out.');
 process.exitCode = result.exitCode;
 
 /** `npm start -- name=value ...` overrides inputs, e.g. `npm start -- pytest-args=-k api`. */
