@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, runAction } from '../tools/harness.js';
+import { parseInputArgs, repoRoot, runAction } from '../tools/harness.js';
 import { layoutToolCache } from '../tools/toolcache.js';
 
 const toolCache = join(repoRoot, '.cache/tool-cache');
@@ -38,14 +38,3 @@ writeFileSync(summaryPath, result.summary);
 console.log(`\nJob summary: ${summaryPath}`);
 if (result.timedOut) console.log('The run timed out.');
 process.exitCode = result.exitCode;
-
-/** `npm start -- name=value ...` overrides inputs, e.g. `npm start -- pytest-args=-k api`. */
-function parseInputArgs(args: string[]): Record<string, string> {
-  return Object.fromEntries(
-    args.map((arg) => {
-      const at = arg.indexOf('=');
-      if (at < 1) throw new Error(`Expected name=value, got "${arg}"`);
-      return [arg.slice(0, at), arg.slice(at + 1)];
-    }),
-  );
-}

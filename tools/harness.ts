@@ -189,25 +189,44 @@ function cleanEnv(): Record<string, string> {
   return env;
 }
 
-export async function runAction(options: RunOptions = {}): Promise<RunResult> {
-  // Workspace and tool cache passed in are the caller's: only what is made here is removed.
-  const root = makeTempDir('pyci-run-');
+/** What the runner sets up for one step: its folders, files and variables. */
+export interface RunnerSetup {
+  /** The runner's variables only (the machine's environment is not in it). */
+  variables: Record<string, string>;
+  files: {
+    GITHUB_OUTPUT: string;
+    GITHUB_ENV: string;
+    GITHUB_PATH: string;
+    GITHUB_STEP_SUMMARY: string;
+    GITHUB_STATE: string;
+  };
+  runnerTemp: string;
+  workspace: string;
+}
+
+/**
+ * Makes the folders and GITHUB_* files of one step under `root` and returns the variables the
+ * runner would set: INPUT_* with the action.yml defaults, event, GITHUB_*, RUNNER_*, then `env`.
+ * Used by runAction and by scripts/local-action.ts (which writes them into a .env file).
+ */
+export function prepareRunner(root: string, options: RunOptions = {}): RunnerSetup {
   const runnerTemp = join(root, 'runner-temp');
-  const files = join(root, 'files');
+  const filesDir = join(root, 'files');
   const workspace = options.workspace ?? join(root, 'workspace');
   const toolCache = options.toolCache ?? join(root, 'tool-cache');
-  for (const dir of [runnerTemp, files, workspace, toolCache]) mkdirSync(dir, { recursive: true });
+  for (const dir of [runnerTemp, filesDir, workspace, toolCache])
+    mkdirSync(dir, { recursive: true });
 
-  const fileEnv = {
-    GITHUB_OUTPUT: join(files, 'output'),
-    GITHUB_ENV: join(files, 'env'),
-    GITHUB_PATH: join(files, 'path'),
-    GITHUB_STEP_SUMMARY: join(files, 'summary'),
-    GITHUB_STATE: join(files, 'state'),
+  const files = {
+    GITHUB_OUTPUT: join(filesDir, 'output'),
+    GITHUB_ENV: join(filesDir, 'env'),
+    GITHUB_PATH: join(filesDir, 'path'),
+    GITHUB_STEP_SUMMARY: join(filesDir, 'summary'),
+    GITHUB_STATE: join(filesDir, 'state'),
   };
-  for (const path of Object.values(fileEnv)) writeFileSync(path, '');
+  for (const path of Object.values(files)) writeFileSync(path, '');
   // The runner may hand over a non-empty state file; make sure nothing assumes it is empty.
-  writeFileSync(fileEnv.GITHUB_STATE, 'previous_step_state<<EOF\nkept\nEOF\n');
+  writeFileSync(files.GITHUB_STATE, 'previous_step_state<<EOF\nkept\nEOF\n');
 
   const inputs = {
     ...actionInputDefaults(resolve(repoRoot, options.actionYml ?? 'action.yml')),
@@ -218,10 +237,9 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
     inputEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
 
-  const env: Record<string, string> = {
-    ...cleanEnv(),
-    ...fileEnv,
-    ...eventEnv(options.event ?? { name: 'push' }, join(files, 'event.json')),
+  const variables: Record<string, string> = {
+    ...files,
+    ...eventEnv(options.event ?? { name: 'push' }, join(filesDir, 'event.json')),
     ...inputEnv,
     GITHUB_ACTIONS: 'true',
     CI: 'true',
@@ -242,6 +260,18 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
     PIP_RETRIES: process.env.PIP_RETRIES ?? '0',
     ...options.env,
   };
+  return { variables, files, runnerTemp, workspace };
+}
+
+export async function runAction(options: RunOptions = {}): Promise<RunResult> {
+  // Workspace and tool cache passed in are the caller's: only what is made here is removed.
+  const {
+    variables,
+    files: fileEnv,
+    runnerTemp,
+    workspace,
+  } = prepareRunner(makeTempDir('pyci-run-'), options);
+  const env = { ...cleanEnv(), ...variables };
 
   const entry = resolve(repoRoot, options.entry ?? 'dist/index.js');
   const node = options.node ?? process.execPath;
@@ -417,4 +447,15 @@ function runMeasured(
       });
     });
   });
+}
+
+/** `name=value` command-line arguments as inputs (`npm start -- pytest-args=-k api`). */
+export function parseInputArgs(args: string[]): Record<string, string> {
+  return Object.fromEntries(
+    args.map((arg) => {
+      const at = arg.indexOf('=');
+      if (at < 1) throw new Error(`Expected name=value, got "${arg}"`);
+      return [arg.slice(0, at), arg.slice(at + 1)];
+    }),
+  );
 }
