@@ -8,6 +8,8 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
+  // Deletes the temp folders of the runner harness (tools/harness.ts) after each test file.
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/temp-cleanup.ts'],
   testTimeout: 120000,
   // e2e tests start real Python and pip; two cores, so keep parallelism modest.
   maxWorkers: 2,

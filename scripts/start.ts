@@ -3,9 +3,9 @@
  * would, through the same harness as the e2e tests, and prints its outputs and the job summary.
  * The virtualenv cache lives in .cache/, so a second `npm start` shows a warm run.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, runAction } from '../tools/harness.js';
+import { parseInputArgs, repoRoot, runAction } from '../tools/harness.js';
 import { layoutToolCache } from '../tools/toolcache.js';
 
 const toolCache = join(repoRoot, '.cache/tool-cache');
@@ -32,17 +32,9 @@ console.log(
 );
 for (const [name, value] of Object.entries(result.outputs))
   console.log(`${name.padEnd(18)} ${value}`);
-const summaryPath = result.summaryPath;
+// The run's own files are removed when this process exits: keep the summary where it can be read.
+const summaryPath = join(repoRoot, '.cache/job-summary.md');
+writeFileSync(summaryPath, result.summary);
 console.log(`\nJob summary: ${summaryPath}`);
+if (result.timedOut) console.log('The run timed out.');
 process.exitCode = result.exitCode;
-
-/** `npm start -- name=value ...` overrides inputs, e.g. `npm start -- pytest-args=-k api`. */
-function parseInputArgs(args: string[]): Record<string, string> {
-  return Object.fromEntries(
-    args.map((arg) => {
-      const at = arg.indexOf('=');
-      if (at < 1) throw new Error(`Expected name=value, got "${arg}"`);
-      return [arg.slice(0, at), arg.slice(at + 1)];
-    }),
-  );
-}

@@ -3,10 +3,11 @@
  * shared/design.md): INPUT_* variables with the action.yml defaults applied, the GITHUB_* files
  * pre-created, an event payload file, RUNNER_* directories. Used by every e2e test and `npm start`.
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 
 export const repoRoot = resolve(import.meta.dirname ?? '.', '..');
 
@@ -21,7 +22,9 @@ export interface EventContext {
 }
 
 export interface RunOptions {
+  /** The bundle to run, relative to the repository (or absolute); default dist/index.js. */
   entry?: string;
+  /** The action.yml whose input defaults apply, likewise; default action.yml. */
   actionYml?: string;
   inputs?: Record<string, string>;
   event?: EventContext;
@@ -42,7 +45,10 @@ export interface RunOptions {
 }
 
 export interface RunResult {
+  /** The bundle's exit code; 128 + signal number when a signal ended it. */
   exitCode: number;
+  /** The run was stopped by `timeoutMs` (SIGTERM, then SIGKILL): whatever it printed is partial. */
+  timedOut: boolean;
   stdout: string;
   stderr: string;
   outputs: Record<string, string>;
@@ -55,6 +61,7 @@ export interface RunResult {
   notices: string[];
   /** Raw workflow-command lines the runner would act on (outside stop-commands blocks). */
   commands: string[];
+  /** Files under the run's temp folder: they last until removeTempFolders() (see there). */
   summaryPath: string;
   runnerTemp: string;
   workspace: string;
@@ -73,33 +80,42 @@ export function nodeBinaries(): string[] {
   return existsSync(node24) ? [process.execPath, node24] : [process.execPath];
 }
 
-/** Defaults of the inputs declared in an action.yml, read with a small YAML subset reader. */
+/**
+ * Defaults of the inputs declared in an action.yml ('' for an input without one). The failsafe
+ * schema keeps every scalar as the text written (`1.10` stays `1.10`, as the runner passes it).
+ */
 export function actionInputDefaults(actionYml: string): Record<string, string> {
+  const action = parseYaml(readFileSync(actionYml, 'utf8'), { schema: 'failsafe' }) as {
+    inputs?: Record<string, { default?: unknown } | null>;
+  } | null;
   const defaults: Record<string, string> = {};
-  const lines = readFileSync(actionYml, 'utf8').split('\n');
-  let inInputs = false;
-  let current = '';
-  for (const line of lines) {
-    if (/^\S/.test(line)) inInputs = line.startsWith('inputs:');
-    if (!inInputs) continue;
-    const name = /^ {2}([A-Za-z0-9_-]+):\s*$/.exec(line);
-    if (name) {
-      current = name[1];
-      defaults[current] = '';
-      continue;
-    }
-    const value = /^ {4}default:\s*(.*)$/.exec(line);
+  for (const [name, input] of Object.entries(action?.inputs ?? {})) {
+    const value = typeof input?.default === 'string' ? input.default : '';
     // Expressions (`${{ github.token }}`) have no value outside a workflow run.
-    if (value && current)
-      defaults[current] = value[1].includes('${{') ? '' : unquote(value[1].trim());
+    defaults[name] = value.includes('${{') ? '' : value;
   }
   return defaults;
 }
 
-function unquote(value: string): string {
-  if (/^'.*'$/.test(value)) return value.slice(1, -1).replace(/''/g, "'");
-  if (/^".*"$/.test(value)) return JSON.parse(value) as string;
-  return value;
+/** Temp folders made by this module, removed by removeTempFolders(). */
+const tempFolders = new Set<string>();
+
+/**
+ * A fresh folder under the OS temp dir that removeTempFolders() deletes: after each test file
+ * (jest.config.js runs __tests__/support/temp-cleanup.ts), or when the process exits otherwise.
+ */
+export function makeTempDir(prefix: string): string {
+  if (tempFolders.size === 0 && !process.env.JEST_WORKER_ID)
+    process.once('exit', removeTempFolders);
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempFolders.add(dir);
+  return dir;
+}
+
+/** Deletes every folder makeTempDir() made (runs' runner temp, files, workspace, tool cache). */
+export function removeTempFolders(): void {
+  for (const dir of tempFolders) rmSync(dir, { recursive: true, force: true });
+  tempFolders.clear();
 }
 
 /** Parses a GITHUB_OUTPUT / GITHUB_ENV file: `name=value` lines and `name<<DELIM` blocks. */
@@ -173,27 +189,47 @@ function cleanEnv(): Record<string, string> {
   return env;
 }
 
-export async function runAction(options: RunOptions = {}): Promise<RunResult> {
-  const root = mkdtempSync(join(tmpdir(), 'pyci-run-'));
+/** What the runner sets up for one step: its folders, files and variables. */
+export interface RunnerSetup {
+  /** The runner's variables only (the machine's environment is not in it). */
+  variables: Record<string, string>;
+  files: {
+    GITHUB_OUTPUT: string;
+    GITHUB_ENV: string;
+    GITHUB_PATH: string;
+    GITHUB_STEP_SUMMARY: string;
+    GITHUB_STATE: string;
+  };
+  runnerTemp: string;
+  workspace: string;
+}
+
+/**
+ * Makes the folders and GITHUB_* files of one step under `root` and returns the variables the
+ * runner would set: INPUT_* with the action.yml defaults, event, GITHUB_*, RUNNER_*, then `env`.
+ * Used by runAction and by scripts/local-action.ts (which writes them into a .env file).
+ */
+export function prepareRunner(root: string, options: RunOptions = {}): RunnerSetup {
   const runnerTemp = join(root, 'runner-temp');
-  const files = join(root, 'files');
+  const filesDir = join(root, 'files');
   const workspace = options.workspace ?? join(root, 'workspace');
   const toolCache = options.toolCache ?? join(root, 'tool-cache');
-  for (const dir of [runnerTemp, files, workspace, toolCache]) mkdirSync(dir, { recursive: true });
+  for (const dir of [runnerTemp, filesDir, workspace, toolCache])
+    mkdirSync(dir, { recursive: true });
 
-  const fileEnv = {
-    GITHUB_OUTPUT: join(files, 'output'),
-    GITHUB_ENV: join(files, 'env'),
-    GITHUB_PATH: join(files, 'path'),
-    GITHUB_STEP_SUMMARY: join(files, 'summary'),
-    GITHUB_STATE: join(files, 'state'),
+  const files = {
+    GITHUB_OUTPUT: join(filesDir, 'output'),
+    GITHUB_ENV: join(filesDir, 'env'),
+    GITHUB_PATH: join(filesDir, 'path'),
+    GITHUB_STEP_SUMMARY: join(filesDir, 'summary'),
+    GITHUB_STATE: join(filesDir, 'state'),
   };
-  for (const path of Object.values(fileEnv)) writeFileSync(path, '');
+  for (const path of Object.values(files)) writeFileSync(path, '');
   // The runner may hand over a non-empty state file; make sure nothing assumes it is empty.
-  writeFileSync(fileEnv.GITHUB_STATE, 'previous_step_state<<EOF\nkept\nEOF\n');
+  writeFileSync(files.GITHUB_STATE, 'previous_step_state<<EOF\nkept\nEOF\n');
 
   const inputs = {
-    ...actionInputDefaults(join(repoRoot, options.actionYml ?? 'action.yml')),
+    ...actionInputDefaults(resolve(repoRoot, options.actionYml ?? 'action.yml')),
     ...options.inputs,
   };
   const inputEnv: Record<string, string> = {};
@@ -201,10 +237,9 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
     inputEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
 
-  const env: Record<string, string> = {
-    ...cleanEnv(),
-    ...fileEnv,
-    ...eventEnv(options.event ?? { name: 'push' }, join(files, 'event.json')),
+  const variables: Record<string, string> = {
+    ...files,
+    ...eventEnv(options.event ?? { name: 'push' }, join(filesDir, 'event.json')),
     ...inputEnv,
     GITHUB_ACTIONS: 'true',
     CI: 'true',
@@ -225,42 +260,30 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
     PIP_RETRIES: process.env.PIP_RETRIES ?? '0',
     ...options.env,
   };
+  return { variables, files, runnerTemp, workspace };
+}
 
-  const entry = join(repoRoot, options.entry ?? 'dist/index.js');
-  const { code, stdout, stderr, peakRssKb } =
+export async function runAction(options: RunOptions = {}): Promise<RunResult> {
+  // Workspace and tool cache passed in are the caller's: only what is made here is removed.
+  const {
+    variables,
+    files: fileEnv,
+    runnerTemp,
+    workspace,
+  } = prepareRunner(makeTempDir('pyci-run-'), options);
+  const env = { ...cleanEnv(), ...variables };
+
+  const entry = resolve(repoRoot, options.entry ?? 'dist/index.js');
+  const node = options.node ?? process.execPath;
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const { code, stdout, stderr, peakRssKb, timedOut } =
     options.measureMemory || options.onStart
-      ? await runMeasured(
-          options.node ?? process.execPath,
-          entry,
-          workspace,
-          env,
-          options.timeoutMs,
-          options.onStart,
-        )
-      : await new Promise<{
-          code: number;
-          stdout: string;
-          stderr: string;
-          peakRssKb?: number;
-        }>((done) => {
-          execFile(
-            options.node ?? process.execPath,
-            [entry],
-            {
-              cwd: workspace,
-              env,
-              timeout: options.timeoutMs ?? 300_000,
-              maxBuffer: 64 * 1024 * 1024,
-            },
-            (error, out, err) => {
-              const exit = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-              done({ code: exit, stdout: out, stderr: err });
-            },
-          );
-        });
+      ? await runMeasured(node, entry, workspace, env, timeoutMs, options.onStart)
+      : await runBuffered(node, entry, workspace, env, timeoutMs);
 
   return {
     exitCode: code,
+    timedOut,
     stdout,
     stderr,
     outputs: parseKeyValueFile(readFileSync(fileEnv.GITHUB_OUTPUT, 'utf8')),
@@ -276,6 +299,70 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
     workspace,
     ...(peakRssKb !== undefined ? { peakRssKb } : {}),
   };
+}
+
+interface Exit {
+  code: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  peakRssKb?: number;
+}
+
+/** The exit code a shell would show: 128 + signal number when a signal ended the process. */
+function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  return signal ? 128 + (osConstants.signals[signal] ?? 0) : 1;
+}
+
+/**
+ * Stops `child` after `timeoutMs` as the runner stops a step at timeout-minutes: SIGTERM, then
+ * SIGKILL if it is still there 10 s later. Returns whether that happened, and a disarm function.
+ */
+function stopAfter(
+  child: ChildProcess,
+  timeoutMs: number,
+): { fired: () => boolean; disarm: () => void } {
+  let fired = false;
+  let kill: NodeJS.Timeout | undefined;
+  const term = setTimeout(() => {
+    fired = true;
+    child.kill('SIGTERM');
+    kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  }, timeoutMs);
+  return {
+    fired: () => fired,
+    disarm: () => {
+      clearTimeout(term);
+      clearTimeout(kill);
+    },
+  };
+}
+
+/** Runs the bundle with execFile, keeping all it prints (up to 64 MiB). */
+function runBuffered(
+  node: string,
+  entry: string,
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<Exit> {
+  return new Promise((done) => {
+    const child = execFile(
+      node,
+      [entry],
+      { cwd, env, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        timer.disarm();
+        // A non-numeric code is an error of execFile itself (e.g. output over maxBuffer).
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        const signal = error && error.code === null ? (error.signal ?? null) : null;
+        const exit = signal ? exitCodeOf(null, signal) : code;
+        done({ code: exit, stdout, stderr, timedOut: timer.fired() });
+      },
+    );
+    const timer = stopAfter(child, timeoutMs);
+  });
 }
 
 /** Keeps stdout's lines outside stop-commands blocks, and the first 64 KiB inside each. */
@@ -323,9 +410,9 @@ function runMeasured(
   entry: string,
   cwd: string,
   env: Record<string, string>,
-  timeoutMs = 300_000,
+  timeoutMs: number,
   onStart?: (pid: number) => void,
-): Promise<{ code: number; stdout: string; stderr: string; peakRssKb: number }> {
+): Promise<Exit> {
   return new Promise((done) => {
     const child = spawn(node, [entry], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     if (onStart && child.pid !== undefined) onStart(child.pid);
@@ -346,17 +433,29 @@ function runMeasured(
       }
     };
     const sampler = setInterval(sample, 50);
-    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = stopAfter(child, timeoutMs);
     child.on('exit', sample);
     child.on('close', (code, signal) => {
       clearInterval(sampler);
-      clearTimeout(killer);
+      timer.disarm();
       done({
-        code: code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1),
+        code: exitCodeOf(code, signal),
         stdout: out.text(),
         stderr,
+        timedOut: timer.fired(),
         peakRssKb,
       });
     });
   });
+}
+
+/** `name=value` command-line arguments as inputs (`npm start -- pytest-args=-k api`). */
+export function parseInputArgs(args: string[]): Record<string, string> {
+  return Object.fromEntries(
+    args.map((arg) => {
+      const at = arg.indexOf('=');
+      if (at < 1) throw new Error(`Expected name=value, got "${arg}"`);
+      return [arg.slice(0, at), arg.slice(at + 1)];
+    }),
+  );
 }

@@ -2,16 +2,13 @@
  * A JUnit report that cannot be read (here cut in half by the project's conftest after pytest wrote
  * it) fails the step with an error naming the file, and pytest's own counts are still reported.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runAction } from '../../tools/harness.js';
+import { makeTempDir, runAction } from '../../tools/harness.js';
 import { workspaceFrom } from '../support/fixtures.js';
-import { layoutToolCache } from '../../tools/toolcache.js';
+import { layoutToolCache, newestPatch } from '../../tools/toolcache.js';
 
 it('reports pytest counts and a clear error when the JUnit report is truncated', async () => {
-  const toolCache = mkdtempSync(join(tmpdir(), 'pyci-toolcache-'));
-  layoutToolCache(toolCache, ['3.11.7']);
+  const toolCache = makeTempDir('pyci-toolcache-');
+  layoutToolCache(toolCache, [newestPatch('3.11')]);
   const result = await runAction({
     workspace: workspaceFrom('truncated-report'),
     toolCache,

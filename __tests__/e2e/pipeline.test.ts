@@ -2,15 +2,19 @@
  * The whole pipeline through the real bundle (dist/index.js) started as the runner starts it:
  * real interpreters from a runner-style tool cache, real venv, pip and pytest.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectCleanFailure } from '../support/assertions.js';
-import { nodeBinaries, nodeLabel, runAction, type RunResult } from '../../tools/harness.js';
+import {
+  makeTempDir,
+  nodeBinaries,
+  nodeLabel,
+  runAction,
+  type RunResult,
+} from '../../tools/harness.js';
 import { workspaceFrom } from '../support/fixtures.js';
 import { layoutToolCache } from '../../tools/toolcache.js';
 
-const toolCache = mkdtempSync(join(tmpdir(), 'pyci-toolcache-'));
+const toolCache = makeTempDir('pyci-toolcache-');
 const cachedVersions = layoutToolCache(toolCache);
 
 function run(
@@ -24,7 +28,7 @@ function run(
     inputs: {
       'python-version': '3.11',
       'python-source': 'tool-cache',
-      'cache-dir': mkdtempSync(join(tmpdir(), 'pyci-cache-')),
+      'cache-dir': makeTempDir('pyci-cache-'),
       ...inputs,
     },
     node,

@@ -17,12 +17,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectCleanFailure } from '../support/assertions.js';
 import { repoRoot, runAction, type RunOptions, type RunResult } from '../../tools/harness.js';
-import { layoutToolCache } from '../../tools/toolcache.js';
+import { layoutToolCache, newestPatch } from '../../tools/toolcache.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pyci-e2e-pytest-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const toolCache = join(scratch, 'tool-cache');
-layoutToolCache(toolCache, ['3.11.7']);
+layoutToolCache(toolCache, [newestPatch('3.11')]);
 /** One venv path and cache for every run: the first run installs pytest, the others restore it. */
 const venv = join(scratch, 'venv');
 const cacheDir = join(scratch, 'cache');

@@ -18,14 +18,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectCleanFailure } from '../support/assertions.js';
 import { repoRoot, runAction, type RunResult } from '../../tools/harness.js';
-import { layoutToolCache } from '../../tools/toolcache.js';
+import { layoutToolCache, newestPatch } from '../../tools/toolcache.js';
 
 /** Everything this file creates (workspaces, venv cache, report copies) goes here. */
 const scratch = mkdtempSync(join(tmpdir(), 'pyci-e2e-reporting-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const toolCache = mkdtempSync(join(scratch, 'toolcache-'));
-layoutToolCache(toolCache, ['3.11.7']);
+layoutToolCache(toolCache, [newestPatch('3.11')]);
 
 /**
  * The venv cache is shared on purpose between the runs of this file, and each fixture always

@@ -19,11 +19,11 @@ import { join } from 'node:path';
 import { workspaceFrom } from '../support/fixtures.js';
 import { expectCleanFailure } from '../support/assertions.js';
 import { repoRoot, runAction, type RunResult } from '../../tools/harness.js';
-import { layoutToolCache } from '../../tools/toolcache.js';
+import { layoutToolCache, newestPatch } from '../../tools/toolcache.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pyci-e2e-safety-'));
 const toolCache = join(scratch, 'tool-cache');
-layoutToolCache(toolCache, ['3.11.7']);
+layoutToolCache(toolCache, [newestPatch('3.11')]);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function run(workspace: string, inputs: Record<string, string> = {}): Promise<RunResult> {

@@ -128,12 +128,22 @@ describe('a tool cache entry is probed before use', () => {
 
 describe('interpreters on the machine', () => {
   it('are used when the tool cache has no match (pyenv)', async () => {
+    // A pyenv root of its own (GitHub's runners have none), and nothing on PATH.
+    const pyenv = mkdtempSync(join(root, 'pyenv-'));
+    mkdirSync(join(pyenv, 'versions'));
+    const prefix = join(pyenv, 'versions', onlyOnMachine);
+    symlinkSync(pyenvPrefix(onlyOnMachine), prefix, 'dir');
     const log = collectingLog();
-    const interpreter = await setupPython({ ...base(), versionSpec: minor(onlyOnMachine), log });
+    const interpreter = await setupPython({
+      ...base(),
+      versionSpec: minor(onlyOnMachine),
+      env: { PATH: '', PYENV_ROOT: pyenv },
+      log,
+    });
     expect(interpreter.source).toBe('system');
     expect(interpreter.version).toBe(onlyOnMachine);
     expect(reportedVersion(interpreter.executable)).toBe(onlyOnMachine);
-    expect(interpreter.prefix).toBe(pyenvPrefix(onlyOnMachine));
+    expect(interpreter.prefix).toBe(prefix);
     expect(log.text()).toContain(
       `No match for "${minor(onlyOnMachine)}" (python-version) in the tool cache.`,
     );

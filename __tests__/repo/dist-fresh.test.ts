@@ -1,9 +1,8 @@
 /** dist/ is what GitHub runs: it must be exactly a fresh build of src/. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { repoRoot } from '../../tools/harness.js';
+import { makeTempDir, repoRoot } from '../../tools/harness.js';
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -13,7 +12,7 @@ function listFiles(dir: string): string[] {
 }
 
 it('dist/ matches a fresh build of src/ (run `npm run build` and commit dist/)', () => {
-  const fresh = join(mkdtempSync(join(tmpdir(), 'pyci-dist-')), 'dist');
+  const fresh = join(makeTempDir('pyci-dist-'), 'dist');
   execFileSync('node', ['scripts/build.mjs', '--out', fresh], { cwd: repoRoot, stdio: 'pipe' });
   const committed = join(repoRoot, 'dist');
   expect(listFiles(committed)).toEqual(listFiles(fresh));

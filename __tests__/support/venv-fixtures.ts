@@ -1,7 +1,8 @@
-/** Shared fixtures of the cache tests: real interpreters from pyenv, real venvs, a log recorder. */
+/** Shared fixtures of the cache tests: real interpreters of the machine, real venvs, a log recorder. */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { CacheLog } from '../../src/deps/cache/backend.js';
+import { machinePrefix, newestPatch } from '../../tools/toolcache.js';
 
 export interface TestPython {
   executable: string;
@@ -11,11 +12,10 @@ export interface TestPython {
 
 let cached: TestPython | undefined;
 
-/** pyenv's CPython 3.11 (the machine's default python3), asked for its own version. */
+/** The machine's newest CPython 3.11 (tool cache or pyenv), asked for its own version. */
 export function systemPython(): TestPython {
   if (cached) return cached;
-  const root = execFileSync('pyenv', ['root'], { encoding: 'utf8' }).trim();
-  const executable = join(root, 'versions', '3.11.7', 'bin', 'python3');
+  const executable = join(machinePrefix(newestPatch('3.11')), 'bin', 'python3');
   const version = execFileSync(
     executable,
     ['-c', 'import platform; print(platform.python_version())'],
