@@ -1,8 +1,8 @@
-/** Annotations: repo-relative paths, the cap of 10 and the overflow notice, and real output. */
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+/** Annotations: repo-relative paths, the cap of 10 and the overflow notice, and what reaches core. */
+import { jest } from '@jest/globals';
 import { buildAnnotations, repoRelative } from '../../src/report/annotations.js';
 import type { TestFailure, TestResult } from '../../src/pytest/result.js';
+import { mockActionsCore } from '../support/core-fixture.js';
 
 const repoRoot = '/home/runner/work/app/app';
 
@@ -80,27 +80,37 @@ describe('buildAnnotations', () => {
   });
 });
 
-test('emitAnnotations writes ::error and ::notice workflow commands', () => {
-  // A real child process (tsx), so @actions/core writes to a real stdout: nothing is mocked.
-  const script = `
-    import { buildAnnotations, emitAnnotations } from './src/report/annotations.ts';
-    const failure = { id: 't.py::test_a', kind: 'failure', file: 'tests/t.py', line: 7,
-      message: 'assert 1 == 2, 100%', details: '' };
-    const result = { tests: 12, passed: 0, failed: 12, errors: 0, skipped: 0, durationSeconds: 1,
-      failures: Array(12).fill(failure), failuresOmitted: 0, slowest: [] };
-    emitAnnotations(buildAnnotations(result, { repoRoot: process.cwd(), workingDirectory: 'app' }));
-  `;
-  const root = resolve(import.meta.dirname, '../..');
-  const run = spawnSync(
-    process.execPath,
-    [resolve(root, 'node_modules/tsx/dist/cli.mjs'), '--input-type=module', '-e', script],
-    { cwd: root, encoding: 'utf8', timeout: 60_000 },
-  );
-  expect(run.stderr).toBe('');
-  const lines = run.stdout.trim().split('\n');
-  expect(lines.filter((l) => l.startsWith('::error '))).toHaveLength(10);
-  expect(lines[0]).toBe(
-    '::error title=Failed%3A t.py%3A%3Atest_a,file=app/tests/t.py,line=7::assert 1 == 2, 100%25',
-  );
-  expect(lines[10]).toBe('::notice::2 more failures not annotated; see the job summary.');
+test('emitAnnotations hands each annotation and the overflow notice to @actions/core', async () => {
+  // The fixture records the calls; the workflow-command lines they become (escaping included)
+  // are checked through the real bundle in __tests__/e2e/pipeline.test.ts.
+  const core = await mockActionsCore();
+  // A fresh copy of the module, bound to the mocked @actions/core (the one above is not).
+  let annotations!: typeof import('../../src/report/annotations.js');
+  await jest.isolateModulesAsync(async () => {
+    annotations = await import('../../src/report/annotations.js');
+  });
+  const { buildAnnotations, emitAnnotations } = annotations;
+  const failure: TestFailure = {
+    id: 't.py::test_a',
+    kind: 'failure',
+    file: 'tests/t.py',
+    line: 7,
+    message: 'assert 1 == 2, 100%',
+    details: '',
+  };
+  const many: TestResult = {
+    ...result(0),
+    tests: 12,
+    failed: 12,
+    failures: Array(12).fill(failure),
+  };
+  emitAnnotations(buildAnnotations(many, { repoRoot: '/repo', workingDirectory: 'app' }));
+  expect(core.errors).toHaveLength(10);
+  expect(core.errors[0]).toEqual({
+    message: 'assert 1 == 2, 100%',
+    properties: { title: 'Failed: t.py::test_a', file: 'app/tests/t.py', startLine: 7 },
+  });
+  expect(core.notices.map((n) => n.message)).toEqual([
+    '2 more failures not annotated; see the job summary.',
+  ]);
 });
