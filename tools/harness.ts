@@ -178,7 +178,7 @@ function eventEnv(event: EventContext, eventPath: string): Record<string, string
 }
 
 /** Base environment: the machine's, minus anything the runner would set itself. */
-function cleanEnv(): Record<string, string> {
+export function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue;

@@ -235,7 +235,8 @@ describe('report-only mode', () => {
     expect(result.env).toEqual({});
     // One merged summary with one headline.
     expect(result.summary.match(/<h2>/g)).toHaveLength(1);
-    expect(result.summary).toMatch(/<h2>✅ pytest: 12 passed in [\d.]+ ?s<\/h2>/);
+    // Under a second the duration reads in ms ("965 ms"), else in seconds.
+    expect(result.summary).toMatch(/<h2>✅ pytest: 12 passed in [\d.]+ ?m?s<\/h2>/);
     expect(fileAnnotations(result)).toEqual([]);
     expect(result.outputs).toMatchObject({ deploy: 'true' });
     expect(result.outputs['deploy-reason']).toMatch(/^deploying/);

@@ -49,7 +49,14 @@ it('runs src/main.ts on a project and prints its outputs: tests passed, a deploy
   expect(stdout).toContain('Running Action');
   expect(stdout).toContain(join(repoRoot, 'src/main.ts'));
   const outputs = printedOutputs(stdout);
-  expect(outputs).toMatchObject({ tests: '3', passed: '3', failed: '0', errors: '0' });
+  // With no outputs at all, show what local-action printed: that is where the cause is.
+  expect({
+    outputs,
+    log: Object.keys(outputs).length > 0 ? '' : stdout.slice(-4000),
+  }).toMatchObject({
+    outputs: { tests: '3', passed: '3', failed: '0', errors: '0' },
+    log: '',
+  });
   expect(outputs['python-version']).toMatch(/^3\.11\.\d+$/);
   expect(outputs['venv-path']).toBe(join(workspace, '.venv'));
   // push to refs/heads/main with the default deploy-branches (main): a deploy, with its reason.
