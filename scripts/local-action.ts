@@ -55,20 +55,35 @@ try {
   const envFile = join(root, '.env');
   writeFileSync(envFile, dotenv(variables));
 
+  const printed: Buffer[] = [];
   const code = await new Promise<number>((done) => {
     const child = spawn(node24, [localAction, 'run', repoRoot, 'src/main.ts', envFile], {
       cwd: repoRoot,
       // Node 24 first on PATH: local-action starts `npm exec tsx`, whose `node` must be 22+.
       // The machine's environment without runner variables of our own caller (a GITHUB_OUTPUT
       // already set would win over the .env file's, as dotenv never overrides).
-      env: { ...cleanEnv(), PATH: [dirname(node24), process.env.PATH].join(delimiter) },
-      stdio: 'inherit',
+      // Nor npm's own variables (npm_config_*, npm_lifecycle_*): run from `npm test` or
+      // `npm exec`, they would reconfigure the `npm exec tsx` that local-action starts.
+      env: {
+        ...withoutNpmVariables(cleanEnv()),
+        PATH: [dirname(node24), process.env.PATH].join(delimiter),
+      },
+      stdio: ['inherit', 'pipe', 'inherit'],
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      printed.push(chunk);
     });
     child.on('close', (exit, signal) => done(exit ?? (signal ? 1 : 0)));
   });
 
   console.log(`\n── Outputs (local-action exit ${code}) ──`);
-  const outputs = parseKeyValueFile(readFileSync(files.GITHUB_OUTPUT, 'utf8'));
+  // Where local-action's stub takes over @actions/core (it does in some environments, not in
+  // others), outputs come as its ::set-output lines instead of in GITHUB_OUTPUT: read both.
+  const outputs = {
+    ...setOutputLines(Buffer.concat(printed).toString('utf8')),
+    ...parseKeyValueFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+  };
   for (const [name, value] of Object.entries(outputs)) console.log(`${name.padEnd(18)} ${value}`);
   // The run's folder goes below; keep the summary where it can be read.
   const summaryPath = join(repoRoot, '.cache/local-action-summary.md');
@@ -77,6 +92,18 @@ try {
   process.exitCode = code;
 } finally {
   rmSync(root, { recursive: true, force: true });
+}
+
+function withoutNpmVariables(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^npm_/i.test(name)));
+}
+
+/** Outputs from `::set-output name=NAME::VALUE` lines, unescaped as the runner would. */
+function setOutputLines(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  for (const [, name, value] of text.matchAll(/^::set-output name=([^:]+)::(.*)$/gm))
+    outputs[name] = value.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+  return outputs;
 }
 
 /** KEY='value' lines; single quotes keep values literal in dotenv, so none may hold one. */
