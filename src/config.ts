@@ -30,6 +30,7 @@ import {
 } from './runner/inputs.js';
 import { refuseJunitFamily } from './pytest/pytest-args.js';
 import { parseShard, type Shard } from './pytest/shards.js';
+import { parseCoverageInput, parseThreshold, type CoverageSettings } from './coverage/settings.js';
 
 export interface ActionConfig {
   /** GITHUB_WORKSPACE: the repository root. */
@@ -54,6 +55,7 @@ export interface ActionConfig {
   shardTimings?: string;
   /** Report-only mode: JUnit files to merge instead of setting anything up (empty: normal run). */
   junitFiles: string[];
+  coverage: CoverageSettings;
   gate: GateRules;
   /** Where the JUnit report and other scratch files go (RUNNER_TEMP). */
   runnerTemp: string;
@@ -71,6 +73,43 @@ function readJUnitFiles(patterns: string[], workingDirectory: string): string[] 
     return found;
   });
   return [...new Set(files)];
+}
+
+/**
+ * coverage, coverage-threshold and coverage-files. Data files are only combined in report-only
+ * mode, and a threshold without measuring would never be checked: both are errors.
+ */
+function readCoverage(
+  get: InputGetter,
+  workingDirectory: string,
+  reportOnly: boolean,
+): CoverageSettings {
+  const measure = parseCoverageInput(parseLines(get('coverage')));
+  const threshold = parseThreshold(get('coverage-threshold'));
+  const patterns = parseLines(get('coverage-files'));
+  if (patterns.length > 0 && !reportOnly) {
+    throw new InputError(
+      'coverage-files is set but junit-files is not: coverage data files are combined in report-only mode. Set junit-files to the shard reports too, or remove coverage-files.',
+    );
+  }
+  const files = patterns.flatMap((pattern) => {
+    const found = findFiles(workingDirectory, pattern);
+    if (found.length === 0) {
+      throw new InputError(
+        `coverage-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the data files were downloaded to (actions/download-artifact's path; the files' names start with a dot, so upload them with include-hidden-files: true).`,
+      );
+    }
+    return found;
+  });
+  const enabled = reportOnly ? files.length > 0 : measure.enabled;
+  if (threshold !== undefined && !enabled) {
+    throw new InputError(
+      reportOnly
+        ? 'coverage-threshold is set but coverage-files is not: in report-only mode the threshold applies to the combined data files. Set coverage-files, or remove coverage-threshold.'
+        : 'coverage-threshold is set but coverage is off. Set coverage: true (or the packages to measure), or remove coverage-threshold.',
+    );
+  }
+  return { enabled, sources: measure.sources, threshold, files: [...new Set(files)] };
 }
 
 function readShardTimings(raw: string, workingDirectory: string): string | undefined {
@@ -316,6 +355,7 @@ export function readConfig(
     shard,
     shardTimings,
     junitFiles,
+    coverage: readCoverage(get, workingDirectory, junitFiles.length > 0),
     gate,
     runnerTemp,
   };

@@ -2,6 +2,7 @@
  * Orchestration only: read the config, run the stages in order, hand their plain values to the
  * next, set outputs. Each stage lives in its own folder.
  */
+import { join } from 'node:path';
 import * as core from '@actions/core';
 import { readConfig, type ActionConfig } from './config.js';
 import { prepareVenv, type PreparedVenv } from './deps/prepare.js';
@@ -14,11 +15,19 @@ import type { Interpreter } from './python/interpreter.js';
 import { interpreterExports, setupPython } from './python/setup.js';
 import { publishReport } from './report/publish.js';
 import { failStep } from './runner/failure.js';
-import { INPUT } from './runner/names.js';
+import { INPUT, OUTPUT } from './runner/names.js';
 import { refuseUnknownInputs } from './runner/unknown-inputs.js';
 import { readJUnitReports } from './pytest/junit.js';
 import type { TestResult } from './pytest/result.js';
 import { runTests } from './pytest/stage.js';
+import { formatPercent } from './coverage/settings.js';
+import {
+  combineShards,
+  prepareMeasurement,
+  reportCoverage,
+  type CoverageOutcome,
+} from './coverage/stage.js';
+import { coverageVenv } from './coverage/tool.js';
 
 /** Makes the interpreter and the venv the default for the job's later steps. */
 function exportToLaterSteps(interpreter: Interpreter, venv: PreparedVenv): void {
@@ -31,8 +40,27 @@ function exportToLaterSteps(interpreter: Interpreter, venv: PreparedVenv): void 
 }
 
 /** The gate's decision; its line goes into the summary. */
-function gate(config: ActionConfig, event: RunEvent, outcome: TestOutcome): Decision {
-  return decide(event, outcome, config.gate);
+function gate(
+  config: ActionConfig,
+  event: RunEvent,
+  outcome: TestOutcome,
+  coverageProblem?: string,
+): Decision {
+  return decide(event, outcome, config.gate, coverageProblem);
+}
+
+/** coverage, coverage-changed, coverage-file: empty when not measured. */
+function setCoverageOutputs(coverage: CoverageOutcome | undefined): void {
+  const changed = coverage?.changed?.percent;
+  core.setOutput(OUTPUT.coverage, coverage ? formatPercent(coverage.report.percent) : '');
+  core.setOutput(OUTPUT.coverageChanged, changed === undefined ? '' : formatPercent(changed));
+  core.setOutput(OUTPUT.coverageFile, coverage?.dataFile ?? '');
+}
+
+/** The step's failure for a total below coverage-threshold. */
+function coverageFailure(coverage: CoverageOutcome | undefined): string | undefined {
+  if (!coverage?.problem) return undefined;
+  return `${coverage.problem.replace(/^c/, 'C')} (coverage-threshold). Add tests for the least covered files (see the job summary), or lower coverage-threshold.`;
 }
 
 /**
@@ -43,9 +71,13 @@ async function finish(
   config: ActionConfig,
   event: RunEvent,
   run: { result: TestResult; junitPaths: string[]; rootdir?: string },
-  failure: string | undefined,
+  testFailure: string | undefined,
+  coverage?: CoverageOutcome,
 ): Promise<void> {
-  const decision = gate(config, event, failure ? 'failure' : 'success');
+  const decision = gate(config, event, testFailure ? 'failure' : 'success', coverage?.problem);
+  // Failed tests are the first thing to fix; a low coverage fails the step when they pass.
+  const failure = testFailure ?? coverageFailure(coverage);
+  setCoverageOutputs(coverage);
   try {
     await publishReport({
       result: run.result,
@@ -55,6 +87,7 @@ async function finish(
       pytestRootdir: run.rootdir,
       extraLines: [decisionSummaryLine(decision)],
       stepWillFail: failure !== undefined,
+      ...(coverage ? { coverage } : {}),
     });
   } finally {
     // The tests' verdict stands even when writing the report fails.
@@ -78,7 +111,41 @@ async function reportOnly(config: ActionConfig, event: RunEvent): Promise<void> 
     failure =
       'junit-files: the JUnit files hold no test cases. Check that the test jobs ran and uploaded their reports, or set allow-no-tests: true.';
   }
-  await finish(config, event, { result, junitPaths: config.junitFiles }, failure);
+  const coverage = config.coverage.enabled ? await combinedCoverage(config, event) : undefined;
+  await finish(config, event, { result, junitPaths: config.junitFiles }, failure, coverage);
+}
+
+/** Report-only mode: the shards' coverage data combined, with a Python and coverage.py of its own. */
+async function combinedCoverage(
+  config: ActionConfig,
+  event: RunEvent,
+): Promise<CoverageOutcome | undefined> {
+  core.info(`Report-only mode: combining ${config.coverage.files.length} coverage data file(s).`);
+  const interpreter = await setupPython(config.python);
+  const scratch = join(config.runnerTemp, `pyci-coverage-venv-${process.pid}`);
+  const python = await coverageVenv(
+    interpreter.executable,
+    scratch,
+    config.install.pipArgs,
+    config.workingDirectory,
+  );
+  const dataFile = await combineShards({
+    python,
+    files: config.coverage.files,
+    workspace: config.workspace,
+    workingDirectory: config.workingDirectory,
+    scratchDir: config.runnerTemp,
+  });
+  return reportCoverage({
+    python,
+    dataFile,
+    workingDirectory: config.workingDirectory,
+    workspace: config.workspace,
+    scratchDir: config.runnerTemp,
+    event,
+    threshold: config.coverage.threshold,
+    applyThreshold: true,
+  });
 }
 
 async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
@@ -95,6 +162,17 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
   core.setOutput('cache-key', venv.cacheKey);
   exportToLaterSteps(interpreter, venv);
 
+  const measurement = config.coverage.enabled
+    ? await prepareMeasurement({
+        settings: config.coverage,
+        python: venv.python,
+        pipArgs: config.install.pipArgs,
+        workingDirectory: config.workingDirectory,
+        projectDir: config.install.project?.path,
+        scratchDir: config.runnerTemp,
+        label: config.shard ? `${config.shard.index}of${config.shard.total}` : 'all',
+      })
+    : undefined;
   const { result, verdict, junitPath, rootdir } = await runTests({
     python: venv.python,
     venvPath: venv.venvPath,
@@ -105,8 +183,22 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
     shardTimings: config.shardTimings,
     scratchDir: config.runnerTemp,
     timeoutMinutes: config.timeoutMinutes,
+    ...(measurement ? { coverage: measurement } : {}),
   });
   if (verdict.ok && verdict.message) core.notice(verdict.message);
+  const coverage = measurement
+    ? await reportCoverage({
+        python: venv.python,
+        dataFile: measurement.dataFile,
+        workingDirectory: config.workingDirectory,
+        workspace: config.workspace,
+        scratchDir: config.runnerTemp,
+        event,
+        threshold: config.coverage.threshold,
+        // A shard measures part of the suite: the threshold waits for the combined report.
+        applyThreshold: !config.shard || config.shard.total === 1,
+      })
+    : undefined;
   const failure = verdict.ok
     ? undefined
     : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
@@ -115,6 +207,7 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
     event,
     { result, junitPaths: junitPath ? [junitPath] : [], rootdir },
     failure,
+    coverage,
   );
 }
 

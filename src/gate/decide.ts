@@ -78,7 +78,16 @@ function no(reason: string): Decision {
   return { deploy: false, environment: '', reason: `not deploying: ${reason}` };
 }
 
-export function decide(event: RunEvent, testOutcome: TestOutcome, rules: GateRules): Decision {
+/**
+ * `coverageProblem`: what the tests' coverage says against deploying (the main action's
+ * threshold, e.g. "coverage 71.2% is below 80%"); judged after the tests themselves.
+ */
+export function decide(
+  event: RunEvent,
+  testOutcome: TestOutcome,
+  rules: GateRules,
+  coverageProblem?: string,
+): Decision {
   if (!rules.deployEvents.includes(event.name)) {
     return no(`event ${event.name} is not one of ${rules.deployEvents.join(', ') || '(none)'}`);
   }
@@ -108,7 +117,7 @@ export function decide(event: RunEvent, testOutcome: TestOutcome, rules: GateRul
     return no(`${subject.kind} ${subject.ref.name} does not match ${input} ${listed(patterns)}`);
   }
 
-  const problem = testsProblem(testOutcome);
+  const problem = testsProblem(testOutcome) ?? coverageProblem;
   if (problem) return no(problem);
   if (event.headCommitMessage.toLowerCase().includes(SKIP_MARKER)) {
     return no(`the head commit message contains ${SKIP_MARKER}`);

@@ -31,6 +31,8 @@ export interface TestRequest {
   scratchDir: string;
   /** Stop pytest after this many minutes (undefined: no limit). */
   timeoutMinutes?: number;
+  /** Coverage measurement: pytest-cov's arguments (before the user's) and COVERAGE_FILE. */
+  coverage?: { args: string[]; env: Record<string, string> };
 }
 
 export interface TestRun {
@@ -95,13 +97,18 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
   core.startGroup('Running pytest');
   let run;
   try {
-    run = await runPytest(request.python, [...plugin.args, ...request.pytestArgs], {
-      cwd: request.workingDirectory,
-      junitPath,
-      ownReport: userJunit === undefined,
-      env: { ...env, ...plugin.env },
-      timeoutMinutes: request.timeoutMinutes,
-    });
+    const coverageArgs = request.coverage?.args ?? [];
+    run = await runPytest(
+      request.python,
+      [...plugin.args, ...coverageArgs, ...request.pytestArgs],
+      {
+        cwd: request.workingDirectory,
+        junitPath,
+        ownReport: userJunit === undefined,
+        env: { ...env, ...plugin.env, ...request.coverage?.env },
+        timeoutMinutes: request.timeoutMinutes,
+      },
+    );
   } finally {
     core.endGroup();
   }

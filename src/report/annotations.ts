@@ -33,6 +33,8 @@ export interface AnnotationPaths {
 
 /** GitHub shows at most 10 error annotations per step. */
 export const MAX_ERROR_ANNOTATIONS = 10;
+/** And at most 10 warning annotations per step (uncovered changed lines use them). */
+export const MAX_WARNING_ANNOTATIONS = 10;
 const MAX_MESSAGE_CHARS = 4000;
 const MAX_TITLE_CHARS = 255;
 

@@ -1,8 +1,10 @@
 /** Hands a test result to the runner: step outputs, the job summary, annotations. */
 import * as core from '@actions/core';
 import { writeJobSummary } from '../runner/job-summary.js';
+import type { CoverageOutcome } from '../coverage/stage.js';
 import type { TestResult } from '../pytest/result.js';
 import { buildAnnotations, emitAnnotations, MAX_ERROR_ANNOTATIONS } from './annotations.js';
+import { emitCoverageAnnotations, renderCoverageSection } from './coverage-section.js';
 import { testOutputs } from './outputs.js';
 import { renderSummary } from './summary.js';
 
@@ -17,13 +19,19 @@ export interface ReportRequest {
   extraLines: string[];
   /** The step will also fail with its own ::error line, which counts toward GitHub's limit. */
   stepWillFail: boolean;
+  /** Coverage, when measured: its section goes before the extra lines. */
+  coverage?: CoverageOutcome;
 }
 
 export async function publishReport(request: ReportRequest): Promise<void> {
   const { result, junitPaths } = request;
   for (const [name, value] of Object.entries(testOutputs(result, junitPaths.join('\n'))))
     core.setOutput(name, value);
-  const summary = renderSummary(result, { junitPaths, extraLines: request.extraLines });
+  const coverageLines = request.coverage ? [renderCoverageSection(request.coverage)] : [];
+  const summary = renderSummary(result, {
+    junitPaths,
+    extraLines: [...coverageLines, ...request.extraLines],
+  });
   await writeJobSummary(summary);
   const limit = request.stepWillFail ? MAX_ERROR_ANNOTATIONS - 1 : MAX_ERROR_ANNOTATIONS;
   emitAnnotations(
@@ -37,4 +45,5 @@ export async function publishReport(request: ReportRequest): Promise<void> {
       limit,
     ),
   );
+  if (request.coverage) emitCoverageAnnotations(request.coverage);
 }

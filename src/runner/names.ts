@@ -45,6 +45,9 @@ export const INPUT = {
   shard: 'shard',
   shardTimings: 'shard-timings',
   junitFiles: 'junit-files',
+  coverage: 'coverage',
+  coverageThreshold: 'coverage-threshold',
+  coverageFiles: 'coverage-files',
   ...GATE_RULE_INPUT,
 } as const;
 
@@ -76,6 +79,9 @@ export const OUTPUT = {
   skipped: 'skipped',
   durationSeconds: 'duration-seconds',
   junitPath: 'junit-path',
+  coverage: 'coverage',
+  coverageChanged: 'coverage-changed',
+  coverageFile: 'coverage-file',
   ...DEPLOY_OUTPUT,
 } as const;
 

@@ -1,0 +1,65 @@
+/**
+ * Where recorded files are in this checkout. Shards ran on other runners, with the checkout at
+ * other paths (/home/runner/work/r/r, D:\a\r\r, ...), and a project installed without -e runs
+ * from the venv's site-packages: coverage.py's `[paths]` setting maps such roots to local
+ * folders, and the roots are found from the recorded paths themselves. Pure.
+ */
+
+export interface RootMapping {
+  /** A local folder, ending with a separator. */
+  local: string;
+  /** Recorded prefixes that stand for it, each ending with a separator. */
+  remotes: string[];
+}
+
+const withSep = (dir: string) => (/[\\/]$/.test(dir) ? dir : `${dir}/`);
+
+/**
+ * The local file a recorded absolute path stands for: its longest tail found under one of
+ * `localRoots` (tried in order). `exists` gets the local path. Undefined when no tail exists.
+ */
+export function localFileOf(
+  recorded: string,
+  localRoots: string[],
+  exists: (path: string) => boolean,
+): { local: string; remote: string; path: string } | undefined {
+  if (!/^([A-Za-z]:)?[\\/]/.test(recorded)) return undefined; // relative: nothing to map
+  for (const match of recorded.matchAll(/[\\/]/g)) {
+    const cut = match.index + 1;
+    const tail = recorded.slice(cut).replace(/\\/g, '/');
+    if (tail === '') break;
+    for (const root of localRoots) {
+      const path = `${withSep(root)}${tail}`;
+      if (exists(path)) return { local: withSep(root), remote: recorded.slice(0, cut), path };
+    }
+  }
+  return undefined;
+}
+
+/** The recorded roots of each local root, from the recorded paths (those found locally). */
+export function checkoutRoots(
+  recorded: Iterable<string>,
+  localRoots: string[],
+  exists: (path: string) => boolean,
+): RootMapping[] {
+  const byLocal = new Map<string, Set<string>>();
+  for (const path of recorded) {
+    const found = localFileOf(path, localRoots, exists);
+    if (!found || found.remote === found.local) continue;
+    const remotes = byLocal.get(found.local) ?? new Set<string>();
+    remotes.add(found.remote);
+    byLocal.set(found.local, remotes);
+  }
+  return [...byLocal.entries()]
+    .map(([local, remotes]) => ({ local, remotes: [...remotes].sort() }))
+    .sort((a, b) => (a.local < b.local ? -1 : 1));
+}
+
+/** A .coveragerc holding only `[paths]`: one entry per local root, its recorded roots after it. */
+export function pathsRc(mappings: RootMapping[]): string {
+  const lines = ['[paths]'];
+  mappings.forEach((mapping, index) => {
+    lines.push(`source${index} =`, ...[mapping.local, ...mapping.remotes].map((r) => `    ${r}`));
+  });
+  return `${lines.join('\n')}\n`;
+}

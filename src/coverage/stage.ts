@@ -1,0 +1,174 @@
+/**
+ * The coverage stage: what pytest is given to measure, and after it the report: the JSON report
+ * read, the changed lines of a pull request, the threshold. In report-only mode, the shards' data
+ * files combined first. Hands a plain CoverageOutcome to the report and the gate.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import * as core from '@actions/core';
+import { PULL_REQUEST_EVENTS, type RunEvent } from '../runner/event.js';
+import { changedCoverage, type ChangedCoverage } from './changed.js';
+import type { ChangedLines } from './diff.js';
+import { changedLinesSince } from './git.js';
+import { ownPackages } from './own-packages.js';
+import { checkoutRoots, pathsRc } from './paths.js';
+import { readCoverageJson } from './read-report.js';
+import type { CoverageReport } from './report.js';
+import { thresholdProblem, type CoverageSettings } from './settings.js';
+import { combineData, ensurePytestCov, recordedPaths, writeJsonReport } from './tool.js';
+
+/** What the pytest run needs to measure coverage. */
+export interface CoverageMeasurement {
+  /** Where coverage.py writes its data (COVERAGE_FILE). */
+  dataFile: string;
+  /** pytest arguments: --cov=<source>... and no terminal report. */
+  args: string[];
+  env: Record<string, string>;
+}
+
+export interface CoverageOutcome {
+  report: CoverageReport;
+  /** On pull requests: coverage of the changed lines, or why it is not known. */
+  changed?: ChangedCoverage;
+  changedUnavailable?: string;
+  threshold?: number;
+  /** Set when the total is below the threshold: "coverage 71.2% is below 80%". */
+  problem?: string;
+  /** Set when the threshold was not applied (a shard measures part of the suite). */
+  thresholdNote?: string;
+  /** The data file the report was made from (a shard's, to upload). */
+  dataFile: string;
+}
+
+export async function prepareMeasurement(request: {
+  settings: CoverageSettings;
+  python: string;
+  pipArgs: string[];
+  workingDirectory: string;
+  /** The installed project's folder, when the project is installed. */
+  projectDir?: string;
+  scratchDir: string;
+  /** e.g. "2of4"; "all" for a whole run. */
+  label: string;
+}): Promise<CoverageMeasurement> {
+  await ensurePytestCov(request.python, request.pipArgs, request.workingDirectory);
+  const sources =
+    request.settings.sources.length > 0
+      ? request.settings.sources
+      : await ownPackages(request.python, request.projectDir, request.workingDirectory);
+  const dir = join(request.scratchDir, 'pyci-coverage');
+  mkdirSync(dir, { recursive: true });
+  // One name per shard and run: data files from every shard can be downloaded side by side.
+  const dataFile = join(dir, `.coverage.${request.label}.${randomUUID().slice(0, 8)}`);
+  return {
+    dataFile,
+    args: [...sources.map((source) => `--cov=${source}`), '--cov-report='],
+    env: { COVERAGE_FILE: dataFile },
+  };
+}
+
+interface ReportRequest {
+  python: string;
+  dataFile: string;
+  workingDirectory: string;
+  workspace: string;
+  scratchDir: string;
+  event: RunEvent;
+  threshold?: number;
+  /** False for a shard: its part of the suite is not the project's coverage. */
+  applyThreshold: boolean;
+}
+
+/**
+ * The repository path of a file coverage.py reports (relative to the working directory, or
+ * absolute); a project installed without -e is found back in the checkout (src/ or flat layout).
+ */
+function repoPathOf(
+  reported: string,
+  where: { workingDirectory: string; workspace: string },
+): string | undefined {
+  let path = resolve(where.workingDirectory, reported);
+  const installed = /[\\/]site-packages[\\/](.+)$/.exec(path);
+  if (installed) {
+    const roots = [join(where.workingDirectory, 'src'), where.workingDirectory];
+    const found = roots.map((root) => join(root, installed[1])).find((p) => existsSync(p));
+    if (!found) return undefined;
+    path = found;
+  }
+  const fromRoot = relative(where.workspace, path);
+  if (fromRoot === '' || fromRoot.startsWith('..') || isAbsolute(fromRoot)) return undefined;
+  return fromRoot.split(sep).join('/');
+}
+
+/** The report of a data file; undefined when pytest wrote none (it stopped before measuring). */
+export async function reportCoverage(request: ReportRequest): Promise<CoverageOutcome | undefined> {
+  if (!statSync(request.dataFile, { throwIfNoEntry: false })?.isFile()) {
+    core.warning('coverage: pytest wrote no coverage data, so there is no coverage to report.');
+    return undefined;
+  }
+  const jsonPath = join(request.scratchDir, `pyci-coverage-${randomUUID()}.json`);
+  await writeJsonReport(request.python, request.dataFile, jsonPath, request.workingDirectory);
+
+  const toRepoPath = (reported: string) => repoPathOf(reported, request);
+  let changedLines: ChangedLines | undefined;
+  let changedUnavailable: string | undefined;
+  if (PULL_REQUEST_EVENTS.has(request.event.name) && request.event.baseRef !== '') {
+    const found = await changedLinesSince(request.workspace, request.event.baseRef);
+    if ('changed' in found) changedLines = found.changed;
+    else changedUnavailable = found.unavailable;
+  }
+  const report = await readCoverageJson(jsonPath, (reported) => {
+    const path = toRepoPath(reported);
+    return changedLines !== undefined && path !== undefined && changedLines.has(path);
+  });
+  const changed = changedLines
+    ? changedCoverage(changedLines, report.lines, toRepoPath)
+    : undefined;
+  // Shown as the repository's paths (an installed project reports site-packages ones).
+  for (const file of report.leastCovered) file.path = toRepoPath(file.path) ?? file.path;
+  const outcome: CoverageOutcome = {
+    report,
+    ...(changed ? { changed } : {}),
+    ...(changedUnavailable ? { changedUnavailable } : {}),
+    ...(request.threshold !== undefined ? { threshold: request.threshold } : {}),
+    dataFile: request.dataFile,
+  };
+  if (request.applyThreshold) {
+    const problem = thresholdProblem(report.percent, request.threshold);
+    if (problem) outcome.problem = problem;
+  } else if (request.threshold !== undefined) {
+    outcome.thresholdNote =
+      'coverage-threshold is applied once, to the shards combined (report-only mode with coverage-files), not to one shard.';
+  }
+  return outcome;
+}
+
+/** Report-only mode: the shards' data files combined into one, their checkout roots mapped to ours. */
+export async function combineShards(request: {
+  python: string;
+  files: string[];
+  workspace: string;
+  workingDirectory: string;
+  scratchDir: string;
+}): Promise<string> {
+  const paths = await recordedPaths(request.python, request.files);
+  // The checkout first (longest match), then where an installed project's files live in it.
+  const localRoots = [
+    ...new Set([
+      request.workspace,
+      join(request.workingDirectory, 'src'),
+      request.workingDirectory,
+    ]),
+  ];
+  const mappings = checkoutRoots(paths, localRoots, existsSync);
+  const described = mappings.map((m) => `${m.remotes.join(', ')} -> ${m.local}`).join('; ');
+  core.info(
+    `coverage: combining ${request.files.length} data file(s); paths mapped: ${described || '(none needed)'}.`,
+  );
+  const rcfile = join(request.scratchDir, `pyci-coverage-paths-${randomUUID()}.rc`);
+  writeFileSync(rcfile, pathsRc(mappings));
+  const output = join(request.scratchDir, `pyci-coverage-combined-${randomUUID()}`);
+  await combineData(request.python, request.files, rcfile, output, request.workingDirectory);
+  return output;
+}

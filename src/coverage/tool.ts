@@ -1,0 +1,130 @@
+/**
+ * coverage.py and pytest-cov in a venv: installing them when missing, and the coverage commands
+ * the action runs (json, combine, reading recorded paths). argv arrays only.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import * as core from '@actions/core';
+import { createVenv, hasModule, venvPython } from '../deps/venv.js';
+import { InputError, SetupError } from '../runner/errors.js';
+import { captureProgram, execProgram } from '../runner/exec.js';
+
+/** pip install into the venv of `python`, with the user's pip-args (their index may be the only one). */
+async function pipInstall(python: string, packages: string[], pipArgs: string[], cwd: string) {
+  const result = await execProgram(python, ['-m', 'pip', 'install', ...packages, ...pipArgs], {
+    cwd,
+  });
+  if (result.exitCode !== 0) {
+    throw new InputError(
+      `coverage: could not install ${packages.join(' and ')} into the virtualenv (pip exit ${result.exitCode}). Add pytest-cov to your test requirements, or check pip-args (the index must have it).`,
+    );
+  }
+}
+
+/** Makes sure pytest-cov (and with it coverage.py) imports in the test venv. */
+export async function ensurePytestCov(
+  python: string,
+  pipArgs: string[],
+  cwd: string,
+): Promise<void> {
+  if ((await hasModule(python, 'pytest_cov')) && (await hasModule(python, 'coverage'))) return;
+  core.notice(
+    'coverage: pytest-cov is not among the project dependencies; installing it. Add it to your test requirements to pin its version (and cache it with the virtualenv).',
+  );
+  await pipInstall(python, ['pytest-cov'], pipArgs, cwd);
+}
+
+/** A small venv holding coverage.py, for report-only mode (no test venv there). */
+export async function coverageVenv(
+  basePython: string,
+  path: string,
+  pipArgs: string[],
+  cwd: string,
+): Promise<string> {
+  await createVenv(basePython, path, pipArgs);
+  const python = venvPython(path);
+  await pipInstall(python, ['coverage'], pipArgs, cwd);
+  return python;
+}
+
+/**
+ * coverage.py's JSON report of `dataFile`, run in `cwd` with the project's own coverage settings
+ * (exclusions, omit). Exit 2 is coverage's own fail_under: the action's threshold decides.
+ */
+export async function writeJsonReport(
+  python: string,
+  dataFile: string,
+  output: string,
+  cwd: string,
+): Promise<void> {
+  rmSync(output, { force: true });
+  const result = await execProgram(
+    python,
+    ['-m', 'coverage', 'json', `--data-file=${dataFile}`, '-o', output],
+    { cwd },
+  );
+  if ((result.exitCode !== 0 && result.exitCode !== 2) || !existsSync(output)) {
+    throw new SetupError(
+      `coverage: \`coverage json\` failed (exit ${result.exitCode}) for ${dataFile}: ${lastLines(result.output)}`,
+    );
+  }
+}
+
+/** Lists the paths recorded in data files (distinct), to find the shards' checkout roots. */
+const RECORDED_PATHS = `
+import sys
+from coverage import CoverageData
+seen = set()
+for name in sys.argv[1:]:
+    data = CoverageData(basename=name)
+    data.read()
+    for path in data.measured_files():
+        if path not in seen:
+            seen.add(path)
+            print(path)
+`;
+
+export async function recordedPaths(python: string, files: string[]): Promise<string[]> {
+  const result = await captureProgram(python, ['-I', '-c', RECORDED_PATHS, ...files], {
+    timeoutMs: 10 * 60_000,
+    maxBytes: 64 * 1024 * 1024,
+  });
+  if (result.exitCode !== 0) {
+    throw new InputError(
+      `coverage-files: could not read the coverage data files (exit ${result.exitCode}): ${lastLines(result.stderr)} Check that they are coverage.py data files (.coverage.*) uploaded by the test jobs.`,
+    );
+  }
+  return result.stdout.split('\n').filter((line) => line !== '');
+}
+
+/** `coverage combine --keep` of `files` into `output`, with the `[paths]` of `rcfile`. */
+export async function combineData(
+  python: string,
+  files: string[],
+  rcfile: string,
+  output: string,
+  cwd: string,
+): Promise<void> {
+  rmSync(output, { force: true });
+  const result = await execProgram(
+    python,
+    [
+      '-m',
+      'coverage',
+      'combine',
+      '--keep',
+      `--rcfile=${rcfile}`,
+      `--data-file=${output}`,
+      ...files,
+    ],
+    { cwd },
+  );
+  if (result.exitCode !== 0 || !existsSync(output)) {
+    throw new InputError(
+      `coverage-files: \`coverage combine\` failed (exit ${result.exitCode}): ${lastLines(result.output)}`,
+    );
+  }
+}
+
+function lastLines(text: string): string {
+  return text.trim().split(/\r?\n/).slice(-3).join(' | ');
+}
