@@ -172,8 +172,9 @@ interface Run {
 /** Walks the reusable workflow's jobs as the runner would, evaluating every condition on the way. */
 function simulate(
   event: RunEvent,
-  tests: (typeof TESTS)[keyof typeof TESTS],
+  tests: { result: string; junitGreen: boolean; runCancelled: boolean },
   inputs: Record<string, unknown>,
+  mergeOutputs: Record<string, string> = {},
 ): Run {
   const github = githubContext(event);
   const cancelled = tests.runCancelled;
@@ -203,7 +204,7 @@ function simulate(
       [mergeStep.id!]: {
         outcome: tests.junitGreen ? 'success' : 'failure',
         conclusion: tests.junitGreen ? 'success' : 'failure',
-        outputs: {},
+        outputs: mergeOutputs,
       },
     };
     const stepsBefore = Object.values(steps).map((s) => s.conclusion);
@@ -371,6 +372,20 @@ describe(`${REUSABLE} conditions agree with decide()`, () => {
         ? '${{ inputs.post-success-command }}'
         : '${{ inputs.post-failure-command }}',
     ]);
+  });
+
+  it("gives the report step's own reason when the tests passed but the report failed (coverage)", () => {
+    const inputs = { ...defaults, 'deploy-command': './deploy.sh' };
+    // Every test job passed; the merge step failed on the combined coverage, and said so.
+    const tests = { result: 'success', junitGreen: false, runCancelled: false };
+    const reason = 'not deploying: coverage 71.2% is below 80%';
+    const run = simulate(branchPush('main').event, tests, inputs, {
+      deploy: 'false',
+      environment: '',
+      'deploy-reason': reason,
+    });
+    expect(run.results.deploy).toBe('skipped');
+    expect(run.reportOutputs).toMatchObject({ deploy: 'false', 'deploy-reason': reason });
   });
 
   it('runs no post job when no post command is given', () => {
