@@ -44171,7 +44171,9 @@ function captureProgram(program, args, options = {}) {
     return new Promise((resolvePromise, reject) => {
         const child = (0,external_node_child_process_.spawn)(program, args, {
             cwd: options.cwd,
-            env: options.env ?? process.env,
+            // The interpreters it asks (a restored venv's python among them) get no runner secrets
+            // either: the same filtered environment as execProgram's programs.
+            env: childEnv(options.env ?? process.env),
             stdio: ['pipe', 'pipe', 'pipe'],
             windowsHide: true,
         });

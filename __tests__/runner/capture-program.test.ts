@@ -63,6 +63,18 @@ describe('captureProgram', () => {
     expect(result.stdout.length).toBeLessThanOrEqual(100_000);
   });
 
+  test("the program gets no runner secrets: the runner's namespaces are filtered", async () => {
+    const result = await captureProgram(
+      node,
+      [
+        '-e',
+        'console.log([process.env.INPUT_TOKEN, process.env.GITHUB_OUTPUT, process.env.MINE].join(","))',
+      ],
+      { env: { PATH: process.env.PATH, INPUT_TOKEN: 'secret', GITHUB_OUTPUT: '/o', MINE: 'kept' } },
+    );
+    expect(result.stdout.trim()).toBe(',,kept');
+  });
+
   test('rejects with the error code when the program cannot be started', async () => {
     await expect(captureProgram('/nonexistent/program', [])).rejects.toMatchObject({
       code: 'ENOENT',
