@@ -34007,7 +34007,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9526);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(750);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 750:
+/***/ 6813:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38455,6 +38455,26 @@ function splitArgs(text, inputName) {
     return args;
 }
 
+;// CONCATENATED MODULE: ./src/runner/context.ts
+function readRunContext(env) {
+    return {
+        serverUrl: env.GITHUB_SERVER_URL ?? '',
+        apiUrl: env.GITHUB_API_URL ?? '',
+        repository: env.GITHUB_REPOSITORY ?? '',
+        sha: env.GITHUB_SHA ?? '',
+        runId: env.GITHUB_RUN_ID ?? '',
+        workflow: env.GITHUB_WORKFLOW ?? '',
+        job: env.GITHUB_JOB ?? '',
+    };
+}
+/** The address of the run's page, or '' when the variables are missing. */
+function runUrl(context) {
+    const { serverUrl, repository, runId } = context;
+    return serverUrl && repository && runId
+        ? `${serverUrl.replace(/\/+$/, '')}/${repository}/actions/runs/${runId}`
+        : '';
+}
+
 ;// CONCATENATED MODULE: ./src/pytest/pytest-args.ts
 /**
  * What the user's pytest-args say about the JUnit report, which the action reads: the path they
@@ -39112,6 +39132,7 @@ class ReportReader {
             ...(line !== undefined ? { line } : {}),
             message: open.message,
             details,
+            source: this.path,
         });
     }
     closeTestcase() {
@@ -39316,6 +39337,17 @@ function assignGreedily(groups, n) {
 
 
 
+
+const MAX_RERUNS = 10;
+function readReruns(raw) {
+    if (raw === '')
+        return 0;
+    const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!(value >= 0 && value <= MAX_RERUNS)) {
+        throw new errors/* InputError */.dz(`reruns "${raw}" is not a whole number from 0 to ${MAX_RERUNS}. Give how many times failed tests may run again, e.g. 2.`);
+    }
+    return value;
+}
 /** Report-only mode: every pattern must match at least one file. */
 function readJUnitFiles(patterns, workingDirectory) {
     const files = patterns.flatMap((pattern) => {
@@ -39519,6 +39551,11 @@ function readConfig(get = runnerInput, env = process.env) {
         junitFiles,
         gate,
         runnerTemp,
+        reruns: readReruns(get('reruns')),
+        failOnFlaky: parseBoolean('fail-on-flaky', get('fail-on-flaky'), false),
+        annotations: parseBoolean('annotations', get('annotations'), true),
+        comment: parseChoice('comment', get('comment'), ['auto', 'always', 'off'], 'auto'),
+        context: readRunContext(env),
     };
 }
 
@@ -40743,6 +40780,10 @@ const NOT_FOUND = /No matching distribution found for (\S+)/;
 const GROUP_NOT_FOUND = /Dependency group '([^']+)' not found/;
 const MISSING_EXTRA = /does not provide the extra '([^']+)'/;
 const UNKNOWN_OPTION = /no such option: (-\S+)/;
+/** The build backend pyproject.toml names could not be imported (not in its `requires`). */
+const BACKEND_UNAVAILABLE = /BackendUnavailable: Cannot import '([^']+)'|BackendUnavailable[\s\S]*?No module named '([^']+)'/;
+/** pip's progress line when the build requirements of [build-system] failed to install. */
+const BUILD_DEPS_FAILED = /Installing build dependencies: finished with status 'error'/;
 /** pip's line for a local directory in a conflict: `The user requested NAME VERSION (from DIR)`. */
 const REQUESTED_LOCAL = /^The user requested (\S+) (\S+) \(from (.+)\)$/;
 function requirementName(spec) {
@@ -40784,6 +40825,9 @@ function explainPipFailure(ctx) {
     const conflict = projectConflict(ctx);
     if (conflict)
         return conflict;
+    const backend = buildBackendFailure(output);
+    if (backend)
+        return backend;
     const missing = NOT_FOUND.exec(output);
     if (missing) {
         const source = sourceOf(missing[1], ctx);
@@ -40800,6 +40844,18 @@ function explainPipFailure(ctx) {
         .slice(-3)
         .join(' ');
     return `${stepInputs(step)}: pip failed (exit ${ctx.exitCode}) while installing ${step.what}.${errorLines ? ` ${errorLines}` : ' See the log above.'}`;
+}
+/** A project whose [build-system] table cannot give pip its build backend. */
+function buildBackendFailure(output) {
+    const unavailable = BACKEND_UNAVAILABLE.exec(output);
+    if (unavailable) {
+        const backend = unavailable[1] ?? unavailable[2];
+        return `install-project: pip could not import the build backend "${backend}" of the project: the [build-system] table of pyproject.toml names it in build-backend but its requires list does not install it. Add the package that provides it to requires (e.g. requires = ["hatchling"]), or set install-project: false.`;
+    }
+    if (!BUILD_DEPS_FAILED.test(output))
+        return undefined;
+    const missing = NOT_FOUND.exec(output)?.[1];
+    return `install-project: pip could not install the build requirements in the [build-system] table of pyproject.toml${missing ? ` (no package "${missing}" on the index)` : ''}. Check the requires list there, add the index that serves it with pip-args, or set install-project: false.`;
 }
 /** The lines under pip's "The conflict is caused by:", trimmed. */
 function conflictCauses(output) {
@@ -42147,22 +42203,8 @@ function announce(interpreter, log) {
     return interpreter;
 }
 
-;// CONCATENATED MODULE: ./src/runner/job-summary.ts
-/** The job summary (GITHUB_STEP_SUMMARY), the one place that writes it. */
-
-/**
- * Appends Markdown to the job summary. Outside a runner that provides GITHUB_STEP_SUMMARY (a
- * local run, an old runner, a local action runner) there is nowhere to write it: say so in the
- * log and go on, since the summary never decides the step's verdict.
- */
-async function writeJobSummary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY) {
-        core/* info */.pq('No job summary written: GITHUB_STEP_SUMMARY is not set (not on a GitHub runner).');
-        return;
-    }
-    await core/* summary */.z.addRaw(markdown, true).write();
-}
-
+// EXTERNAL MODULE: ./src/runner/job-summary.ts
+var job_summary = __nccwpck_require__(4990);
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
 /**
  * Annotations for failed tests: one error at file:line per failure or error, paths relative to
@@ -42176,10 +42218,25 @@ async function writeJobSummary(markdown) {
 const MAX_ERROR_ANNOTATIONS = 10;
 const MAX_MESSAGE_CHARS = 4000;
 const MAX_TITLE_CHARS = 255;
-function buildAnnotations(result, paths, limit = MAX_ERROR_ANNOTATIONS) {
-    const shown = result.failures.slice(0, limit);
-    const annotations = shown.map((failure) => annotationFor(failure, paths));
-    const total = result.failures.length + result.failuresOmitted;
+/**
+ * One annotation per failure; with `sourceLabel` (several JUnit files: a matrix), one per test
+ * and place, whose title says on which legs it failed (`... (on py3.11-ubuntu, py3.12-ubuntu)`).
+ */
+function buildAnnotations(result, paths, limit = MAX_ERROR_ANNOTATIONS, sourceLabel) {
+    const groups = new Map();
+    for (const failure of result.failures) {
+        const key = sourceLabel
+            ? JSON.stringify([failure.id, failure.kind, failure.file, failure.line, failure.message])
+            : String(groups.size);
+        const label = sourceLabel && failure.source ? sourceLabel(failure.source) : undefined;
+        const group = groups.get(key) ?? { failure, labels: [] };
+        if (label !== undefined && !group.labels.includes(label))
+            group.labels.push(label);
+        groups.set(key, group);
+    }
+    const shown = [...groups.values()].slice(0, limit);
+    const annotations = shown.map(({ failure, labels }) => annotationFor(failure, paths, labels.length > 0 ? ` (on ${labels.join(', ')})` : ''));
+    const total = groups.size + result.failuresOmitted;
     const more = total - shown.length;
     if (more <= 0)
         return { annotations };
@@ -42201,13 +42258,13 @@ function emitAnnotations(plan) {
     if (plan.overflowNotice)
         core/* notice */.lm(plan.overflowNotice);
 }
-function annotationFor(failure, paths) {
+function annotationFor(failure, paths, where = '') {
     const verb = failure.kind === 'error' ? 'Error in' : 'Failed:';
     const file = failure.file === undefined ? undefined : repoRelative(failure.file, paths);
     return {
         ...(file !== undefined ? { file } : {}),
         ...(file !== undefined && failure.line !== undefined ? { line: failure.line } : {}),
-        title: truncate(`${verb} ${failure.id}`, MAX_TITLE_CHARS),
+        title: truncate(`${verb} ${failure.id}${where}`, MAX_TITLE_CHARS),
         message: truncate(messageOf(failure), MAX_MESSAGE_CHARS),
     };
 }
@@ -42230,6 +42287,25 @@ function repoRelative(file, paths) {
         return undefined;
     }
     return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+
+;// CONCATENATED MODULE: ./src/report/links.ts
+
+/** A function giving each failure its link, or undefined when the runner variables are missing. */
+function failureLinker(commit, paths) {
+    const { serverUrl, repository, sha } = commit;
+    if (!serverUrl || !repository || !sha)
+        return undefined;
+    const base = `${serverUrl.replace(/\/+$/, '')}/${repository}/blob/${sha}/`;
+    return (failure) => {
+        if (failure.file === undefined)
+            return undefined;
+        const path = repoRelative(failure.file, paths);
+        if (path === undefined)
+            return undefined;
+        const encoded = path.split('/').map(encodeURIComponent).join('/');
+        return `${base}${encoded}${failure.line ? `#L${failure.line}` : ''}`;
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -42255,17 +42331,27 @@ const MAX_LISTED_PATHS = 20;
 const EXTRA_SHARE = 0.1;
 /** Kept free for the "left out" note, which is only known at the end. */
 const NOTE_RESERVE = 1024;
+/** A run whose every test took less than this has no "slowest" table worth showing. */
+const SLOW_SECONDS = 0.1;
 function renderSummary(result, options = {}) {
     const maxBytes = options.maxBytes ?? MAX_SUMMARY_BYTES;
     const head = [headline(result, options.title ?? 'pytest'), countsTable(result)].join('\n');
     const slowest = slowestSection(result);
     const paths = pathsSection(options.junitPaths ?? []);
+    const sections = (options.sections ?? []).join('\n\n');
     const extras = fitLines(options.extraLines ?? [], Math.floor(maxBytes * EXTRA_SHARE));
-    let budget = maxBytes - bytes(head) - bytes(slowest) - bytes(paths) - bytes(extras.text) - NOTE_RESERVE;
+    let budget = maxBytes -
+        bytes(head) -
+        bytes(slowest) -
+        bytes(paths) -
+        bytes(sections) -
+        bytes(extras.text) -
+        NOTE_RESERVE;
     const blocks = [];
     let leftOutForSize = 0;
     for (const failure of result.failures) {
-        const block = leftOutForSize === 0 ? fitFailure(failure, budget) : undefined;
+        const link = options.linkFor?.(failure);
+        const block = leftOutForSize === 0 ? fitFailure(failure, budget, link) : undefined;
         if (block === undefined) {
             leftOutForSize++;
             continue;
@@ -42277,7 +42363,7 @@ function renderSummary(result, options = {}) {
         ? ''
         : [`<h3>Failures and errors</h3>`, ...blocks].join('\n');
     const note = leftOutNote(result, leftOutForSize, extras.dropped);
-    const markdown = [head, failures, note, slowest, paths, extras.text]
+    const markdown = [head, failures, note, sections, slowest, paths, extras.text]
         .filter((part) => part !== '')
         .join('\n\n');
     return `${clampBytes(markdown, maxBytes)}\n`;
@@ -42317,10 +42403,10 @@ function countsTable(result) {
  * One failure, at most `budget` bytes: the traceback is cut (keeping its end, where pytest puts
  * the assertion) until it fits; undefined when even a short version does not.
  */
-function fitFailure(failure, budget) {
+function fitFailure(failure, budget, link) {
     let detailChars = failure.details.length;
     for (;;) {
-        const block = renderFailure(failure, detailChars);
+        const block = renderFailure(failure, detailChars, link);
         if (bytes(block) <= budget)
             return block;
         if (detailChars < 200)
@@ -42328,11 +42414,14 @@ function fitFailure(failure, budget) {
         detailChars = Math.floor(detailChars / 2);
     }
 }
-function renderFailure(failure, detailChars) {
+function renderFailure(failure, detailChars, link) {
     const label = failure.kind === 'error' ? '💥 Error in' : '❌ Failed:';
+    const place = `<code>${escapeHtml(truncate(failure.file ?? '', 300))}${failure.line ? `:${failure.line}` : ''}</code>`;
     const where = failure.file === undefined
         ? ''
-        : `<code>${escapeHtml(truncate(failure.file, 300))}${failure.line ? `:${failure.line}` : ''}</code>`;
+        : link === undefined
+            ? place
+            : `<a href="${escapeHtml(link)}">${place}</a>`;
     const firstLine = failure.message.split('\n', 1)[0].trim();
     const message = firstLine === '' ? '' : escapeHtml(truncate(firstLine, 500));
     const about = [where, message].filter((s) => s !== '').join(' — ');
@@ -42368,7 +42457,8 @@ function leftOutNote(result, leftOutForSize, extraDropped) {
     return `<p><em>${notes.join(' ')} The JUnit report has every test.</em></p>`;
 }
 function slowestSection(result) {
-    if (result.slowest.length === 0)
+    // Longest first: when the first is quick, a table of quick tests says nothing.
+    if (result.slowest.length === 0 || result.slowest[0].seconds < SLOW_SECONDS)
         return '';
     const rows = result.slowest.map((t) => `<tr><td><code>${escapeHtml(truncate(t.id, 500))}</code></td><td align="right">${escapeHtml(formatSeconds(t.seconds))}</td></tr>`);
     return [
@@ -42442,18 +42532,46 @@ function clampBytes(text, max) {
 
 
 
+
+
 async function publishReport(request) {
     const { result, junitPaths } = request;
     for (const [name, value] of Object.entries(testOutputs(result, junitPaths.join('\n'))))
         core/* setOutput */.uH(name, value);
-    const summary = renderSummary(result, { junitPaths, extraLines: request.extraLines });
-    await writeJobSummary(summary);
-    const limit = request.stepWillFail ? MAX_ERROR_ANNOTATIONS - 1 : MAX_ERROR_ANNOTATIONS;
-    emitAnnotations(buildAnnotations(result, {
+    const paths = {
         repoRoot: request.repoRoot,
         workingDirectory: request.workingDirectory,
         pytestRootdir: request.pytestRootdir,
-    }, limit));
+    };
+    const summary = renderSummary(result, {
+        junitPaths: junitPaths.filter((path) => !publish_isWithin(path, request.runnerTemp)),
+        extraLines: request.extraLines,
+        sections: request.sections,
+        linkFor: failureLinker(request.commit, paths),
+    });
+    await (0,job_summary/* writeJobSummary */.j)(summary);
+    if (!request.annotate)
+        return;
+    const limit = request.stepWillFail ? MAX_ERROR_ANNOTATIONS - 1 : MAX_ERROR_ANNOTATIONS;
+    emitAnnotations(buildAnnotations(result, paths, limit, sourceLabeler(junitPaths)));
+}
+/**
+ * With several JUnit files (a matrix, shards), what names the one a failure came from: the
+ * folder it was downloaded to when the files sit in folders of their own (the reusable
+ * workflow's `junit-ubuntu-latest-py3.12-shard1/`, shown without `junit-`), else its name.
+ */
+function sourceLabeler(junitPaths) {
+    if (junitPaths.length < 2)
+        return undefined;
+    const folders = new Set(junitPaths.map((path) => (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(path))));
+    const byFolder = folders.size === junitPaths.length;
+    return (source) => byFolder ? (0,external_node_path_namespaceObject.basename)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(source))).replace(/^junit-/, '') : (0,external_node_path_namespaceObject.basename)(source);
+}
+function publish_isWithin(path, dir) {
+    if (dir === '')
+        return false;
+    const rel = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(dir), (0,external_node_path_namespaceObject.resolve)(path));
+    return rel !== '' && !rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !rel.startsWith(external_node_path_namespaceObject.sep);
 }
 
 // EXTERNAL MODULE: ./src/runner/failure.ts
@@ -42846,6 +42964,9 @@ async function finish(config, event, run, failure) {
             pytestRootdir: run.rootdir,
             extraLines: [decisionSummaryLine(decision)],
             stepWillFail: failure !== undefined,
+            annotate: config.annotations,
+            commit: config.context,
+            runnerTemp: config.runnerTemp,
         });
     }
     finally {
@@ -43299,10 +43420,12 @@ function captureProgram(program, args, options = {}) {
 /* harmony import */ var _deploy_outputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4590);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9517);
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6374);
+/* harmony import */ var _job_summary_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4990);
 /**
  * The one failure path of both entries (the main action and the gate action): a failed step
  * never deploys and says so in its outputs, and prints one `::error::` line, never a stack trace.
  */
+
 
 
 
@@ -43322,10 +43445,13 @@ function failStep(error) {
     reported = true;
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SetupError */ .w3) {
         _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(message);
+        (0,_job_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .writeFailureSummary */ .K)('The step failed', message, FAILED_STEP_REASON);
         return;
     }
     _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(details);
-    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(`Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`);
+    const unexpected = `Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`;
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(unexpected);
+    (0,_job_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .writeFailureSummary */ .K)('The step failed', unexpected, FAILED_STEP_REASON);
 }
 /**
  * Exits with the exit code core.setFailed set, once stdout and stderr are flushed (pipes are
@@ -43386,6 +43512,63 @@ async function runEntry(run) {
 
 /***/ }),
 
+/***/ 4990:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ writeFailureSummary),
+/* harmony export */   j: () => (/* binding */ writeJobSummary)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4846);
+/** The job summary (GITHUB_STEP_SUMMARY), the one place that writes it. */
+
+
+/** Set once this step wrote its summary: a later failure does not add a second one. */
+let written = false;
+/**
+ * Appends Markdown to the job summary. Outside a runner that provides GITHUB_STEP_SUMMARY (a
+ * local run, an old runner, a local action runner) there is nowhere to write it: say so in the
+ * log and go on, since the summary never decides the step's verdict.
+ */
+async function writeJobSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq('No job summary written: GITHUB_STEP_SUMMARY is not set (not on a GitHub runner).');
+        return;
+    }
+    written = true;
+    await _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .summary */ .z.addRaw(markdown, true).write();
+}
+/**
+ * The summary of a step that failed before it had a report to write (pip, the build backend, a
+ * bad input): what failed and why, so the summary page is not empty. Synchronous, because the
+ * failure path ends the process right after; a failure after the report adds nothing.
+ */
+function writeFailureSummary(title, message, reason) {
+    const path = process.env.GITHUB_STEP_SUMMARY;
+    if (!path || written)
+        return;
+    written = true;
+    const html = [
+        `<h2>❌ ${escape(title)}</h2>`,
+        `<p>${escape(message)}</p>`,
+        `<p><strong>Deploy:</strong> ${escape(reason)}</p>`,
+    ].join('\n');
+    try {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(path, `${html}\n`);
+    }
+    catch (error) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(`No failure summary written: ${error.message}`);
+    }
+}
+function escape(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+
+/***/ }),
+
 /***/ 4156:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -43440,6 +43623,10 @@ const INPUT = {
     shard: 'shard',
     shardTimings: 'shard-timings',
     junitFiles: 'junit-files',
+    reruns: 'reruns',
+    failOnFlaky: 'fail-on-flaky',
+    annotations: 'annotations',
+    comment: 'comment',
     ...GATE_RULE_INPUT,
 };
 /** Every input of the gate action (gate/action.yml). */
@@ -43465,6 +43652,7 @@ const OUTPUT = {
     skipped: 'skipped',
     durationSeconds: 'duration-seconds',
     junitPath: 'junit-path',
+    flaky: 'flaky',
     ...DEPLOY_OUTPUT,
 };
 

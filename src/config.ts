@@ -18,6 +18,7 @@ import { DEFAULT_MANIFEST_URL } from './python/manifest.js';
 import type { PythonRequest } from './python/setup.js';
 import { parseVersionSpec } from './python/spec.js';
 import { splitArgs } from './runner/argv.js';
+import { readRunContext, type RunContext } from './runner/context.js';
 import { InputError } from './runner/errors.js';
 import { findFiles } from './runner/files.js';
 import {
@@ -57,6 +58,30 @@ export interface ActionConfig {
   gate: GateRules;
   /** Where the JUnit report and other scratch files go (RUNNER_TEMP). */
   runnerTemp: string;
+  /** How many times failed tests run again (0: never). */
+  reruns: number;
+  /** Whether a test that passed only on a rerun fails the step. */
+  failOnFlaky: boolean;
+  /** Whether failures are annotated at file:line. */
+  annotations: boolean;
+  comment: CommentMode;
+  /** The run's coordinates (repository, commit, run id, ...). */
+  context: RunContext;
+}
+
+export type CommentMode = 'auto' | 'always' | 'off';
+
+const MAX_RERUNS = 10;
+
+function readReruns(raw: string): number {
+  if (raw === '') return 0;
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= 0 && value <= MAX_RERUNS)) {
+    throw new InputError(
+      `reruns "${raw}" is not a whole number from 0 to ${MAX_RERUNS}. Give how many times failed tests may run again, e.g. 2.`,
+    );
+  }
+  return value;
 }
 
 /** Report-only mode: every pattern must match at least one file. */
@@ -318,5 +343,10 @@ export function readConfig(
     junitFiles,
     gate,
     runnerTemp,
+    reruns: readReruns(get('reruns')),
+    failOnFlaky: parseBoolean('fail-on-flaky', get('fail-on-flaky'), false),
+    annotations: parseBoolean('annotations', get('annotations'), true),
+    comment: parseChoice('comment', get('comment'), ['auto', 'always', 'off'] as const, 'auto'),
+    context: readRunContext(env),
   };
 }

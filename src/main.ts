@@ -55,6 +55,9 @@ async function finish(
       pytestRootdir: run.rootdir,
       extraLines: [decisionSummaryLine(decision)],
       stepWillFail: failure !== undefined,
+      annotate: config.annotations,
+      commit: config.context,
+      runnerTemp: config.runnerTemp,
     });
   } finally {
     // The tests' verdict stands even when writing the report fails.

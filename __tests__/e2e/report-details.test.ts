@@ -6,6 +6,7 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expectCleanFailure } from '../support/assertions.js';
 import { repoRoot, runAction, type RunResult } from '../../tools/harness.js';
 import { layoutToolCache, newestPatch } from '../../tools/toolcache.js';
 
@@ -86,5 +87,56 @@ describe('counts agree with pytest', () => {
     expect(fileAnnotations(result).length + Number(more?.[1] ?? 0)).toBe(
       pytest.failed + pytest.error,
     );
+  });
+
+  it('the summary links each failure to its line at the commit, and drops what says nothing', () => {
+    // The harness's GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_SHA.
+    const blob =
+      'https://github.com/octo-org/octo-service/blob/0123456789abcdef0123456789abcdef01234567/';
+    const line =
+      /def test_fails_then_teardown_error[\s\S]*?\n(tests\/test_subtests\.py):(\d+): AssertionError/.exec(
+        result.stdout,
+      );
+    expect(line).not.toBeNull();
+    expect(result.summary).toContain(`<a href="${blob}${line![1]}#L${line![2]}">`);
+    // Every test here is quick: no "slowest" table; the report in RUNNER_TEMP is not named.
+    expect(result.summary).not.toContain('Slowest');
+    expect(result.summary).not.toContain(result.runnerTemp);
+    expect(result.summary).not.toContain('Read from');
+  });
+});
+
+describe('annotations: false', () => {
+  it('fails the step with its counts but annotates nothing', async () => {
+    const result = await run(workspaceFrom('report-subtests'), { annotations: 'false' });
+    expect(result.exitCode).toBe(1);
+    expect(Number(result.outputs.failed)).toBeGreaterThan(21);
+    expect(fileAnnotations(result)).toEqual([]);
+    expect(result.errors).toHaveLength(1); // the step's own error
+  }, 120_000);
+});
+
+describe('a step that fails before the tests says why in the summary', () => {
+  it('a package pip cannot find', async () => {
+    const result = await run(workspaceFrom('missing-package'));
+    expectCleanFailure(result);
+    expect(result.summary).toContain('❌ The step failed');
+    expect(result.summary).toContain('definitely-not-a-real-package-pyci');
+    expect(result.summary).toContain(result.outputs['deploy-reason']);
+    expect(result.outputs.deploy).toBe('false');
+  }, 120_000);
+
+  it('a build backend that [build-system] does not install', async () => {
+    const result = await run(workspaceFrom('build-backend-missing'));
+    expectCleanFailure(result);
+    expect(result.errors[0]).toMatch(/^install-project: .*"hatchling\.build".*\[build-system\]/);
+    expect(result.summary).toContain('[build-system]');
+  }, 120_000);
+
+  it('a bad input', async () => {
+    const result = await run(workspaceFrom('report-subtests'), { reruns: 'many' });
+    expectCleanFailure(result);
+    expect(result.errors[0]).toMatch(/^reruns "many" is not a whole number/);
+    expect(result.summary).toContain('reruns "many"');
   });
 });

@@ -28375,7 +28375,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3314);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3412);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4270);
 /** Entry of the gate-only action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -28386,7 +28386,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3412:
+/***/ 4270:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28397,24 +28397,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/runner/failure.ts + 4 modules
 var failure = __nccwpck_require__(3314);
-// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(2370);
-;// CONCATENATED MODULE: ./src/runner/job-summary.ts
-/** The job summary (GITHUB_STEP_SUMMARY), the one place that writes it. */
-
-/**
- * Appends Markdown to the job summary. Outside a runner that provides GITHUB_STEP_SUMMARY (a
- * local run, an old runner, a local action runner) there is nowhere to write it: say so in the
- * log and go on, since the summary never decides the step's verdict.
- */
-async function writeJobSummary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY) {
-        core/* info */.pq('No job summary written: GITHUB_STEP_SUMMARY is not set (not on a GitHub runner).');
-        return;
-    }
-    await core/* summary */.z.addRaw(markdown, true).write();
-}
-
+// EXTERNAL MODULE: ./src/runner/job-summary.ts
+var job_summary = __nccwpck_require__(4990);
 // EXTERNAL MODULE: ./src/runner/errors.ts
 var errors = __nccwpck_require__(9517);
 ;// CONCATENATED MODULE: ./src/runner/unknown-inputs.ts
@@ -32378,8 +32362,8 @@ function decide(event, testOutcome, rules) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/runner/event-file.ts
 /** Edge: reads the triggering event from the runner's environment and payload file. */
 
@@ -32391,7 +32375,7 @@ function readRunEvent(env = process.env) {
     let payload = {};
     if (path !== '') {
         try {
-            payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+            payload = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
         }
         catch (error) {
             throw new errors/* InputError */.dz(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
@@ -32573,6 +32557,8 @@ function parseTestOutcome(value) {
     throw new errors/* InputError */.dz(`test-outcome ${shown}. Pass the result of your test job or step, e.g. \${{ needs.test.result }} or \${{ steps.tests.outcome }}, or leave the input out to mean success.`);
 }
 
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(2370);
 // EXTERNAL MODULE: ./src/runner/deploy-outputs.ts
 var deploy_outputs = __nccwpck_require__(4590);
 ;// CONCATENATED MODULE: ./src/gate/outputs.ts
@@ -32617,7 +32603,7 @@ async function run() {
         const outcome = parseTestOutcome(runnerInput(TEST_OUTCOME_INPUT.name));
         const decision = decide(readRunEvent(), outcome, rules);
         setDecisionOutputs(decision);
-        await writeJobSummary(decisionSummaryLine(decision));
+        await (0,job_summary/* writeJobSummary */.j)(decisionSummaryLine(decision));
     }
     catch (error) {
         (0,failure/* failStep */.vy)(error);
@@ -32994,11 +32980,14 @@ function captureProgram(program, args, options = {}) {
     });
 }
 
+// EXTERNAL MODULE: ./src/runner/job-summary.ts
+var job_summary = __nccwpck_require__(4990);
 ;// CONCATENATED MODULE: ./src/runner/failure.ts
 /**
  * The one failure path of both entries (the main action and the gate action): a failed step
  * never deploys and says so in its outputs, and prints one `::error::` line, never a stack trace.
  */
+
 
 
 
@@ -33018,10 +33007,13 @@ function failStep(error) {
     reported = true;
     if (error instanceof errors/* InputError */.dz || error instanceof errors/* SetupError */.w3) {
         core/* setFailed */.C1(message);
+        (0,job_summary/* writeFailureSummary */.K)('The step failed', message, FAILED_STEP_REASON);
         return;
     }
     core/* debug */.Yz(details);
-    core/* setFailed */.C1(`Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`);
+    const unexpected = `Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`;
+    core/* setFailed */.C1(unexpected);
+    (0,job_summary/* writeFailureSummary */.K)('The step failed', unexpected, FAILED_STEP_REASON);
 }
 /**
  * Exits with the exit code core.setFailed set, once stdout and stderr are flushed (pipes are
@@ -33082,6 +33074,63 @@ async function runEntry(run) {
 
 /***/ }),
 
+/***/ 4990:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ writeFailureSummary),
+/* harmony export */   j: () => (/* binding */ writeJobSummary)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2370);
+/** The job summary (GITHUB_STEP_SUMMARY), the one place that writes it. */
+
+
+/** Set once this step wrote its summary: a later failure does not add a second one. */
+let written = false;
+/**
+ * Appends Markdown to the job summary. Outside a runner that provides GITHUB_STEP_SUMMARY (a
+ * local run, an old runner, a local action runner) there is nowhere to write it: say so in the
+ * log and go on, since the summary never decides the step's verdict.
+ */
+async function writeJobSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq('No job summary written: GITHUB_STEP_SUMMARY is not set (not on a GitHub runner).');
+        return;
+    }
+    written = true;
+    await _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .summary */ .z.addRaw(markdown, true).write();
+}
+/**
+ * The summary of a step that failed before it had a report to write (pip, the build backend, a
+ * bad input): what failed and why, so the summary page is not empty. Synchronous, because the
+ * failure path ends the process right after; a failure after the report adds nothing.
+ */
+function writeFailureSummary(title, message, reason) {
+    const path = process.env.GITHUB_STEP_SUMMARY;
+    if (!path || written)
+        return;
+    written = true;
+    const html = [
+        `<h2>❌ ${escape(title)}</h2>`,
+        `<p>${escape(message)}</p>`,
+        `<p><strong>Deploy:</strong> ${escape(reason)}</p>`,
+    ].join('\n');
+    try {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(path, `${html}\n`);
+    }
+    catch (error) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(`No failure summary written: ${error.message}`);
+    }
+}
+function escape(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+
+/***/ }),
+
 /***/ 4156:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -33135,6 +33184,10 @@ const INPUT = {
     shard: 'shard',
     shardTimings: 'shard-timings',
     junitFiles: 'junit-files',
+    reruns: 'reruns',
+    failOnFlaky: 'fail-on-flaky',
+    annotations: 'annotations',
+    comment: 'comment',
     ...GATE_RULE_INPUT,
 };
 /** Every input of the gate action (gate/action.yml). */
@@ -33160,6 +33213,7 @@ const OUTPUT = {
     skipped: 'skipped',
     durationSeconds: 'duration-seconds',
     junitPath: 'junit-path',
+    flaky: 'flaky',
     ...DEPLOY_OUTPUT,
 };
 
@@ -33254,6 +33308,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
@@ -36427,6 +36488,18 @@ function getIDToken(aud) {
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

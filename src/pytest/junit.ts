@@ -362,6 +362,7 @@ class ReportReader implements TextSink {
       ...(line !== undefined ? { line } : {}),
       message: open.message,
       details,
+      source: this.path,
     });
   }
 

@@ -45,6 +45,10 @@ export const INPUT = {
   shard: 'shard',
   shardTimings: 'shard-timings',
   junitFiles: 'junit-files',
+  reruns: 'reruns',
+  failOnFlaky: 'fail-on-flaky',
+  annotations: 'annotations',
+  comment: 'comment',
   ...GATE_RULE_INPUT,
 } as const;
 
@@ -76,6 +80,7 @@ export const OUTPUT = {
   skipped: 'skipped',
   durationSeconds: 'duration-seconds',
   junitPath: 'junit-path',
+  flaky: 'flaky',
   ...DEPLOY_OUTPUT,
 } as const;
 
