@@ -34007,7 +34007,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9526);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1550);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6813:
+/***/ 1550:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42203,125 +42203,6 @@ function announce(interpreter, log) {
     return interpreter;
 }
 
-// EXTERNAL MODULE: ./src/runner/job-summary.ts
-var job_summary = __nccwpck_require__(4990);
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-/**
- * Annotations for failed tests: one error at file:line per failure or error, paths relative to
- * the repository root (GitHub places annotations by that path), capped at GitHub's per-step
- * limit with one notice for the rest.
- */
-
-
-
-/** GitHub shows at most 10 error annotations per step. */
-const MAX_ERROR_ANNOTATIONS = 10;
-const MAX_MESSAGE_CHARS = 4000;
-const MAX_TITLE_CHARS = 255;
-/**
- * One annotation per failure; with `sourceLabel` (several JUnit files: a matrix), one per test
- * and place, whose title says on which legs it failed (`... (on py3.11-ubuntu, py3.12-ubuntu)`).
- */
-function buildAnnotations(result, paths, limit = MAX_ERROR_ANNOTATIONS, sourceLabel) {
-    const groups = new Map();
-    for (const failure of result.failures) {
-        const key = sourceLabel
-            ? JSON.stringify([failure.id, failure.kind, failure.file, failure.line, failure.message])
-            : String(groups.size);
-        const label = sourceLabel && failure.source ? sourceLabel(failure.source) : undefined;
-        const group = groups.get(key) ?? { failure, labels: [] };
-        if (label !== undefined && !group.labels.includes(label))
-            group.labels.push(label);
-        groups.set(key, group);
-    }
-    const shown = [...groups.values()].slice(0, limit);
-    const annotations = shown.map(({ failure, labels }) => annotationFor(failure, paths, labels.length > 0 ? ` (on ${labels.join(', ')})` : ''));
-    const total = groups.size + result.failuresOmitted;
-    const more = total - shown.length;
-    if (more <= 0)
-        return { annotations };
-    const noun = more === 1 ? 'failure' : 'failures';
-    return {
-        annotations,
-        overflowNotice: `${more} more ${noun} not annotated; see the job summary.`,
-    };
-}
-/** Writes the plan as `::error` and `::notice` workflow commands. */
-function emitAnnotations(plan) {
-    for (const a of plan.annotations) {
-        core/* error */.z3(a.message, {
-            title: a.title,
-            ...(a.file !== undefined ? { file: a.file } : {}),
-            ...(a.line !== undefined ? { startLine: a.line } : {}),
-        });
-    }
-    if (plan.overflowNotice)
-        core/* notice */.lm(plan.overflowNotice);
-}
-function annotationFor(failure, paths, where = '') {
-    const verb = failure.kind === 'error' ? 'Error in' : 'Failed:';
-    const file = failure.file === undefined ? undefined : repoRelative(failure.file, paths);
-    return {
-        ...(file !== undefined ? { file } : {}),
-        ...(file !== undefined && failure.line !== undefined ? { line: failure.line } : {}),
-        title: truncate(`${verb} ${failure.id}${where}`, MAX_TITLE_CHARS),
-        message: truncate(messageOf(failure), MAX_MESSAGE_CHARS),
-    };
-}
-/** The message pytest gave, or else the `E` lines of the traceback, or else its last line. */
-function messageOf(failure) {
-    if (failure.message.trim() !== '')
-        return failure.message;
-    const lines = failure.details.split('\n');
-    const eLines = lines.filter((l) => l.startsWith('E ')).map((l) => l.slice(1).trim());
-    if (eLines.length > 0)
-        return eLines.join('\n');
-    return lines.filter((l) => l.trim() !== '').pop() ?? `${failure.kind} in ${failure.id}`;
-}
-/** The JUnit path (relative to pytest's rootdir) made relative to the repository root. */
-function repoRelative(file, paths) {
-    const workingDirectory = (0,external_node_path_namespaceObject.resolve)(paths.repoRoot, paths.workingDirectory);
-    const rootdir = (0,external_node_path_namespaceObject.resolve)(workingDirectory, paths.pytestRootdir ?? '.');
-    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(paths.repoRoot), (0,external_node_path_namespaceObject.resolve)(rootdir, file));
-    if (path === '' || path === '..' || path.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(path)) {
-        return undefined;
-    }
-    return path.split(external_node_path_namespaceObject.sep).join('/');
-}
-
-;// CONCATENATED MODULE: ./src/report/links.ts
-
-/** A function giving each failure its link, or undefined when the runner variables are missing. */
-function failureLinker(commit, paths) {
-    const { serverUrl, repository, sha } = commit;
-    if (!serverUrl || !repository || !sha)
-        return undefined;
-    const base = `${serverUrl.replace(/\/+$/, '')}/${repository}/blob/${sha}/`;
-    return (failure) => {
-        if (failure.file === undefined)
-            return undefined;
-        const path = repoRelative(failure.file, paths);
-        if (path === undefined)
-            return undefined;
-        const encoded = path.split('/').map(encodeURIComponent).join('/');
-        return `${base}${encoded}${failure.line ? `#L${failure.line}` : ''}`;
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-/** The action's test outputs, as the strings `core.setOutput` writes. */
-function testOutputs(result, junitPath) {
-    return {
-        tests: String(result.tests),
-        passed: String(result.passed),
-        failed: String(result.failed),
-        errors: String(result.errors),
-        skipped: String(result.skipped),
-        'duration-seconds': String(Math.round(result.durationSeconds * 1000) / 1000),
-        'junit-path': junitPath,
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 /** GitHub rejects step summaries over 1 MiB; keep clear of it. */
@@ -42525,6 +42406,151 @@ function clampBytes(text, max) {
     return text.slice(0, end);
 }
 
+;// CONCATENATED MODULE: ./src/report/flaky.ts
+/** The summary section for tests that failed and then passed on a rerun (see pytest/reruns.ts). */
+
+
+const MAX_LISTED = 50;
+function flakySection(ids, failsStep) {
+    if (ids.length === 0)
+        return '';
+    const listed = ids
+        .slice(0, MAX_LISTED)
+        .map((id) => `<li><code>${escapeHtml(truncate(id, 500))}</code></li>`);
+    const more = ids.length - listed.length;
+    const noun = ids.length === 1 ? 'test failed and then passed' : 'tests failed and then passed';
+    const verdict = failsStep
+        ? 'They fail the step (fail-on-flaky).'
+        : 'They do not fail the step (set fail-on-flaky: true to make them).';
+    return [
+        `<h3>⚠️ Flaky ${ids.length === 1 ? 'test' : 'tests'}</h3>`,
+        `<p>${ids.length} ${noun} on a rerun. ${verdict}</p>`,
+        '<ul>',
+        ...listed,
+        ...(more > 0 ? [`<li>and ${more} more</li>`] : []),
+        '</ul>',
+    ].join('\n');
+}
+
+// EXTERNAL MODULE: ./src/runner/job-summary.ts
+var job_summary = __nccwpck_require__(4990);
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+/**
+ * Annotations for failed tests: one error at file:line per failure or error, paths relative to
+ * the repository root (GitHub places annotations by that path), capped at GitHub's per-step
+ * limit with one notice for the rest.
+ */
+
+
+
+/** GitHub shows at most 10 error annotations per step. */
+const MAX_ERROR_ANNOTATIONS = 10;
+const MAX_MESSAGE_CHARS = 4000;
+const MAX_TITLE_CHARS = 255;
+/**
+ * One annotation per failure; with `sourceLabel` (several JUnit files: a matrix), one per test
+ * and place, whose title says on which legs it failed (`... (on py3.11-ubuntu, py3.12-ubuntu)`).
+ */
+function buildAnnotations(result, paths, limit = MAX_ERROR_ANNOTATIONS, sourceLabel) {
+    const groups = new Map();
+    for (const failure of result.failures) {
+        const key = sourceLabel
+            ? JSON.stringify([failure.id, failure.kind, failure.file, failure.line, failure.message])
+            : String(groups.size);
+        const label = sourceLabel && failure.source ? sourceLabel(failure.source) : undefined;
+        const group = groups.get(key) ?? { failure, labels: [] };
+        if (label !== undefined && !group.labels.includes(label))
+            group.labels.push(label);
+        groups.set(key, group);
+    }
+    const shown = [...groups.values()].slice(0, limit);
+    const annotations = shown.map(({ failure, labels }) => annotationFor(failure, paths, labels.length > 0 ? ` (on ${labels.join(', ')})` : ''));
+    const total = groups.size + result.failuresOmitted;
+    const more = total - shown.length;
+    if (more <= 0)
+        return { annotations };
+    const noun = more === 1 ? 'failure' : 'failures';
+    return {
+        annotations,
+        overflowNotice: `${more} more ${noun} not annotated; see the job summary.`,
+    };
+}
+/** Writes the plan as `::error` and `::notice` workflow commands. */
+function emitAnnotations(plan) {
+    for (const a of plan.annotations) {
+        core/* error */.z3(a.message, {
+            title: a.title,
+            ...(a.file !== undefined ? { file: a.file } : {}),
+            ...(a.line !== undefined ? { startLine: a.line } : {}),
+        });
+    }
+    if (plan.overflowNotice)
+        core/* notice */.lm(plan.overflowNotice);
+}
+function annotationFor(failure, paths, where = '') {
+    const verb = failure.kind === 'error' ? 'Error in' : 'Failed:';
+    const file = failure.file === undefined ? undefined : repoRelative(failure.file, paths);
+    return {
+        ...(file !== undefined ? { file } : {}),
+        ...(file !== undefined && failure.line !== undefined ? { line: failure.line } : {}),
+        title: truncate(`${verb} ${failure.id}${where}`, MAX_TITLE_CHARS),
+        message: truncate(messageOf(failure), MAX_MESSAGE_CHARS),
+    };
+}
+/** The message pytest gave, or else the `E` lines of the traceback, or else its last line. */
+function messageOf(failure) {
+    if (failure.message.trim() !== '')
+        return failure.message;
+    const lines = failure.details.split('\n');
+    const eLines = lines.filter((l) => l.startsWith('E ')).map((l) => l.slice(1).trim());
+    if (eLines.length > 0)
+        return eLines.join('\n');
+    return lines.filter((l) => l.trim() !== '').pop() ?? `${failure.kind} in ${failure.id}`;
+}
+/** The JUnit path (relative to pytest's rootdir) made relative to the repository root. */
+function repoRelative(file, paths) {
+    const workingDirectory = (0,external_node_path_namespaceObject.resolve)(paths.repoRoot, paths.workingDirectory);
+    const rootdir = (0,external_node_path_namespaceObject.resolve)(workingDirectory, paths.pytestRootdir ?? '.');
+    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(paths.repoRoot), (0,external_node_path_namespaceObject.resolve)(rootdir, file));
+    if (path === '' || path === '..' || path.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(path)) {
+        return undefined;
+    }
+    return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+
+;// CONCATENATED MODULE: ./src/report/links.ts
+
+/** A function giving each failure its link, or undefined when the runner variables are missing. */
+function failureLinker(commit, paths) {
+    const { serverUrl, repository, sha } = commit;
+    if (!serverUrl || !repository || !sha)
+        return undefined;
+    const base = `${serverUrl.replace(/\/+$/, '')}/${repository}/blob/${sha}/`;
+    return (failure) => {
+        if (failure.file === undefined)
+            return undefined;
+        const path = repoRelative(failure.file, paths);
+        if (path === undefined)
+            return undefined;
+        const encoded = path.split('/').map(encodeURIComponent).join('/');
+        return `${base}${encoded}${failure.line ? `#L${failure.line}` : ''}`;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/** The action's test outputs, as the strings `core.setOutput` writes. */
+function testOutputs(result, junitPath) {
+    return {
+        tests: String(result.tests),
+        passed: String(result.passed),
+        failed: String(result.failed),
+        errors: String(result.errors),
+        skipped: String(result.skipped),
+        'duration-seconds': String(Math.round(result.durationSeconds * 1000) / 1000),
+        'junit-path': junitPath,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/report/publish.ts
 /** Hands a test result to the runner: step outputs, the job summary, annotations. */
 
@@ -42603,7 +42629,8 @@ function readIdLines(path) {
 function preparePytestPlugin(scratchDir, pythonPath, options = {}) {
     const pluginDir = (0,external_node_path_namespaceObject.join)(scratchDir, 'pyci-pytest-plugin');
     (0,external_node_fs_.mkdirSync)(pluginDir, { recursive: true });
-    (0,external_node_fs_.copyFileSync)(PLUGIN_FILE, (0,external_node_path_namespaceObject.join)(pluginDir, `${PLUGIN_MODULE}.py`));
+    const script = (0,external_node_path_namespaceObject.join)(pluginDir, `${PLUGIN_MODULE}.py`);
+    (0,external_node_fs_.copyFileSync)(PLUGIN_FILE, script);
     const rootdirFile = (0,external_node_path_namespaceObject.join)(pluginDir, 'rootdir.txt');
     (0,external_node_fs_.writeFileSync)(rootdirFile, '');
     const env = {
@@ -42620,9 +42647,16 @@ function preparePytestPlugin(scratchDir, pythonPath, options = {}) {
         // Absent until pytest writes it: a run that never got there is told apart from "no tests".
         (0,external_node_fs_.rmSync)(collectFile, { force: true });
     }
+    const failedFile = (0,external_node_path_namespaceObject.join)(pluginDir, 'failed-ids.txt');
+    if (options.recordFailed) {
+        env.PYCI_FAILED_FILE = failedFile;
+        (0,external_node_fs_.rmSync)(failedFile, { force: true });
+    }
     return {
         args: ['-p', PLUGIN_MODULE],
         env,
+        script,
+        failedIds: () => options.recordFailed && (0,external_node_fs_.existsSync)(failedFile) ? readIdLines(failedFile) : [],
         rootdir: () => (0,external_node_fs_.readFileSync)(rootdirFile, 'utf8').trim() || undefined,
         collectedIds: () => options.collect && (0,external_node_fs_.existsSync)(collectFile) ? readIdLines(collectFile) : undefined,
     };
@@ -42793,8 +42827,75 @@ async function collectTestIds(python, userArgs, options) {
     return ids;
 }
 
+;// CONCATENATED MODULE: ./src/pytest/reruns.ts
+/**
+ * Reruns: the tests that failed run again, each round in a fresh pytest process with the user's
+ * arguments (so paths, -k, -m, plugins and the shard still apply) and our plugin keeping only
+ * their node ids. A test that passes on a rerun is flaky. The reports merge into one JUnit file,
+ * each flaky test's failed run replaced by the run where it passed (the plugin does the merge).
+ */
+
+
+
+
+
+
+
+
+async function rerunFailures(request) {
+    let ids = [...new Set(request.failedIds)];
+    const reports = [];
+    const flaky = [];
+    let script = '';
+    for (let round = 1; round <= request.rounds && ids.length > 0; round++) {
+        const plugin = preparePytestPlugin(request.scratchDir, request.env.PYTHONPATH, {
+            shardIds: ids,
+            collect: true,
+            recordFailed: true,
+        });
+        script = plugin.script;
+        const report = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-junit-rerun-${round}-${(0,external_node_crypto_.randomUUID)()}.xml`);
+        core/* startGroup */.Oh(`Rerun ${round} of ${request.rounds}: ${ids.length} failed test(s)`);
+        let run;
+        try {
+            // Ours last: pytest takes the last --junitxml, so a user's report keeps the first run.
+            run = await runPytest(request.python, [...plugin.args, ...request.userArgs, `--junitxml=${report}`], {
+                cwd: request.cwd,
+                junitPath: report,
+                ownReport: false,
+                env: { ...request.env, ...plugin.env },
+                timeoutMinutes: request.timeoutMinutes,
+            });
+        }
+        finally {
+            core/* endGroup */.N4();
+        }
+        if (run.timedOut)
+            throw new errors/* InputError */.dz(`Rerun ${round}: ${timeoutMessage(request.timeoutMinutes)}`);
+        if (!(0,external_node_fs_.existsSync)(report)) {
+            core/* warning */.$e(`Rerun ${round} wrote no report (pytest exit ${run.exitCode}); no more reruns.`);
+            break;
+        }
+        const ran = new Set(plugin.collectedIds() ?? []);
+        const failed = new Set(plugin.failedIds());
+        reports.push(report);
+        flaky.push(...ids.filter((id) => ran.has(id) && !failed.has(id)));
+        // A test that did not run this time (a plugin deselected it) would not run the next time.
+        ids = ids.filter((id) => ran.has(id) && failed.has(id));
+    }
+    if (flaky.length === 0)
+        return { flaky };
+    const mergedReport = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-junit-merged-${(0,external_node_crypto_.randomUUID)()}.xml`);
+    const merge = await (0,exec/* execProgram */.SI)(request.python, [script, 'merge', mergedReport, request.firstReport, ...reports], { cwd: request.cwd, env: request.env, echo: false });
+    if (merge.exitCode !== 0 || !(0,external_node_fs_.existsSync)(mergedReport)) {
+        throw new errors/* SetupError */.w3(`Merging the JUnit reports of the reruns failed (exit ${merge.exitCode}): ${merge.output.trim().split('\n').slice(-3).join(' | ')}`);
+    }
+    return { flaky, mergedReport };
+}
+
 ;// CONCATENATED MODULE: ./src/pytest/stage.ts
 /** The test stage: pick this shard's tests, run pytest, read its JUnit report. */
+
 
 
 
@@ -42838,6 +42939,7 @@ async function runTests(request) {
                 result: EMPTY_RESULT,
                 verdict: judgePytestExit(5, '', request.allowNoTests),
                 junitPath: '',
+                flaky: [],
             };
         }
         const timings = request.shardTimings ? await readShardTimings(request.shardTimings) : undefined;
@@ -42845,10 +42947,19 @@ async function runTests(request) {
         core/* info */.pq(`Shard ${index}/${total}: ${shardIds.length} of ${ids.length} tests${timings ? ', balanced by recorded durations' : ', balanced by file'}.`);
         if (shardIds.length === 0) {
             core/* notice */.lm(`Shard ${index}/${total} has no tests: the suite has fewer files or tests than shards.`);
-            return { result: EMPTY_RESULT, verdict: { ok: true, hasReport: false }, junitPath: '' };
+            return {
+                result: EMPTY_RESULT,
+                verdict: { ok: true, hasReport: false },
+                junitPath: '',
+                flaky: [],
+            };
         }
     }
-    const plugin = preparePytestPlugin(request.scratchDir, process.env.PYTHONPATH, { shardIds });
+    const reruns = request.reruns ?? 0;
+    const plugin = preparePytestPlugin(request.scratchDir, process.env.PYTHONPATH, {
+        shardIds,
+        recordFailed: reruns > 0,
+    });
     // A report left from before (or by the collection run) must not stand in for this run's.
     if (userJunit && (0,external_node_fs_.statSync)(userJunit, { throwIfNoEntry: false })?.isFile())
         (0,external_node_fs_.rmSync)(userJunit);
@@ -42872,6 +42983,32 @@ async function runTests(request) {
     const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests, run.signal);
     if (!verdict.hasReport)
         throw new errors/* InputError */.dz(verdict.message ?? `pytest exited with ${run.exitCode}.`);
+    // Only plain test failures (exit 1) are rerun: an interrupted or broken run would be again.
+    const failedIds = run.exitCode === 1 && reruns > 0 ? plugin.failedIds() : [];
+    if (failedIds.length > 0 && (0,external_node_fs_.existsSync)(junitPath)) {
+        const { flaky, mergedReport } = await rerunFailures({
+            python: request.python,
+            cwd: request.workingDirectory,
+            env,
+            userArgs: request.pytestArgs,
+            scratchDir: request.scratchDir,
+            rounds: reruns,
+            failedIds,
+            firstReport: junitPath,
+            timeoutMinutes: request.timeoutMinutes,
+        });
+        if (mergedReport) {
+            const result = await readJUnitReports([mergedReport]);
+            const passes = result.failed + result.errors === 0;
+            return {
+                result,
+                verdict: passes ? { ok: true, hasReport: true } : verdict,
+                junitPath: mergedReport,
+                rootdir,
+                flaky,
+            };
+        }
+    }
     let result;
     try {
         result = await readJUnitReports([junitPath]);
@@ -42887,9 +43024,16 @@ async function runTests(request) {
             verdict: { ok: false, hasReport: true, message },
             junitPath,
             rootdir,
+            flaky: [],
         };
     }
-    return { result, verdict: noTestsRun(verdict, result, request, shardIds), junitPath, rootdir };
+    return {
+        result,
+        verdict: noTestsRun(verdict, result, request, shardIds),
+        junitPath,
+        rootdir,
+        flaky: [],
+    };
 }
 /**
  * pytest can exit 0 having run nothing (`--collect-only` in pytest-args, a plugin deselecting
@@ -42934,6 +43078,7 @@ function noTestsRun(verdict, result, request, shardIds) {
 
 
 
+
 /** Makes the interpreter and the venv the default for the job's later steps. */
 function exportToLaterSteps(interpreter, venv) {
     const exported = interpreterExports(interpreter);
@@ -42954,6 +43099,19 @@ function gate(config, event, outcome) {
  * are written last, after everything else, so they are the last word in GITHUB_OUTPUT.
  */
 async function finish(config, event, run, failure) {
+    const flaky = run.flaky ?? [];
+    if (flaky.length > 0) {
+        core/* setOutput */.uH('flaky', String(flaky.length));
+        if (config.failOnFlaky && !failure) {
+            failure = `${flaky.length} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}. See the job summary.`;
+        }
+        else if (!config.failOnFlaky) {
+            core/* warning */.$e(`${flaky.length} test(s) failed and then passed on a rerun (flaky): ${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}. See the job summary.`);
+        }
+    }
+    else if (config.reruns > 0) {
+        core/* setOutput */.uH('flaky', '0');
+    }
     const decision = gate(config, event, failure ? 'failure' : 'success');
     try {
         await publishReport({
@@ -42963,6 +43121,7 @@ async function finish(config, event, run, failure) {
             workingDirectory: config.workingDirectory,
             pytestRootdir: run.rootdir,
             extraLines: [decisionSummaryLine(decision)],
+            sections: [flakySection(flaky, config.failOnFlaky)].filter((s) => s !== ''),
             stepWillFail: failure !== undefined,
             annotate: config.annotations,
             commit: config.context,
@@ -43005,7 +43164,7 @@ async function fullRun(config, event) {
     core/* setOutput */.uH('cache-hit', venv.cacheHit ? 'true' : 'false');
     core/* setOutput */.uH('cache-key', venv.cacheKey);
     exportToLaterSteps(interpreter, venv);
-    const { result, verdict, junitPath, rootdir } = await runTests({
+    const { result, verdict, junitPath, rootdir, flaky } = await runTests({
         python: venv.python,
         venvPath: venv.venvPath,
         workingDirectory: config.workingDirectory,
@@ -43015,13 +43174,14 @@ async function fullRun(config, event) {
         shardTimings: config.shardTimings,
         scratchDir: config.runnerTemp,
         timeoutMinutes: config.timeoutMinutes,
+        reruns: config.reruns,
     });
     if (verdict.ok && verdict.message)
         core/* notice */.lm(verdict.message);
     const failure = verdict.ok
         ? undefined
         : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
-    await finish(config, event, { result, junitPaths: junitPath ? [junitPath] : [], rootdir }, failure);
+    await finish(config, event, { result, junitPaths: junitPath ? [junitPath] : [], rootdir, flaky }, failure);
 }
 async function main_run() {
     try {

@@ -12,6 +12,7 @@ import { readRunEvent } from './runner/event-file.js';
 import { decisionSummaryLine, setDecisionOutputs } from './gate/outputs.js';
 import type { Interpreter } from './python/interpreter.js';
 import { interpreterExports, setupPython } from './python/setup.js';
+import { flakySection } from './report/flaky.js';
 import { publishReport } from './report/publish.js';
 import { failStep } from './runner/failure.js';
 import { INPUT } from './runner/names.js';
@@ -42,9 +43,22 @@ function gate(config: ActionConfig, event: RunEvent, outcome: TestOutcome): Deci
 async function finish(
   config: ActionConfig,
   event: RunEvent,
-  run: { result: TestResult; junitPaths: string[]; rootdir?: string },
+  run: { result: TestResult; junitPaths: string[]; rootdir?: string; flaky?: string[] },
   failure: string | undefined,
 ): Promise<void> {
+  const flaky = run.flaky ?? [];
+  if (flaky.length > 0) {
+    core.setOutput('flaky', String(flaky.length));
+    if (config.failOnFlaky && !failure) {
+      failure = `${flaky.length} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}. See the job summary.`;
+    } else if (!config.failOnFlaky) {
+      core.warning(
+        `${flaky.length} test(s) failed and then passed on a rerun (flaky): ${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}. See the job summary.`,
+      );
+    }
+  } else if (config.reruns > 0) {
+    core.setOutput('flaky', '0');
+  }
   const decision = gate(config, event, failure ? 'failure' : 'success');
   try {
     await publishReport({
@@ -54,6 +68,7 @@ async function finish(
       workingDirectory: config.workingDirectory,
       pytestRootdir: run.rootdir,
       extraLines: [decisionSummaryLine(decision)],
+      sections: [flakySection(flaky, config.failOnFlaky)].filter((s) => s !== ''),
       stepWillFail: failure !== undefined,
       annotate: config.annotations,
       commit: config.context,
@@ -98,7 +113,7 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
   core.setOutput('cache-key', venv.cacheKey);
   exportToLaterSteps(interpreter, venv);
 
-  const { result, verdict, junitPath, rootdir } = await runTests({
+  const { result, verdict, junitPath, rootdir, flaky } = await runTests({
     python: venv.python,
     venvPath: venv.venvPath,
     workingDirectory: config.workingDirectory,
@@ -108,6 +123,7 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
     shardTimings: config.shardTimings,
     scratchDir: config.runnerTemp,
     timeoutMinutes: config.timeoutMinutes,
+    reruns: config.reruns,
   });
   if (verdict.ok && verdict.message) core.notice(verdict.message);
   const failure = verdict.ok
@@ -116,7 +132,7 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
   await finish(
     config,
     event,
-    { result, junitPaths: junitPath ? [junitPath] : [], rootdir },
+    { result, junitPaths: junitPath ? [junitPath] : [], rootdir, flaky },
     failure,
   );
 }

@@ -3,7 +3,7 @@
  * pytest's closing line (pytest 9 subtests, teardown errors), the summary's details, reruns and
  * flaky tests. Real Python 3.11 from a runner-style tool cache, real pip, real pytest 9.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectCleanFailure } from '../support/assertions.js';
@@ -139,4 +139,56 @@ describe('a step that fails before the tests says why in the summary', () => {
     expect(result.errors[0]).toMatch(/^reruns "many" is not a whole number/);
     expect(result.summary).toContain('reruns "many"');
   });
+});
+
+describe('reruns and flaky tests', () => {
+  it('a test that passes on a rerun is flaky: listed, counted, and the step passes', async () => {
+    const result = await run(workspaceFrom('flaky'), {
+      reruns: '2',
+      'pytest-args': '-k "not always"',
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.flaky).toBe('1');
+    expect(result.outputs).toMatchObject({ failed: '0', errors: '0', passed: '2', tests: '2' });
+    expect(result.summary).toContain('Flaky test');
+    expect(result.summary).toContain('<code>tests/test_flaky.py::test_flaky_first_time</code>');
+    // The merged JUnit report says the same: the flaky test's passing run replaced its failure.
+    const merged = readFileSync(result.outputs['junit-path'], 'utf8');
+    expect(merged).not.toContain('<failure');
+    expect(merged).toContain('name="pyci-rerun" value="1"');
+    expect(result.warnings.some((w) => w.includes('test_flaky_first_time'))).toBe(true);
+  }, 120_000);
+
+  it('fail-on-flaky: true fails the step on a flaky test', async () => {
+    const result = await run(workspaceFrom('flaky'), {
+      reruns: '1',
+      'fail-on-flaky': 'true',
+      'pytest-args': '-k "not always"',
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.flaky).toBe('1');
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(
+      /1 flaky test\(s\) passed only on a rerun, and fail-on-flaky is true/,
+    );
+    expect(result.outputs.deploy).toBe('false');
+  }, 120_000);
+
+  it('a test that fails every time still fails the step; the flaky one is still flaky', async () => {
+    const result = await run(workspaceFrom('flaky'), { reruns: '2' });
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs).toMatchObject({ flaky: '1', failed: '1', passed: '2' });
+    // Reruns ran the failing test twice more: three runs in all.
+    expect(result.stdout.match(/^tests\/test_flaky\.py:\d+: AssertionError$/gm)?.length).toBe(
+      4, // the flaky test's first failure + the always-failing test three times
+    );
+  }, 120_000);
+
+  it('without reruns a flaky test fails the step as before', async () => {
+    const result = await run(workspaceFrom('flaky'), { 'pytest-args': '-k "not always"' });
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.failed).toBe('1');
+    expect(result.outputs.flaky).toBeUndefined();
+  }, 120_000);
 });
