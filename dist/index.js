@@ -5311,7 +5311,6 @@ module.exports = __nccwpck_require__(9290);
 /***/ 9290:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -5575,7 +5574,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -5691,7 +5690,7 @@ __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(8702).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.hd = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -34007,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9526);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1550);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(661);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34017,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1550:
+/***/ 661:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37568,6 +37567,14 @@ function detectFork(name, payload) {
         return true;
     return false;
 }
+function pullRequestNumber(name, payload) {
+    const number = field(payload, 'pull_request', 'number') ??
+        (isPullRequestComment(name, payload) ? field(payload, 'issue', 'number') : undefined) ??
+        field(payload, 'workflow_run', 'pull_requests', '0', 'number');
+    return typeof number === 'number' && Number.isInteger(number) && number > 0
+        ? { pullRequest: number }
+        : {};
+}
 function buildRunEvent(env, payload) {
     const name = env.GITHUB_EVENT_NAME ?? '';
     if (name === '') {
@@ -37589,6 +37596,7 @@ function buildRunEvent(env, payload) {
         action: event_text(field(payload, 'action')),
         runConclusion: name === 'workflow_run' ? event_text(field(payload, 'workflow_run', 'conclusion')) : '',
         pullRequestComment: isPullRequestComment(name, payload),
+        ...pullRequestNumber(name, payload),
     };
 }
 
@@ -42406,16 +42414,85 @@ function clampBytes(text, max) {
     return text.slice(0, end);
 }
 
+;// CONCATENATED MODULE: ./src/report/comment/body.ts
+
+
+/** GitHub refuses comments over 65,536 characters; the body stays far below. */
+const MAX_LISTED = 20;
+/** `<!-- pyci:<workflow>:<job> -->`, with nothing in it that could end the comment early. */
+function commentMarker(workflow, job) {
+    const clean = (text) => text.replace(/--+/g, '-').replace(/>/g, '');
+    return `<!-- pyci:${clean(workflow)}:${clean(job)} -->`;
+}
+function renderComment(content) {
+    const { result, flaky } = content;
+    const ok = result.failed + result.errors === 0;
+    const icon = !ok ? '❌' : result.tests === 0 ? '⚠️' : '✅';
+    const counts = [
+        result.failed > 0 ? `${result.failed} failed` : '',
+        result.errors > 0 ? `${result.errors} ${result.errors === 1 ? 'error' : 'errors'}` : '',
+        `${result.passed} passed`,
+        result.skipped > 0 ? `${result.skipped} skipped` : '',
+        flaky.length > 0 ? `${flaky.length} flaky` : '',
+    ].filter((part) => part !== '');
+    const lines = [
+        content.marker,
+        `### ${icon} ${escapeHtml(truncate(content.title, 200))}: ${counts.join(', ')} in ${formatSeconds(result.durationSeconds)}`,
+        '',
+    ];
+    if (result.failures.length > 0) {
+        lines.push('**Failures and errors**', '');
+        for (const failure of result.failures.slice(0, MAX_LISTED)) {
+            const link = content.linkFor?.(failure);
+            const where = link
+                ? ` ([${escapeHtml(failure.file ?? '')}:${failure.line ?? ''}](${link}))`
+                : '';
+            const message = truncate(failure.message.split('\n', 1)[0].trim(), 300);
+            lines.push(`- ${failure.kind === 'error' ? '💥' : '❌'} <code>${escapeHtml(truncate(failure.id, 300))}</code>${where}${message ? `: ${escapeHtml(message)}` : ''}`);
+        }
+        const more = result.failures.length +
+            result.failuresOmitted -
+            Math.min(result.failures.length, MAX_LISTED);
+        if (more > 0)
+            lines.push(`- and ${more} more (see the run)`);
+        lines.push('');
+    }
+    if (flaky.length > 0) {
+        lines.push('**Flaky** (failed, then passed on a rerun)', '');
+        for (const id of flaky.slice(0, MAX_LISTED))
+            lines.push(`- <code>${escapeHtml(truncate(id, 300))}</code>`);
+        if (flaky.length > MAX_LISTED)
+            lines.push(`- and ${flaky.length - MAX_LISTED} more`);
+        lines.push('');
+    }
+    lines.push(content.deployLine, '');
+    if (content.runUrl)
+        lines.push(`[Run details and the full report](${content.runUrl})`);
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/comment/when.ts
+/**
+ * auto: on pull_request events (a read-only token is found out by trying: GitHub answers 403);
+ * always: on any run that belongs to a pull request (pull_request_target, workflow_run behind a
+ * pull request, a comment on one); off: never. Without a token or a pull request, nothing.
+ */
+function commentWanted(mode, event, token) {
+    if (mode === 'off' || token === '' || event.pullRequest === undefined)
+        return false;
+    return mode === 'always' || event.name === 'pull_request';
+}
+
 ;// CONCATENATED MODULE: ./src/report/flaky.ts
 /** The summary section for tests that failed and then passed on a rerun (see pytest/reruns.ts). */
 
 
-const MAX_LISTED = 50;
+const flaky_MAX_LISTED = 50;
 function flakySection(ids, failsStep) {
     if (ids.length === 0)
         return '';
     const listed = ids
-        .slice(0, MAX_LISTED)
+        .slice(0, flaky_MAX_LISTED)
         .map((id) => `<li><code>${escapeHtml(truncate(id, 500))}</code></li>`);
     const more = ids.length - listed.length;
     const noun = ids.length === 1 ? 'test failed and then passed' : 'tests failed and then passed';
@@ -42432,8 +42509,6 @@ function flakySection(ids, failsStep) {
     ].join('\n');
 }
 
-// EXTERNAL MODULE: ./src/runner/job-summary.ts
-var job_summary = __nccwpck_require__(4990);
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
 /**
  * Annotations for failed tests: one error at file:line per failure or error, paths relative to
@@ -42537,6 +42612,8 @@ function failureLinker(commit, paths) {
     };
 }
 
+// EXTERNAL MODULE: ./src/runner/job-summary.ts
+var job_summary = __nccwpck_require__(4990);
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 /** The action's test outputs, as the strings `core.setOutput` writes. */
 function testOutputs(result, junitPath) {
@@ -43079,6 +43156,10 @@ function noTestsRun(verdict, result, request, shardIds) {
 
 
 
+
+
+
+
 /** Makes the interpreter and the venv the default for the job's later steps. */
 function exportToLaterSteps(interpreter, venv) {
     const exported = interpreterExports(interpreter);
@@ -43127,6 +43208,7 @@ async function finish(config, event, run, failure) {
             commit: config.context,
             runnerTemp: config.runnerTemp,
         });
+        await commentOnPullRequest(config, event, run.result, flaky, decision, run.rootdir);
     }
     finally {
         // The tests' verdict stands even when writing the report fails.
@@ -43134,6 +43216,37 @@ async function finish(config, event, run, failure) {
             core/* setFailed */.C1(failure);
     }
     setDecisionOutputs(decision);
+}
+/** The sticky pull-request comment, when the comment input and the event call for one. */
+async function commentOnPullRequest(config, event, result, flaky, decision, rootdir) {
+    const token = config.python.token;
+    if (!commentWanted(config.comment, event, token) || event.pullRequest === undefined)
+        return;
+    const { context } = config;
+    const paths = {
+        repoRoot: config.workspace,
+        workingDirectory: config.workingDirectory,
+        pytestRootdir: rootdir,
+    };
+    const marker = commentMarker(context.workflow, context.job);
+    const body = renderComment({
+        marker,
+        result,
+        flaky,
+        deployLine: decisionSummaryLine(decision),
+        runUrl: runUrl(context),
+        title: [context.workflow, context.job].filter((part) => part !== '').join(' / ') || 'pytest',
+        linkFor: failureLinker(context, paths),
+    });
+    // Loaded only here: Octokit is not needed, nor paid for at start-up, by runs that do not comment.
+    const { postComment } = await __nccwpck_require__.e(/* import() */ 638).then(__nccwpck_require__.bind(__nccwpck_require__, 9638));
+    await postComment({
+        token,
+        repository: context.repository,
+        pullRequest: event.pullRequest,
+        marker,
+        body,
+    });
 }
 function failureCounts(result) {
     return `${result.failed} failed, ${result.errors} errors, ${result.passed} passed`;
@@ -43187,6 +43300,8 @@ async function main_run() {
     try {
         refuseUnknownInputs(process.env, Object.values(names/* INPUT */.bO), 'This action');
         const config = readConfig();
+        if (config.python.token)
+            core/* setSecret */.Pq(config.python.token);
         // Read once: the cache policy and the deploy gate judge the same event.
         const event = readRunEvent();
         await (config.junitFiles.length > 0 ? reportOnly(config, event) : fullRun(config, event));

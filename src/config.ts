@@ -19,6 +19,7 @@ import type { PythonRequest } from './python/setup.js';
 import { parseVersionSpec } from './python/spec.js';
 import { splitArgs } from './runner/argv.js';
 import { readRunContext, type RunContext } from './runner/context.js';
+import type { CommentMode } from './report/comment/when.js';
 import { InputError } from './runner/errors.js';
 import { findFiles } from './runner/files.js';
 import {
@@ -68,8 +69,6 @@ export interface ActionConfig {
   /** The run's coordinates (repository, commit, run id, ...). */
   context: RunContext;
 }
-
-export type CommentMode = 'auto' | 'always' | 'off';
 
 const MAX_RERUNS = 10;
 

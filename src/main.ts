@@ -12,7 +12,11 @@ import { readRunEvent } from './runner/event-file.js';
 import { decisionSummaryLine, setDecisionOutputs } from './gate/outputs.js';
 import type { Interpreter } from './python/interpreter.js';
 import { interpreterExports, setupPython } from './python/setup.js';
+import { commentMarker, renderComment } from './report/comment/body.js';
+import { commentWanted } from './report/comment/when.js';
 import { flakySection } from './report/flaky.js';
+import { failureLinker } from './report/links.js';
+import { runUrl } from './runner/context.js';
 import { publishReport } from './report/publish.js';
 import { failStep } from './runner/failure.js';
 import { INPUT } from './runner/names.js';
@@ -74,11 +78,50 @@ async function finish(
       commit: config.context,
       runnerTemp: config.runnerTemp,
     });
+    await commentOnPullRequest(config, event, run.result, flaky, decision, run.rootdir);
   } finally {
     // The tests' verdict stands even when writing the report fails.
     if (failure) core.setFailed(failure);
   }
   setDecisionOutputs(decision);
+}
+
+/** The sticky pull-request comment, when the comment input and the event call for one. */
+async function commentOnPullRequest(
+  config: ActionConfig,
+  event: RunEvent,
+  result: TestResult,
+  flaky: string[],
+  decision: Decision,
+  rootdir: string | undefined,
+): Promise<void> {
+  const token = config.python.token;
+  if (!commentWanted(config.comment, event, token) || event.pullRequest === undefined) return;
+  const { context } = config;
+  const paths = {
+    repoRoot: config.workspace,
+    workingDirectory: config.workingDirectory,
+    pytestRootdir: rootdir,
+  };
+  const marker = commentMarker(context.workflow, context.job);
+  const body = renderComment({
+    marker,
+    result,
+    flaky,
+    deployLine: decisionSummaryLine(decision),
+    runUrl: runUrl(context),
+    title: [context.workflow, context.job].filter((part) => part !== '').join(' / ') || 'pytest',
+    linkFor: failureLinker(context, paths),
+  });
+  // Loaded only here: Octokit is not needed, nor paid for at start-up, by runs that do not comment.
+  const { postComment } = await import('./report/comment/post.js');
+  await postComment({
+    token,
+    repository: context.repository,
+    pullRequest: event.pullRequest,
+    marker,
+    body,
+  });
 }
 
 function failureCounts(result: TestResult): string {
@@ -141,6 +184,7 @@ export async function run(): Promise<void> {
   try {
     refuseUnknownInputs(process.env, Object.values(INPUT), 'This action');
     const config = readConfig();
+    if (config.python.token) core.setSecret(config.python.token);
     // Read once: the cache policy and the deploy gate judge the same event.
     const event = readRunEvent();
     await (config.junitFiles.length > 0 ? reportOnly(config, event) : fullRun(config, event));

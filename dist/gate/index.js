@@ -32232,6 +32232,14 @@ function detectFork(name, payload) {
         return true;
     return false;
 }
+function pullRequestNumber(name, payload) {
+    const number = field(payload, 'pull_request', 'number') ??
+        (isPullRequestComment(name, payload) ? field(payload, 'issue', 'number') : undefined) ??
+        field(payload, 'workflow_run', 'pull_requests', '0', 'number');
+    return typeof number === 'number' && Number.isInteger(number) && number > 0
+        ? { pullRequest: number }
+        : {};
+}
 function buildRunEvent(env, payload) {
     const name = env.GITHUB_EVENT_NAME ?? '';
     if (name === '') {
@@ -32253,6 +32261,7 @@ function buildRunEvent(env, payload) {
         action: event_text(field(payload, 'action')),
         runConclusion: name === 'workflow_run' ? event_text(field(payload, 'workflow_run', 'conclusion')) : '',
         pullRequestComment: isPullRequestComment(name, payload),
+        ...pullRequestNumber(name, payload),
     };
 }
 
