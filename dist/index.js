@@ -38483,6 +38483,8 @@ function runUrl(context) {
         : '';
 }
 
+// EXTERNAL MODULE: ./src/runner/job-summary.ts
+var job_summary = __nccwpck_require__(4990);
 ;// CONCATENATED MODULE: ./src/pytest/pytest-args.ts
 /**
  * What the user's pytest-args say about the JUnit report, which the action reads: the path they
@@ -39496,8 +39498,7 @@ function readLocalSecret(value) {
         if (/^INPUT_CACHE-LOCAL-SECRET$/i.test(name))
             delete process.env[name];
     }
-    if (value !== '')
-        core/* setSecret */.Pq(value);
+    (0,job_summary/* registerSecret */.cl)(value);
     return value;
 }
 function readConfig(get = runnerInput, env = process.env) {
@@ -39508,6 +39509,8 @@ function readConfig(get = runnerInput, env = process.env) {
     const junitFiles = readJUnitFiles(parseLines(get('junit-files')), workingDirectory);
     const venvPath = readVenvPath(get('venv-path'), workingDirectory, workspace);
     const token = get('token');
+    // Masked before anything can print it, and kept out of a failure summary.
+    (0,job_summary/* registerSecret */.cl)(token);
     const allowPrereleases = parseBoolean('allow-prereleases', get('allow-prereleases'), false);
     // Validate the spec now, so a typo fails before anything is downloaded or installed.
     for (const line of parseLines(get('python-version')))
@@ -42612,8 +42615,6 @@ function failureLinker(commit, paths) {
     };
 }
 
-// EXTERNAL MODULE: ./src/runner/job-summary.ts
-var job_summary = __nccwpck_require__(4990);
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 /** The action's test outputs, as the strings `core.setOutput` writes. */
 function testOutputs(result, junitPath) {
@@ -42652,7 +42653,7 @@ async function publishReport(request) {
         sections: request.sections,
         linkFor: failureLinker(request.commit, paths),
     });
-    await (0,job_summary/* writeJobSummary */.j)(summary);
+    await (0,job_summary/* writeJobSummary */.j7)(summary);
     if (!request.annotate)
         return;
     const limit = request.stepWillFail ? MAX_ERROR_ANNOTATIONS - 1 : MAX_ERROR_ANNOTATIONS;
@@ -43266,8 +43267,6 @@ async function reportOnly(config, event) {
     await finish(config, event, { result, junitPaths: config.junitFiles }, failure);
 }
 async function fullRun(config, event) {
-    if (config.python.token)
-        core/* setSecret */.Pq(config.python.token);
     const interpreter = await setupPython(config.python);
     core/* setOutput */.uH('python-version', interpreter.version);
     core/* setOutput */.uH('python-path', interpreter.executable);
@@ -43300,8 +43299,6 @@ async function main_run() {
     try {
         refuseUnknownInputs(process.env, Object.values(names/* INPUT */.bO), 'This action');
         const config = readConfig();
-        if (config.python.token)
-            core/* setSecret */.Pq(config.python.token);
         // Read once: the cache policy and the deploy gate judge the same event.
         const event = readRunEvent();
         await (config.junitFiles.length > 0 ? reportOnly(config, event) : fullRun(config, event));
@@ -43720,13 +43717,13 @@ function failStep(error) {
     reported = true;
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SetupError */ .w3) {
         _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(message);
-        (0,_job_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .writeFailureSummary */ .K)('The step failed', message, FAILED_STEP_REASON);
+        (0,_job_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .writeFailureSummary */ .KJ)('The step failed', message, FAILED_STEP_REASON);
         return;
     }
     _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(details);
     const unexpected = `Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`;
     _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(unexpected);
-    (0,_job_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .writeFailureSummary */ .K)('The step failed', unexpected, FAILED_STEP_REASON);
+    (0,_job_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .writeFailureSummary */ .KJ)('The step failed', unexpected, FAILED_STEP_REASON);
 }
 /**
  * Exits with the exit code core.setFailed set, once stdout and stderr are flushed (pipes are
@@ -43791,8 +43788,9 @@ async function runEntry(run) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ writeFailureSummary),
-/* harmony export */   j: () => (/* binding */ writeJobSummary)
+/* harmony export */   KJ: () => (/* binding */ writeFailureSummary),
+/* harmony export */   cl: () => (/* binding */ registerSecret),
+/* harmony export */   j7: () => (/* binding */ writeJobSummary)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
@@ -43802,6 +43800,15 @@ async function runEntry(run) {
 
 /** Set once this step wrote its summary: a later failure does not add a second one. */
 let written = false;
+/** Secret values: the runner masks them in the log, but not in the summary file. */
+const secrets = [];
+/** Masks `value` in the log and keeps it out of the failure summary. */
+function registerSecret(value) {
+    if (value === '')
+        return;
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setSecret */ .Pq(value);
+    secrets.push(value);
+}
 /**
  * Appends Markdown to the job summary. Outside a runner that provides GITHUB_STEP_SUMMARY (a
  * local run, an old runner, a local action runner) there is nowhere to write it: say so in the
@@ -43838,6 +43845,8 @@ function writeFailureSummary(title, message, reason) {
     }
 }
 function escape(text) {
+    for (const secret of secrets)
+        text = text.split(secret).join('***');
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

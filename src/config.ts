@@ -2,7 +2,6 @@
  * Every input of the main action, read and validated in one place. Later stages receive the
  * typed ActionConfig (or the plain values they need), never raw inputs.
  */
-import * as core from '@actions/core';
 import { existsSync, statSync } from 'node:fs';
 import { arch as osArch, homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -19,6 +18,7 @@ import type { PythonRequest } from './python/setup.js';
 import { parseVersionSpec } from './python/spec.js';
 import { splitArgs } from './runner/argv.js';
 import { readRunContext, type RunContext } from './runner/context.js';
+import { registerSecret } from './runner/job-summary.js';
 import type { CommentMode } from './report/comment/when.js';
 import { InputError } from './runner/errors.js';
 import { findFiles } from './runner/files.js';
@@ -265,7 +265,7 @@ function readLocalSecret(value: string): string {
   for (const name of Object.keys(process.env)) {
     if (/^INPUT_CACHE-LOCAL-SECRET$/i.test(name)) delete process.env[name];
   }
-  if (value !== '') core.setSecret(value);
+  registerSecret(value);
   return value;
 }
 
@@ -282,6 +282,8 @@ export function readConfig(
   const venvPath = readVenvPath(get('venv-path'), workingDirectory, workspace);
 
   const token = get('token');
+  // Masked before anything can print it, and kept out of a failure summary.
+  registerSecret(token);
   const allowPrereleases = parseBoolean('allow-prereleases', get('allow-prereleases'), false);
   // Validate the spec now, so a typo fails before anything is downloaded or installed.
   for (const line of parseLines(get('python-version')))

@@ -143,8 +143,6 @@ async function reportOnly(config: ActionConfig, event: RunEvent): Promise<void> 
 }
 
 async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
-  if (config.python.token) core.setSecret(config.python.token);
-
   const interpreter = await setupPython(config.python);
   core.setOutput('python-version', interpreter.version);
   core.setOutput('python-path', interpreter.executable);
@@ -184,7 +182,6 @@ export async function run(): Promise<void> {
   try {
     refuseUnknownInputs(process.env, Object.values(INPUT), 'This action');
     const config = readConfig();
-    if (config.python.token) core.setSecret(config.python.token);
     // Read once: the cache policy and the deploy gate judge the same event.
     const event = readRunEvent();
     await (config.junitFiles.length > 0 ? reportOnly(config, event) : fullRun(config, event));

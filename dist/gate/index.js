@@ -32612,7 +32612,7 @@ async function run() {
         const outcome = parseTestOutcome(runnerInput(TEST_OUTCOME_INPUT.name));
         const decision = decide(readRunEvent(), outcome, rules);
         setDecisionOutputs(decision);
-        await (0,job_summary/* writeJobSummary */.j)(decisionSummaryLine(decision));
+        await (0,job_summary/* writeJobSummary */.j7)(decisionSummaryLine(decision));
     }
     catch (error) {
         (0,failure/* failStep */.vy)(error);
@@ -33016,13 +33016,13 @@ function failStep(error) {
     reported = true;
     if (error instanceof errors/* InputError */.dz || error instanceof errors/* SetupError */.w3) {
         core/* setFailed */.C1(message);
-        (0,job_summary/* writeFailureSummary */.K)('The step failed', message, FAILED_STEP_REASON);
+        (0,job_summary/* writeFailureSummary */.KJ)('The step failed', message, FAILED_STEP_REASON);
         return;
     }
     core/* debug */.Yz(details);
     const unexpected = `Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`;
     core/* setFailed */.C1(unexpected);
-    (0,job_summary/* writeFailureSummary */.K)('The step failed', unexpected, FAILED_STEP_REASON);
+    (0,job_summary/* writeFailureSummary */.KJ)('The step failed', unexpected, FAILED_STEP_REASON);
 }
 /**
  * Exits with the exit code core.setFailed set, once stdout and stderr are flushed (pipes are
@@ -33087,9 +33087,10 @@ async function runEntry(run) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ writeFailureSummary),
-/* harmony export */   j: () => (/* binding */ writeJobSummary)
+/* harmony export */   KJ: () => (/* binding */ writeFailureSummary),
+/* harmony export */   j7: () => (/* binding */ writeJobSummary)
 /* harmony export */ });
+/* unused harmony export registerSecret */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2370);
@@ -33098,6 +33099,15 @@ async function runEntry(run) {
 
 /** Set once this step wrote its summary: a later failure does not add a second one. */
 let written = false;
+/** Secret values: the runner masks them in the log, but not in the summary file. */
+const secrets = [];
+/** Masks `value` in the log and keeps it out of the failure summary. */
+function registerSecret(value) {
+    if (value === '')
+        return;
+    core.setSecret(value);
+    secrets.push(value);
+}
 /**
  * Appends Markdown to the job summary. Outside a runner that provides GITHUB_STEP_SUMMARY (a
  * local run, an old runner, a local action runner) there is nowhere to write it: say so in the
@@ -33134,6 +33144,8 @@ function writeFailureSummary(title, message, reason) {
     }
 }
 function escape(text) {
+    for (const secret of secrets)
+        text = text.split(secret).join('***');
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

@@ -4,6 +4,15 @@ import * as core from '@actions/core';
 
 /** Set once this step wrote its summary: a later failure does not add a second one. */
 let written = false;
+/** Secret values: the runner masks them in the log, but not in the summary file. */
+const secrets: string[] = [];
+
+/** Masks `value` in the log and keeps it out of the failure summary. */
+export function registerSecret(value: string): void {
+  if (value === '') return;
+  core.setSecret(value);
+  secrets.push(value);
+}
 
 /**
  * Appends Markdown to the job summary. Outside a runner that provides GITHUB_STEP_SUMMARY (a
@@ -41,5 +50,6 @@ export function writeFailureSummary(title: string, message: string, reason: stri
 }
 
 function escape(text: string): string {
+  for (const secret of secrets) text = text.split(secret).join('***');
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
