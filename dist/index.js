@@ -5311,7 +5311,6 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -5575,7 +5574,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -5691,7 +5690,7 @@ __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.hd = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -34007,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7844);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5807);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3076);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34017,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5807:
+/***/ 3076:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37568,6 +37567,14 @@ function detectFork(name, payload) {
         return true;
     return false;
 }
+function pullRequestNumber(name, payload) {
+    const number = field(payload, 'pull_request', 'number') ??
+        (isPullRequestComment(name, payload) ? field(payload, 'issue', 'number') : undefined) ??
+        field(payload, 'workflow_run', 'pull_requests', '0', 'number');
+    return typeof number === 'number' && Number.isInteger(number) && number > 0
+        ? { pullRequest: number }
+        : {};
+}
 function buildRunEvent(env, payload) {
     const name = env.GITHUB_EVENT_NAME ?? '';
     if (name === '') {
@@ -37589,6 +37596,7 @@ function buildRunEvent(env, payload) {
         action: event_text(field(payload, 'action')),
         runConclusion: name === 'workflow_run' ? event_text(field(payload, 'workflow_run', 'conclusion')) : '',
         pullRequestComment: isPullRequestComment(name, payload),
+        ...pullRequestNumber(name, payload),
     };
 }
 
@@ -38459,6 +38467,28 @@ function splitArgs(text, inputName) {
     return args;
 }
 
+;// CONCATENATED MODULE: ./src/runner/context.ts
+function readRunContext(env) {
+    return {
+        serverUrl: env.GITHUB_SERVER_URL ?? '',
+        apiUrl: env.GITHUB_API_URL ?? '',
+        repository: env.GITHUB_REPOSITORY ?? '',
+        sha: env.GITHUB_SHA ?? '',
+        runId: env.GITHUB_RUN_ID ?? '',
+        workflow: env.GITHUB_WORKFLOW ?? '',
+        job: env.GITHUB_JOB ?? '',
+    };
+}
+/** The address of the run's page, or '' when the variables are missing. */
+function runUrl(context) {
+    const { serverUrl, repository, runId } = context;
+    return serverUrl && repository && runId
+        ? `${serverUrl.replace(/\/+$/, '')}/${repository}/actions/runs/${runId}`
+        : '';
+}
+
+// EXTERNAL MODULE: ./src/runner/job-summary.ts
+var job_summary = __nccwpck_require__(3160);
 ;// CONCATENATED MODULE: ./src/pytest/pytest-args.ts
 /**
  * What the user's pytest-args say about the JUnit report, which the action reads: the path they
@@ -38806,6 +38836,12 @@ function failureLineInFile(details, file) {
  * Streaming JUnit reader. Reads one or more JUnit XML files (pytest's, or any tool's) in chunks
  * with saxes and keeps only counts, a bounded list of failures and the N slowest tests, so memory
  * does not grow with the number of passing tests. Several files (shards) merge into one result.
+ *
+ * Outcomes are counted as pytest's closing line counts them, not one per <testcase>: each
+ * <failure>, <error> and <skipped> element is one outcome (pytest 9 writes one <failure> per
+ * failed subtest inside the test's element, and a second element for a test that failed and
+ * then errored in teardown), and a test whose call passed counts as passed even when its
+ * teardown then errored. `tests` is the sum of the outcomes, as pytest's line adds up.
  */
 
 
@@ -38845,6 +38881,10 @@ const MESSAGE_CHARS = 2000;
 const MAX_DEPTH = 64;
 /** A duration past this (over 115 days) is nonsense, e.g. `time="1e308"`: counted as unknown (0). */
 const MAX_SECONDS = 1e7;
+/** pytest's message for an error in a fixture's teardown (the test's call ran before it). */
+const TEARDOWN_ERROR = 'failed on teardown';
+/** Ids of failed or errored cases remembered to spot pytest's second element; bounds memory. */
+const MAX_REMEMBERED_IDS = 100_000;
 /** Reads and merges the JUnit reports at `paths` (in order) into one TestResult. */
 async function readJUnitReports(paths, options = {}) {
     const tally = new Tally({ ...DEFAULTS, ...withoutUndefined(options) }, options.onTestCase);
@@ -38867,7 +38907,6 @@ async function readJUnitReports(paths, options = {}) {
 class Tally {
     limits;
     onTestCase;
-    tests = 0;
     passed = 0;
     failed = 0;
     errors = 0;
@@ -38883,7 +38922,7 @@ class Tally {
     }
     result() {
         return {
-            tests: this.tests,
+            tests: this.passed + this.failed + this.errors + this.skipped,
             passed: this.passed,
             failed: this.failed,
             errors: this.errors,
@@ -38894,6 +38933,9 @@ class Tally {
             slowest: this.slowest.sorted(),
         };
     }
+}
+function newCase(attributes) {
+    return { attributes, failures: 0, errors: 0, skips: 0, callError: false };
 }
 /** Reads one file into `tally`; rejects with a JUnitParseError. */
 function readOneReport(path, tally, trackPosition, chunkBytes) {
@@ -38954,6 +38996,8 @@ class ReportReader {
     testcase;
     testcaseDepth = -1;
     failure;
+    /** Ids of this file's cases that had a failure or error (bounded): a later element is a repeat. */
+    failedIds = new Set();
     collectText = (text) => this.failure?.text.append(text);
     constructor(path, tally, trackPosition) {
         this.path = path;
@@ -38991,7 +39035,7 @@ class ReportReader {
         return new PassingCaseSkimmer({
             write,
             canTakeTestcase: () => this.depth > 0 && this.testcase === undefined,
-            testcase: (attributes) => this.countTestcase({ attributes, failed: false, errored: false, skipped: false }),
+            testcase: (attributes) => this.countTestcase(newCase(attributes)),
         });
     }
     syntaxError(reason) {
@@ -39046,19 +39090,22 @@ class ReportReader {
         if (this.depth !== this.testcaseDepth + 1)
             return;
         const name = tag.name;
-        if (name === 'failure' || name === 'error') {
-            if (name === 'failure')
-                testcase.failed = true;
-            else
-                testcase.errored = true;
+        if (name === 'failure') {
+            testcase.failures++;
+            this.openFailure(name, tag.attributes);
+        }
+        else if (name === 'error') {
+            testcase.errors++;
+            if (!(tag.attributes.message ?? '').startsWith(TEARDOWN_ERROR))
+                testcase.callError = true;
             this.openFailure(name, tag.attributes);
         }
         else if (name === 'skipped') {
-            testcase.skipped = true;
+            testcase.skips++;
         }
     }
     openTestcase(tag) {
-        this.testcase = { attributes: tag.attributes, failed: false, errored: false, skipped: false };
+        this.testcase = newCase(tag.attributes);
         this.testcaseDepth = this.depth;
     }
     openOuterSuite(tag) {
@@ -39099,6 +39146,7 @@ class ReportReader {
             ...(line !== undefined ? { line } : {}),
             message: open.message,
             details,
+            source: this.path,
         });
     }
     closeTestcase() {
@@ -39109,15 +39157,23 @@ class ReportReader {
     }
     countTestcase(open) {
         const { tally } = this;
-        tally.tests++;
-        if (open.failed)
-            tally.failed++;
-        if (open.errored)
-            tally.errors++;
-        if (open.skipped && !open.failed && !open.errored)
-            tally.skipped++;
-        if (!open.failed && !open.errored && !open.skipped)
-            tally.passed++;
+        tally.failed += open.failures;
+        tally.errors += open.errors;
+        tally.skipped += open.skips;
+        const callPassed = open.failures === 0 && open.skips === 0 && !open.callError;
+        if (open.failures + open.errors === 0) {
+            if (callPassed)
+                tally.passed++;
+        }
+        else {
+            const id = caseId(open);
+            // A teardown error alone after a passed call: pytest counts the test as passed and the
+            // error. After a failed call pytest writes a second element, whose test was counted.
+            if (callPassed && !this.failedIds.has(id))
+                tally.passed++;
+            if (this.failedIds.size < MAX_REMEMBERED_IDS)
+                this.failedIds.add(id);
+        }
         const time = seconds(open.attributes.time);
         this.caseTime += time;
         if (tally.onTestCase)
@@ -39339,6 +39395,17 @@ function thresholdProblem(percent, threshold) {
 
 
 
+
+const MAX_RERUNS = 10;
+function readReruns(raw) {
+    if (raw === '')
+        return 0;
+    const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!(value >= 0 && value <= MAX_RERUNS)) {
+        throw new errors/* InputError */.dz(`reruns "${raw}" is not a whole number from 0 to ${MAX_RERUNS}. Give how many times failed tests may run again, e.g. 2.`);
+    }
+    return value;
+}
 /** Report-only mode: every pattern must match at least one file. */
 function readJUnitFiles(patterns, workingDirectory) {
     const files = patterns.flatMap((pattern) => {
@@ -39505,8 +39572,7 @@ function readLocalSecret(value) {
         if (/^INPUT_CACHE-LOCAL-SECRET$/i.test(name))
             delete process.env[name];
     }
-    if (value !== '')
-        core/* setSecret */.Pq(value);
+    (0,job_summary/* registerSecret */.cl)(value);
     return value;
 }
 function readConfig(get = runnerInput, env = process.env) {
@@ -39517,6 +39583,8 @@ function readConfig(get = runnerInput, env = process.env) {
     const junitFiles = readJUnitFiles(parseLines(get('junit-files')), workingDirectory);
     const venvPath = readVenvPath(get('venv-path'), workingDirectory, workspace);
     const token = get('token');
+    // Masked before anything can print it, and kept out of a failure summary.
+    (0,job_summary/* registerSecret */.cl)(token);
     const allowPrereleases = parseBoolean('allow-prereleases', get('allow-prereleases'), false);
     // Validate the spec now, so a typo fails before anything is downloaded or installed.
     for (const line of parseLines(get('python-version')))
@@ -39569,6 +39637,11 @@ function readConfig(get = runnerInput, env = process.env) {
         coverage: readCoverage(get, workingDirectory, junitFiles.length > 0),
         gate,
         runnerTemp,
+        reruns: readReruns(get('reruns')),
+        failOnFlaky: parseBoolean('fail-on-flaky', get('fail-on-flaky'), false),
+        annotations: parseBoolean('annotations', get('annotations'), true),
+        comment: parseChoice('comment', get('comment'), ['auto', 'always', 'off'], 'auto'),
+        context: readRunContext(env),
     };
 }
 
@@ -40793,6 +40866,10 @@ const NOT_FOUND = /No matching distribution found for (\S+)/;
 const GROUP_NOT_FOUND = /Dependency group '([^']+)' not found/;
 const MISSING_EXTRA = /does not provide the extra '([^']+)'/;
 const UNKNOWN_OPTION = /no such option: (-\S+)/;
+/** The build backend pyproject.toml names could not be imported (not in its `requires`). */
+const BACKEND_UNAVAILABLE = /BackendUnavailable: Cannot import '([^']+)'|BackendUnavailable[\s\S]*?No module named '([^']+)'/;
+/** pip's progress line when the build requirements of [build-system] failed to install. */
+const BUILD_DEPS_FAILED = /Installing build dependencies: finished with status 'error'/;
 /** pip's line for a local directory in a conflict: `The user requested NAME VERSION (from DIR)`. */
 const REQUESTED_LOCAL = /^The user requested (\S+) (\S+) \(from (.+)\)$/;
 function requirementName(spec) {
@@ -40834,6 +40911,9 @@ function explainPipFailure(ctx) {
     const conflict = projectConflict(ctx);
     if (conflict)
         return conflict;
+    const backend = buildBackendFailure(output);
+    if (backend)
+        return backend;
     const missing = NOT_FOUND.exec(output);
     if (missing) {
         const source = sourceOf(missing[1], ctx);
@@ -40850,6 +40930,18 @@ function explainPipFailure(ctx) {
         .slice(-3)
         .join(' ');
     return `${stepInputs(step)}: pip failed (exit ${ctx.exitCode}) while installing ${step.what}.${errorLines ? ` ${errorLines}` : ' See the log above.'}`;
+}
+/** A project whose [build-system] table cannot give pip its build backend. */
+function buildBackendFailure(output) {
+    const unavailable = BACKEND_UNAVAILABLE.exec(output);
+    if (unavailable) {
+        const backend = unavailable[1] ?? unavailable[2];
+        return `install-project: pip could not import the build backend "${backend}" of the project: the [build-system] table of pyproject.toml names it in build-backend but its requires list does not install it. Add the package that provides it to requires (e.g. requires = ["hatchling"]), or set install-project: false.`;
+    }
+    if (!BUILD_DEPS_FAILED.test(output))
+        return undefined;
+    const missing = NOT_FOUND.exec(output)?.[1];
+    return `install-project: pip could not install the build requirements in the [build-system] table of pyproject.toml${missing ? ` (no package "${missing}" on the index)` : ''}. Check the requires list there, add the index that serves it with pip-args, or set install-project: false.`;
 }
 /** The lines under pip's "The conflict is caused by:", trimmed. */
 function conflictCauses(output) {
@@ -42197,93 +42289,6 @@ function announce(interpreter, log) {
     return interpreter;
 }
 
-;// CONCATENATED MODULE: ./src/runner/job-summary.ts
-/** The job summary (GITHUB_STEP_SUMMARY), the one place that writes it. */
-
-/**
- * Appends Markdown to the job summary. Outside a runner that provides GITHUB_STEP_SUMMARY (a
- * local run, an old runner, a local action runner) there is nowhere to write it: say so in the
- * log and go on, since the summary never decides the step's verdict.
- */
-async function writeJobSummary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY) {
-        core/* info */.pq('No job summary written: GITHUB_STEP_SUMMARY is not set (not on a GitHub runner).');
-        return;
-    }
-    await core/* summary */.z.addRaw(markdown, true).write();
-}
-
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-/**
- * Annotations for failed tests: one error at file:line per failure or error, paths relative to
- * the repository root (GitHub places annotations by that path), capped at GitHub's per-step
- * limit with one notice for the rest.
- */
-
-
-
-/** GitHub shows at most 10 error annotations per step. */
-const MAX_ERROR_ANNOTATIONS = 10;
-/** And at most 10 warning annotations per step (uncovered changed lines use them). */
-const MAX_WARNING_ANNOTATIONS = 10;
-const MAX_MESSAGE_CHARS = 4000;
-const MAX_TITLE_CHARS = 255;
-function buildAnnotations(result, paths, limit = MAX_ERROR_ANNOTATIONS) {
-    const shown = result.failures.slice(0, limit);
-    const annotations = shown.map((failure) => annotationFor(failure, paths));
-    const total = result.failures.length + result.failuresOmitted;
-    const more = total - shown.length;
-    if (more <= 0)
-        return { annotations };
-    const noun = more === 1 ? 'failure' : 'failures';
-    return {
-        annotations,
-        overflowNotice: `${more} more ${noun} not annotated; see the job summary.`,
-    };
-}
-/** Writes the plan as `::error` and `::notice` workflow commands. */
-function emitAnnotations(plan) {
-    for (const a of plan.annotations) {
-        core/* error */.z3(a.message, {
-            title: a.title,
-            ...(a.file !== undefined ? { file: a.file } : {}),
-            ...(a.line !== undefined ? { startLine: a.line } : {}),
-        });
-    }
-    if (plan.overflowNotice)
-        core/* notice */.lm(plan.overflowNotice);
-}
-function annotationFor(failure, paths) {
-    const verb = failure.kind === 'error' ? 'Error in' : 'Failed:';
-    const file = failure.file === undefined ? undefined : repoRelative(failure.file, paths);
-    return {
-        ...(file !== undefined ? { file } : {}),
-        ...(file !== undefined && failure.line !== undefined ? { line: failure.line } : {}),
-        title: truncate(`${verb} ${failure.id}`, MAX_TITLE_CHARS),
-        message: truncate(messageOf(failure), MAX_MESSAGE_CHARS),
-    };
-}
-/** The message pytest gave, or else the `E` lines of the traceback, or else its last line. */
-function messageOf(failure) {
-    if (failure.message.trim() !== '')
-        return failure.message;
-    const lines = failure.details.split('\n');
-    const eLines = lines.filter((l) => l.startsWith('E ')).map((l) => l.slice(1).trim());
-    if (eLines.length > 0)
-        return eLines.join('\n');
-    return lines.filter((l) => l.trim() !== '').pop() ?? `${failure.kind} in ${failure.id}`;
-}
-/** The JUnit path (relative to pytest's rootdir) made relative to the repository root. */
-function repoRelative(file, paths) {
-    const workingDirectory = (0,external_node_path_namespaceObject.resolve)(paths.repoRoot, paths.workingDirectory);
-    const rootdir = (0,external_node_path_namespaceObject.resolve)(workingDirectory, paths.pytestRootdir ?? '.');
-    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(paths.repoRoot), (0,external_node_path_namespaceObject.resolve)(rootdir, file));
-    if (path === '' || path === '..' || path.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(path)) {
-        return undefined;
-    }
-    return path.split(external_node_path_namespaceObject.sep).join('/');
-}
-
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 /** GitHub rejects step summaries over 1 MiB; keep clear of it. */
@@ -42293,17 +42298,27 @@ const MAX_LISTED_PATHS = 20;
 const EXTRA_SHARE = 0.1;
 /** Kept free for the "left out" note, which is only known at the end. */
 const NOTE_RESERVE = 1024;
+/** A run whose every test took less than this has no "slowest" table worth showing. */
+const SLOW_SECONDS = 0.1;
 function renderSummary(result, options = {}) {
     const maxBytes = options.maxBytes ?? MAX_SUMMARY_BYTES;
     const head = [headline(result, options.title ?? 'pytest'), countsTable(result)].join('\n');
     const slowest = slowestSection(result);
     const paths = pathsSection(options.junitPaths ?? []);
+    const sections = (options.sections ?? []).join('\n\n');
     const extras = fitLines(options.extraLines ?? [], Math.floor(maxBytes * EXTRA_SHARE));
-    let budget = maxBytes - bytes(head) - bytes(slowest) - bytes(paths) - bytes(extras.text) - NOTE_RESERVE;
+    let budget = maxBytes -
+        bytes(head) -
+        bytes(slowest) -
+        bytes(paths) -
+        bytes(sections) -
+        bytes(extras.text) -
+        NOTE_RESERVE;
     const blocks = [];
     let leftOutForSize = 0;
     for (const failure of result.failures) {
-        const block = leftOutForSize === 0 ? fitFailure(failure, budget) : undefined;
+        const link = options.linkFor?.(failure);
+        const block = leftOutForSize === 0 ? fitFailure(failure, budget, link) : undefined;
         if (block === undefined) {
             leftOutForSize++;
             continue;
@@ -42315,7 +42330,7 @@ function renderSummary(result, options = {}) {
         ? ''
         : [`<h3>Failures and errors</h3>`, ...blocks].join('\n');
     const note = leftOutNote(result, leftOutForSize, extras.dropped);
-    const markdown = [head, failures, note, slowest, paths, extras.text]
+    const markdown = [head, failures, note, sections, slowest, paths, extras.text]
         .filter((part) => part !== '')
         .join('\n\n');
     return `${clampBytes(markdown, maxBytes)}\n`;
@@ -42355,10 +42370,10 @@ function countsTable(result) {
  * One failure, at most `budget` bytes: the traceback is cut (keeping its end, where pytest puts
  * the assertion) until it fits; undefined when even a short version does not.
  */
-function fitFailure(failure, budget) {
+function fitFailure(failure, budget, link) {
     let detailChars = failure.details.length;
     for (;;) {
-        const block = renderFailure(failure, detailChars);
+        const block = renderFailure(failure, detailChars, link);
         if (bytes(block) <= budget)
             return block;
         if (detailChars < 200)
@@ -42366,11 +42381,14 @@ function fitFailure(failure, budget) {
         detailChars = Math.floor(detailChars / 2);
     }
 }
-function renderFailure(failure, detailChars) {
+function renderFailure(failure, detailChars, link) {
     const label = failure.kind === 'error' ? '💥 Error in' : '❌ Failed:';
+    const place = `<code>${escapeHtml(truncate(failure.file ?? '', 300))}${failure.line ? `:${failure.line}` : ''}</code>`;
     const where = failure.file === undefined
         ? ''
-        : `<code>${escapeHtml(truncate(failure.file, 300))}${failure.line ? `:${failure.line}` : ''}</code>`;
+        : link === undefined
+            ? place
+            : `<a href="${escapeHtml(link)}">${place}</a>`;
     const firstLine = failure.message.split('\n', 1)[0].trim();
     const message = firstLine === '' ? '' : escapeHtml(truncate(firstLine, 500));
     const about = [where, message].filter((s) => s !== '').join(' — ');
@@ -42406,7 +42424,8 @@ function leftOutNote(result, leftOutForSize, extraDropped) {
     return `<p><em>${notes.join(' ')} The JUnit report has every test.</em></p>`;
 }
 function slowestSection(result) {
-    if (result.slowest.length === 0)
+    // Longest first: when the first is quick, a table of quick tests says nothing.
+    if (result.slowest.length === 0 || result.slowest[0].seconds < SLOW_SECONDS)
         return '';
     const rows = result.slowest.map((t) => `<tr><td><code>${escapeHtml(truncate(t.id, 500))}</code></td><td align="right">${escapeHtml(formatSeconds(t.seconds))}</td></tr>`);
     return [
@@ -42471,6 +42490,206 @@ function clampBytes(text, max) {
     while (bytes(text.slice(0, end)) > limit)
         end = Math.floor(end * 0.9);
     return text.slice(0, end);
+}
+
+;// CONCATENATED MODULE: ./src/report/comment/body.ts
+
+
+/** GitHub refuses comments over 65,536 characters; the body stays far below. */
+const MAX_LISTED = 20;
+/** `<!-- pyci:<workflow>:<job> -->`, with nothing in it that could end the comment early. */
+function commentMarker(workflow, job) {
+    const clean = (text) => text.replace(/--+/g, '-').replace(/>/g, '');
+    return `<!-- pyci:${clean(workflow)}:${clean(job)} -->`;
+}
+function renderComment(content) {
+    const { result, flaky } = content;
+    const ok = result.failed + result.errors === 0;
+    const icon = !ok ? '❌' : result.tests === 0 ? '⚠️' : '✅';
+    const counts = [
+        result.failed > 0 ? `${result.failed} failed` : '',
+        result.errors > 0 ? `${result.errors} ${result.errors === 1 ? 'error' : 'errors'}` : '',
+        `${result.passed} passed`,
+        result.skipped > 0 ? `${result.skipped} skipped` : '',
+        flaky.length > 0 ? `${flaky.length} flaky` : '',
+    ].filter((part) => part !== '');
+    const lines = [
+        content.marker,
+        `### ${icon} ${escapeHtml(truncate(content.title, 200))}: ${counts.join(', ')} in ${formatSeconds(result.durationSeconds)}`,
+        '',
+    ];
+    if (result.failures.length > 0) {
+        lines.push('**Failures and errors**', '');
+        for (const failure of result.failures.slice(0, MAX_LISTED)) {
+            const link = content.linkFor?.(failure);
+            const where = link
+                ? ` ([${escapeHtml(failure.file ?? '')}:${failure.line ?? ''}](${link}))`
+                : '';
+            const message = truncate(failure.message.split('\n', 1)[0].trim(), 300);
+            lines.push(`- ${failure.kind === 'error' ? '💥' : '❌'} <code>${escapeHtml(truncate(failure.id, 300))}</code>${where}${message ? `: ${escapeHtml(message)}` : ''}`);
+        }
+        const more = result.failures.length +
+            result.failuresOmitted -
+            Math.min(result.failures.length, MAX_LISTED);
+        if (more > 0)
+            lines.push(`- and ${more} more (see the run)`);
+        lines.push('');
+    }
+    if (flaky.length > 0) {
+        lines.push('**Flaky** (failed, then passed on a rerun)', '');
+        for (const id of flaky.slice(0, MAX_LISTED))
+            lines.push(`- <code>${escapeHtml(truncate(id, 300))}</code>`);
+        if (flaky.length > MAX_LISTED)
+            lines.push(`- and ${flaky.length - MAX_LISTED} more`);
+        lines.push('');
+    }
+    lines.push(content.deployLine, '');
+    if (content.runUrl)
+        lines.push(`[Run details and the full report](${content.runUrl})`);
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/comment/when.ts
+/**
+ * auto: on pull_request events (a read-only token is found out by trying: GitHub answers 403);
+ * always: on any run that belongs to a pull request (pull_request_target, workflow_run behind a
+ * pull request, a comment on one); off: never. Without a token or a pull request, nothing.
+ */
+function commentWanted(mode, event, token) {
+    if (mode === 'off' || token === '' || event.pullRequest === undefined)
+        return false;
+    return mode === 'always' || event.name === 'pull_request';
+}
+
+;// CONCATENATED MODULE: ./src/report/flaky.ts
+/** The summary section for tests that failed and then passed on a rerun (see pytest/reruns.ts). */
+
+
+const flaky_MAX_LISTED = 50;
+function flakySection(ids, failsStep) {
+    if (ids.length === 0)
+        return '';
+    const listed = ids
+        .slice(0, flaky_MAX_LISTED)
+        .map((id) => `<li><code>${escapeHtml(truncate(id, 500))}</code></li>`);
+    const more = ids.length - listed.length;
+    const noun = ids.length === 1 ? 'test failed and then passed' : 'tests failed and then passed';
+    const verdict = failsStep
+        ? 'They fail the step (fail-on-flaky).'
+        : 'They do not fail the step (set fail-on-flaky: true to make them).';
+    return [
+        `<h3>⚠️ Flaky ${ids.length === 1 ? 'test' : 'tests'}</h3>`,
+        `<p>${ids.length} ${noun} on a rerun. ${verdict}</p>`,
+        '<ul>',
+        ...listed,
+        ...(more > 0 ? [`<li>and ${more} more</li>`] : []),
+        '</ul>',
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+/**
+ * Annotations for failed tests: one error at file:line per failure or error, paths relative to
+ * the repository root (GitHub places annotations by that path), capped at GitHub's per-step
+ * limit with one notice for the rest.
+ */
+
+
+
+/** GitHub shows at most 10 error annotations per step. */
+const MAX_ERROR_ANNOTATIONS = 10;
+/** And at most 10 warning annotations per step (uncovered changed lines use them). */
+const MAX_WARNING_ANNOTATIONS = 10;
+const MAX_MESSAGE_CHARS = 4000;
+const MAX_TITLE_CHARS = 255;
+/**
+ * One annotation per failure; with `sourceLabel` (several JUnit files: a matrix), one per test
+ * and place, whose title says on which legs it failed (`... (on py3.11-ubuntu, py3.12-ubuntu)`).
+ */
+function buildAnnotations(result, paths, limit = MAX_ERROR_ANNOTATIONS, sourceLabel) {
+    const groups = new Map();
+    for (const failure of result.failures) {
+        const key = sourceLabel
+            ? JSON.stringify([failure.id, failure.kind, failure.file, failure.line, failure.message])
+            : String(groups.size);
+        const label = sourceLabel && failure.source ? sourceLabel(failure.source) : undefined;
+        const group = groups.get(key) ?? { failure, labels: [] };
+        if (label !== undefined && !group.labels.includes(label))
+            group.labels.push(label);
+        groups.set(key, group);
+    }
+    const shown = [...groups.values()].slice(0, limit);
+    const annotations = shown.map(({ failure, labels }) => annotationFor(failure, paths, labels.length > 0 ? ` (on ${labels.join(', ')})` : ''));
+    const total = groups.size + result.failuresOmitted;
+    const more = total - shown.length;
+    if (more <= 0)
+        return { annotations };
+    const noun = more === 1 ? 'failure' : 'failures';
+    return {
+        annotations,
+        overflowNotice: `${more} more ${noun} not annotated; see the job summary.`,
+    };
+}
+/** Writes the plan as `::error` and `::notice` workflow commands. */
+function emitAnnotations(plan) {
+    for (const a of plan.annotations) {
+        core/* error */.z3(a.message, {
+            title: a.title,
+            ...(a.file !== undefined ? { file: a.file } : {}),
+            ...(a.line !== undefined ? { startLine: a.line } : {}),
+        });
+    }
+    if (plan.overflowNotice)
+        core/* notice */.lm(plan.overflowNotice);
+}
+function annotationFor(failure, paths, where = '') {
+    const verb = failure.kind === 'error' ? 'Error in' : 'Failed:';
+    const file = failure.file === undefined ? undefined : repoRelative(failure.file, paths);
+    return {
+        ...(file !== undefined ? { file } : {}),
+        ...(file !== undefined && failure.line !== undefined ? { line: failure.line } : {}),
+        title: truncate(`${verb} ${failure.id}${where}`, MAX_TITLE_CHARS),
+        message: truncate(messageOf(failure), MAX_MESSAGE_CHARS),
+    };
+}
+/** The message pytest gave, or else the `E` lines of the traceback, or else its last line. */
+function messageOf(failure) {
+    if (failure.message.trim() !== '')
+        return failure.message;
+    const lines = failure.details.split('\n');
+    const eLines = lines.filter((l) => l.startsWith('E ')).map((l) => l.slice(1).trim());
+    if (eLines.length > 0)
+        return eLines.join('\n');
+    return lines.filter((l) => l.trim() !== '').pop() ?? `${failure.kind} in ${failure.id}`;
+}
+/** The JUnit path (relative to pytest's rootdir) made relative to the repository root. */
+function repoRelative(file, paths) {
+    const workingDirectory = (0,external_node_path_namespaceObject.resolve)(paths.repoRoot, paths.workingDirectory);
+    const rootdir = (0,external_node_path_namespaceObject.resolve)(workingDirectory, paths.pytestRootdir ?? '.');
+    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(paths.repoRoot), (0,external_node_path_namespaceObject.resolve)(rootdir, file));
+    if (path === '' || path === '..' || path.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(path)) {
+        return undefined;
+    }
+    return path.split(external_node_path_namespaceObject.sep).join('/');
+}
+
+;// CONCATENATED MODULE: ./src/report/links.ts
+
+/** A function giving each failure its link, or undefined when the runner variables are missing. */
+function failureLinker(commit, paths) {
+    const { serverUrl, repository, sha } = commit;
+    if (!serverUrl || !repository || !sha)
+        return undefined;
+    const base = `${serverUrl.replace(/\/+$/, '')}/${repository}/blob/${sha}/`;
+    return (failure) => {
+        if (failure.file === undefined)
+            return undefined;
+        const path = repoRelative(failure.file, paths);
+        if (path === undefined)
+            return undefined;
+        const encoded = path.split('/').map(encodeURIComponent).join('/');
+        return `${base}${encoded}${failure.line ? `#L${failure.line}` : ''}`;
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/coverage-section.ts
@@ -42553,24 +42772,49 @@ function testOutputs(result, junitPath) {
 
 
 
+
+
 async function publishReport(request) {
     const { result, junitPaths } = request;
     for (const [name, value] of Object.entries(testOutputs(result, junitPaths.join('\n'))))
         core/* setOutput */.uH(name, value);
-    const coverageLines = request.coverage ? [renderCoverageSection(request.coverage)] : [];
-    const summary = renderSummary(result, {
-        junitPaths,
-        extraLines: [...coverageLines, ...request.extraLines],
-    });
-    await writeJobSummary(summary);
-    const limit = request.stepWillFail ? MAX_ERROR_ANNOTATIONS - 1 : MAX_ERROR_ANNOTATIONS;
-    emitAnnotations(buildAnnotations(result, {
+    const paths = {
         repoRoot: request.repoRoot,
         workingDirectory: request.workingDirectory,
         pytestRootdir: request.pytestRootdir,
-    }, limit));
+    };
+    const coverageLines = request.coverage ? [renderCoverageSection(request.coverage)] : [];
+    const summary = renderSummary(result, {
+        junitPaths: junitPaths.filter((path) => !publish_isWithin(path, request.runnerTemp)),
+        extraLines: [...coverageLines, ...request.extraLines],
+        sections: request.sections,
+        linkFor: failureLinker(request.commit, paths),
+    });
+    await (0,job_summary/* writeJobSummary */.j7)(summary);
+    if (!request.annotate)
+        return;
+    const limit = request.stepWillFail ? MAX_ERROR_ANNOTATIONS - 1 : MAX_ERROR_ANNOTATIONS;
+    emitAnnotations(buildAnnotations(result, paths, limit, sourceLabeler(junitPaths)));
     if (request.coverage)
         emitCoverageAnnotations(request.coverage);
+}
+/**
+ * With several JUnit files (a matrix, shards), what names the one a failure came from: the
+ * folder it was downloaded to when the files sit in folders of their own (the reusable
+ * workflow's `junit-ubuntu-latest-py3.12-shard1/`, shown without `junit-`), else its name.
+ */
+function sourceLabeler(junitPaths) {
+    if (junitPaths.length < 2)
+        return undefined;
+    const folders = new Set(junitPaths.map((path) => (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(path))));
+    const byFolder = folders.size === junitPaths.length;
+    return (source) => byFolder ? (0,external_node_path_namespaceObject.basename)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(source))).replace(/^junit-/, '') : (0,external_node_path_namespaceObject.basename)(source);
+}
+function publish_isWithin(path, dir) {
+    if (dir === '')
+        return false;
+    const rel = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(dir), (0,external_node_path_namespaceObject.resolve)(path));
+    return rel !== '' && !rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !rel.startsWith(external_node_path_namespaceObject.sep);
 }
 
 // EXTERNAL MODULE: ./src/runner/failure.ts
@@ -42602,7 +42846,8 @@ function readIdLines(path) {
 function preparePytestPlugin(scratchDir, pythonPath, options = {}) {
     const pluginDir = (0,external_node_path_namespaceObject.join)(scratchDir, 'pyci-pytest-plugin');
     (0,external_node_fs_.mkdirSync)(pluginDir, { recursive: true });
-    (0,external_node_fs_.copyFileSync)(PLUGIN_FILE, (0,external_node_path_namespaceObject.join)(pluginDir, `${PLUGIN_MODULE}.py`));
+    const script = (0,external_node_path_namespaceObject.join)(pluginDir, `${PLUGIN_MODULE}.py`);
+    (0,external_node_fs_.copyFileSync)(PLUGIN_FILE, script);
     const rootdirFile = (0,external_node_path_namespaceObject.join)(pluginDir, 'rootdir.txt');
     (0,external_node_fs_.writeFileSync)(rootdirFile, '');
     const env = {
@@ -42619,9 +42864,16 @@ function preparePytestPlugin(scratchDir, pythonPath, options = {}) {
         // Absent until pytest writes it: a run that never got there is told apart from "no tests".
         (0,external_node_fs_.rmSync)(collectFile, { force: true });
     }
+    const failedFile = (0,external_node_path_namespaceObject.join)(pluginDir, 'failed-ids.txt');
+    if (options.recordFailed) {
+        env.PYCI_FAILED_FILE = failedFile;
+        (0,external_node_fs_.rmSync)(failedFile, { force: true });
+    }
     return {
         args: ['-p', PLUGIN_MODULE],
         env,
+        script,
+        failedIds: () => options.recordFailed && (0,external_node_fs_.existsSync)(failedFile) ? readIdLines(failedFile) : [],
         rootdir: () => (0,external_node_fs_.readFileSync)(rootdirFile, 'utf8').trim() || undefined,
         collectedIds: () => options.collect && (0,external_node_fs_.existsSync)(collectFile) ? readIdLines(collectFile) : undefined,
     };
@@ -42792,8 +43044,75 @@ async function collectTestIds(python, userArgs, options) {
     return ids;
 }
 
+;// CONCATENATED MODULE: ./src/pytest/reruns.ts
+/**
+ * Reruns: the tests that failed run again, each round in a fresh pytest process with the user's
+ * arguments (so paths, -k, -m, plugins and the shard still apply) and our plugin keeping only
+ * their node ids. A test that passes on a rerun is flaky. The reports merge into one JUnit file,
+ * each flaky test's failed run replaced by the run where it passed (the plugin does the merge).
+ */
+
+
+
+
+
+
+
+
+async function rerunFailures(request) {
+    let ids = [...new Set(request.failedIds)];
+    const reports = [];
+    const flaky = [];
+    let script = '';
+    for (let round = 1; round <= request.rounds && ids.length > 0; round++) {
+        const plugin = preparePytestPlugin(request.scratchDir, request.env.PYTHONPATH, {
+            shardIds: ids,
+            collect: true,
+            recordFailed: true,
+        });
+        script = plugin.script;
+        const report = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-junit-rerun-${round}-${(0,external_node_crypto_.randomUUID)()}.xml`);
+        core/* startGroup */.Oh(`Rerun ${round} of ${request.rounds}: ${ids.length} failed test(s)`);
+        let run;
+        try {
+            // Ours last: pytest takes the last --junitxml, so a user's report keeps the first run.
+            run = await runPytest(request.python, [...plugin.args, ...request.userArgs, `--junitxml=${report}`], {
+                cwd: request.cwd,
+                junitPath: report,
+                ownReport: false,
+                env: { ...request.env, ...plugin.env },
+                timeoutMinutes: request.timeoutMinutes,
+            });
+        }
+        finally {
+            core/* endGroup */.N4();
+        }
+        if (run.timedOut)
+            throw new errors/* InputError */.dz(`Rerun ${round}: ${timeoutMessage(request.timeoutMinutes)}`);
+        if (!(0,external_node_fs_.existsSync)(report)) {
+            core/* warning */.$e(`Rerun ${round} wrote no report (pytest exit ${run.exitCode}); no more reruns.`);
+            break;
+        }
+        const ran = new Set(plugin.collectedIds() ?? []);
+        const failed = new Set(plugin.failedIds());
+        reports.push(report);
+        flaky.push(...ids.filter((id) => ran.has(id) && !failed.has(id)));
+        // A test that did not run this time (a plugin deselected it) would not run the next time.
+        ids = ids.filter((id) => ran.has(id) && failed.has(id));
+    }
+    if (flaky.length === 0)
+        return { flaky };
+    const mergedReport = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-junit-merged-${(0,external_node_crypto_.randomUUID)()}.xml`);
+    const merge = await (0,exec/* execProgram */.SI)(request.python, [script, 'merge', mergedReport, request.firstReport, ...reports], { cwd: request.cwd, env: request.env, echo: false });
+    if (merge.exitCode !== 0 || !(0,external_node_fs_.existsSync)(mergedReport)) {
+        throw new errors/* SetupError */.w3(`Merging the JUnit reports of the reruns failed (exit ${merge.exitCode}): ${merge.output.trim().split('\n').slice(-3).join(' | ')}`);
+    }
+    return { flaky, mergedReport };
+}
+
 ;// CONCATENATED MODULE: ./src/pytest/stage.ts
 /** The test stage: pick this shard's tests, run pytest, read its JUnit report. */
+
 
 
 
@@ -42837,6 +43156,7 @@ async function runTests(request) {
                 result: EMPTY_RESULT,
                 verdict: judgePytestExit(5, '', request.allowNoTests),
                 junitPath: '',
+                flaky: [],
             };
         }
         const timings = request.shardTimings ? await readShardTimings(request.shardTimings) : undefined;
@@ -42844,10 +43164,19 @@ async function runTests(request) {
         core/* info */.pq(`Shard ${index}/${total}: ${shardIds.length} of ${ids.length} tests${timings ? ', balanced by recorded durations' : ', balanced by file'}.`);
         if (shardIds.length === 0) {
             core/* notice */.lm(`Shard ${index}/${total} has no tests: the suite has fewer files or tests than shards.`);
-            return { result: EMPTY_RESULT, verdict: { ok: true, hasReport: false }, junitPath: '' };
+            return {
+                result: EMPTY_RESULT,
+                verdict: { ok: true, hasReport: false },
+                junitPath: '',
+                flaky: [],
+            };
         }
     }
-    const plugin = preparePytestPlugin(request.scratchDir, process.env.PYTHONPATH, { shardIds });
+    const reruns = request.reruns ?? 0;
+    const plugin = preparePytestPlugin(request.scratchDir, process.env.PYTHONPATH, {
+        shardIds,
+        recordFailed: reruns > 0,
+    });
     // A report left from before (or by the collection run) must not stand in for this run's.
     if (userJunit && (0,external_node_fs_.statSync)(userJunit, { throwIfNoEntry: false })?.isFile())
         (0,external_node_fs_.rmSync)(userJunit);
@@ -42872,6 +43201,32 @@ async function runTests(request) {
     const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests, run.signal);
     if (!verdict.hasReport)
         throw new errors/* InputError */.dz(verdict.message ?? `pytest exited with ${run.exitCode}.`);
+    // Only plain test failures (exit 1) are rerun: an interrupted or broken run would be again.
+    const failedIds = run.exitCode === 1 && reruns > 0 ? plugin.failedIds() : [];
+    if (failedIds.length > 0 && (0,external_node_fs_.existsSync)(junitPath)) {
+        const { flaky, mergedReport } = await rerunFailures({
+            python: request.python,
+            cwd: request.workingDirectory,
+            env,
+            userArgs: request.pytestArgs,
+            scratchDir: request.scratchDir,
+            rounds: reruns,
+            failedIds,
+            firstReport: junitPath,
+            timeoutMinutes: request.timeoutMinutes,
+        });
+        if (mergedReport) {
+            const result = await readJUnitReports([mergedReport]);
+            const passes = result.failed + result.errors === 0;
+            return {
+                result,
+                verdict: passes ? { ok: true, hasReport: true } : verdict,
+                junitPath: mergedReport,
+                rootdir,
+                flaky,
+            };
+        }
+    }
     let result;
     try {
         result = await readJUnitReports([junitPath]);
@@ -42887,9 +43242,16 @@ async function runTests(request) {
             verdict: { ok: false, hasReport: true, message },
             junitPath,
             rootdir,
+            flaky: [],
         };
     }
-    return { result, verdict: noTestsRun(verdict, result, request, shardIds), junitPath, rootdir };
+    return {
+        result,
+        verdict: noTestsRun(verdict, result, request, shardIds),
+        junitPath,
+        rootdir,
+        flaky: [],
+    };
 }
 /**
  * pytest can exit 0 having run nothing (`--collect-only` in pytest-args, a plugin deselecting
@@ -43693,6 +44055,11 @@ async function combineShards(request) {
 
 
 
+
+
+
+
+
 /** Makes the interpreter and the venv the default for the job's later steps. */
 function exportToLaterSteps(interpreter, venv) {
     const exported = interpreterExports(interpreter);
@@ -43726,9 +44093,23 @@ function coverageFailure(coverage) {
  * are written last, after everything else, so they are the last word in GITHUB_OUTPUT.
  */
 async function finish(config, event, run, testFailure, coverage) {
-    const decision = gate(config, event, testFailure ? 'failure' : 'success', coverage?.problem);
+    let failure = testFailure;
+    const flaky = run.flaky ?? [];
+    if (flaky.length > 0) {
+        core/* setOutput */.uH(names/* OUTPUT */.aQ.flaky, String(flaky.length));
+        if (config.failOnFlaky && !failure) {
+            failure = `${flaky.length} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}. See the job summary.`;
+        }
+        else if (!config.failOnFlaky) {
+            core/* warning */.$e(`${flaky.length} test(s) failed and then passed on a rerun (flaky): ${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}. See the job summary.`);
+        }
+    }
+    else if (config.reruns > 0) {
+        core/* setOutput */.uH(names/* OUTPUT */.aQ.flaky, '0');
+    }
+    const decision = gate(config, event, failure ? 'failure' : 'success', coverage?.problem);
     // Failed tests are the first thing to fix; a low coverage fails the step when they pass.
-    const failure = testFailure ?? coverageFailure(coverage);
+    failure = failure ?? coverageFailure(coverage);
     setCoverageOutputs(coverage);
     try {
         await publishReport({
@@ -43738,9 +44119,14 @@ async function finish(config, event, run, testFailure, coverage) {
             workingDirectory: config.workingDirectory,
             pytestRootdir: run.rootdir,
             extraLines: [decisionSummaryLine(decision)],
+            sections: [flakySection(flaky, config.failOnFlaky)].filter((s) => s !== ''),
             stepWillFail: failure !== undefined,
             ...(coverage ? { coverage } : {}),
+            annotate: config.annotations,
+            commit: config.context,
+            runnerTemp: config.runnerTemp,
         });
+        await commentOnPullRequest(config, event, run.result, flaky, decision, run.rootdir);
     }
     finally {
         // The tests' verdict stands even when writing the report fails.
@@ -43748,6 +44134,37 @@ async function finish(config, event, run, testFailure, coverage) {
             core/* setFailed */.C1(failure);
     }
     setDecisionOutputs(decision);
+}
+/** The sticky pull-request comment, when the comment input and the event call for one. */
+async function commentOnPullRequest(config, event, result, flaky, decision, rootdir) {
+    const token = config.python.token;
+    if (!commentWanted(config.comment, event, token) || event.pullRequest === undefined)
+        return;
+    const { context } = config;
+    const paths = {
+        repoRoot: config.workspace,
+        workingDirectory: config.workingDirectory,
+        pytestRootdir: rootdir,
+    };
+    const marker = commentMarker(context.workflow, context.job);
+    const body = renderComment({
+        marker,
+        result,
+        flaky,
+        deployLine: decisionSummaryLine(decision),
+        runUrl: runUrl(context),
+        title: [context.workflow, context.job].filter((part) => part !== '').join(' / ') || 'pytest',
+        linkFor: failureLinker(context, paths),
+    });
+    // Loaded only here: Octokit is not needed, nor paid for at start-up, by runs that do not comment.
+    const { postComment } = await __nccwpck_require__.e(/* import() */ 308).then(__nccwpck_require__.bind(__nccwpck_require__, 1308));
+    await postComment({
+        token,
+        repository: context.repository,
+        pullRequest: event.pullRequest,
+        marker,
+        body,
+    });
 }
 function failureCounts(result) {
     return `${result.failed} failed, ${result.errors} errors, ${result.passed} passed`;
@@ -43792,8 +44209,6 @@ async function combinedCoverage(config, event) {
     });
 }
 async function fullRun(config, event) {
-    if (config.python.token)
-        core/* setSecret */.Pq(config.python.token);
     const interpreter = await setupPython(config.python);
     core/* setOutput */.uH('python-version', interpreter.version);
     core/* setOutput */.uH('python-path', interpreter.executable);
@@ -43814,7 +44229,7 @@ async function fullRun(config, event) {
             label: config.shard ? `${config.shard.index}of${config.shard.total}` : 'all',
         })
         : undefined;
-    const { result, verdict, junitPath, rootdir } = await runTests({
+    const { result, verdict, junitPath, rootdir, flaky } = await runTests({
         python: venv.python,
         venvPath: venv.venvPath,
         workingDirectory: config.workingDirectory,
@@ -43825,6 +44240,7 @@ async function fullRun(config, event) {
         scratchDir: config.runnerTemp,
         timeoutMinutes: config.timeoutMinutes,
         ...(measurement ? { coverage: measurement } : {}),
+        reruns: config.reruns,
     });
     if (verdict.ok && verdict.message)
         core/* notice */.lm(verdict.message);
@@ -43844,7 +44260,7 @@ async function fullRun(config, event) {
     const failure = verdict.ok
         ? undefined
         : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
-    await finish(config, event, { result, junitPaths: junitPath ? [junitPath] : [], rootdir }, failure, coverage);
+    await finish(config, event, { result, junitPaths: junitPath ? [junitPath] : [], rootdir, flaky }, failure, coverage);
 }
 async function main_run() {
     try {
@@ -44245,10 +44661,12 @@ function captureProgram(program, args, options = {}) {
 /* harmony import */ var _deploy_outputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(596);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5507);
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7300);
+/* harmony import */ var _job_summary_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3160);
 /**
  * The one failure path of both entries (the main action and the gate action): a failed step
  * never deploys and says so in its outputs, and prints one `::error::` line, never a stack trace.
  */
+
 
 
 
@@ -44268,10 +44686,13 @@ function failStep(error) {
     reported = true;
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SetupError */ .w3) {
         _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(message);
+        (0,_job_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .writeFailureSummary */ .KJ)('The step failed', message, FAILED_STEP_REASON);
         return;
     }
     _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(details);
-    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(`Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`);
+    const unexpected = `Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`;
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(unexpected);
+    (0,_job_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .writeFailureSummary */ .KJ)('The step failed', unexpected, FAILED_STEP_REASON);
 }
 /**
  * Exits with the exit code core.setFailed set, once stdout and stderr are flushed (pipes are
@@ -44327,6 +44748,75 @@ async function runEntry(run) {
         failStep(error);
     }
     exitWhenFlushed();
+}
+
+
+/***/ }),
+
+/***/ 3160:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   KJ: () => (/* binding */ writeFailureSummary),
+/* harmony export */   cl: () => (/* binding */ registerSecret),
+/* harmony export */   j7: () => (/* binding */ writeJobSummary)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3838);
+/** The job summary (GITHUB_STEP_SUMMARY), the one place that writes it. */
+
+
+/** Set once this step wrote its summary: a later failure does not add a second one. */
+let written = false;
+/** Secret values: the runner masks them in the log, but not in the summary file. */
+const secrets = [];
+/** Masks `value` in the log and keeps it out of the failure summary. */
+function registerSecret(value) {
+    if (value === '')
+        return;
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setSecret */ .Pq(value);
+    secrets.push(value);
+}
+/**
+ * Appends Markdown to the job summary. Outside a runner that provides GITHUB_STEP_SUMMARY (a
+ * local run, an old runner, a local action runner) there is nowhere to write it: say so in the
+ * log and go on, since the summary never decides the step's verdict.
+ */
+async function writeJobSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq('No job summary written: GITHUB_STEP_SUMMARY is not set (not on a GitHub runner).');
+        return;
+    }
+    written = true;
+    await _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .summary */ .z.addRaw(markdown, true).write();
+}
+/**
+ * The summary of a step that failed before it had a report to write (pip, the build backend, a
+ * bad input): what failed and why, so the summary page is not empty. Synchronous, because the
+ * failure path ends the process right after; a failure after the report adds nothing.
+ */
+function writeFailureSummary(title, message, reason) {
+    const path = process.env.GITHUB_STEP_SUMMARY;
+    if (!path || written)
+        return;
+    written = true;
+    const html = [
+        `<h2>❌ ${escape(title)}</h2>`,
+        `<p>${escape(message)}</p>`,
+        `<p><strong>Deploy:</strong> ${escape(reason)}</p>`,
+    ].join('\n');
+    try {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(path, `${html}\n`);
+    }
+    catch (error) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(`No failure summary written: ${error.message}`);
+    }
+}
+function escape(text) {
+    for (const secret of secrets)
+        text = text.split(secret).join('***');
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 
@@ -44390,6 +44880,10 @@ const INPUT = {
     coverage: 'coverage',
     coverageThreshold: 'coverage-threshold',
     coverageFiles: 'coverage-files',
+    reruns: 'reruns',
+    failOnFlaky: 'fail-on-flaky',
+    annotations: 'annotations',
+    comment: 'comment',
     ...GATE_RULE_INPUT,
 };
 /** Every input of the gate action (gate/action.yml). */
@@ -44418,6 +44912,7 @@ const OUTPUT = {
     coverage: 'coverage',
     coverageChanged: 'coverage-changed',
     coverageFile: 'coverage-file',
+    flaky: 'flaky',
     ...DEPLOY_OUTPUT,
 };
 

@@ -2,7 +2,6 @@
  * Every input of the main action, read and validated in one place. Later stages receive the
  * typed ActionConfig (or the plain values they need), never raw inputs.
  */
-import * as core from '@actions/core';
 import { existsSync, statSync } from 'node:fs';
 import { arch as osArch, homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -18,6 +17,9 @@ import { DEFAULT_MANIFEST_URL } from './python/manifest.js';
 import type { PythonRequest } from './python/setup.js';
 import { parseVersionSpec } from './python/spec.js';
 import { splitArgs } from './runner/argv.js';
+import { readRunContext, type RunContext } from './runner/context.js';
+import { registerSecret } from './runner/job-summary.js';
+import type { CommentMode } from './report/comment/when.js';
 import { InputError } from './runner/errors.js';
 import { findFiles } from './runner/files.js';
 import {
@@ -59,6 +61,28 @@ export interface ActionConfig {
   gate: GateRules;
   /** Where the JUnit report and other scratch files go (RUNNER_TEMP). */
   runnerTemp: string;
+  /** How many times failed tests run again (0: never). */
+  reruns: number;
+  /** Whether a test that passed only on a rerun fails the step. */
+  failOnFlaky: boolean;
+  /** Whether failures are annotated at file:line. */
+  annotations: boolean;
+  comment: CommentMode;
+  /** The run's coordinates (repository, commit, run id, ...). */
+  context: RunContext;
+}
+
+const MAX_RERUNS = 10;
+
+function readReruns(raw: string): number {
+  if (raw === '') return 0;
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= 0 && value <= MAX_RERUNS)) {
+    throw new InputError(
+      `reruns "${raw}" is not a whole number from 0 to ${MAX_RERUNS}. Give how many times failed tests may run again, e.g. 2.`,
+    );
+  }
+  return value;
 }
 
 /** Report-only mode: every pattern must match at least one file. */
@@ -280,7 +304,7 @@ function readLocalSecret(value: string): string {
   for (const name of Object.keys(process.env)) {
     if (/^INPUT_CACHE-LOCAL-SECRET$/i.test(name)) delete process.env[name];
   }
-  if (value !== '') core.setSecret(value);
+  registerSecret(value);
   return value;
 }
 
@@ -297,6 +321,8 @@ export function readConfig(
   const venvPath = readVenvPath(get('venv-path'), workingDirectory, workspace);
 
   const token = get('token');
+  // Masked before anything can print it, and kept out of a failure summary.
+  registerSecret(token);
   const allowPrereleases = parseBoolean('allow-prereleases', get('allow-prereleases'), false);
   // Validate the spec now, so a typo fails before anything is downloaded or installed.
   for (const line of parseLines(get('python-version')))
@@ -358,5 +384,10 @@ export function readConfig(
     coverage: readCoverage(get, workingDirectory, junitFiles.length > 0),
     gate,
     runnerTemp,
+    reruns: readReruns(get('reruns')),
+    failOnFlaky: parseBoolean('fail-on-flaky', get('fail-on-flaky'), false),
+    annotations: parseBoolean('annotations', get('annotations'), true),
+    comment: parseChoice('comment', get('comment'), ['auto', 'always', 'off'] as const, 'auto'),
+    context: readRunContext(env),
   };
 }

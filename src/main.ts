@@ -13,6 +13,11 @@ import { readRunEvent } from './runner/event-file.js';
 import { decisionSummaryLine, setDecisionOutputs } from './gate/outputs.js';
 import type { Interpreter } from './python/interpreter.js';
 import { interpreterExports, setupPython } from './python/setup.js';
+import { commentMarker, renderComment } from './report/comment/body.js';
+import { commentWanted } from './report/comment/when.js';
+import { flakySection } from './report/flaky.js';
+import { failureLinker } from './report/links.js';
+import { runUrl } from './runner/context.js';
 import { publishReport } from './report/publish.js';
 import { failStep } from './runner/failure.js';
 import { INPUT, OUTPUT } from './runner/names.js';
@@ -70,13 +75,27 @@ function coverageFailure(coverage: CoverageOutcome | undefined): string | undefi
 async function finish(
   config: ActionConfig,
   event: RunEvent,
-  run: { result: TestResult; junitPaths: string[]; rootdir?: string },
+  run: { result: TestResult; junitPaths: string[]; rootdir?: string; flaky?: string[] },
   testFailure: string | undefined,
   coverage?: CoverageOutcome,
 ): Promise<void> {
-  const decision = gate(config, event, testFailure ? 'failure' : 'success', coverage?.problem);
+  let failure = testFailure;
+  const flaky = run.flaky ?? [];
+  if (flaky.length > 0) {
+    core.setOutput(OUTPUT.flaky, String(flaky.length));
+    if (config.failOnFlaky && !failure) {
+      failure = `${flaky.length} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}. See the job summary.`;
+    } else if (!config.failOnFlaky) {
+      core.warning(
+        `${flaky.length} test(s) failed and then passed on a rerun (flaky): ${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}. See the job summary.`,
+      );
+    }
+  } else if (config.reruns > 0) {
+    core.setOutput(OUTPUT.flaky, '0');
+  }
+  const decision = gate(config, event, failure ? 'failure' : 'success', coverage?.problem);
   // Failed tests are the first thing to fix; a low coverage fails the step when they pass.
-  const failure = testFailure ?? coverageFailure(coverage);
+  failure = failure ?? coverageFailure(coverage);
   setCoverageOutputs(coverage);
   try {
     await publishReport({
@@ -86,14 +105,57 @@ async function finish(
       workingDirectory: config.workingDirectory,
       pytestRootdir: run.rootdir,
       extraLines: [decisionSummaryLine(decision)],
+      sections: [flakySection(flaky, config.failOnFlaky)].filter((s) => s !== ''),
       stepWillFail: failure !== undefined,
       ...(coverage ? { coverage } : {}),
+      annotate: config.annotations,
+      commit: config.context,
+      runnerTemp: config.runnerTemp,
     });
+    await commentOnPullRequest(config, event, run.result, flaky, decision, run.rootdir);
   } finally {
     // The tests' verdict stands even when writing the report fails.
     if (failure) core.setFailed(failure);
   }
   setDecisionOutputs(decision);
+}
+
+/** The sticky pull-request comment, when the comment input and the event call for one. */
+async function commentOnPullRequest(
+  config: ActionConfig,
+  event: RunEvent,
+  result: TestResult,
+  flaky: string[],
+  decision: Decision,
+  rootdir: string | undefined,
+): Promise<void> {
+  const token = config.python.token;
+  if (!commentWanted(config.comment, event, token) || event.pullRequest === undefined) return;
+  const { context } = config;
+  const paths = {
+    repoRoot: config.workspace,
+    workingDirectory: config.workingDirectory,
+    pytestRootdir: rootdir,
+  };
+  const marker = commentMarker(context.workflow, context.job);
+  const body = renderComment({
+    marker,
+    result,
+    flaky,
+    deployLine: decisionSummaryLine(decision),
+    runUrl: runUrl(context),
+    title: [context.workflow, context.job].filter((part) => part !== '').join(' / ') || 'pytest',
+    linkFor: failureLinker(context, paths),
+  });
+  // Loaded only here: Octokit is not needed, nor paid for at start-up, by runs that do not comment.
+  const { postComment } = await import('./report/comment/post.js');
+  await postComment({
+    token,
+    repository: context.repository,
+    pullRequest: event.pullRequest,
+    marker,
+    body,
+  });
 }
 
 function failureCounts(result: TestResult): string {
@@ -149,8 +211,6 @@ async function combinedCoverage(
 }
 
 async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
-  if (config.python.token) core.setSecret(config.python.token);
-
   const interpreter = await setupPython(config.python);
   core.setOutput('python-version', interpreter.version);
   core.setOutput('python-path', interpreter.executable);
@@ -173,7 +233,7 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
         label: config.shard ? `${config.shard.index}of${config.shard.total}` : 'all',
       })
     : undefined;
-  const { result, verdict, junitPath, rootdir } = await runTests({
+  const { result, verdict, junitPath, rootdir, flaky } = await runTests({
     python: venv.python,
     venvPath: venv.venvPath,
     workingDirectory: config.workingDirectory,
@@ -184,6 +244,7 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
     scratchDir: config.runnerTemp,
     timeoutMinutes: config.timeoutMinutes,
     ...(measurement ? { coverage: measurement } : {}),
+    reruns: config.reruns,
   });
   if (verdict.ok && verdict.message) core.notice(verdict.message);
   const coverage = measurement
@@ -205,7 +266,7 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
   await finish(
     config,
     event,
-    { result, junitPaths: junitPath ? [junitPath] : [], rootdir },
+    { result, junitPaths: junitPath ? [junitPath] : [], rootdir, flaky },
     failure,
     coverage,
   );

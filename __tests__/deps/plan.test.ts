@@ -94,6 +94,45 @@ describe('explainPipFailure', () => {
     );
   });
 
+  const project = planInstall({ ...nothing, project: { path: dir, extras: [], editable: false } })!;
+  const explain = (output: string) =>
+    explainPipFailure({
+      step: project,
+      exitCode: 1,
+      output,
+      requirementFiles: [],
+      workingDirectory: dir,
+    });
+
+  it('names [build-system] when the build backend cannot be imported', () => {
+    // pip 24's output for build-backend = "hatchling.build" with requires = [] (abridged).
+    const output = [
+      "  Getting requirements to build wheel: finished with status 'done'",
+      'ERROR: Exception:',
+      'pip._vendor.pyproject_hooks._impl.BackendUnavailable: Traceback (most recent call last):',
+      "ModuleNotFoundError: No module named 'hatchling'",
+    ].join('\n');
+    const message = explain(output);
+    expect(message).toMatch(/^install-project: /);
+    expect(message).toContain('[build-system]');
+    expect(message).toContain('"hatchling"');
+    // pip 25 says it in one line.
+    const pip25 = explain(
+      "pip._vendor.pyproject_hooks._impl.BackendUnavailable: Cannot import 'hatchling.build'",
+    );
+    expect(pip25).toMatch(/^install-project: .*"hatchling\.build".*\[build-system\]/);
+  });
+
+  it('names [build-system] when its requires cannot be installed', () => {
+    const output = [
+      "  Installing build dependencies: finished with status 'error'",
+      '      ERROR: No matching distribution found for no-such-backend-xyz',
+    ].join('\n');
+    const message = explain(output);
+    expect(message).toContain('[build-system]');
+    expect(message).toContain('"no-such-backend-xyz"');
+  });
+
   it('names an unknown dependency group', () => {
     const output =
       "ERROR: [dependency-groups] resolution failed for 'nope' from 'pyproject.toml': Dependency group 'nope' not found";

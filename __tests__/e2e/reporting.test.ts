@@ -263,7 +263,10 @@ describe('report-only mode', () => {
     const annotations = fileAnnotations(result);
     expect(annotations).toHaveLength(1);
     expect(annotations[0]).toMatch(
-      /^::error title=Failed%3A tests\/test_beta.py%3A%3Atest_breakable,file=tests\/test_beta.py,line=\d+::.*broken on purpose by the e2e test/,
+      // Several files merged: the title names the one it failed in.
+      new RegExp(
+        `^::error title=Failed%3A tests/test_beta.py%3A%3Atest_breakable \\(on shard-${which + 1}\\.xml\\),file=tests/test_beta.py,line=\\d+::.*broken on purpose by the e2e test`,
+      ),
     );
     expect(result.errors.at(-1)).toBe(
       'Tests failed: 1 failed, 0 errors, 11 passed. See the job summary.',

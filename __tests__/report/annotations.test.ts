@@ -32,6 +32,24 @@ function result(kept: number, omitted = 0): TestResult {
 }
 
 describe('buildAnnotations', () => {
+  test('a matrix: one annotation per test and place, saying on which legs it failed', () => {
+    const legs = ['py3.11', 'py3.12'].map((leg) => `/w/junit/junit-ubuntu-${leg}/r.xml`);
+    const both = result(2);
+    both.failures = legs.flatMap((source) => failures(2).map((f) => ({ ...f, source })));
+    both.failed = both.failures.length;
+    const label = (source: string) =>
+      source
+        .split('/')
+        .at(-2)!
+        .replace(/^junit-/, '');
+    const plan = buildAnnotations(both, { repoRoot, workingDirectory: '.' }, 10, label);
+    expect(plan.annotations.map((a) => a.title)).toEqual([
+      'Error in tests/test_a.py::test_0 (on ubuntu-py3.11, ubuntu-py3.12)',
+      'Failed: tests/test_a.py::test_1 (on ubuntu-py3.11, ubuntu-py3.12)',
+    ]);
+    expect(plan.overflowNotice).toBeUndefined();
+  });
+
   test('one annotation per failure, path relative to the repository root', () => {
     const plan = buildAnnotations(result(3), { repoRoot, workingDirectory: 'services/api' });
     expect(plan.overflowNotice).toBeUndefined();

@@ -1,5 +1,6 @@
 /** The job summary: content, HTML escaping, and the 1 MiB bound. */
 import { MAX_SUMMARY_BYTES, formatSeconds, renderSummary } from '../../src/report/summary.js';
+import { failureLinker } from '../../src/report/links.js';
 import type { TestFailure, TestResult } from '../../src/pytest/result.js';
 
 function result(overrides: Partial<TestResult> = {}): TestResult {
@@ -118,4 +119,46 @@ test('formatSeconds', () => {
   expect(formatSeconds(12.345)).toBe('12.35 s');
   expect(formatSeconds(125)).toBe('2 min 5 s');
   expect(formatSeconds(7300)).toBe('2 h 1 min');
+});
+
+describe('summary details', () => {
+  const paths = { repoRoot: '/repo', workingDirectory: 'sub/project' };
+  const commit = {
+    serverUrl: 'https://github.example/',
+    repository: 'octo/app',
+    sha: 'abc123',
+  };
+
+  test('a failure links to its line at the commit, by its repository path', () => {
+    const linkFor = failureLinker(commit, paths)!;
+    const md = renderSummary(result({ failed: 1, passed: 9, failures: [failure(4)] }), {
+      linkFor,
+    });
+    expect(md).toContain(
+      '<a href="https://github.example/octo/app/blob/abc123/sub/project/tests/t.py#L4"><code>tests/t.py:4</code></a>',
+    );
+  });
+
+  test('no link without the runner variables, or for a file outside the repository', () => {
+    expect(failureLinker({ ...commit, sha: '' }, paths)).toBeUndefined();
+    const linkFor = failureLinker(commit, paths)!;
+    expect(linkFor({ ...failure(2), file: '../../../elsewhere.py' })).toBeUndefined();
+    expect(linkFor({ ...failure(2), file: 'tests/a b#c.py' })).toBe(
+      'https://github.example/octo/app/blob/abc123/sub/project/tests/a%20b%23c.py#L2',
+    );
+  });
+
+  test('the slowest table only when some test took 100 ms or more', () => {
+    const quick = [{ id: 'tests/t.py::test_quick', seconds: 0.099 }];
+    expect(renderSummary(result({ slowest: quick }))).not.toContain('Slowest');
+    const slow = [{ id: 'tests/t.py::test_slow', seconds: 0.1 }, ...quick];
+    expect(renderSummary(result({ slowest: slow }))).toContain('<h3>Slowest 2 tests</h3>');
+  });
+
+  test('extra sections come after the failures', () => {
+    const md = renderSummary(result({ failed: 1, failures: [failure(2)] }), {
+      sections: ['<h3>Flaky tests</h3>'],
+    });
+    expect(md.indexOf('<h3>Flaky tests</h3>')).toBeGreaterThan(md.indexOf('Failures and errors'));
+  });
 });

@@ -28375,7 +28375,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4963);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2868);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6591);
 /** Entry of the gate-only action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -28386,7 +28386,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2868:
+/***/ 6591:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28397,24 +28397,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/runner/failure.ts + 4 modules
 var failure = __nccwpck_require__(4963);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
-;// CONCATENATED MODULE: ./src/runner/job-summary.ts
-/** The job summary (GITHUB_STEP_SUMMARY), the one place that writes it. */
-
-/**
- * Appends Markdown to the job summary. Outside a runner that provides GITHUB_STEP_SUMMARY (a
- * local run, an old runner, a local action runner) there is nowhere to write it: say so in the
- * log and go on, since the summary never decides the step's verdict.
- */
-async function writeJobSummary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY) {
-        core/* info */.pq('No job summary written: GITHUB_STEP_SUMMARY is not set (not on a GitHub runner).');
-        return;
-    }
-    await core/* summary */.z.addRaw(markdown, true).write();
-}
-
+// EXTERNAL MODULE: ./src/runner/job-summary.ts
+var job_summary = __nccwpck_require__(3160);
 // EXTERNAL MODULE: ./src/runner/errors.ts
 var errors = __nccwpck_require__(5507);
 ;// CONCATENATED MODULE: ./src/runner/unknown-inputs.ts
@@ -32248,6 +32232,14 @@ function detectFork(name, payload) {
         return true;
     return false;
 }
+function pullRequestNumber(name, payload) {
+    const number = field(payload, 'pull_request', 'number') ??
+        (isPullRequestComment(name, payload) ? field(payload, 'issue', 'number') : undefined) ??
+        field(payload, 'workflow_run', 'pull_requests', '0', 'number');
+    return typeof number === 'number' && Number.isInteger(number) && number > 0
+        ? { pullRequest: number }
+        : {};
+}
 function buildRunEvent(env, payload) {
     const name = env.GITHUB_EVENT_NAME ?? '';
     if (name === '') {
@@ -32269,6 +32261,7 @@ function buildRunEvent(env, payload) {
         action: event_text(field(payload, 'action')),
         runConclusion: name === 'workflow_run' ? event_text(field(payload, 'workflow_run', 'conclusion')) : '',
         pullRequestComment: isPullRequestComment(name, payload),
+        ...pullRequestNumber(name, payload),
     };
 }
 
@@ -32382,8 +32375,8 @@ function decide(event, testOutcome, rules, coverageProblem) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/runner/event-file.ts
 /** Edge: reads the triggering event from the runner's environment and payload file. */
 
@@ -32395,7 +32388,7 @@ function readRunEvent(env = process.env) {
     let payload = {};
     if (path !== '') {
         try {
-            payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+            payload = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
         }
         catch (error) {
             throw new errors/* InputError */.dz(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
@@ -32577,6 +32570,8 @@ function parseTestOutcome(value) {
     throw new errors/* InputError */.dz(`test-outcome ${shown}. Pass the result of your test job or step, e.g. \${{ needs.test.result }} or \${{ steps.tests.outcome }}, or leave the input out to mean success.`);
 }
 
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./src/runner/deploy-outputs.ts
 var deploy_outputs = __nccwpck_require__(596);
 ;// CONCATENATED MODULE: ./src/gate/outputs.ts
@@ -32621,7 +32616,7 @@ async function run() {
         const outcome = parseTestOutcome(runnerInput(TEST_OUTCOME_INPUT.name));
         const decision = decide(readRunEvent(), outcome, rules);
         setDecisionOutputs(decision);
-        await writeJobSummary(decisionSummaryLine(decision));
+        await (0,job_summary/* writeJobSummary */.j7)(decisionSummaryLine(decision));
     }
     catch (error) {
         (0,failure/* failStep */.vy)(error);
@@ -33000,11 +32995,14 @@ function captureProgram(program, args, options = {}) {
     });
 }
 
+// EXTERNAL MODULE: ./src/runner/job-summary.ts
+var job_summary = __nccwpck_require__(3160);
 ;// CONCATENATED MODULE: ./src/runner/failure.ts
 /**
  * The one failure path of both entries (the main action and the gate action): a failed step
  * never deploys and says so in its outputs, and prints one `::error::` line, never a stack trace.
  */
+
 
 
 
@@ -33024,10 +33022,13 @@ function failStep(error) {
     reported = true;
     if (error instanceof errors/* InputError */.dz || error instanceof errors/* SetupError */.w3) {
         core/* setFailed */.C1(message);
+        (0,job_summary/* writeFailureSummary */.KJ)('The step failed', message, FAILED_STEP_REASON);
         return;
     }
     core/* debug */.Yz(details);
-    core/* setFailed */.C1(`Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`);
+    const unexpected = `Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`;
+    core/* setFailed */.C1(unexpected);
+    (0,job_summary/* writeFailureSummary */.KJ)('The step failed', unexpected, FAILED_STEP_REASON);
 }
 /**
  * Exits with the exit code core.setFailed set, once stdout and stderr are flushed (pipes are
@@ -33083,6 +33084,75 @@ async function runEntry(run) {
         failStep(error);
     }
     exitWhenFlushed();
+}
+
+
+/***/ }),
+
+/***/ 3160:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   KJ: () => (/* binding */ writeFailureSummary),
+/* harmony export */   j7: () => (/* binding */ writeJobSummary)
+/* harmony export */ });
+/* unused harmony export registerSecret */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3218);
+/** The job summary (GITHUB_STEP_SUMMARY), the one place that writes it. */
+
+
+/** Set once this step wrote its summary: a later failure does not add a second one. */
+let written = false;
+/** Secret values: the runner masks them in the log, but not in the summary file. */
+const secrets = [];
+/** Masks `value` in the log and keeps it out of the failure summary. */
+function registerSecret(value) {
+    if (value === '')
+        return;
+    core.setSecret(value);
+    secrets.push(value);
+}
+/**
+ * Appends Markdown to the job summary. Outside a runner that provides GITHUB_STEP_SUMMARY (a
+ * local run, an old runner, a local action runner) there is nowhere to write it: say so in the
+ * log and go on, since the summary never decides the step's verdict.
+ */
+async function writeJobSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq('No job summary written: GITHUB_STEP_SUMMARY is not set (not on a GitHub runner).');
+        return;
+    }
+    written = true;
+    await _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .summary */ .z.addRaw(markdown, true).write();
+}
+/**
+ * The summary of a step that failed before it had a report to write (pip, the build backend, a
+ * bad input): what failed and why, so the summary page is not empty. Synchronous, because the
+ * failure path ends the process right after; a failure after the report adds nothing.
+ */
+function writeFailureSummary(title, message, reason) {
+    const path = process.env.GITHUB_STEP_SUMMARY;
+    if (!path || written)
+        return;
+    written = true;
+    const html = [
+        `<h2>❌ ${escape(title)}</h2>`,
+        `<p>${escape(message)}</p>`,
+        `<p><strong>Deploy:</strong> ${escape(reason)}</p>`,
+    ].join('\n');
+    try {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(path, `${html}\n`);
+    }
+    catch (error) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(`No failure summary written: ${error.message}`);
+    }
+}
+function escape(text) {
+    for (const secret of secrets)
+        text = text.split(secret).join('***');
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 
@@ -33144,6 +33214,10 @@ const INPUT = {
     coverage: 'coverage',
     coverageThreshold: 'coverage-threshold',
     coverageFiles: 'coverage-files',
+    reruns: 'reruns',
+    failOnFlaky: 'fail-on-flaky',
+    annotations: 'annotations',
+    comment: 'comment',
     ...GATE_RULE_INPUT,
 };
 /** Every input of the gate action (gate/action.yml). */
@@ -33172,6 +33246,7 @@ const OUTPUT = {
     coverage: 'coverage',
     coverageChanged: 'coverage-changed',
     coverageFile: 'coverage-file',
+    flaky: 'flaky',
     ...DEPLOY_OUTPUT,
 };
 
@@ -33266,6 +33341,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
@@ -36439,6 +36521,18 @@ function getIDToken(aud) {
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

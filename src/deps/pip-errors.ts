@@ -20,6 +20,11 @@ const NOT_FOUND = /No matching distribution found for (\S+)/;
 const GROUP_NOT_FOUND = /Dependency group '([^']+)' not found/;
 const MISSING_EXTRA = /does not provide the extra '([^']+)'/;
 const UNKNOWN_OPTION = /no such option: (-\S+)/;
+/** The build backend pyproject.toml names could not be imported (not in its `requires`). */
+const BACKEND_UNAVAILABLE =
+  /BackendUnavailable: Cannot import '([^']+)'|BackendUnavailable[\s\S]*?No module named '([^']+)'/;
+/** pip's progress line when the build requirements of [build-system] failed to install. */
+const BUILD_DEPS_FAILED = /Installing build dependencies: finished with status 'error'/;
 /** pip's line for a local directory in a conflict: `The user requested NAME VERSION (from DIR)`. */
 const REQUESTED_LOCAL = /^The user requested (\S+) (\S+) \(from (.+)\)$/;
 
@@ -65,6 +70,8 @@ export function explainPipFailure(ctx: PipContext): string {
   }
   const conflict = projectConflict(ctx);
   if (conflict) return conflict;
+  const backend = buildBackendFailure(output);
+  if (backend) return backend;
   const missing = NOT_FOUND.exec(output);
   if (missing) {
     const source = sourceOf(missing[1], ctx);
@@ -81,6 +88,18 @@ export function explainPipFailure(ctx: PipContext): string {
     .slice(-3)
     .join(' ');
   return `${stepInputs(step)}: pip failed (exit ${ctx.exitCode}) while installing ${step.what}.${errorLines ? ` ${errorLines}` : ' See the log above.'}`;
+}
+
+/** A project whose [build-system] table cannot give pip its build backend. */
+function buildBackendFailure(output: string): string | undefined {
+  const unavailable = BACKEND_UNAVAILABLE.exec(output);
+  if (unavailable) {
+    const backend = unavailable[1] ?? unavailable[2];
+    return `install-project: pip could not import the build backend "${backend}" of the project: the [build-system] table of pyproject.toml names it in build-backend but its requires list does not install it. Add the package that provides it to requires (e.g. requires = ["hatchling"]), or set install-project: false.`;
+  }
+  if (!BUILD_DEPS_FAILED.test(output)) return undefined;
+  const missing = NOT_FOUND.exec(output)?.[1];
+  return `install-project: pip could not install the build requirements in the [build-system] table of pyproject.toml${missing ? ` (no package "${missing}" on the index)` : ''}. Check the requires list there, add the index that serves it with pip-args, or set install-project: false.`;
 }
 
 /** The lines under pip's "The conflict is caused by:", trimmed. */

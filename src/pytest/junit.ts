@@ -2,6 +2,12 @@
  * Streaming JUnit reader. Reads one or more JUnit XML files (pytest's, or any tool's) in chunks
  * with saxes and keeps only counts, a bounded list of failures and the N slowest tests, so memory
  * does not grow with the number of passing tests. Several files (shards) merge into one result.
+ *
+ * Outcomes are counted as pytest's closing line counts them, not one per <testcase>: each
+ * <failure>, <error> and <skipped> element is one outcome (pytest 9 writes one <failure> per
+ * failed subtest inside the test's element, and a second element for a test that failed and
+ * then errored in teardown), and a test whose call passed counts as passed even when its
+ * teardown then errored. `tests` is the sum of the outcomes, as pytest's line adds up.
  */
 import { createReadStream } from 'node:fs';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
@@ -59,6 +65,10 @@ const MESSAGE_CHARS = 2000;
 const MAX_DEPTH = 64;
 /** A duration past this (over 115 days) is nonsense, e.g. `time="1e308"`: counted as unknown (0). */
 const MAX_SECONDS = 1e7;
+/** pytest's message for an error in a fixture's teardown (the test's call ran before it). */
+const TEARDOWN_ERROR = 'failed on teardown';
+/** Ids of failed or errored cases remembered to spot pytest's second element; bounds memory. */
+const MAX_REMEMBERED_IDS = 100_000;
 
 /** Reads and merges the JUnit reports at `paths` (in order) into one TestResult. */
 export async function readJUnitReports(
@@ -82,7 +92,6 @@ export async function readJUnitReports(
 
 /** Counts and kept details across all files. */
 class Tally {
-  tests = 0;
   passed = 0;
   failed = 0;
   errors = 0;
@@ -101,7 +110,7 @@ class Tally {
 
   result(): TestResult {
     return {
-      tests: this.tests,
+      tests: this.passed + this.failed + this.errors + this.skipped,
       passed: this.passed,
       failed: this.failed,
       errors: this.errors,
@@ -121,13 +130,19 @@ interface OpenFailure {
   text: BoundedText;
 }
 
-/** State of the test case being read. */
+/** State of the test case being read: how many outcome elements it holds. */
 interface OpenCase {
   attributes: Readonly<Record<string, string | undefined>>;
-  failed: boolean;
-  errored: boolean;
-  skipped: boolean;
+  failures: number;
+  errors: number;
+  skips: number;
+  /** An <error> that is not pytest's teardown error (setup, collection, another tool's). */
+  callError: boolean;
   id?: string;
+}
+
+function newCase(attributes: OpenCase['attributes']): OpenCase {
+  return { attributes, failures: 0, errors: 0, skips: 0, callError: false };
 }
 
 /** Where the text of a file goes, chunk by chunk, and what to do once it is all there. */
@@ -195,6 +210,8 @@ class ReportReader implements TextSink {
   private testcase: OpenCase | undefined;
   private testcaseDepth = -1;
   private failure: OpenFailure | undefined;
+  /** Ids of this file's cases that had a failure or error (bounded): a later element is a repeat. */
+  private readonly failedIds = new Set<string>();
   private readonly collectText = (text: string): void => this.failure?.text.append(text);
 
   constructor(
@@ -236,8 +253,7 @@ class ReportReader implements TextSink {
     return new PassingCaseSkimmer({
       write,
       canTakeTestcase: () => this.depth > 0 && this.testcase === undefined,
-      testcase: (attributes) =>
-        this.countTestcase({ attributes, failed: false, errored: false, skipped: false }),
+      testcase: (attributes) => this.countTestcase(newCase(attributes)),
     });
   }
 
@@ -289,17 +305,20 @@ class ReportReader implements TextSink {
   private openInsideTestcase(tag: SaxesTagPlain, testcase: OpenCase): void {
     if (this.depth !== this.testcaseDepth + 1) return;
     const name = tag.name;
-    if (name === 'failure' || name === 'error') {
-      if (name === 'failure') testcase.failed = true;
-      else testcase.errored = true;
+    if (name === 'failure') {
+      testcase.failures++;
+      this.openFailure(name, tag.attributes);
+    } else if (name === 'error') {
+      testcase.errors++;
+      if (!(tag.attributes.message ?? '').startsWith(TEARDOWN_ERROR)) testcase.callError = true;
       this.openFailure(name, tag.attributes);
     } else if (name === 'skipped') {
-      testcase.skipped = true;
+      testcase.skips++;
     }
   }
 
   private openTestcase(tag: SaxesTagPlain): void {
-    this.testcase = { attributes: tag.attributes, failed: false, errored: false, skipped: false };
+    this.testcase = newCase(tag.attributes);
     this.testcaseDepth = this.depth;
   }
 
@@ -343,6 +362,7 @@ class ReportReader implements TextSink {
       ...(line !== undefined ? { line } : {}),
       message: open.message,
       details,
+      source: this.path,
     });
   }
 
@@ -355,11 +375,19 @@ class ReportReader implements TextSink {
 
   private countTestcase(open: OpenCase): void {
     const { tally } = this;
-    tally.tests++;
-    if (open.failed) tally.failed++;
-    if (open.errored) tally.errors++;
-    if (open.skipped && !open.failed && !open.errored) tally.skipped++;
-    if (!open.failed && !open.errored && !open.skipped) tally.passed++;
+    tally.failed += open.failures;
+    tally.errors += open.errors;
+    tally.skipped += open.skips;
+    const callPassed = open.failures === 0 && open.skips === 0 && !open.callError;
+    if (open.failures + open.errors === 0) {
+      if (callPassed) tally.passed++;
+    } else {
+      const id = caseId(open);
+      // A teardown error alone after a passed call: pytest counts the test as passed and the
+      // error. After a failed call pytest writes a second element, whose test was counted.
+      if (callPassed && !this.failedIds.has(id)) tally.passed++;
+      if (this.failedIds.size < MAX_REMEMBERED_IDS) this.failedIds.add(id);
+    }
     const time = seconds(open.attributes.time);
     this.caseTime += time;
     if (tally.onTestCase) tally.onTestCase(caseId(open), time);

@@ -26,6 +26,10 @@ export interface PluginRun {
   rootdir(): string | undefined;
   /** With `collect`: the node ids pytest collected, or undefined when the plugin never wrote them. */
   collectedIds(): string[] | undefined;
+  /** With `recordFailed`: the node ids that failed or errored, each once. */
+  failedIds(): string[];
+  /** The plugin's source file, which also merges the reports of reruns when run as a script. */
+  script: string;
 }
 
 export interface PluginOptions {
@@ -33,6 +37,8 @@ export interface PluginOptions {
   shardIds?: string[];
   /** Have the plugin write the collected node ids. */
   collect?: boolean;
+  /** Have the plugin write the node ids that failed or errored. */
+  recordFailed?: boolean;
 }
 
 function readIdLines(path: string): string[] {
@@ -49,7 +55,8 @@ export function preparePytestPlugin(
 ): PluginRun {
   const pluginDir = join(scratchDir, 'pyci-pytest-plugin');
   mkdirSync(pluginDir, { recursive: true });
-  copyFileSync(PLUGIN_FILE, join(pluginDir, `${PLUGIN_MODULE}.py`));
+  const script = join(pluginDir, `${PLUGIN_MODULE}.py`);
+  copyFileSync(PLUGIN_FILE, script);
   const rootdirFile = join(pluginDir, 'rootdir.txt');
   writeFileSync(rootdirFile, '');
   const env: Record<string, string> = {
@@ -69,9 +76,17 @@ export function preparePytestPlugin(
     // Absent until pytest writes it: a run that never got there is told apart from "no tests".
     rmSync(collectFile, { force: true });
   }
+  const failedFile = join(pluginDir, 'failed-ids.txt');
+  if (options.recordFailed) {
+    env.PYCI_FAILED_FILE = failedFile;
+    rmSync(failedFile, { force: true });
+  }
   return {
     args: ['-p', PLUGIN_MODULE],
     env,
+    script,
+    failedIds: () =>
+      options.recordFailed && existsSync(failedFile) ? readIdLines(failedFile) : [],
     rootdir: () => readFileSync(rootdirFile, 'utf8').trim() || undefined,
     collectedIds: () =>
       options.collect && existsSync(collectFile) ? readIdLines(collectFile) : undefined,

@@ -10,6 +10,8 @@ export interface TestFailure {
   message: string;
   /** Traceback text (element body), possibly truncated. */
   details: string;
+  /** The JUnit file it was read from (several files: a shard or a matrix leg each). */
+  source?: string;
 }
 
 export interface SlowTest {

@@ -1,6 +1,6 @@
 /** The test stage: pick this shard's tests, run pytest, read its JUnit report. */
 import { randomUUID } from 'node:crypto';
-import { rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { InputError } from '../runner/errors.js';
@@ -16,6 +16,7 @@ import {
 import { userJunitPath } from './pytest-args.js';
 import type { TestResult } from './result.js';
 import { preparePytestPlugin } from './pytest-plugin.js';
+import { rerunFailures } from './reruns.js';
 import { readShardTimings, selectShard, type Shard } from './shards.js';
 
 export interface TestRequest {
@@ -33,6 +34,8 @@ export interface TestRequest {
   timeoutMinutes?: number;
   /** Coverage measurement: pytest-cov's arguments (before the user's) and COVERAGE_FILE. */
   coverage?: { args: string[]; env: Record<string, string> };
+  /** Rounds of reruns of failed tests (0: none). */
+  reruns?: number;
 }
 
 export interface TestRun {
@@ -41,6 +44,8 @@ export interface TestRun {
   junitPath: string;
   /** pytest's rootdir: JUnit file paths are relative to it. */
   rootdir?: string;
+  /** Node ids that failed and then passed on a rerun. */
+  flaky: string[];
 }
 
 const EMPTY_RESULT: TestResult = {
@@ -76,6 +81,7 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
         result: EMPTY_RESULT,
         verdict: judgePytestExit(5, '', request.allowNoTests),
         junitPath: '',
+        flaky: [],
       };
     }
     const timings = request.shardTimings ? await readShardTimings(request.shardTimings) : undefined;
@@ -87,11 +93,20 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
       core.notice(
         `Shard ${index}/${total} has no tests: the suite has fewer files or tests than shards.`,
       );
-      return { result: EMPTY_RESULT, verdict: { ok: true, hasReport: false }, junitPath: '' };
+      return {
+        result: EMPTY_RESULT,
+        verdict: { ok: true, hasReport: false },
+        junitPath: '',
+        flaky: [],
+      };
     }
   }
 
-  const plugin = preparePytestPlugin(request.scratchDir, process.env.PYTHONPATH, { shardIds });
+  const reruns = request.reruns ?? 0;
+  const plugin = preparePytestPlugin(request.scratchDir, process.env.PYTHONPATH, {
+    shardIds,
+    recordFailed: reruns > 0,
+  });
   // A report left from before (or by the collection run) must not stand in for this run's.
   if (userJunit && statSync(userJunit, { throwIfNoEntry: false })?.isFile()) rmSync(userJunit);
   core.startGroup('Running pytest');
@@ -117,6 +132,32 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
   const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests, run.signal);
   if (!verdict.hasReport)
     throw new InputError(verdict.message ?? `pytest exited with ${run.exitCode}.`);
+  // Only plain test failures (exit 1) are rerun: an interrupted or broken run would be again.
+  const failedIds = run.exitCode === 1 && reruns > 0 ? plugin.failedIds() : [];
+  if (failedIds.length > 0 && existsSync(junitPath)) {
+    const { flaky, mergedReport } = await rerunFailures({
+      python: request.python,
+      cwd: request.workingDirectory,
+      env,
+      userArgs: request.pytestArgs,
+      scratchDir: request.scratchDir,
+      rounds: reruns,
+      failedIds,
+      firstReport: junitPath,
+      timeoutMinutes: request.timeoutMinutes,
+    });
+    if (mergedReport) {
+      const result = await readJUnitReports([mergedReport]);
+      const passes = result.failed + result.errors === 0;
+      return {
+        result,
+        verdict: passes ? { ok: true, hasReport: true } : verdict,
+        junitPath: mergedReport,
+        rootdir,
+        flaky,
+      };
+    }
+  }
   let result: TestResult;
   try {
     result = await readJUnitReports([junitPath]);
@@ -130,9 +171,16 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
       verdict: { ok: false, hasReport: true, message },
       junitPath,
       rootdir,
+      flaky: [],
     };
   }
-  return { result, verdict: noTestsRun(verdict, result, request, shardIds), junitPath, rootdir };
+  return {
+    result,
+    verdict: noTestsRun(verdict, result, request, shardIds),
+    junitPath,
+    rootdir,
+    flaky: [],
+  };
 }
 
 /**

@@ -38,14 +38,31 @@ export const MAX_WARNING_ANNOTATIONS = 10;
 const MAX_MESSAGE_CHARS = 4000;
 const MAX_TITLE_CHARS = 255;
 
+/**
+ * One annotation per failure; with `sourceLabel` (several JUnit files: a matrix), one per test
+ * and place, whose title says on which legs it failed (`... (on py3.11-ubuntu, py3.12-ubuntu)`).
+ */
 export function buildAnnotations(
   result: TestResult,
   paths: AnnotationPaths,
   limit = MAX_ERROR_ANNOTATIONS,
+  sourceLabel?: (source: string) => string,
 ): AnnotationPlan {
-  const shown = result.failures.slice(0, limit);
-  const annotations = shown.map((failure) => annotationFor(failure, paths));
-  const total = result.failures.length + result.failuresOmitted;
+  const groups = new Map<string, { failure: TestFailure; labels: string[] }>();
+  for (const failure of result.failures) {
+    const key = sourceLabel
+      ? JSON.stringify([failure.id, failure.kind, failure.file, failure.line, failure.message])
+      : String(groups.size);
+    const label = sourceLabel && failure.source ? sourceLabel(failure.source) : undefined;
+    const group = groups.get(key) ?? { failure, labels: [] };
+    if (label !== undefined && !group.labels.includes(label)) group.labels.push(label);
+    groups.set(key, group);
+  }
+  const shown = [...groups.values()].slice(0, limit);
+  const annotations = shown.map(({ failure, labels }) =>
+    annotationFor(failure, paths, labels.length > 0 ? ` (on ${labels.join(', ')})` : ''),
+  );
+  const total = groups.size + result.failuresOmitted;
   const more = total - shown.length;
   if (more <= 0) return { annotations };
   const noun = more === 1 ? 'failure' : 'failures';
@@ -67,13 +84,13 @@ export function emitAnnotations(plan: AnnotationPlan): void {
   if (plan.overflowNotice) core.notice(plan.overflowNotice);
 }
 
-function annotationFor(failure: TestFailure, paths: AnnotationPaths): Annotation {
+function annotationFor(failure: TestFailure, paths: AnnotationPaths, where = ''): Annotation {
   const verb = failure.kind === 'error' ? 'Error in' : 'Failed:';
   const file = failure.file === undefined ? undefined : repoRelative(failure.file, paths);
   return {
     ...(file !== undefined ? { file } : {}),
     ...(file !== undefined && failure.line !== undefined ? { line: failure.line } : {}),
-    title: truncate(`${verb} ${failure.id}`, MAX_TITLE_CHARS),
+    title: truncate(`${verb} ${failure.id}${where}`, MAX_TITLE_CHARS),
     message: truncate(messageOf(failure), MAX_MESSAGE_CHARS),
   };
 }

@@ -15,6 +15,10 @@ export interface SummaryOptions {
   extraLines?: string[];
   /** Byte budget (UTF-8); default MAX_SUMMARY_BYTES. */
   maxBytes?: number;
+  /** The address of a failure's line at the commit, when it has one (see report/links.ts). */
+  linkFor?: (failure: TestFailure) => string | undefined;
+  /** Sections placed after the failures (e.g. flaky tests), as they are (HTML). */
+  sections?: string[];
 }
 
 /** GitHub rejects step summaries over 1 MiB; keep clear of it. */
@@ -24,20 +28,30 @@ const MAX_LISTED_PATHS = 20;
 const EXTRA_SHARE = 0.1;
 /** Kept free for the "left out" note, which is only known at the end. */
 const NOTE_RESERVE = 1024;
+/** A run whose every test took less than this has no "slowest" table worth showing. */
+const SLOW_SECONDS = 0.1;
 
 export function renderSummary(result: TestResult, options: SummaryOptions = {}): string {
   const maxBytes = options.maxBytes ?? MAX_SUMMARY_BYTES;
   const head = [headline(result, options.title ?? 'pytest'), countsTable(result)].join('\n');
   const slowest = slowestSection(result);
   const paths = pathsSection(options.junitPaths ?? []);
+  const sections = (options.sections ?? []).join('\n\n');
   const extras = fitLines(options.extraLines ?? [], Math.floor(maxBytes * EXTRA_SHARE));
 
   let budget =
-    maxBytes - bytes(head) - bytes(slowest) - bytes(paths) - bytes(extras.text) - NOTE_RESERVE;
+    maxBytes -
+    bytes(head) -
+    bytes(slowest) -
+    bytes(paths) -
+    bytes(sections) -
+    bytes(extras.text) -
+    NOTE_RESERVE;
   const blocks: string[] = [];
   let leftOutForSize = 0;
   for (const failure of result.failures) {
-    const block = leftOutForSize === 0 ? fitFailure(failure, budget) : undefined;
+    const link = options.linkFor?.(failure);
+    const block = leftOutForSize === 0 ? fitFailure(failure, budget, link) : undefined;
     if (block === undefined) {
       leftOutForSize++;
       continue;
@@ -51,7 +65,7 @@ export function renderSummary(result: TestResult, options: SummaryOptions = {}):
       ? ''
       : [`<h3>Failures and errors</h3>`, ...blocks].join('\n');
   const note = leftOutNote(result, leftOutForSize, extras.dropped);
-  const markdown = [head, failures, note, slowest, paths, extras.text]
+  const markdown = [head, failures, note, sections, slowest, paths, extras.text]
     .filter((part) => part !== '')
     .join('\n\n');
   return `${clampBytes(markdown, maxBytes)}\n`;
@@ -91,22 +105,29 @@ function countsTable(result: TestResult): string {
  * One failure, at most `budget` bytes: the traceback is cut (keeping its end, where pytest puts
  * the assertion) until it fits; undefined when even a short version does not.
  */
-function fitFailure(failure: TestFailure, budget: number): string | undefined {
+function fitFailure(
+  failure: TestFailure,
+  budget: number,
+  link: string | undefined,
+): string | undefined {
   let detailChars = failure.details.length;
   for (;;) {
-    const block = renderFailure(failure, detailChars);
+    const block = renderFailure(failure, detailChars, link);
     if (bytes(block) <= budget) return block;
     if (detailChars < 200) return undefined;
     detailChars = Math.floor(detailChars / 2);
   }
 }
 
-function renderFailure(failure: TestFailure, detailChars: number): string {
+function renderFailure(failure: TestFailure, detailChars: number, link?: string): string {
   const label = failure.kind === 'error' ? '💥 Error in' : '❌ Failed:';
+  const place = `<code>${escapeHtml(truncate(failure.file ?? '', 300))}${failure.line ? `:${failure.line}` : ''}</code>`;
   const where =
     failure.file === undefined
       ? ''
-      : `<code>${escapeHtml(truncate(failure.file, 300))}${failure.line ? `:${failure.line}` : ''}</code>`;
+      : link === undefined
+        ? place
+        : `<a href="${escapeHtml(link)}">${place}</a>`;
   const firstLine = failure.message.split('\n', 1)[0].trim();
   const message = firstLine === '' ? '' : escapeHtml(truncate(firstLine, 500));
   const about = [where, message].filter((s) => s !== '').join(' — ');
@@ -151,7 +172,8 @@ function leftOutNote(result: TestResult, leftOutForSize: number, extraDropped: n
 }
 
 function slowestSection(result: TestResult): string {
-  if (result.slowest.length === 0) return '';
+  // Longest first: when the first is quick, a table of quick tests says nothing.
+  if (result.slowest.length === 0 || result.slowest[0].seconds < SLOW_SECONDS) return '';
   const rows = result.slowest.map(
     (t) =>
       `<tr><td><code>${escapeHtml(truncate(t.id, 500))}</code></td><td align="right">${escapeHtml(formatSeconds(t.seconds))}</td></tr>`,

@@ -26,6 +26,8 @@ export interface RunEvent {
   runConclusion: string;
   /** An issue_comment on a pull request: the comment may act on the pull request's code. */
   pullRequestComment: boolean;
+  /** The pull request the run belongs to (also behind workflow_run), when the payload says. */
+  pullRequest?: number;
 }
 
 /** Events whose code is a pull request's head branch rather than GITHUB_REF. */
@@ -126,6 +128,16 @@ function detectFork(name: string, payload: unknown): boolean {
   return false;
 }
 
+function pullRequestNumber(name: string, payload: unknown): { pullRequest?: number } {
+  const number =
+    field(payload, 'pull_request', 'number') ??
+    (isPullRequestComment(name, payload) ? field(payload, 'issue', 'number') : undefined) ??
+    field(payload, 'workflow_run', 'pull_requests', '0', 'number');
+  return typeof number === 'number' && Number.isInteger(number) && number > 0
+    ? { pullRequest: number }
+    : {};
+}
+
 export function buildRunEvent(env: Env, payload: unknown): RunEvent {
   const name = env.GITHUB_EVENT_NAME ?? '';
   if (name === '') {
@@ -152,5 +164,6 @@ export function buildRunEvent(env: Env, payload: unknown): RunEvent {
     runConclusion:
       name === 'workflow_run' ? text(field(payload, 'workflow_run', 'conclusion')) : '',
     pullRequestComment: isPullRequestComment(name, payload),
+    ...pullRequestNumber(name, payload),
   };
 }

@@ -7,6 +7,7 @@ import * as core from '@actions/core';
 import { setDeployOutputs } from './deploy-outputs.js';
 import { errorMessage, InputError, SetupError } from './errors.js';
 import { resumeWorkflowCommands, signalRunningPrograms } from './exec.js';
+import { writeFailureSummary } from './job-summary.js';
 
 export const FAILED_STEP_REASON = 'not deploying: the step failed; see its error';
 
@@ -24,12 +25,13 @@ export function failStep(error: unknown): void {
   reported = true;
   if (error instanceof InputError || error instanceof SetupError) {
     core.setFailed(message);
+    writeFailureSummary('The step failed', message, FAILED_STEP_REASON);
     return;
   }
   core.debug(details);
-  core.setFailed(
-    `Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`,
-  );
+  const unexpected = `Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`;
+  core.setFailed(unexpected);
+  writeFailureSummary('The step failed', unexpected, FAILED_STEP_REASON);
 }
 
 /**

@@ -48,6 +48,10 @@ export const INPUT = {
   coverage: 'coverage',
   coverageThreshold: 'coverage-threshold',
   coverageFiles: 'coverage-files',
+  reruns: 'reruns',
+  failOnFlaky: 'fail-on-flaky',
+  annotations: 'annotations',
+  comment: 'comment',
   ...GATE_RULE_INPUT,
 } as const;
 
@@ -82,6 +86,7 @@ export const OUTPUT = {
   coverage: 'coverage',
   coverageChanged: 'coverage-changed',
   coverageFile: 'coverage-file',
+  flaky: 'flaky',
   ...DEPLOY_OUTPUT,
 } as const;
 
