@@ -40623,6 +40623,8 @@ class LocalCacheBackend {
             this.log.info(`Cache entry ${key} was saved by an earlier version of the action; installing afresh (this run's save replaces it).`);
             return undefined;
         }
+        // A file the pointer names is missing: replaced if the pointer changed since, else broken.
+        const replaced = async () => (await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(this.directory, names.checksum), 'utf8').catch(() => '')) !== text;
         let authText;
         let handle;
         try {
@@ -40631,12 +40633,18 @@ class LocalCacheBackend {
                     return undefined;
                 throw error;
             });
+            if (authText === undefined && (await replaced()))
+                return 'replaced';
             handle = await (0,promises_namespaceObject.open)((0,external_node_path_namespaceObject.join)(this.directory, pointer.archive), 'r');
         }
         catch (error) {
-            if (error.code === 'ENOENT')
+            if (error.code !== 'ENOENT') {
+                this.log.warning(`Cache entry ${key} in ${this.directory} is unreadable (${(0,errors/* errorMessage */.gJ)(error)}); installing afresh.`);
+                return undefined;
+            }
+            if (await replaced())
                 return 'replaced';
-            this.log.warning(`Cache entry ${key} in ${this.directory} is unreadable (${(0,errors/* errorMessage */.gJ)(error)}); installing afresh.`);
+            this.log.warning(`Cache entry ${key} in ${this.directory} has no archive ${pointer.archive}; installing afresh. The next save replaces it.`);
             return undefined;
         }
         const fields = { key, archive: pointer.archive, sha256: pointer.sha256 };

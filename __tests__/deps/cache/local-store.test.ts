@@ -196,6 +196,23 @@ describe('entry lock', () => {
   });
 });
 
+describe('restore of an entry with a file missing', () => {
+  test('the archive the pointer names is gone (and the pointer did not change): a warning and a miss', async () => {
+    const cacheDir = join(scratch, 'missing-archive');
+    const { cache, log } = backend(cacheDir);
+    expect(await cache.save('pyci-venv-gone', [payload('gone')])).toBe(true);
+    rmSync(join(cacheDir, pointerOf(cacheDir, 'pyci-venv-gone').archive));
+    const target = join(scratch, 'missing-archive-target');
+    expect(await cache.restore('pyci-venv-gone', [target])).toBe(false);
+    expect(log.warnings).toEqual([
+      expect.stringMatching(
+        /^Cache entry pyci-venv-gone in .* has no archive pyci-venv-gone-[0-9a-f]{16}\.[0-9a-f]{12}\.tar; installing afresh/,
+      ),
+    ]);
+    expect(existsSync(target)).toBe(false);
+  });
+});
+
 describe('entries of the layout before generations', () => {
   test('are a quiet miss, and the next save removes them', async () => {
     const cacheDir = join(scratch, 'legacy');

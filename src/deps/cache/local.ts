@@ -177,6 +177,9 @@ export class LocalCacheBackend implements CacheBackend {
       );
       return undefined;
     }
+    // A file the pointer names is missing: replaced if the pointer changed since, else broken.
+    const replaced = async () =>
+      (await readFile(join(this.directory, names.checksum), 'utf8').catch(() => '')) !== text;
     let authText: string | undefined;
     let handle: FileHandle;
     try {
@@ -186,11 +189,18 @@ export class LocalCacheBackend implements CacheBackend {
           throw error;
         },
       );
+      if (authText === undefined && (await replaced())) return 'replaced';
       handle = await open(join(this.directory, pointer.archive), 'r');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'replaced';
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.log.warning(
+          `Cache entry ${key} in ${this.directory} is unreadable (${errorMessage(error)}); installing afresh.`,
+        );
+        return undefined;
+      }
+      if (await replaced()) return 'replaced';
       this.log.warning(
-        `Cache entry ${key} in ${this.directory} is unreadable (${errorMessage(error)}); installing afresh.`,
+        `Cache entry ${key} in ${this.directory} has no archive ${pointer.archive}; installing afresh. The next save replaces it.`,
       );
       return undefined;
     }
