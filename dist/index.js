@@ -43419,6 +43419,23 @@ function pytestErrorLines(output) {
         .slice(0, 5);
     return lines.length > 0 ? ` pytest said: ${lines.join(' | ')}` : '';
 }
+/** The last line of a Python traceback (`pkg.SomeError: message`), if the output ends in one. */
+function lastExceptionLine(output) {
+    const lines = output
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
+    return lines
+        .slice(-20)
+        .reverse()
+        .find((line) => /^[A-Za-z_][\w.]*(Error|Exception|Warning|Exit|Interrupt)\b.*:/.test(line));
+}
+/** pytest ended (with a code that promises a report) without writing its JUnit report. */
+function noReportMessage(exitCode, output) {
+    const said = pytestErrorLines(output) ||
+        (lastExceptionLine(output) ? ` pytest said: ${lastExceptionLine(output)}` : '');
+    return `pytest exited with ${exitCode} before writing its JUnit report: it stopped while starting, before running any test (a plugin, a conftest.py or the configuration failed; see the log above).${said}`;
+}
 /** Maps pytest's documented exit codes to a verdict with a message a person can act on. */
 function judgePytestExit(exitCode, output, allowNoTests, signal) {
     if (signal) {
@@ -43695,6 +43712,10 @@ async function runTests(request) {
     const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests, run.signal);
     if (!verdict.hasReport)
         throw new errors/* InputError */.dz(verdict.message ?? `pytest exited with ${run.exitCode}.`);
+    // pytest can stop before its first test without a report, e.g. when a plugin raises while it
+    // starts (a warning made an error by filterwarnings): say so with pytest's own last words.
+    if (!(0,external_node_fs_.existsSync)(junitPath) && !terminalCounts(run.output))
+        throw new errors/* InputError */.dz(noReportMessage(run.exitCode, run.output));
     // Only plain test failures (exit 1) are rerun: an interrupted or broken run would be again.
     const failedIds = run.exitCode === 1 && reruns > 0 ? plugin.failedIds() : [];
     if (failedIds.length > 0 && (0,external_node_fs_.existsSync)(junitPath)) {

@@ -1,5 +1,7 @@
 import {
   judgePytestExit,
+  lastExceptionLine,
+  noReportMessage,
   pytestArgv,
   pytestErrorLines,
   terminalCounts,
@@ -106,5 +108,27 @@ describe('pytestErrorLines', () => {
       ' pytest said: python -m pytest: error: unrecognized arguments: -Z',
     );
     expect(pytestErrorLines('all good')).toBe('');
+  });
+});
+
+describe('a run that left no report', () => {
+  const pluggyTail = [
+    '  File ".venv/lib/python3.11/site-packages/coverage/control.py", line 495, in _warn',
+    '    warnings.warn(msg, category=CoverageWarning, stacklevel=2)',
+    'coverage.exceptions.CoverageWarning: --include is ignored because --source is set (include-ignored)',
+    '',
+  ].join('\n');
+
+  it('finds the exception a traceback ends in', () => {
+    expect(lastExceptionLine(pluggyTail)).toBe(
+      'coverage.exceptions.CoverageWarning: --include is ignored because --source is set (include-ignored)',
+    );
+    expect(lastExceptionLine('== 3 passed in 0.1s ==\n')).toBeUndefined();
+  });
+
+  it('says pytest stopped while starting and quotes it', () => {
+    expect(noReportMessage(1, pluggyTail)).toBe(
+      'pytest exited with 1 before writing its JUnit report: it stopped while starting, before running any test (a plugin, a conftest.py or the configuration failed; see the log above). pytest said: coverage.exceptions.CoverageWarning: --include is ignored because --source is set (include-ignored)',
+    );
   });
 });

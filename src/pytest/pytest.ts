@@ -85,6 +85,26 @@ export function pytestErrorLines(output: string): string {
   return lines.length > 0 ? ` pytest said: ${lines.join(' | ')}` : '';
 }
 
+/** The last line of a Python traceback (`pkg.SomeError: message`), if the output ends in one. */
+export function lastExceptionLine(output: string): string | undefined {
+  const lines = output
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return lines
+    .slice(-20)
+    .reverse()
+    .find((line) => /^[A-Za-z_][\w.]*(Error|Exception|Warning|Exit|Interrupt)\b.*:/.test(line));
+}
+
+/** pytest ended (with a code that promises a report) without writing its JUnit report. */
+export function noReportMessage(exitCode: number, output: string): string {
+  const said =
+    pytestErrorLines(output) ||
+    (lastExceptionLine(output) ? ` pytest said: ${lastExceptionLine(output)}` : '');
+  return `pytest exited with ${exitCode} before writing its JUnit report: it stopped while starting, before running any test (a plugin, a conftest.py or the configuration failed; see the log above).${said}`;
+}
+
 /** Maps pytest's documented exit codes to a verdict with a message a person can act on. */
 export function judgePytestExit(
   exitCode: number,

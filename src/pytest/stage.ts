@@ -8,6 +8,7 @@ import { collectTestIds } from './collect.js';
 import { JUnitParseError, readJUnitReports } from './junit.js';
 import {
   judgePytestExit,
+  noReportMessage,
   runPytest,
   terminalCounts,
   timeoutMessage,
@@ -132,6 +133,10 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
   const verdict = judgePytestExit(run.exitCode, run.output, request.allowNoTests, run.signal);
   if (!verdict.hasReport)
     throw new InputError(verdict.message ?? `pytest exited with ${run.exitCode}.`);
+  // pytest can stop before its first test without a report, e.g. when a plugin raises while it
+  // starts (a warning made an error by filterwarnings): say so with pytest's own last words.
+  if (!existsSync(junitPath) && !terminalCounts(run.output))
+    throw new InputError(noReportMessage(run.exitCode, run.output));
   // Only plain test failures (exit 1) are rerun: an interrupted or broken run would be again.
   const failedIds = run.exitCode === 1 && reruns > 0 ? plugin.failedIds() : [];
   if (failedIds.length > 0 && existsSync(junitPath)) {
