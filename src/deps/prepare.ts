@@ -175,7 +175,7 @@ export async function prepareVenv(
       // A leftover venv (e.g. from an earlier step) must not block the restore.
       if (pipCacheDir) rmSync(pipCacheDir, { recursive: true, force: true });
       else removeVenv(request.venvPath);
-      const restored = await backend.restore(venv.cacheKey, [cachedPath]);
+      const restored = (await backend.restore(venv.cacheKey, [cachedPath])) !== undefined;
       if (restored && request.cache.mode === 'venv') {
         const problem = await verifyRestoredVenv(request.venvPath, interpreter.version);
         if (!problem) {

@@ -56,7 +56,7 @@ describe.each<Compression>(['zstd', 'none'])('local backend, %s archives', (comp
     );
 
     rmSync(venv, { recursive: true });
-    expect(await backend.restore(key, [venv])).toBe(true);
+    expect(await backend.restore(key, [venv])).toBe(key);
     expect(readFileSync(join(venv, 'marker.txt'), 'utf8')).toBe(`made for hit-${compression}\n`);
     await expect(verifyRestoredVenv(venv, systemPython().version)).resolves.toBeUndefined();
     expect(log.warnings).toEqual([]);
@@ -80,7 +80,7 @@ describe.each<Compression>(['zstd', 'none'])('local backend, %s archives', (comp
     writeFileSync(archive, bytes);
 
     rmSync(venv, { recursive: true });
-    await expect(backend.restore(key, [venv])).resolves.toBe(false);
+    await expect(backend.restore(key, [venv])).resolves.toBeUndefined();
     expect(log.warnings).toHaveLength(1);
     expect(log.warnings[0]).toMatch(/corrupted/);
     expect(existsSync(venv)).toBe(false);
@@ -90,7 +90,7 @@ describe.each<Compression>(['zstd', 'none'])('local backend, %s archives', (comp
     const again = freshVenv(`corrupt-${compression}`);
     expect(await backend.save(key, [again])).toBe(true);
     rmSync(again, { recursive: true });
-    expect(await backend.restore(key, [again])).toBe(true);
+    expect(await backend.restore(key, [again])).toBe(key);
   });
 });
 
@@ -109,7 +109,7 @@ describe('local backend, silent corruption', () => {
     writeFileSync(archive, bytes);
 
     rmSync(venv, { recursive: true });
-    expect(await backend.restore('pyci-venv-silent', [venv])).toBe(false);
+    expect(await backend.restore('pyci-venv-silent', [venv])).toBe(undefined);
     expect(log.warnings).toHaveLength(1);
     expect(log.warnings[0]).toMatch(/is corrupted \(sha256 [0-9a-f]{64} instead of [0-9a-f]{64}\)/);
     expect(existsSync(venv)).toBe(false);
@@ -125,7 +125,7 @@ describe('local backend misses', () => {
         'pyci-venv-none',
         [target],
       ),
-    ).toBe(false);
+    ).toBeUndefined();
     expect(existsSync(target)).toBe(false);
     expect(log.warnings).toEqual([]);
   });
@@ -136,7 +136,7 @@ describe('local backend misses', () => {
     const backend = new LocalCacheBackend(cacheDir, { log: recordingLog(), auth });
     expect(await backend.save('pyci-venv-one', [venv])).toBe(true);
     rmSync(venv, { recursive: true });
-    expect(await backend.restore('pyci-venv-two', [venv])).toBe(false);
+    expect(await backend.restore('pyci-venv-two', [venv])).toBe(undefined);
     expect(existsSync(venv)).toBe(false);
   });
 
@@ -148,7 +148,7 @@ describe('local backend misses', () => {
     expect(await backend.save('pyci-venv-half', [venv])).toBe(true);
     rmSync(join(cacheDir, entryFileNames('pyci-venv-half').checksum));
     rmSync(venv, { recursive: true });
-    expect(await backend.restore('pyci-venv-half', [venv])).toBe(false);
+    expect(await backend.restore('pyci-venv-half', [venv])).toBe(undefined);
     expect(log.warnings).toEqual([]);
   });
 
@@ -161,7 +161,7 @@ describe('local backend misses', () => {
     const target = join(scratch, 'tampered', '.venv');
     expect(
       await new LocalCacheBackend(cacheDir, { log, auth }).restore('pyci-venv-tampered', [target]),
-    ).toBe(false);
+    ).toBeUndefined();
     expect(log.warnings[0]).toMatch(/malformed checksum file/);
   });
 
@@ -179,7 +179,7 @@ describe('local backend misses', () => {
     const sum = await createArchive(venv, 'none', archive);
     writeFileSync(join(cacheDir, names.checksum), `${sum}  ${names.base}.tar\n`);
     rmSync(venv, { recursive: true });
-    expect(await backend.restore('pyci-venv-planted', [venv])).toBe(false);
+    expect(await backend.restore('pyci-venv-planted', [venv])).toBe(undefined);
     expect(existsSync(venv)).toBe(false);
     expect(log.warnings.at(-1)).toMatch(
       /^Refusing cache entry pyci-venv-planted .*authentication code does not match/,
@@ -187,7 +187,7 @@ describe('local backend misses', () => {
 
     // Without the .auth file (e.g. an entry saved before entries were authenticated).
     rmSync(join(cacheDir, names.auth));
-    expect(await backend.restore('pyci-venv-planted', [venv])).toBe(false);
+    expect(await backend.restore('pyci-venv-planted', [venv])).toBe(undefined);
     expect(log.warnings.at(-1)).toMatch(/it has no authentication record/);
 
     // Written with another secret.
@@ -199,7 +199,7 @@ describe('local backend misses', () => {
     const again = freshVenv('planted-again');
     expect(await other.save('pyci-venv-planted', [again])).toBe(true);
     rmSync(again, { recursive: true });
-    expect(await backend.restore('pyci-venv-planted', [again])).toBe(false);
+    expect(await backend.restore('pyci-venv-planted', [again])).toBe(undefined);
     expect(log.warnings.at(-1)).toMatch(/authentication code does not match/);
   });
 
@@ -212,11 +212,11 @@ describe('local backend misses', () => {
     expect(await writer.save('pyci-venv-trust', [venv])).toBe(true);
     rmSync(venv, { recursive: true });
     const trustedReader = new LocalCacheBackend(cacheDir, { log, auth });
-    expect(await trustedReader.restore('pyci-venv-trust', [venv])).toBe(false);
+    expect(await trustedReader.restore('pyci-venv-trust', [venv])).toBe(undefined);
     expect(log.warnings.at(-1)).toMatch(
       /written by a issue_comment run, and this trusted run only takes entries written by trusted events/,
     );
-    expect(await writer.restore('pyci-venv-trust', [venv])).toBe(true);
+    expect(await writer.restore('pyci-venv-trust', [venv])).toBe('pyci-venv-trust');
   });
 
   test('without a usable secret the local cache is off, with one warning', async () => {
@@ -227,7 +227,9 @@ describe('local backend misses', () => {
     });
     const venv = freshVenv('nosecret');
     expect(await backend.save('pyci-venv-nosecret', [venv])).toBe(false);
-    expect(await backend.restore('pyci-venv-nosecret', [join(scratch, 'nosecret-2')])).toBe(false);
+    expect(await backend.restore('pyci-venv-nosecret', [join(scratch, 'nosecret-2')])).toBe(
+      undefined,
+    );
     expect(log.warnings).toEqual([
       'Not using the local cache: the cache key file /x is malformed.',
     ]);
@@ -240,7 +242,7 @@ describe('local backend misses', () => {
     const backend = new LocalCacheBackend(cacheDir, { log, auth });
     expect(await backend.save('pyci-venv-occupied', [venv])).toBe(true);
     writeFileSync(join(venv, 'marker.txt'), 'local work\n');
-    expect(await backend.restore('pyci-venv-occupied', [venv])).toBe(false);
+    expect(await backend.restore('pyci-venv-occupied', [venv])).toBe(undefined);
     expect(readFileSync(join(venv, 'marker.txt'), 'utf8')).toBe('local work\n');
     expect(log.warnings[0]).toMatch(/already exists and is not empty/);
   });
@@ -251,6 +253,54 @@ describe('local backend misses', () => {
     expect(await backend.save('pyci-venv-missing', [join(scratch, 'no-such-dir')])).toBe(false);
     expect(log.warnings[0]).toMatch(/Could not save cache entry pyci-venv-missing/);
     expect(readdirSync(join(scratch, 'cache-missing'))).toEqual([]);
+  });
+});
+
+describe('local backend, restore keys', () => {
+  /** The store's prefix index (another module's job), stood in for by a fixed answer. */
+  class IndexedBackend extends LocalCacheBackend {
+    readonly asked: string[] = [];
+    constructor(
+      directory: string,
+      private readonly newest: Record<string, string>,
+    ) {
+      super(directory, { log: recordingLog(), auth });
+    }
+    newestKeyWithPrefix(prefix: string): Promise<string | undefined> {
+      this.asked.push(prefix);
+      return Promise.resolve(this.newest[prefix]);
+    }
+  }
+
+  test('an exact miss restores the newest entry of the first prefix that has one', async () => {
+    const cacheDir = join(scratch, 'cache-prefix');
+    const venv = freshVenv('prefix');
+    const backend = new IndexedBackend(cacheDir, { 'pyci-venv-p-': 'pyci-venv-p-old' });
+    expect(await backend.save('pyci-venv-p-old', [venv])).toBe(true);
+    rmSync(venv, { recursive: true });
+
+    expect(await backend.restore('pyci-venv-p-new', [venv], ['pyci-venv-q-', 'pyci-venv-p-'])).toBe(
+      'pyci-venv-p-old',
+    );
+    expect(backend.asked).toEqual(['pyci-venv-q-', 'pyci-venv-p-']);
+    expect(readFileSync(join(venv, 'marker.txt'), 'utf8')).toBe('made for prefix\n');
+  });
+
+  test('the exact key wins without asking the index; without an index prefixes find nothing', async () => {
+    const cacheDir = join(scratch, 'cache-prefix-exact');
+    const venv = freshVenv('prefix-exact');
+    const backend = new IndexedBackend(cacheDir, { 'pyci-venv-e-': 'pyci-venv-e-other' });
+    expect(await backend.save('pyci-venv-e-key', [venv])).toBe(true);
+    rmSync(venv, { recursive: true });
+    expect(await backend.restore('pyci-venv-e-key', [venv], ['pyci-venv-e-'])).toBe(
+      'pyci-venv-e-key',
+    );
+    expect(backend.asked).toEqual([]);
+    rmSync(venv, { recursive: true });
+
+    const plain = new LocalCacheBackend(cacheDir, { log: recordingLog(), auth });
+    expect(await plain.restore('pyci-venv-e-absent', [venv], ['pyci-venv-e-'])).toBeUndefined();
+    expect(existsSync(venv)).toBe(false);
   });
 });
 

@@ -92,15 +92,47 @@ export class LocalCacheBackend implements CacheBackend {
     return undefined;
   }
 
-  async restore(key: string, paths: string[]): Promise<boolean> {
+  async restore(
+    key: string,
+    paths: string[],
+    restoreKeys: readonly string[] = [],
+  ): Promise<string | undefined> {
     const target = singlePath(paths);
     const occupied = firstOccupiedPath([target]);
     if (occupied) {
       this.log.warning(`Not restoring cache ${key}: ${occupied} already exists and is not empty.`);
-      return false;
+      return undefined;
     }
     const auth = this.auth();
-    if (!auth) return false;
+    if (!auth) return undefined;
+    if (await this.restoreEntry(key, target, auth)) return key;
+    for (const prefix of restoreKeys) {
+      const nearest = prefix && (await this.newestKeyFor(prefix));
+      if (nearest && nearest !== key && (await this.restoreEntry(nearest, target, auth)))
+        return nearest;
+    }
+    return undefined;
+  }
+
+  /**
+   * The newest entry whose key starts with `prefix`, through the lookup the local store's index
+   * provides (`newestKeyWithPrefix`); without it, prefixes find nothing and only exact keys hit.
+   */
+  private async newestKeyFor(prefix: string): Promise<string | undefined> {
+    const lookup = (
+      this as unknown as { newestKeyWithPrefix?: (prefix: string) => unknown }
+    ).newestKeyWithPrefix?.bind(this);
+    if (!lookup) return undefined;
+    const found = await lookup(prefix);
+    return typeof found === 'string' && found.startsWith(prefix) ? found : undefined;
+  }
+
+  /** Restores the entry saved under exactly `key`; the target is known to be free. */
+  private async restoreEntry(
+    key: string,
+    target: string,
+    auth: { secret: Buffer; run: EntryWriter },
+  ): Promise<boolean> {
     const names = entryFileNames(key);
     let recorded: { sha256: string; archive: string } | undefined;
     try {
