@@ -86,7 +86,7 @@ function expectGreen(result: RunResult): void {
   expect(result.outputs).toMatchObject({ tests: '1', passed: '1' });
 }
 
-const KEY = /^pyci-venv-Linux-.+-x64-cpython3\.11\.\d+-[0-9a-f]{32}$/;
+const KEY = /^pyci-venv-Linux-.+-x64-cpython3\.11\.\d+-[0-9a-f]{8}-[0-9a-f]{32}$/;
 
 describe('local backend (cache-dir)', () => {
   it.concurrent(
