@@ -34007,7 +34007,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9526);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(750);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 750:
+/***/ 3024:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34030,7 +34030,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(4846);
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_ = __nccwpck_require__(8262);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:path"
@@ -40744,21 +40744,93 @@ function judgeProjectInstall(dists, projectDir, name) {
         return undefined;
     return `install-project: after installing, no distribution in the virtualenv comes from ${projectDir}: pip replaced the project with another copy, and the tests would not test your code. Make the checkout's version satisfy every requirement on it (with setuptools-scm or hatch-vcs, check out the tags: actions/checkout with fetch-depth: 0).`;
 }
-/** Fails the run when the installed project is not the checkout at `projectDir`. */
-async function checkProjectIsCheckout(python, projectDir) {
-    const read = (file) => (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(projectDir, file)) ? (0,external_node_fs_.readFileSync)((0,external_node_path_namespaceObject.join)(projectDir, file), 'utf8') : '';
-    const name = staticProjectName(read('pyproject.toml'), read('setup.cfg'));
+/** The venv's distributions, as its own python's importlib.metadata sees them. */
+async function listDistributions(python) {
     const listed = await (0,exec/* captureProgram */.rg)(python, ['-I', '-c', LIST_DISTS], { timeoutMs: 60_000 });
-    let dists;
     try {
-        dists = JSON.parse(listed.stdout);
+        return JSON.parse(listed.stdout);
     }
     catch {
         throw new Error(`Could not list the virtualenv's distributions (exit ${listed.exitCode}): ${listed.stderr.slice(-500)}`);
     }
-    const problem = judgeProjectInstall(dists, projectDir, name);
+}
+/** Fails the run when the installed project is not the checkout at `projectDir`. */
+async function checkProjectIsCheckout(python, projectDir) {
+    const read = (file) => (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(projectDir, file)) ? (0,external_node_fs_.readFileSync)((0,external_node_path_namespaceObject.join)(projectDir, file), 'utf8') : '';
+    const name = staticProjectName(read('pyproject.toml'), read('setup.cfg'));
+    const problem = judgeProjectInstall(await listDistributions(python), projectDir, name);
     if (problem)
         throw new errors/* InputError */.dz(problem);
+}
+
+;// CONCATENATED MODULE: ./src/deps/fresh-set.ts
+/**
+ * What a fresh install would hold, and how far a venv is from it (pure). The fresh set is pip's
+ * own resolution (`pip install --dry-run --ignore-installed --report`) plus what `python -m venv`
+ * seeds a new venv with; an incremental install removes what is not in it, installs what
+ * differs, and must then list exactly that set.
+ */
+
+/** Reads pip's installation report; throws on anything that is not one. */
+function parseInstallReport(text) {
+    const report = JSON.parse(text);
+    if (!Array.isArray(report.install))
+        throw new Error('the report has no "install" list');
+    return report.install.map((item) => {
+        const { name, version } = item.metadata ?? {};
+        if (!name || !version)
+            throw new Error('a report entry has no name or version');
+        const url = item.download_info?.url ?? '';
+        return { name: normalizeName(name), version, local: url.startsWith('file:') };
+    });
+}
+/**
+ * What `python -m venv` puts in a new venv besides what is asked for: pip, and setuptools
+ * before Python 3.12 (ensurepip stopped bundling it in 3.12). Their versions are whatever the
+ * venv got, so only their presence counts unless the report names them.
+ */
+function venvSeeds(pythonVersion) {
+    const [major, minor] = pythonVersion.split('.').map(Number);
+    return major === 3 && minor < 12 ? ['pip', 'setuptools'] : ['pip'];
+}
+function planReconciliation(fresh, installed, pythonVersion) {
+    const wanted = new Map(fresh.map((item) => [item.name, item]));
+    const seeds = new Set(venvSeeds(pythonVersion));
+    const have = new Map(installed.map((dist) => [normalizeName(dist.name), dist.version]));
+    const remove = [...have.keys()].filter((name) => {
+        const item = wanted.get(name);
+        return item ? item.local : !seeds.has(name);
+    });
+    const update = fresh
+        .filter((item) => item.local || have.get(item.name) !== item.version)
+        .map((item) => item.name);
+    return { remove: remove.sort(), update: update.sort() };
+}
+/**
+ * How the venv differs from the fresh set, one phrase per difference (empty: equal). Seeds not
+ * in the report must be there, at any version.
+ */
+function differencesFromFresh(fresh, installed, pythonVersion) {
+    const have = new Map(installed.map((dist) => [normalizeName(dist.name), dist.version]));
+    const wanted = new Map(fresh.map((dist) => [normalizeName(dist.name), dist.version]));
+    const problems = [];
+    for (const [name, version] of wanted) {
+        const got = have.get(name);
+        if (got === undefined)
+            problems.push(`${name} ${version} is missing`);
+        else if (got !== version)
+            problems.push(`${name} is ${got}, not ${version}`);
+    }
+    for (const seed of venvSeeds(pythonVersion)) {
+        if (!wanted.has(seed) && !have.has(seed))
+            problems.push(`${seed} is missing`);
+    }
+    const seeds = new Set(venvSeeds(pythonVersion));
+    for (const [name, version] of have) {
+        if (!wanted.has(name) && !seeds.has(name))
+            problems.push(`${name} ${version} is extra`);
+    }
+    return problems.sort();
 }
 
 ;// CONCATENATED MODULE: ./src/deps/pip-errors.ts
@@ -41043,12 +41115,102 @@ async function refreshProject(python, spec, context) {
     return true;
 }
 
+;// CONCATENATED MODULE: ./src/deps/incremental.ts
+/**
+ * Incremental install: a venv restored from the nearest cache entry (same shape, other
+ * dependency files) is brought to exactly what a fresh install would give. pip resolves the same
+ * one-resolve install the stage runs, ignoring what is installed, so its report is the fresh
+ * set; what is not in it goes, the normal install then changes only what differs, and the
+ * result must list exactly the fresh set. Anything else is a problem the caller answers with a
+ * fresh install.
+ */
+
+
+
+
+
+
+
+
+
+
+const RESOLVE_TIMEOUT_MS = 15 * 60 * 1000;
+/** Resolves undefined when the venv now equals a fresh install; else why not (then install afresh). */
+async function updateIncrementally(request) {
+    const { python, spec, context } = request;
+    let fresh;
+    try {
+        fresh = await resolveFresh(request);
+    }
+    catch (error) {
+        return `pip could not resolve the requirements against the restored environment (${(0,errors/* errorMessage */.gJ)(error)})`;
+    }
+    const installed = await listDistributions(python);
+    const plan = planReconciliation(fresh, installed, request.pythonVersion);
+    core/* info */.pq(`Restored ${request.restoredKey} (nearest); updating ${plan.update.length} packages, removing ${plan.remove.length}.`);
+    if (plan.update.length > 0)
+        core/* info */.pq(`Updating: ${plan.update.join(', ')}`);
+    if (plan.remove.length > 0) {
+        core/* info */.pq(`Removing: ${plan.remove.join(', ')}`);
+        const removed = await (0,exec/* execProgram */.SI)(python, ['-m', 'pip', 'uninstall', '--yes', ...plan.remove], {
+            cwd: context.workingDirectory,
+            env: context.env,
+        });
+        if (removed.exitCode !== 0)
+            return `pip uninstall failed (exit ${removed.exitCode})`;
+    }
+    await installAll(python, spec, context);
+    const differences = differencesFromFresh(fresh, await listDistributions(python), request.pythonVersion);
+    if (differences.length > 0) {
+        return `after the incremental install the environment differs from a fresh install's: ${differences.slice(0, 8).join('; ')}`;
+    }
+    return undefined;
+}
+/**
+ * The full set a fresh install would have: the stage's own pip arguments, with pytest added the
+ * way installAll adds it (when the project does not declare it, or declares it somewhere not
+ * selected).
+ */
+async function resolveFresh(request) {
+    const { spec, context } = request;
+    const addPytest = !declaresPytest({ ...context, packages: spec.packages });
+    const fresh = await resolve(request, addPytest);
+    if (addPytest || fresh.some((item) => item.name === 'pytest'))
+        return fresh;
+    return resolve(request, true);
+}
+async function resolve(request, addPytest) {
+    const step = planInstall(request.spec, addPytest);
+    if (!step)
+        return [];
+    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(request.scratchDir, 'pyci-resolve-'));
+    const report = (0,external_node_path_namespaceObject.join)(dir, 'report.json');
+    try {
+        const [, ...targets] = step.args; // after `install`
+        const args = ['-m', 'pip', 'install', '--dry-run', '--ignore-installed', '--quiet'];
+        const result = await (0,exec/* captureProgram */.rg)(request.python, [...args, '--report', report, ...targets], {
+            cwd: request.context.workingDirectory,
+            env: { ...(request.context.env ?? process.env), PIP_DISABLE_PIP_VERSION_CHECK: '1' },
+            timeoutMs: RESOLVE_TIMEOUT_MS,
+        });
+        if (result.exitCode !== 0) {
+            const tail = `${result.stdout}${result.stderr}`.trim().split('\n').slice(-3).join(' | ');
+            throw new Error(`exit ${result.exitCode}: ${tail}`);
+        }
+        return parseInstallReport(await (0,promises_namespaceObject.readFile)(report, 'utf8'));
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deps/prepare.ts
 /**
  * The dependency stage: a virtualenv with everything the project declares, plus pytest. With
  * `cache: venv` the whole venv is restored when nothing that shapes it changed (and it passes
  * verification); with `cache: pip` only pip's download cache is.
  */
+
 
 
 
@@ -41124,6 +41286,17 @@ async function saveIfAllowed(backend, event, key, path) {
     if (await backend.save(key, [path]))
         core/* info */.pq(`Saved ${path} to the ${backend.name} cache as ${key}.`);
 }
+/** A venv restored from another key: made equal to a fresh install, or the reason it was not. */
+function updateFromNearest(request, interpreter, restoredKey) {
+    return updateIncrementally({
+        python: venvPython(request.venvPath),
+        pythonVersion: interpreter.version,
+        spec: request.install,
+        context: installContext(request),
+        restoredKey,
+        scratchDir: request.scratchDir,
+    });
+}
 async function install(request, interpreter, python, pipCacheDir) {
     // pip's cache goes where `cache: pip` saves it from, for these pip runs only.
     const env = pipCacheDir ? { ...process.env, PIP_CACHE_DIR: pipCacheDir } : undefined;
@@ -41158,19 +41331,30 @@ async function prepareVenv(request, interpreter) {
                 (0,external_node_fs_.rmSync)(pipCacheDir, { recursive: true, force: true });
             else
                 removeVenv(request.venvPath);
-            const restored = (await backend.restore(venv.cacheKey, [cachedPath])) !== undefined;
-            if (restored && request.cache.mode === 'venv') {
-                const problem = await verifyRestoredVenv(request.venvPath, interpreter.version);
-                if (!problem) {
+            // On a miss, the newest entry of the same shape (another set of dependency files): pip
+            // then changes only what differs. pip's own cache is as good a start as any for `pip`.
+            const restoredKey = await backend.restore(venv.cacheKey, [cachedPath], [restorePrefix(venv.cacheKey)]);
+            if (restoredKey && request.cache.mode === 'venv') {
+                const problem = (await verifyRestoredVenv(request.venvPath, interpreter.version)) ??
+                    (restoredKey === venv.cacheKey
+                        ? undefined
+                        : await updateFromNearest(request, interpreter, restoredKey));
+                if (!problem && restoredKey === venv.cacheKey) {
                     const refresh = planProjectRefresh(request.install);
                     core/* info */.pq(`Restored the virtualenv from the ${backend.name} cache (${venv.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`);
                     await refreshProject(python, request.install, installContext(request));
                     venv.cacheHit = true;
                     return venv;
                 }
-                core/* warning */.$e(`The cached virtualenv failed verification (${problem}); installing afresh.`);
+                if (!problem) {
+                    await saveIfAllowed(backend, request.event, venv.cacheKey, cachedPath);
+                    return venv;
+                }
+                core/* warning */.$e(restoredKey === venv.cacheKey
+                    ? `The cached virtualenv failed verification (${problem}); installing afresh.`
+                    : `The nearest cached virtualenv (${restoredKey}) could not be brought up to date (${problem}); installing afresh.`);
             }
-            else if (!restored) {
+            else if (!restoredKey) {
                 core/* info */.pq(`No cache entry for ${venv.cacheKey}; installing.`);
             }
         }
@@ -43632,7 +43816,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
+/***/ 8262:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");

@@ -12,11 +12,12 @@ import { boundedBackend } from './cache/bounded.js';
 import { hashFiles } from './cache/hash-files.js';
 import { hashLocalPaths } from './cache/hash-tree.js';
 import { collectKeyFiles, collectLocalPaths } from './cache/key-files.js';
-import { buildCacheKey } from './cache/key.js';
+import { buildCacheKey, restorePrefix } from './cache/key.js';
 import { runnerOsFacts } from './cache/os-facts.js';
 import { mayShareCache, type CacheEvent } from './cache/policy.js';
 import { chooseBackend, type CacheMode } from './cache/select.js';
 import { verifyRestoredVenv } from './cache/verify.js';
+import { updateIncrementally } from './incremental.js';
 import { installAll, refreshProject } from './install.js';
 import { planProjectRefresh, type InstallSpec } from './plan.js';
 import { createVenv, removeVenv, venvBinDir, venvPython } from './venv.js';
@@ -132,6 +133,22 @@ async function saveIfAllowed(
     core.info(`Saved ${path} to the ${backend.name} cache as ${key}.`);
 }
 
+/** A venv restored from another key: made equal to a fresh install, or the reason it was not. */
+function updateFromNearest(
+  request: VenvRequest,
+  interpreter: Interpreter,
+  restoredKey: string,
+): Promise<string | undefined> {
+  return updateIncrementally({
+    python: venvPython(request.venvPath),
+    pythonVersion: interpreter.version,
+    spec: request.install,
+    context: installContext(request),
+    restoredKey,
+    scratchDir: request.scratchDir,
+  });
+}
+
 async function install(
   request: VenvRequest,
   interpreter: Interpreter,
@@ -175,10 +192,20 @@ export async function prepareVenv(
       // A leftover venv (e.g. from an earlier step) must not block the restore.
       if (pipCacheDir) rmSync(pipCacheDir, { recursive: true, force: true });
       else removeVenv(request.venvPath);
-      const restored = (await backend.restore(venv.cacheKey, [cachedPath])) !== undefined;
-      if (restored && request.cache.mode === 'venv') {
-        const problem = await verifyRestoredVenv(request.venvPath, interpreter.version);
-        if (!problem) {
+      // On a miss, the newest entry of the same shape (another set of dependency files): pip
+      // then changes only what differs. pip's own cache is as good a start as any for `pip`.
+      const restoredKey = await backend.restore(
+        venv.cacheKey,
+        [cachedPath],
+        [restorePrefix(venv.cacheKey)],
+      );
+      if (restoredKey && request.cache.mode === 'venv') {
+        const problem =
+          (await verifyRestoredVenv(request.venvPath, interpreter.version)) ??
+          (restoredKey === venv.cacheKey
+            ? undefined
+            : await updateFromNearest(request, interpreter, restoredKey));
+        if (!problem && restoredKey === venv.cacheKey) {
           const refresh = planProjectRefresh(request.install);
           core.info(
             `Restored the virtualenv from the ${backend.name} cache (${venv.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`,
@@ -187,8 +214,16 @@ export async function prepareVenv(
           venv.cacheHit = true;
           return venv;
         }
-        core.warning(`The cached virtualenv failed verification (${problem}); installing afresh.`);
-      } else if (!restored) {
+        if (!problem) {
+          await saveIfAllowed(backend, request.event, venv.cacheKey, cachedPath);
+          return venv;
+        }
+        core.warning(
+          restoredKey === venv.cacheKey
+            ? `The cached virtualenv failed verification (${problem}); installing afresh.`
+            : `The nearest cached virtualenv (${restoredKey}) could not be brought up to date (${problem}); installing afresh.`,
+        );
+      } else if (!restoredKey) {
         core.info(`No cache entry for ${venv.cacheKey}; installing.`);
       }
     }
