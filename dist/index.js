@@ -34007,7 +34007,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9526);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2422);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3024:
+/***/ 2422:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34030,7 +34030,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(4846);
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(8262);
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:path"
@@ -39984,8 +39984,9 @@ async function createArchive(sourceDir, compression, destFile) {
     return hash.digest('hex');
 }
 /**
- * Unpacks `archiveFile` into the existing directory `destDir`; resolves the sha256 of the bytes
- * it read, which the caller compares with the entry's recorded checksum.
+ * Unpacks `archiveFile` (a path, or a handle opened earlier: it reads those bytes even if the
+ * name was removed since) into the existing directory `destDir`; resolves the sha256 of the
+ * bytes it read, which the caller compares with the entry's recorded checksum.
  */
 async function extractArchive(archiveFile, compression, destDir) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
@@ -40007,7 +40008,9 @@ async function extractArchive(archiveFile, compression, destDir) {
         steps = [tar];
         input = tar.child.stdin;
     }
-    await settleAll(steps, (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(archiveFile, { highWaterMark: READ_CHUNK_BYTES }), hashing(hash), input), `unpack ${archiveFile}`);
+    await settleAll(steps, (0,external_node_stream_promises_namespaceObject.pipeline)(typeof archiveFile === 'string'
+        ? (0,external_node_fs_.createReadStream)(archiveFile, { highWaterMark: READ_CHUNK_BYTES })
+        : archiveFile.createReadStream({ highWaterMark: READ_CHUNK_BYTES, autoClose: false }), hashing(hash), input), `unpack ${typeof archiveFile === 'string' ? archiveFile : 'the archive'}`);
     return hash.digest('hex');
 }
 function start(program, args, stdio) {
@@ -40065,25 +40068,51 @@ function oneLine(text) {
  * Authenticity of local cache entries (pure). Anyone who can write to the cache directory (on a
  * self-hosted runner: any test run, pull requests included) could plant an archive and a matching
  * checksum; a later trusted run would then execute it. Each entry therefore carries an HMAC-SHA256
- * over its key, archive name, archive sha256 and the event that wrote it, made with a secret kept
- * outside the workspace and the cache directory (see secret.ts and docs/cache.md).
+ * over its key, archive name, archive sha256, the time it was written and the event that wrote
+ * it, made with a secret kept outside the workspace and the cache directory (see secret.ts and
+ * docs/cache.md). The record also carries the key and time in clear, so that a directory listing
+ * (whose file names hash long keys) can be mapped back to keys: `readAuthRecord`.
  */
 
-const VERSION = 1;
-function mac(secret, fields, writer) {
+/** Version 1 (no key, no time in the record) was written before entries had generations. */
+const VERSION = 2;
+function mac(secret, fields, written, writer) {
     const message = JSON.stringify([
         VERSION,
         fields.key,
         fields.archive,
         fields.sha256,
+        written,
         writer.event,
         writer.trusted,
     ]);
     return (0,external_node_crypto_.createHmac)('sha256', secret).update(message).digest('hex');
 }
-/** The `<entry>.auth` file's text. */
-function authRecord(secret, fields, writer) {
-    return `${JSON.stringify({ version: VERSION, ...writer, mac: mac(secret, fields, writer) })}\n`;
+/** The entry's `.auth` file's text; `written` is the save's time (ms since the epoch). */
+function authRecord(secret, fields, writer, written) {
+    const record = { version: VERSION, key: fields.key, written, ...writer };
+    return `${JSON.stringify({ ...record, mac: mac(secret, fields, written, writer) })}\n`;
+}
+function parse(text) {
+    try {
+        const value = JSON.parse(text);
+        return value && typeof value === 'object' ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The key and time a record claims, NOT yet authenticated (check with `checkAuthRecord` and
+ * that key before trusting either); undefined when the record is not of this version.
+ */
+function readAuthRecord(text) {
+    const record = parse(text);
+    if (record?.version !== VERSION)
+        return undefined;
+    if (typeof record.key !== 'string' || typeof record.written !== 'number')
+        return undefined;
+    return { key: record.key, written: record.written };
 }
 /**
  * Checks an entry's auth record; `readerTrusted` runs never take entries written by untrusted
@@ -40092,21 +40121,20 @@ function authRecord(secret, fields, writer) {
 function checkAuthRecord(text, secret, fields, readerTrusted) {
     if (text === undefined)
         return { ok: false, reason: 'it has no authentication record' };
-    let record;
-    try {
-        record = JSON.parse(text);
+    const record = parse(text);
+    if (record?.version === 1) {
+        return { ok: false, reason: 'it was saved by an earlier version of the action' };
     }
-    catch {
-        return { ok: false, reason: 'its authentication record is malformed' };
-    }
-    if (record.version !== VERSION ||
+    if (record?.version !== VERSION ||
+        typeof record.key !== 'string' ||
+        typeof record.written !== 'number' ||
         typeof record.event !== 'string' ||
         typeof record.trusted !== 'boolean' ||
         typeof record.mac !== 'string') {
         return { ok: false, reason: 'its authentication record is malformed' };
     }
     const writer = { event: record.event, trusted: record.trusted };
-    const expected = Buffer.from(mac(secret, fields, writer), 'hex');
+    const expected = Buffer.from(mac(secret, fields, record.written, writer), 'hex');
     const given = Buffer.from(record.mac, 'hex');
     if (given.length !== expected.length || !(0,external_node_crypto_.timingSafeEqual)(given, expected)) {
         return {
@@ -40121,6 +40149,316 @@ function checkAuthRecord(text, secret, fields, readerTrusted) {
         };
     }
     return { ok: true, writer };
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/local-layout.ts
+/**
+ * File names of the local cache directory (pure). An entry of key K, base name B (entryFileNames):
+ *
+ *     B.sha256              `<sha256>  B.<gen>.tar.zst`: names the current generation, renamed in last
+ *     B.<gen>.tar.zst       one generation's archive (`.tar` without zstd), never changed once named
+ *     B.<gen>.auth          that generation's HMAC record (entry-auth.ts), never changed once named
+ *     B.used                empty; its mtime is the last restore (access times are often off)
+ *     B.lock/               a save or a pruning holds the entry (local-lock.ts)
+ *     .tmp-*                files being written (or left by an interrupted save)
+ *
+ * A save writes a new generation beside the old one and then swaps the one-line `.sha256` file,
+ * so a reader that read it holds a consistent (archive, checksum, record) triple: nothing it
+ * names is ever rewritten, only removed after the swap (the reader then reads the pointer again).
+ * Entries saved before generations (`B.tar.zst`, `B.auth`) are recognized, never restored.
+ */
+
+
+/**
+ * File names for a key: its readable part made safe for every file system, cut to stay well
+ * under 255 bytes, plus 16 hex of the key's sha256 so sanitizing can never merge two keys.
+ */
+function entryFileNames(key) {
+    const readable = key
+        .replace(/[^A-Za-z0-9._-]+/g, '_')
+        .replace(/^[.]+/, '_')
+        .slice(0, 160);
+    const base = `${readable}-${(0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 16)}`;
+    return { base, checksum: `${base}.sha256`, used: `${base}.used`, lock: `${base}.lock` };
+}
+function newGeneration() {
+    return (0,external_node_crypto_.randomBytes)(6).toString('hex');
+}
+/** The archive and record of one generation. */
+function generationFiles(base, generation, compression) {
+    return {
+        archive: `${base}.${generation}${ARCHIVE_EXTENSION[compression]}`,
+        auth: `${base}.${generation}.auth`,
+    };
+}
+/**
+ * Reads `<hex>  <file>`; the file must be one of this entry's own archives (no path tricks).
+ * An archive without a generation is an entry saved by an earlier version: `{ legacy: true }`.
+ */
+function parseChecksumFile(text, base) {
+    const match = /^([0-9a-f]{64}) [ *](\S+)\s*$/.exec(text);
+    if (!match)
+        return undefined;
+    const [, sha256, archive] = match;
+    for (const compression of ['zstd', 'none']) {
+        const extension = ARCHIVE_EXTENSION[compression];
+        if (archive === base + extension)
+            return { legacy: true };
+        const generation = archive.startsWith(`${base}.`)
+            ? archive.slice(base.length + 1, archive.length - extension.length)
+            : '';
+        if (archive.endsWith(extension) && /^[0-9a-f]{12}$/.test(generation)) {
+            return { sha256, archive, auth: `${base}.${generation}.auth`, generation, compression };
+        }
+    }
+    return undefined;
+}
+/**
+ * Which entry a directory name belongs to, and as what; undefined for temp files and names
+ * that are not the cache's. The base always ends in `-<16 hex>`, which keeps apart a key's
+ * files from those of a longer key that starts with the same readable text.
+ */
+function classifyName(name) {
+    const match = /^(.+-[0-9a-f]{16})(?:\.([0-9a-f]{12}))?\.(sha256|used|lock|auth|tar|tar\.zst)$/.exec(name);
+    if (!match || name.startsWith('.'))
+        return undefined;
+    const [, base, generation, suffix] = match;
+    if (generation) {
+        return suffix === 'auth' || suffix.startsWith('tar')
+            ? { base, role: 'generation', generation }
+            : undefined;
+    }
+    const roles = {
+        sha256: 'pointer',
+        used: 'used',
+        lock: 'lock',
+        auth: 'legacy',
+        tar: 'legacy',
+        'tar.zst': 'legacy',
+    };
+    return { base, role: roles[suffix] };
+}
+/** Temp files of saves and broken locks: `.tmp-<uuid>...`. */
+function isTempName(name) {
+    return name.startsWith('.tmp-');
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/local-lock.ts
+/**
+ * A lock on one local cache entry: the directory `<entry>.lock`, made with mkdir (atomic on
+ * every local file system and NFS), holding `owner.json` with the holder's pid, host, start time
+ * and a random token. Saves hold it while they write a generation and swap the pointer; pruning
+ * holds it while it removes the entry. Readers never take it (see local-layout.ts).
+ *
+ * A lock is stale, and is broken, when its holder's pid is gone on this host, or when it is older
+ * than `staleMs` (a holder on another host, or a pid reused), or when it has had no owner file
+ * for a minute (its holder died between mkdir and writing the file).
+ */
+
+
+
+
+/** Saves are bounded by cache-timeout (default 5 min): an hour-old lock is abandoned. */
+const DEFAULT_STALE_MS = 60 * 60 * 1000;
+const OWNERLESS_GRACE_MS = 60 * 1000;
+/** Takes the lock, or reports who holds it (undefined owner: being created right now). */
+async function tryLock(path, options = {}) {
+    const now = options.now ?? Date.now;
+    for (let attempt = 0; attempt < 2; attempt++) {
+        const owner = {
+            pid: process.pid,
+            host: (0,external_node_os_.hostname)(),
+            since: now(),
+            token: (0,external_node_crypto_.randomUUID)(),
+        };
+        try {
+            await (0,promises_namespaceObject.mkdir)(path);
+        }
+        catch (error) {
+            if (error.code !== 'EEXIST')
+                throw error;
+            const holder = await readOwner(path);
+            if (attempt === 0 &&
+                (await isStale(path, holder, options.staleMs ?? DEFAULT_STALE_MS, now))) {
+                await breakLock(path);
+                continue;
+            }
+            return { heldBy: holder };
+        }
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(path, 'owner.json'), `${JSON.stringify(owner)}\n`);
+        return { lock: heldLock(path, owner) };
+    }
+    return { heldBy: await readOwner(path) };
+}
+function heldLock(path, owner) {
+    const stillHeld = async () => (await readOwner(path))?.token === owner.token;
+    return {
+        path,
+        owner,
+        stillHeld,
+        async release() {
+            if (await stillHeld())
+                await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true });
+        },
+    };
+}
+async function readOwner(path) {
+    try {
+        const owner = JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(path, 'owner.json'), 'utf8'));
+        return typeof owner.pid === 'number' && typeof owner.since === 'number' ? owner : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Whether the lock at `path` (owned by `holder`, as read) is abandoned. */
+async function isStale(path, holder, staleMs = DEFAULT_STALE_MS, now = Date.now) {
+    if (!holder) {
+        const made = await (0,promises_namespaceObject.stat)(path).then((info) => info.mtimeMs, () => now());
+        return now() - made > OWNERLESS_GRACE_MS;
+    }
+    if (now() - holder.since > staleMs)
+        return true;
+    return holder.host === (0,external_node_os_.hostname)() && !pidAlive(holder.pid);
+}
+function pidAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        // EPERM: the process exists but belongs to another user.
+        return error.code === 'EPERM';
+    }
+}
+/**
+ * Renamed away first (atomic, so of two runs breaking it at once only one succeeds), then
+ * deleted under its temp name.
+ */
+async function breakLock(path) {
+    const away = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(path), `.tmp-lock-${(0,external_node_crypto_.randomUUID)()}`);
+    try {
+        await (0,promises_namespaceObject.rename)(path, away);
+    }
+    catch {
+        return; // someone else broke it first
+    }
+    await (0,promises_namespaceObject.rm)(away, { recursive: true, force: true });
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/local-prune.ts
+/**
+ * Keeps the local cache directory under `cache-local-max-size`: after a save, the entries used
+ * least recently are removed until the directory fits. "Used" is the later of the last restore
+ * (the `.used` file's mtime: access times are often not recorded) and the last save (the
+ * pointer's mtime). Never removed: the entry just saved, and entries whose lock is held (a save
+ * in progress, unless the lock is stale); each removal takes the entry's lock itself, so a save
+ * cannot start under it.
+ * Temp files older than a day (interrupted saves) are removed whatever the size.
+ */
+
+
+
+
+
+const TEMP_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+/** The order entries are removed in: least recently used first, never the protected one. */
+function evictionOrder(entries, protect) {
+    return entries
+        .filter((entry) => entry.base !== protect)
+        .sort((a, b) => a.lastUsed - b.lastUsed || a.base.localeCompare(b.base));
+}
+/** Never throws: pruning is housekeeping, a problem is a warning. */
+async function pruneLocalCache(directory, maxBytes, options) {
+    try {
+        await prune(directory, maxBytes, options);
+    }
+    catch (error) {
+        options.log.warning(`Could not prune the local cache ${directory}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+}
+async function prune(directory, maxBytes, options) {
+    const now = options.now ?? Date.now;
+    const { entries, total } = await survey(directory, now());
+    let freed = 0;
+    let removed = 0;
+    for (const entry of evictionOrder(entries, options.protect)) {
+        if (total - freed <= maxBytes)
+            break;
+        // A held lock is a save in progress (skipped); a stale one is broken and the entry goes.
+        const locked = await tryLock((0,external_node_path_namespaceObject.join)(directory, `${entry.base}.lock`), {
+            staleMs: options.lockStaleMs,
+            now,
+        });
+        if (!('lock' in locked))
+            continue; // a save started on it meanwhile
+        try {
+            for (const name of entry.files)
+                await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(directory, name), { force: true });
+        }
+        finally {
+            await locked.lock.release();
+        }
+        freed += entry.bytes;
+        removed++;
+    }
+    if (removed > 0) {
+        options.log.info(`Pruned ${removed} least recently used entr${removed === 1 ? 'y' : 'ies'} (${megabytes(freed)}) from the local cache ${directory} to stay under cache-local-max-size (${megabytes(maxBytes)}).`);
+    }
+    if (total - freed > maxBytes) {
+        options.log.info(`The local cache ${directory} holds ${megabytes(total - freed)}, over cache-local-max-size (${megabytes(maxBytes)}): what is left is the entry just saved or entries being saved.`);
+    }
+}
+/** Every entry of the directory with its size and last use; old temp files are removed here. */
+async function survey(directory, now) {
+    const byBase = new Map();
+    let total = 0;
+    for (const name of await (0,promises_namespaceObject.readdir)(directory)) {
+        const path = (0,external_node_path_namespaceObject.join)(directory, name);
+        const info = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
+        if (!info)
+            continue; // removed meanwhile
+        if (isTempName(name)) {
+            if (now - info.mtimeMs > TEMP_MAX_AGE_MS)
+                await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true });
+            else
+                total += info.size;
+            continue;
+        }
+        const file = classifyName(name);
+        if (!file)
+            continue; // not ours: neither counted nor touched
+        const entry = byBase.get(file.base) ?? {
+            base: file.base,
+            bytes: 0,
+            lastUsed: 0,
+            files: [],
+        };
+        byBase.set(file.base, entry);
+        if (file.role === 'lock')
+            continue; // taken (or found held) at removal
+        entry.bytes += info.size;
+        total += info.size;
+        if (file.role === 'pointer')
+            entry.files.unshift(name);
+        else
+            entry.files.push(name);
+        if (file.role === 'pointer' || file.role === 'used')
+            entry.lastUsed = Math.max(entry.lastUsed, info.mtimeMs);
+    }
+    // An entry with neither pointer nor use (files of a save that died) counts from its newest file.
+    for (const entry of byBase.values()) {
+        if (entry.lastUsed === 0) {
+            for (const name of entry.files) {
+                const info = await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.join)(directory, name)).catch(() => undefined);
+                entry.lastUsed = Math.max(entry.lastUsed, info?.mtimeMs ?? 0);
+            }
+        }
+    }
+    return { entries: [...byBase.values()], total };
+}
+function megabytes(bytes) {
+    return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 }
 
 ;// CONCATENATED MODULE: ./src/deps/cache/secret.ts
@@ -40186,18 +40524,13 @@ function loadCacheSecret(options) {
 
 ;// CONCATENATED MODULE: ./src/deps/cache/local.ts
 /**
- * A cache in a plain directory, for self-hosted runners and local runs. An entry is two files:
+ * A cache in a plain directory, for self-hosted runners and local runs. The file layout, and why
+ * a reader never pairs one save's checksum with another's archive, are in local-layout.ts; the
+ * per-entry lock that keeps two saves of one key (and pruning) apart is local-lock.ts; pruning
+ * to `cache-local-max-size` is local-prune.ts.
  *
- *     <name>.tar.zst   (or <name>.tar without zstd)   the directory's contents
- *     <name>.sha256    `<hex>  <archive file name>`   (the `sha256sum -c` format), written last
- *
- *     <name>.auth      HMAC of key, archive and sha256, with the writer's event (entry-auth.ts)
- *
- * All are written to temp files in the cache directory and renamed into place, so a reader
- * never sees half an entry; an archive without its checksum file is not an entry yet. Restores
- * unpack into a temp sibling of the target and rename it into place only when the bytes read
- * match the checksum, so a corrupted entry leaves nothing behind. Nothing is pruned yet: the
- * directory grows by one entry per distinct key (see docs/cache.md).
+ * Restores unpack into a temp sibling of the target and rename it into place only when the bytes
+ * read match the checksum, so a corrupted entry leaves nothing behind.
  */
 
 
@@ -40210,6 +40543,12 @@ function loadCacheSecret(options) {
 
 
 
+
+
+
+
+/** A reader whose generation was removed under it reads the pointer again, this many times. */
+const READ_ATTEMPTS = 3;
 /** The default authentication: `~/.config/pyci-action/cache-hmac.key`, the runner's event. */
 function defaultLocalAuth(directory, input = '', event = { name: process.env.GITHUB_EVENT_NAME ?? '' }) {
     return {
@@ -40261,59 +40600,100 @@ class LocalCacheBackend {
         }
         return undefined;
     }
-    /**
-     * The newest entry whose key starts with `prefix`, through the lookup the local store's index
-     * provides (`newestKeyWithPrefix`); without it, prefixes find nothing and only exact keys hit.
-     */
+    /** The newest entry for `prefix` (newestKeyWithPrefix), checked to really start with it. */
     async newestKeyFor(prefix) {
-        const lookup = this.newestKeyWithPrefix?.bind(this);
-        if (!lookup)
-            return undefined;
-        const found = await lookup(prefix);
-        return typeof found === 'string' && found.startsWith(prefix) ? found : undefined;
+        const found = await this.newestKeyWithPrefix(prefix);
+        return found?.startsWith(prefix) ? found : undefined;
     }
     /** Restores the entry saved under exactly `key`; the target is known to be free. */
     async restoreEntry(key, target, auth) {
+        for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+            const opened = await this.openEntry(key, auth);
+            if (opened === 'replaced')
+                continue;
+            if (!opened)
+                return false;
+            try {
+                return await this.unpack(key, opened, target);
+            }
+            finally {
+                await opened.handle.close();
+            }
+        }
+        this.log.info(`Cache entry ${key} was replaced ${READ_ATTEMPTS} times while being read; installing afresh.`);
+        return false;
+    }
+    /**
+     * The entry's current generation, its record checked and its archive open (so that it can be
+     * read whole even if a save or a pruning removes it now); 'replaced' when it vanished between
+     * reading the pointer and opening it; undefined (warned when it is not a plain miss) otherwise.
+     */
+    async openEntry(key, auth) {
         const names = entryFileNames(key);
-        let recorded;
+        let text;
         try {
-            recorded = parseChecksumFile(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(this.directory, names.checksum), 'utf8'), names.base);
+            text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(this.directory, names.checksum), 'utf8');
         }
         catch (error) {
             if (error.code === 'ENOENT')
-                return false;
+                return undefined;
             this.log.warning(`Cache entry ${key} in ${this.directory} is unreadable (${(0,errors/* errorMessage */.gJ)(error)}); installing afresh.`);
-            return false;
+            return undefined;
         }
-        if (!recorded) {
+        const pointer = parseChecksumFile(text, names.base);
+        if (!pointer) {
             this.log.warning(`Cache entry ${key} in ${this.directory} has a malformed checksum file; installing afresh.`);
-            return false;
+            return undefined;
         }
-        const authText = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(this.directory, names.auth), 'utf8').catch(() => undefined);
-        const check = checkAuthRecord(authText, auth.secret, { key, ...recorded }, auth.run.trusted);
+        if ('legacy' in pointer) {
+            this.log.info(`Cache entry ${key} was saved by an earlier version of the action; installing afresh (this run's save replaces it).`);
+            return undefined;
+        }
+        let authText;
+        let handle;
+        try {
+            authText = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(this.directory, pointer.auth), 'utf8').catch((error) => {
+                if (error.code === 'ENOENT')
+                    return undefined;
+                throw error;
+            });
+            handle = await (0,promises_namespaceObject.open)((0,external_node_path_namespaceObject.join)(this.directory, pointer.archive), 'r');
+        }
+        catch (error) {
+            if (error.code === 'ENOENT')
+                return 'replaced';
+            this.log.warning(`Cache entry ${key} in ${this.directory} is unreadable (${(0,errors/* errorMessage */.gJ)(error)}); installing afresh.`);
+            return undefined;
+        }
+        const fields = { key, archive: pointer.archive, sha256: pointer.sha256 };
+        const check = checkAuthRecord(authText, auth.secret, fields, auth.run.trusted);
         if (!check.ok) {
+            await handle.close();
             this.log.warning(`Refusing cache entry ${key} in ${this.directory}: ${check.reason}; installing afresh.`);
-            return false;
+            return undefined;
         }
-        const compression = recorded.archive.endsWith(ARCHIVE_EXTENSION.zstd)
-            ? 'zstd'
-            : 'none';
-        if (compression === 'zstd' && (await detectCompression()) !== 'zstd') {
+        if (pointer.compression === 'zstd' && (await detectCompression()) !== 'zstd') {
+            await handle.close();
             this.log.warning(`Cache entry ${key} is zstd-compressed but zstd is not installed on this runner; installing afresh.`);
-            return false;
+            return undefined;
         }
+        return { handle, ...fields, compression: pointer.compression };
+    }
+    async unpack(key, entry, target) {
         const staging = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(target), `.${(0,external_node_path_namespaceObject.basename)(target)}.pyci-restore-${(0,external_node_crypto_.randomUUID)()}`);
         try {
             await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
-            const read = await extractArchive((0,external_node_path_namespaceObject.join)(this.directory, recorded.archive), compression, staging);
-            if (read !== recorded.sha256) {
-                this.log.warning(`Cache entry ${key} in ${this.directory} is corrupted (sha256 ${read} instead of ${recorded.sha256}); installing afresh. The next save replaces it.`);
+            const read = await extractArchive(entry.handle, entry.compression, staging);
+            if (read !== entry.sha256) {
+                this.log.warning(`Cache entry ${key} in ${this.directory} is corrupted (sha256 ${read} instead of ${entry.sha256}); installing afresh. The next save replaces it.`);
                 return false;
             }
             if ((0,external_node_fs_.existsSync)(target))
                 await (0,promises_namespaceObject.rmdir)(target); // empty, checked above
             await (0,promises_namespaceObject.rename)(staging, target);
-            this.log.info(`Restored ${target} from the local cache (${recorded.archive}).`);
+            // The last use, for pruning: access times are often not recorded (noatime).
+            await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(this.directory, entryFileNames(key).used), '').catch(() => undefined);
+            this.log.info(`Restored ${target} from the local cache (${entry.archive}).`);
             return true;
         }
         catch (error) {
@@ -40330,29 +40710,65 @@ class LocalCacheBackend {
             return false;
         const source = singlePath(paths);
         const names = entryFileNames(key);
-        const compression = this.options.compression ?? (await detectCompression());
-        const archive = names.base + ARCHIVE_EXTENSION[compression];
-        const tempArchive = (0,external_node_path_namespaceObject.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}${ARCHIVE_EXTENSION[compression]}`);
-        const tempChecksum = (0,external_node_path_namespaceObject.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}.sha256`);
-        const tempAuth = (0,external_node_path_namespaceObject.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}.auth`);
         try {
             await (0,promises_namespaceObject.mkdir)(this.directory, { recursive: true });
-            const sha256 = await createArchive(source, compression, tempArchive);
-            await (0,promises_namespaceObject.writeFile)(tempChecksum, `${sha256}  ${archive}\n`, { flag: 'wx' });
-            await (0,promises_namespaceObject.writeFile)(tempAuth, authRecord(auth.secret, { key, archive, sha256 }, auth.run), {
-                flag: 'wx',
+            const locked = await tryLock((0,external_node_path_namespaceObject.join)(this.directory, names.lock), {
+                staleMs: this.options.lockStaleMs,
             });
-            // Archive first, checksum last: the checksum's arrival is what makes the entry exist.
-            await (0,promises_namespaceObject.rename)(tempArchive, (0,external_node_path_namespaceObject.join)(this.directory, archive));
-            await (0,promises_namespaceObject.rename)(tempAuth, (0,external_node_path_namespaceObject.join)(this.directory, names.auth));
-            await (0,promises_namespaceObject.rename)(tempChecksum, (0,external_node_path_namespaceObject.join)(this.directory, names.checksum));
-            await this.removeOtherFormat(names.base, compression);
-            this.log.info(`Saved ${source} to the local cache as ${(0,external_node_path_namespaceObject.join)(this.directory, archive)}.`);
-            return true;
+            if ('heldBy' in locked) {
+                const who = locked.heldBy
+                    ? ` (pid ${locked.heldBy.pid} on ${locked.heldBy.host}, since ${new Date(locked.heldBy.since).toISOString()})`
+                    : '';
+                this.log.info(`Another run holds the lock of cache entry ${key}${who}, saving or pruning it; leaving it to that run.`);
+                return false;
+            }
+            let saved;
+            try {
+                saved = await this.writeGeneration(key, source, auth, () => locked.lock.stillHeld());
+            }
+            finally {
+                await locked.lock.release();
+            }
+            if (saved && this.options.maxBytes) {
+                await pruneLocalCache(this.directory, this.options.maxBytes, {
+                    protect: names.base,
+                    log: this.log,
+                    lockStaleMs: this.options.lockStaleMs,
+                });
+            }
+            return saved;
         }
         catch (error) {
             this.log.warning(`Could not save cache entry ${key} to ${this.directory}: ${(0,errors/* errorMessage */.gJ)(error)}`);
             return false;
+        }
+    }
+    /** Under the entry's lock: a new generation, the pointer swapped to it, older ones removed. */
+    async writeGeneration(key, source, auth, stillLocked) {
+        const names = entryFileNames(key);
+        const compression = this.options.compression ?? (await detectCompression());
+        const generation = newGeneration();
+        const files = generationFiles(names.base, generation, compression);
+        const temp = (suffix) => (0,external_node_path_namespaceObject.join)(this.directory, `.tmp-${(0,external_node_crypto_.randomUUID)()}${suffix}`);
+        const tempArchive = temp(ARCHIVE_EXTENSION[compression]);
+        const tempChecksum = temp('.sha256');
+        const tempAuth = temp('.auth');
+        try {
+            const sha256 = await createArchive(source, compression, tempArchive);
+            await (0,promises_namespaceObject.writeFile)(tempChecksum, `${sha256}  ${files.archive}\n`, { flag: 'wx' });
+            const record = authRecord(auth.secret, { key, archive: files.archive, sha256 }, auth.run, Date.now());
+            await (0,promises_namespaceObject.writeFile)(tempAuth, record, { flag: 'wx' });
+            if (!(await stillLocked())) {
+                this.log.info(`Not saving cache entry ${key}: another run took over its lock (it had been held too long).`);
+                return false;
+            }
+            await (0,promises_namespaceObject.rename)(tempArchive, (0,external_node_path_namespaceObject.join)(this.directory, files.archive));
+            await (0,promises_namespaceObject.rename)(tempAuth, (0,external_node_path_namespaceObject.join)(this.directory, files.auth));
+            // The swap: from here on readers get this generation.
+            await (0,promises_namespaceObject.rename)(tempChecksum, (0,external_node_path_namespaceObject.join)(this.directory, names.checksum));
+            await this.removeOtherGenerations(names.base, generation);
+            this.log.info(`Saved ${source} to the local cache as ${(0,external_node_path_namespaceObject.join)(this.directory, files.archive)}.`);
+            return true;
         }
         finally {
             await (0,promises_namespaceObject.rm)(tempArchive, { force: true });
@@ -40360,32 +40776,69 @@ class LocalCacheBackend {
             await (0,promises_namespaceObject.rm)(tempAuth, { force: true });
         }
     }
-    /** An entry saved earlier in the other format is now unreferenced: drop it. */
-    async removeOtherFormat(base, kept) {
-        const other = kept === 'zstd' ? 'none' : 'zstd';
-        await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(this.directory, base + ARCHIVE_EXTENSION[other]), { force: true });
+    /**
+     * Earlier generations (and files of the layout before generations) are unreferenced once the
+     * pointer is swapped. A reader still unpacking one keeps its open handle; one that only read
+     * the old pointer finds the file gone and reads the pointer again.
+     */
+    async removeOtherGenerations(base, kept) {
+        for (const name of await (0,promises_namespaceObject.readdir)(this.directory)) {
+            const file = classifyName(name);
+            if (file?.base !== base)
+                continue;
+            if ((file.role === 'generation' && file.generation !== kept) || file.role === 'legacy') {
+                await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(this.directory, name), { force: true });
+            }
+        }
     }
-}
-/**
- * File names for a key: its readable part made safe for every file system, cut to stay well
- * under 255 bytes, plus 16 hex of the key's sha256 so sanitizing can never merge two keys.
- */
-function entryFileNames(key) {
-    const readable = key
-        .replace(/[^A-Za-z0-9._-]+/g, '_')
-        .replace(/^[.]+/, '_')
-        .slice(0, 160);
-    const base = `${readable}-${(0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 16)}`;
-    return { base, checksum: `${base}.sha256`, auth: `${base}.auth` };
-}
-/** Reads `<hex>  <file>`; the file must be this entry's own archive (no path tricks). */
-function parseChecksumFile(text, base) {
-    const match = /^([0-9a-f]{64}) [ *](\S+)\s*$/.exec(text);
-    if (!match)
-        return undefined;
-    const archive = match[2];
-    const allowed = Object.values(ARCHIVE_EXTENSION).map((extension) => base + extension);
-    return allowed.includes(archive) ? { sha256: match[1], archive } : undefined;
+    /**
+     * The key of the most recently saved entry whose key starts with `prefix` and that this run
+     * would restore (whole, authenticated, and from a writer this run trusts); undefined if none.
+     * File names hash long keys, so keys come from the entries' authentication records.
+     */
+    async newestKeyWithPrefix(prefix) {
+        const auth = this.auth();
+        if (!auth)
+            return undefined;
+        let names;
+        try {
+            names = await (0,promises_namespaceObject.readdir)(this.directory);
+        }
+        catch {
+            return undefined;
+        }
+        let newest;
+        for (const name of names) {
+            const file = classifyName(name);
+            if (file?.role !== 'pointer')
+                continue;
+            const found = await this.describeEntry(file.base, auth);
+            if (!found || !found.key.startsWith(prefix))
+                continue;
+            if (!newest || found.written > newest.written)
+                newest = found;
+        }
+        return newest?.key;
+    }
+    /** An entry's key and save time, when it is complete and passes this run's checks. */
+    async describeEntry(base, auth) {
+        const read = (name) => (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(this.directory, name), 'utf8').catch(() => undefined);
+        const pointerText = await read(`${base}.sha256`);
+        const pointer = pointerText === undefined ? undefined : parseChecksumFile(pointerText, base);
+        if (!pointer || 'legacy' in pointer)
+            return undefined;
+        const authText = await read(pointer.auth);
+        const claimed = authText === undefined ? undefined : readAuthRecord(authText);
+        // The name must be the key's own: a record copied beside another entry does not count.
+        if (!claimed || entryFileNames(claimed.key).base !== base)
+            return undefined;
+        const fields = { key: claimed.key, archive: pointer.archive, sha256: pointer.sha256 };
+        if (!checkAuthRecord(authText, auth.secret, fields, auth.run.trusted).ok)
+            return undefined;
+        if (!(0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(this.directory, pointer.archive)))
+            return undefined;
+        return claimed;
+    }
 }
 function singlePath(paths) {
     if (paths.length !== 1) {
@@ -43816,7 +44269,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 8262:
+/***/ 3024:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");

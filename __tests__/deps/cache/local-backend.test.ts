@@ -20,6 +20,17 @@ import {
 import { verifyRestoredVenv } from '../../../src/deps/cache/verify.js';
 import { makeVenv, recordingLog, systemPython } from '../../support/venv-fixtures.js';
 
+/** The archive and record the entry's `.sha256` file names now. */
+function currentGeneration(cacheDir: string, key: string): { archive: string; auth: string } {
+  const names = entryFileNames(key);
+  const pointer = parseChecksumFile(
+    readFileSync(join(cacheDir, names.checksum), 'utf8'),
+    names.base,
+  );
+  if (!pointer || 'legacy' in pointer) throw new Error(`no current generation for ${key}`);
+  return pointer;
+}
+
 let scratch: string;
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'pyci-local-cache-'));
@@ -46,14 +57,14 @@ describe.each<Compression>(['zstd', 'none'])('local backend, %s archives', (comp
 
     expect(await backend.save(key, [venv])).toBe(true);
     const names = entryFileNames(key);
-    const files = readdirSync(cacheDir).sort();
-    expect(files).toEqual(
-      [
-        names.base + (compression === 'zstd' ? '.tar.zst' : '.tar'),
-        names.checksum,
-        names.auth,
-      ].sort(),
+    const pointer = currentGeneration(cacheDir, key);
+    expect(pointer.archive).toMatch(
+      new RegExp(
+        `^${names.base}\\.[0-9a-f]{12}${compression === 'zstd' ? '\\.tar\\.zst' : '\\.tar'}$`,
+      ),
     );
+    const files = readdirSync(cacheDir).sort();
+    expect(files).toEqual([pointer.archive, names.checksum, pointer.auth].sort());
 
     rmSync(venv, { recursive: true });
     expect(await backend.restore(key, [venv])).toBe(key);
@@ -101,7 +112,7 @@ describe('local backend, silent corruption', () => {
     const log = recordingLog();
     const backend = new LocalCacheBackend(cacheDir, { log, compression: 'none', auth });
     expect(await backend.save('pyci-venv-silent', [venv])).toBe(true);
-    const archive = join(cacheDir, `${entryFileNames('pyci-venv-silent').base}.tar`);
+    const archive = join(cacheDir, currentGeneration(cacheDir, 'pyci-venv-silent').archive);
     const bytes = readFileSync(archive);
     const at = bytes.indexOf('made for silent');
     expect(at).toBeGreaterThan(0);
@@ -172,12 +183,13 @@ describe('local backend misses', () => {
     const backend = new LocalCacheBackend(cacheDir, { log, auth, compression: 'none' });
     expect(await backend.save('pyci-venv-planted', [venv])).toBe(true);
     const names = entryFileNames('pyci-venv-planted');
+    const saved = currentGeneration(cacheDir, 'pyci-venv-planted');
     // The attacker's venv, archived and checksummed the way the backend does it.
     writeFileSync(join(venv, 'marker.txt'), 'planted\n');
-    const archive = join(cacheDir, `${names.base}.tar`);
+    const archive = join(cacheDir, saved.archive);
     rmSync(archive);
     const sum = await createArchive(venv, 'none', archive);
-    writeFileSync(join(cacheDir, names.checksum), `${sum}  ${names.base}.tar\n`);
+    writeFileSync(join(cacheDir, names.checksum), `${sum}  ${saved.archive}\n`);
     rmSync(venv, { recursive: true });
     expect(await backend.restore('pyci-venv-planted', [venv])).toBe(undefined);
     expect(existsSync(venv)).toBe(false);
@@ -186,7 +198,7 @@ describe('local backend misses', () => {
     );
 
     // Without the .auth file (e.g. an entry saved before entries were authenticated).
-    rmSync(join(cacheDir, names.auth));
+    rmSync(join(cacheDir, saved.auth));
     expect(await backend.restore('pyci-venv-planted', [venv])).toBe(undefined);
     expect(log.warnings.at(-1)).toMatch(/it has no authentication record/);
 
@@ -266,7 +278,7 @@ describe('local backend, restore keys', () => {
     ) {
       super(directory, { log: recordingLog(), auth });
     }
-    newestKeyWithPrefix(prefix: string): Promise<string | undefined> {
+    override newestKeyWithPrefix(prefix: string): Promise<string | undefined> {
       this.asked.push(prefix);
       return Promise.resolve(this.newest[prefix]);
     }
@@ -286,7 +298,7 @@ describe('local backend, restore keys', () => {
     expect(readFileSync(join(venv, 'marker.txt'), 'utf8')).toBe('made for prefix\n');
   });
 
-  test('the exact key wins without asking the index; without an index prefixes find nothing', async () => {
+  test('the exact key wins without asking the index', async () => {
     const cacheDir = join(scratch, 'cache-prefix-exact');
     const venv = freshVenv('prefix-exact');
     const backend = new IndexedBackend(cacheDir, { 'pyci-venv-e-': 'pyci-venv-e-other' });
@@ -296,11 +308,20 @@ describe('local backend, restore keys', () => {
       'pyci-venv-e-key',
     );
     expect(backend.asked).toEqual([]);
-    rmSync(venv, { recursive: true });
+  });
 
-    const plain = new LocalCacheBackend(cacheDir, { log: recordingLog(), auth });
-    expect(await plain.restore('pyci-venv-e-absent', [venv], ['pyci-venv-e-'])).toBeUndefined();
+  test("through the store's own index: the newest entry of the prefix, none for another", async () => {
+    const cacheDir = join(scratch, 'cache-prefix-real');
+    const backend = new LocalCacheBackend(cacheDir, { log: recordingLog(), auth });
+    const venv = freshVenv('prefix-real');
+    expect(await backend.save('pyci-venv-r-1', [venv])).toBe(true);
+    writeFileSync(join(venv, 'marker.txt'), 'second\n');
+    expect(await backend.save('pyci-venv-r-2', [venv])).toBe(true);
+    rmSync(venv, { recursive: true });
+    expect(await backend.restore('pyci-venv-s-1', [venv], ['pyci-venv-s-'])).toBeUndefined();
     expect(existsSync(venv)).toBe(false);
+    expect(await backend.restore('pyci-venv-r-3', [venv], ['pyci-venv-r-'])).toBe('pyci-venv-r-2');
+    expect(readFileSync(join(venv, 'marker.txt'), 'utf8')).toBe('second\n');
   });
 });
 
@@ -316,15 +337,22 @@ describe('entry file names', () => {
 
   test('checksum files are read in sha256sum format and must name their own archive', () => {
     const sum = 'ab'.repeat(32);
-    expect(parseChecksumFile(`${sum}  base.tar.zst\n`, 'base')).toEqual({
+    expect(parseChecksumFile(`${sum}  base.0123456789ab.tar.zst\n`, 'base')).toEqual({
       sha256: sum,
-      archive: 'base.tar.zst',
+      archive: 'base.0123456789ab.tar.zst',
+      auth: 'base.0123456789ab.auth',
+      generation: '0123456789ab',
+      compression: 'zstd',
     });
-    expect(parseChecksumFile(`${sum} *base.tar\n`, 'base')).toEqual({
-      sha256: sum,
-      archive: 'base.tar',
+    expect(parseChecksumFile(`${sum} *base.0123456789ab.tar\n`, 'base')).toMatchObject({
+      archive: 'base.0123456789ab.tar',
+      compression: 'none',
     });
-    expect(parseChecksumFile(`${sum}  other.tar\n`, 'base')).toBeUndefined();
+    // Entries saved before generations are recognized (and never restored).
+    expect(parseChecksumFile(`${sum}  base.tar.zst\n`, 'base')).toEqual({ legacy: true });
+    expect(parseChecksumFile(`${sum}  other.0123456789ab.tar\n`, 'base')).toBeUndefined();
+    expect(parseChecksumFile(`${sum}  base.0123456789ab/../x.tar\n`, 'base')).toBeUndefined();
+    expect(parseChecksumFile(`${sum}  base.XYZ.tar\n`, 'base')).toBeUndefined();
     expect(parseChecksumFile('nonsense', 'base')).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -63,11 +64,12 @@ export async function createArchive(
 }
 
 /**
- * Unpacks `archiveFile` into the existing directory `destDir`; resolves the sha256 of the bytes
- * it read, which the caller compares with the entry's recorded checksum.
+ * Unpacks `archiveFile` (a path, or a handle opened earlier: it reads those bytes even if the
+ * name was removed since) into the existing directory `destDir`; resolves the sha256 of the
+ * bytes it read, which the caller compares with the entry's recorded checksum.
  */
 export async function extractArchive(
-  archiveFile: string,
+  archiveFile: string | FileHandle,
   compression: Compression,
   destDir: string,
 ): Promise<string> {
@@ -92,11 +94,13 @@ export async function extractArchive(
   await settleAll(
     steps,
     pipeline(
-      createReadStream(archiveFile, { highWaterMark: READ_CHUNK_BYTES }),
+      typeof archiveFile === 'string'
+        ? createReadStream(archiveFile, { highWaterMark: READ_CHUNK_BYTES })
+        : archiveFile.createReadStream({ highWaterMark: READ_CHUNK_BYTES, autoClose: false }),
       hashing(hash),
       input,
     ),
-    `unpack ${archiveFile}`,
+    `unpack ${typeof archiveFile === 'string' ? archiveFile : 'the archive'}`,
   );
   return hash.digest('hex');
 }

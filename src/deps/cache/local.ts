@@ -1,20 +1,25 @@
 /**
- * A cache in a plain directory, for self-hosted runners and local runs. An entry is two files:
+ * A cache in a plain directory, for self-hosted runners and local runs. The file layout, and why
+ * a reader never pairs one save's checksum with another's archive, are in local-layout.ts; the
+ * per-entry lock that keeps two saves of one key (and pruning) apart is local-lock.ts; pruning
+ * to `cache-local-max-size` is local-prune.ts.
  *
- *     <name>.tar.zst   (or <name>.tar without zstd)   the directory's contents
- *     <name>.sha256    `<hex>  <archive file name>`   (the `sha256sum -c` format), written last
- *
- *     <name>.auth      HMAC of key, archive and sha256, with the writer's event (entry-auth.ts)
- *
- * All are written to temp files in the cache directory and renamed into place, so a reader
- * never sees half an entry; an archive without its checksum file is not an entry yet. Restores
- * unpack into a temp sibling of the target and rename it into place only when the bytes read
- * match the checksum, so a corrupted entry leaves nothing behind. Nothing is pruned yet: the
- * directory grows by one entry per distinct key (see docs/cache.md).
+ * Restores unpack into a temp sibling of the target and rename it into place only when the bytes
+ * read match the checksum, so a corrupted entry leaves nothing behind.
  */
-import { randomUUID, createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
   ARCHIVE_EXTENSION,
@@ -26,9 +31,23 @@ import {
 import { errorMessage } from '../../runner/errors.js';
 import { coreLog } from '../../runner/log.js';
 import { firstOccupiedPath, type CacheBackend, type CacheLog } from './backend.js';
-import { authRecord, checkAuthRecord, type EntryWriter } from './entry-auth.js';
+import { authRecord, checkAuthRecord, readAuthRecord, type EntryWriter } from './entry-auth.js';
+import {
+  classifyName,
+  entryFileNames,
+  generationFiles,
+  newGeneration,
+  parseChecksumFile,
+} from './local-layout.js';
+import { tryLock } from './local-lock.js';
+import { pruneLocalCache } from './local-prune.js';
 import { isTrustedEvent, type CacheEvent } from './policy.js';
 import { loadCacheSecret } from './secret.js';
+
+export { entryFileNames, parseChecksumFile } from './local-layout.js';
+
+/** A reader whose generation was removed under it reads the pointer again, this many times. */
+const READ_ATTEMPTS = 3;
 
 /** What authenticates entries: the secret, and the event of this run (as writer and reader). */
 export interface LocalCacheAuth {
@@ -47,6 +66,10 @@ export interface LocalCacheOptions {
   secretInput?: string;
   /** The run's event, recorded as the writer of what it saves (default: GITHUB_EVENT_NAME). */
   event?: CacheEvent;
+  /** `cache-local-max-size` in bytes: pruned to it after each save. 0 or undefined: no limit. */
+  maxBytes?: number;
+  /** When a lock left by another run counts as abandoned (tests shorten it). */
+  lockStaleMs?: number;
 }
 
 /** The default authentication: `~/.config/pyci-action/cache-hmac.key`, the runner's event. */
@@ -114,17 +137,10 @@ export class LocalCacheBackend implements CacheBackend {
     return undefined;
   }
 
-  /**
-   * The newest entry whose key starts with `prefix`, through the lookup the local store's index
-   * provides (`newestKeyWithPrefix`); without it, prefixes find nothing and only exact keys hit.
-   */
+  /** The newest entry for `prefix` (newestKeyWithPrefix), checked to really start with it. */
   private async newestKeyFor(prefix: string): Promise<string | undefined> {
-    const lookup = (
-      this as unknown as { newestKeyWithPrefix?: (prefix: string) => unknown }
-    ).newestKeyWithPrefix?.bind(this);
-    if (!lookup) return undefined;
-    const found = await lookup(prefix);
-    return typeof found === 'string' && found.startsWith(prefix) ? found : undefined;
+    const found = await this.newestKeyWithPrefix(prefix);
+    return found?.startsWith(prefix) ? found : undefined;
   }
 
   /** Restores the entry saved under exactly `key`; the target is known to be free. */
@@ -133,62 +149,115 @@ export class LocalCacheBackend implements CacheBackend {
     target: string,
     auth: { secret: Buffer; run: EntryWriter },
   ): Promise<boolean> {
+    for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+      const opened = await this.openEntry(key, auth);
+      if (opened === 'replaced') continue;
+      if (!opened) return false;
+      try {
+        return await this.unpack(key, opened, target);
+      } finally {
+        await opened.handle.close();
+      }
+    }
+    this.log.info(
+      `Cache entry ${key} was replaced ${READ_ATTEMPTS} times while being read; installing afresh.`,
+    );
+    return false;
+  }
+
+  /**
+   * The entry's current generation, its record checked and its archive open (so that it can be
+   * read whole even if a save or a pruning removes it now); 'replaced' when it vanished between
+   * reading the pointer and opening it; undefined (warned when it is not a plain miss) otherwise.
+   */
+  private async openEntry(
+    key: string,
+    auth: { secret: Buffer; run: EntryWriter },
+  ): Promise<
+    | { handle: FileHandle; sha256: string; archive: string; compression: Compression }
+    | 'replaced'
+    | undefined
+  > {
     const names = entryFileNames(key);
-    let recorded: { sha256: string; archive: string } | undefined;
+    let text: string;
     try {
-      recorded = parseChecksumFile(
-        await readFile(join(this.directory, names.checksum), 'utf8'),
-        names.base,
-      );
+      text = await readFile(join(this.directory, names.checksum), 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       this.log.warning(
         `Cache entry ${key} in ${this.directory} is unreadable (${errorMessage(error)}); installing afresh.`,
       );
-      return false;
+      return undefined;
     }
-    if (!recorded) {
+    const pointer = parseChecksumFile(text, names.base);
+    if (!pointer) {
       this.log.warning(
         `Cache entry ${key} in ${this.directory} has a malformed checksum file; installing afresh.`,
       );
-      return false;
+      return undefined;
     }
-    const authText = await readFile(join(this.directory, names.auth), 'utf8').catch(
-      () => undefined,
-    );
-    const check = checkAuthRecord(authText, auth.secret, { key, ...recorded }, auth.run.trusted);
+    if ('legacy' in pointer) {
+      this.log.info(
+        `Cache entry ${key} was saved by an earlier version of the action; installing afresh (this run's save replaces it).`,
+      );
+      return undefined;
+    }
+    let authText: string | undefined;
+    let handle: FileHandle;
+    try {
+      authText = await readFile(join(this.directory, pointer.auth), 'utf8').catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return undefined;
+          throw error;
+        },
+      );
+      handle = await open(join(this.directory, pointer.archive), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'replaced';
+      this.log.warning(
+        `Cache entry ${key} in ${this.directory} is unreadable (${errorMessage(error)}); installing afresh.`,
+      );
+      return undefined;
+    }
+    const fields = { key, archive: pointer.archive, sha256: pointer.sha256 };
+    const check = checkAuthRecord(authText, auth.secret, fields, auth.run.trusted);
     if (!check.ok) {
+      await handle.close();
       this.log.warning(
         `Refusing cache entry ${key} in ${this.directory}: ${check.reason}; installing afresh.`,
       );
-      return false;
+      return undefined;
     }
-    const compression: Compression = recorded.archive.endsWith(ARCHIVE_EXTENSION.zstd)
-      ? 'zstd'
-      : 'none';
-    if (compression === 'zstd' && (await detectCompression()) !== 'zstd') {
+    if (pointer.compression === 'zstd' && (await detectCompression()) !== 'zstd') {
+      await handle.close();
       this.log.warning(
         `Cache entry ${key} is zstd-compressed but zstd is not installed on this runner; installing afresh.`,
       );
-      return false;
+      return undefined;
     }
+    return { handle, ...fields, compression: pointer.compression };
+  }
+
+  private async unpack(
+    key: string,
+    entry: { handle: FileHandle; sha256: string; archive: string; compression: Compression },
+    target: string,
+  ): Promise<boolean> {
     const staging = join(dirname(target), `.${basename(target)}.pyci-restore-${randomUUID()}`);
     try {
       await mkdir(staging, { recursive: true });
-      const read = await extractArchive(
-        join(this.directory, recorded.archive),
-        compression,
-        staging,
-      );
-      if (read !== recorded.sha256) {
+      const read = await extractArchive(entry.handle, entry.compression, staging);
+      if (read !== entry.sha256) {
         this.log.warning(
-          `Cache entry ${key} in ${this.directory} is corrupted (sha256 ${read} instead of ${recorded.sha256}); installing afresh. The next save replaces it.`,
+          `Cache entry ${key} in ${this.directory} is corrupted (sha256 ${read} instead of ${entry.sha256}); installing afresh. The next save replaces it.`,
         );
         return false;
       }
       if (existsSync(target)) await rmdir(target); // empty, checked above
       await rename(staging, target);
-      this.log.info(`Restored ${target} from the local cache (${recorded.archive}).`);
+      // The last use, for pruning: access times are often not recorded (noatime).
+      await writeFile(join(this.directory, entryFileNames(key).used), '').catch(() => undefined);
+      this.log.info(`Restored ${target} from the local cache (${entry.archive}).`);
       return true;
     } catch (error) {
       this.log.warning(
@@ -205,33 +274,82 @@ export class LocalCacheBackend implements CacheBackend {
     if (!auth) return false;
     const source = singlePath(paths);
     const names = entryFileNames(key);
-    const compression = this.options.compression ?? (await detectCompression());
-    const archive = names.base + ARCHIVE_EXTENSION[compression];
-    const tempArchive = join(
-      this.directory,
-      `.tmp-${randomUUID()}${ARCHIVE_EXTENSION[compression]}`,
-    );
-    const tempChecksum = join(this.directory, `.tmp-${randomUUID()}.sha256`);
-    const tempAuth = join(this.directory, `.tmp-${randomUUID()}.auth`);
     try {
       await mkdir(this.directory, { recursive: true });
-      const sha256 = await createArchive(source, compression, tempArchive);
-      await writeFile(tempChecksum, `${sha256}  ${archive}\n`, { flag: 'wx' });
-      await writeFile(tempAuth, authRecord(auth.secret, { key, archive, sha256 }, auth.run), {
-        flag: 'wx',
+      const locked = await tryLock(join(this.directory, names.lock), {
+        staleMs: this.options.lockStaleMs,
       });
-      // Archive first, checksum last: the checksum's arrival is what makes the entry exist.
-      await rename(tempArchive, join(this.directory, archive));
-      await rename(tempAuth, join(this.directory, names.auth));
-      await rename(tempChecksum, join(this.directory, names.checksum));
-      await this.removeOtherFormat(names.base, compression);
-      this.log.info(`Saved ${source} to the local cache as ${join(this.directory, archive)}.`);
-      return true;
+      if ('heldBy' in locked) {
+        const who = locked.heldBy
+          ? ` (pid ${locked.heldBy.pid} on ${locked.heldBy.host}, since ${new Date(locked.heldBy.since).toISOString()})`
+          : '';
+        this.log.info(
+          `Another run holds the lock of cache entry ${key}${who}, saving or pruning it; leaving it to that run.`,
+        );
+        return false;
+      }
+      let saved: boolean;
+      try {
+        saved = await this.writeGeneration(key, source, auth, () => locked.lock.stillHeld());
+      } finally {
+        await locked.lock.release();
+      }
+      if (saved && this.options.maxBytes) {
+        await pruneLocalCache(this.directory, this.options.maxBytes, {
+          protect: names.base,
+          log: this.log,
+          lockStaleMs: this.options.lockStaleMs,
+        });
+      }
+      return saved;
     } catch (error) {
       this.log.warning(
         `Could not save cache entry ${key} to ${this.directory}: ${errorMessage(error)}`,
       );
       return false;
+    }
+  }
+
+  /** Under the entry's lock: a new generation, the pointer swapped to it, older ones removed. */
+  private async writeGeneration(
+    key: string,
+    source: string,
+    auth: { secret: Buffer; run: EntryWriter },
+    stillLocked: () => Promise<boolean>,
+  ): Promise<boolean> {
+    const names = entryFileNames(key);
+    const compression = this.options.compression ?? (await detectCompression());
+    const generation = newGeneration();
+    const files = generationFiles(names.base, generation, compression);
+    const temp = (suffix: string) => join(this.directory, `.tmp-${randomUUID()}${suffix}`);
+    const tempArchive = temp(ARCHIVE_EXTENSION[compression]);
+    const tempChecksum = temp('.sha256');
+    const tempAuth = temp('.auth');
+    try {
+      const sha256 = await createArchive(source, compression, tempArchive);
+      await writeFile(tempChecksum, `${sha256}  ${files.archive}\n`, { flag: 'wx' });
+      const record = authRecord(
+        auth.secret,
+        { key, archive: files.archive, sha256 },
+        auth.run,
+        Date.now(),
+      );
+      await writeFile(tempAuth, record, { flag: 'wx' });
+      if (!(await stillLocked())) {
+        this.log.info(
+          `Not saving cache entry ${key}: another run took over its lock (it had been held too long).`,
+        );
+        return false;
+      }
+      await rename(tempArchive, join(this.directory, files.archive));
+      await rename(tempAuth, join(this.directory, files.auth));
+      // The swap: from here on readers get this generation.
+      await rename(tempChecksum, join(this.directory, names.checksum));
+      await this.removeOtherGenerations(names.base, generation);
+      this.log.info(
+        `Saved ${source} to the local cache as ${join(this.directory, files.archive)}.`,
+      );
+      return true;
     } finally {
       await rm(tempArchive, { force: true });
       await rm(tempChecksum, { force: true });
@@ -239,36 +357,65 @@ export class LocalCacheBackend implements CacheBackend {
     }
   }
 
-  /** An entry saved earlier in the other format is now unreferenced: drop it. */
-  private async removeOtherFormat(base: string, kept: Compression): Promise<void> {
-    const other: Compression = kept === 'zstd' ? 'none' : 'zstd';
-    await rm(join(this.directory, base + ARCHIVE_EXTENSION[other]), { force: true });
+  /**
+   * Earlier generations (and files of the layout before generations) are unreferenced once the
+   * pointer is swapped. A reader still unpacking one keeps its open handle; one that only read
+   * the old pointer finds the file gone and reads the pointer again.
+   */
+  private async removeOtherGenerations(base: string, kept: string): Promise<void> {
+    for (const name of await readdir(this.directory)) {
+      const file = classifyName(name);
+      if (file?.base !== base) continue;
+      if ((file.role === 'generation' && file.generation !== kept) || file.role === 'legacy') {
+        await rm(join(this.directory, name), { force: true });
+      }
+    }
   }
-}
 
-/**
- * File names for a key: its readable part made safe for every file system, cut to stay well
- * under 255 bytes, plus 16 hex of the key's sha256 so sanitizing can never merge two keys.
- */
-export function entryFileNames(key: string): { base: string; checksum: string; auth: string } {
-  const readable = key
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/^[.]+/, '_')
-    .slice(0, 160);
-  const base = `${readable}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
-  return { base, checksum: `${base}.sha256`, auth: `${base}.auth` };
-}
+  /**
+   * The key of the most recently saved entry whose key starts with `prefix` and that this run
+   * would restore (whole, authenticated, and from a writer this run trusts); undefined if none.
+   * File names hash long keys, so keys come from the entries' authentication records.
+   */
+  async newestKeyWithPrefix(prefix: string): Promise<string | undefined> {
+    const auth = this.auth();
+    if (!auth) return undefined;
+    let names: string[];
+    try {
+      names = await readdir(this.directory);
+    } catch {
+      return undefined;
+    }
+    let newest: { key: string; written: number } | undefined;
+    for (const name of names) {
+      const file = classifyName(name);
+      if (file?.role !== 'pointer') continue;
+      const found = await this.describeEntry(file.base, auth);
+      if (!found || !found.key.startsWith(prefix)) continue;
+      if (!newest || found.written > newest.written) newest = found;
+    }
+    return newest?.key;
+  }
 
-/** Reads `<hex>  <file>`; the file must be this entry's own archive (no path tricks). */
-export function parseChecksumFile(
-  text: string,
-  base: string,
-): { sha256: string; archive: string } | undefined {
-  const match = /^([0-9a-f]{64}) [ *](\S+)\s*$/.exec(text);
-  if (!match) return undefined;
-  const archive = match[2];
-  const allowed = Object.values(ARCHIVE_EXTENSION).map((extension) => base + extension);
-  return allowed.includes(archive) ? { sha256: match[1], archive } : undefined;
+  /** An entry's key and save time, when it is complete and passes this run's checks. */
+  private async describeEntry(
+    base: string,
+    auth: { secret: Buffer; run: EntryWriter },
+  ): Promise<{ key: string; written: number } | undefined> {
+    const read = (name: string) =>
+      readFile(join(this.directory, name), 'utf8').catch(() => undefined);
+    const pointerText = await read(`${base}.sha256`);
+    const pointer = pointerText === undefined ? undefined : parseChecksumFile(pointerText, base);
+    if (!pointer || 'legacy' in pointer) return undefined;
+    const authText = await read(pointer.auth);
+    const claimed = authText === undefined ? undefined : readAuthRecord(authText);
+    // The name must be the key's own: a record copied beside another entry does not count.
+    if (!claimed || entryFileNames(claimed.key).base !== base) return undefined;
+    const fields = { key: claimed.key, archive: pointer.archive, sha256: pointer.sha256 };
+    if (!checkAuthRecord(authText, auth.secret, fields, auth.run.trusted).ok) return undefined;
+    if (!existsSync(join(this.directory, pointer.archive))) return undefined;
+    return claimed;
+  }
 }
 
 function singlePath(paths: string[]): string {

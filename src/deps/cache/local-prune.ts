@@ -1,0 +1,136 @@
+/**
+ * Keeps the local cache directory under `cache-local-max-size`: after a save, the entries used
+ * least recently are removed until the directory fits. "Used" is the later of the last restore
+ * (the `.used` file's mtime: access times are often not recorded) and the last save (the
+ * pointer's mtime). Never removed: the entry just saved, and entries whose lock is held (a save
+ * in progress, unless the lock is stale); each removal takes the entry's lock itself, so a save
+ * cannot start under it.
+ * Temp files older than a day (interrupted saves) are removed whatever the size.
+ */
+import { lstat, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorMessage } from '../../runner/errors.js';
+import type { CacheLog } from './backend.js';
+import { classifyName, isTempName } from './local-layout.js';
+import { tryLock } from './local-lock.js';
+
+const TEMP_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+export interface PruneOptions {
+  /** The base name of the entry just saved. */
+  protect?: string;
+  log: CacheLog;
+  lockStaleMs?: number;
+  now?: () => number;
+}
+
+/** What pruning sees of one entry (pure data, for `chooseEvictions`). */
+export interface EntryUsage {
+  base: string;
+  bytes: number;
+  lastUsed: number;
+  /** Names of its files, the pointer first: its removal makes the entry vanish for readers. */
+  files: string[];
+}
+
+/** The order entries are removed in: least recently used first, never the protected one. */
+export function evictionOrder(entries: EntryUsage[], protect?: string): EntryUsage[] {
+  return entries
+    .filter((entry) => entry.base !== protect)
+    .sort((a, b) => a.lastUsed - b.lastUsed || a.base.localeCompare(b.base));
+}
+
+/** Never throws: pruning is housekeeping, a problem is a warning. */
+export async function pruneLocalCache(
+  directory: string,
+  maxBytes: number,
+  options: PruneOptions,
+): Promise<void> {
+  try {
+    await prune(directory, maxBytes, options);
+  } catch (error) {
+    options.log.warning(`Could not prune the local cache ${directory}: ${errorMessage(error)}`);
+  }
+}
+
+async function prune(directory: string, maxBytes: number, options: PruneOptions): Promise<void> {
+  const now = options.now ?? Date.now;
+  const { entries, total } = await survey(directory, now());
+  let freed = 0;
+  let removed = 0;
+  for (const entry of evictionOrder(entries, options.protect)) {
+    if (total - freed <= maxBytes) break;
+    // A held lock is a save in progress (skipped); a stale one is broken and the entry goes.
+    const locked = await tryLock(join(directory, `${entry.base}.lock`), {
+      staleMs: options.lockStaleMs,
+      now,
+    });
+    if (!('lock' in locked)) continue; // a save started on it meanwhile
+    try {
+      for (const name of entry.files) await rm(join(directory, name), { force: true });
+    } finally {
+      await locked.lock.release();
+    }
+    freed += entry.bytes;
+    removed++;
+  }
+  if (removed > 0) {
+    options.log.info(
+      `Pruned ${removed} least recently used entr${removed === 1 ? 'y' : 'ies'} (${megabytes(freed)}) from the local cache ${directory} to stay under cache-local-max-size (${megabytes(maxBytes)}).`,
+    );
+  }
+  if (total - freed > maxBytes) {
+    options.log.info(
+      `The local cache ${directory} holds ${megabytes(total - freed)}, over cache-local-max-size (${megabytes(maxBytes)}): what is left is the entry just saved or entries being saved.`,
+    );
+  }
+}
+
+/** Every entry of the directory with its size and last use; old temp files are removed here. */
+async function survey(
+  directory: string,
+  now: number,
+): Promise<{ entries: EntryUsage[]; total: number }> {
+  const byBase = new Map<string, EntryUsage>();
+  let total = 0;
+  for (const name of await readdir(directory)) {
+    const path = join(directory, name);
+    const info = await lstat(path).catch(() => undefined);
+    if (!info) continue; // removed meanwhile
+    if (isTempName(name)) {
+      if (now - info.mtimeMs > TEMP_MAX_AGE_MS) await rm(path, { recursive: true, force: true });
+      else total += info.size;
+      continue;
+    }
+    const file = classifyName(name);
+    if (!file) continue; // not ours: neither counted nor touched
+    const entry = byBase.get(file.base) ?? {
+      base: file.base,
+      bytes: 0,
+      lastUsed: 0,
+      files: [],
+    };
+    byBase.set(file.base, entry);
+    if (file.role === 'lock') continue; // taken (or found held) at removal
+    entry.bytes += info.size;
+    total += info.size;
+    if (file.role === 'pointer') entry.files.unshift(name);
+    else entry.files.push(name);
+    if (file.role === 'pointer' || file.role === 'used')
+      entry.lastUsed = Math.max(entry.lastUsed, info.mtimeMs);
+  }
+  // An entry with neither pointer nor use (files of a save that died) counts from its newest file.
+  for (const entry of byBase.values()) {
+    if (entry.lastUsed === 0) {
+      for (const name of entry.files) {
+        const info = await lstat(join(directory, name)).catch(() => undefined);
+        entry.lastUsed = Math.max(entry.lastUsed, info?.mtimeMs ?? 0);
+      }
+    }
+  }
+  return { entries: [...byBase.values()], total };
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
