@@ -41233,8 +41233,7 @@ function parseInstallReport(text) {
         const { name, version } = item.metadata ?? {};
         if (!name || !version)
             throw new Error('a report entry has no name or version');
-        const url = item.download_info?.url ?? '';
-        return { name: normalizeName(name), version, local: url.startsWith('file:') };
+        return { name: normalizeName(name), version, direct: item.is_direct === true };
     });
 }
 /**
@@ -41252,10 +41251,10 @@ function planReconciliation(fresh, installed, pythonVersion) {
     const have = new Map(installed.map((dist) => [normalizeName(dist.name), dist.version]));
     const remove = [...have.keys()].filter((name) => {
         const item = wanted.get(name);
-        return item ? item.local : !seeds.has(name);
+        return item ? item.direct : !seeds.has(name);
     });
     const update = fresh
-        .filter((item) => item.local || have.get(item.name) !== item.version)
+        .filter((item) => item.direct || have.get(item.name) !== item.version)
         .map((item) => item.name);
     return { remove: remove.sort(), update: update.sort() };
 }

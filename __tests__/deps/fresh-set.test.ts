@@ -10,21 +10,27 @@ import {
 const report = JSON.stringify({
   version: '1',
   install: [
+    // A file:// index is still an index: not direct.
     {
       metadata: { name: 'Tomli', version: '2.4.1' },
-      download_info: { url: 'https://x/tomli.whl' },
+      is_direct: false,
+      download_info: { url: 'file:///simple/tomli.whl' },
     },
-    { metadata: { name: 'pytest', version: '9.1.1' }, download_info: { url: 'https://x/p.whl' } },
-    { metadata: { name: 'my_lib', version: '0.1' }, download_info: { url: 'file:///w/mylib' } },
+    { metadata: { name: 'pytest', version: '9.1.1' }, is_direct: false },
+    {
+      metadata: { name: 'my_lib', version: '0.1' },
+      is_direct: true,
+      download_info: { url: 'file:///w/mylib' },
+    },
   ],
 });
 
 describe('parseInstallReport', () => {
-  test('reads names (normalized), versions and local origins', () => {
+  test('reads names (normalized), versions and direct references', () => {
     expect(parseInstallReport(report)).toEqual([
-      { name: 'tomli', version: '2.4.1', local: false },
-      { name: 'pytest', version: '9.1.1', local: false },
-      { name: 'my-lib', version: '0.1', local: true },
+      { name: 'tomli', version: '2.4.1', direct: false },
+      { name: 'pytest', version: '9.1.1', direct: false },
+      { name: 'my-lib', version: '0.1', direct: true },
     ]);
   });
 
@@ -44,7 +50,7 @@ describe('venvSeeds', () => {
 
 describe('planReconciliation', () => {
   const fresh = parseInstallReport(report);
-  test('removes what a fresh install would not have, keeps seeds, reinstalls local paths', () => {
+  test('removes what a fresh install would not have, keeps seeds, reinstalls direct references', () => {
     const installed = [
       { name: 'pip', version: '25.0' },
       { name: 'setuptools', version: '65.5.0' },

@@ -14,8 +14,11 @@ export interface Dist {
 
 /** A distribution of pip's installation report (`--report`, format version 1). */
 export interface ReportItem extends Dist {
-  /** Installed from a local file or folder (file: URL): its content is not in its version. */
-  local: boolean;
+  /**
+   * Named by a direct reference (a local folder or file, a VCS or archive URL), not found on an
+   * index: its content can change without its version, so it is always reinstalled.
+   */
+  direct: boolean;
 }
 
 /** Reads pip's installation report; throws on anything that is not one. */
@@ -23,15 +26,14 @@ export function parseInstallReport(text: string): ReportItem[] {
   const report = JSON.parse(text) as {
     install?: {
       metadata?: { name?: string; version?: string };
-      download_info?: { url?: string };
+      is_direct?: boolean;
     }[];
   };
   if (!Array.isArray(report.install)) throw new Error('the report has no "install" list');
   return report.install.map((item) => {
     const { name, version } = item.metadata ?? {};
     if (!name || !version) throw new Error('a report entry has no name or version');
-    const url = item.download_info?.url ?? '';
-    return { name: normalizeName(name), version, local: url.startsWith('file:') };
+    return { name: normalizeName(name), version, direct: item.is_direct === true };
   });
 }
 
@@ -46,9 +48,9 @@ export function venvSeeds(pythonVersion: string): string[] {
 }
 
 export interface Reconciliation {
-  /** Installed but not in the fresh set, or from a local path (reinstalled in case it changed). */
+  /** Installed but not in the fresh set, or direct references (reinstalled in case they changed). */
   remove: string[];
-  /** Distributions the install will add or change (missing, other version, local). */
+  /** Distributions the install will add or change (missing, other version, direct). */
   update: string[];
 }
 
@@ -62,10 +64,10 @@ export function planReconciliation(
   const have = new Map(installed.map((dist) => [normalizeName(dist.name), dist.version]));
   const remove = [...have.keys()].filter((name) => {
     const item = wanted.get(name);
-    return item ? item.local : !seeds.has(name);
+    return item ? item.direct : !seeds.has(name);
   });
   const update = fresh
-    .filter((item) => item.local || have.get(item.name) !== item.version)
+    .filter((item) => item.direct || have.get(item.name) !== item.version)
     .map((item) => item.name);
   return { remove: remove.sort(), update: update.sort() };
 }
