@@ -46,7 +46,16 @@ describe('readConfig', () => {
     ]);
     expect(config.venvPath).toBe(join(config.workingDirectory, '.venv'));
     expect(config.cache).toMatchObject({ mode: 'venv', timeoutSeconds: 300 });
+    expect(config.cache.localMaxBytes).toBe(10 * 1024 ** 3);
     expect(config.gate.deployEvents).toEqual(['push']);
+  });
+
+  it('reads cache-local-max-size: sizes in powers of 1024, 0 for no limit, empty for 10G', () => {
+    const size = (value: string) =>
+      configFor({ 'cache-local-max-size': value }).cache.localMaxBytes;
+    expect(size('500M')).toBe(500 * 1024 ** 2);
+    expect(size('0')).toBe(0);
+    expect(size('')).toBe(10 * 1024 ** 3);
   });
 
   it.each<[Partial<Record<InputName, string>>, RegExp]>([
@@ -107,6 +116,11 @@ describe('readConfig', () => {
       /^cache-timeout "5m" is not a whole number of seconds from 1 to 21600/,
     ],
     [{ 'cache-timeout': '0' }, /^cache-timeout "0" is not a whole number of seconds/],
+    [
+      { 'cache-local-max-size': '10 gigs' },
+      /^Input cache-local-max-size must be a size such as 500M, 2G or a number of bytes .*, got "10 gigs"/,
+    ],
+    [{ 'cache-local-max-size': '-1G' }, /^Input cache-local-max-size must be a size/],
     [
       { 'cache-dependency-path': 'locks/*.lock' },
       /^cache-dependency-path: "locks\/\*\.lock" matches no file/,

@@ -37812,6 +37812,24 @@ function parseChoice(name, value, choices, fallback) {
         return value;
     throw new errors/* InputError */.dz(`Input ${name} must be one of ${choices.join(', ')}, got "${value}".`);
 }
+const SIZE_UNITS = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+/**
+ * A size in bytes: `500M`, `2G`, `1.5GB`, `10GiB`, `800k` or a number of bytes. K, M, G and T are
+ * powers of 1024 (as `du -h` and `df -h` print them), with or without `B`/`iB`. Undefined when
+ * empty (the caller's default applies); `0` is 0 (callers decide what it means).
+ */
+function parseSize(name, value) {
+    if (value === '')
+        return undefined;
+    const match = /^(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:i?b)?|b)?$/i.exec(value.trim());
+    const bytes = match
+        ? Math.round(Number(match[1]) * (match[2] ? SIZE_UNITS[match[2].toLowerCase()] : 1))
+        : NaN;
+    if (!Number.isSafeInteger(bytes) || (match && !match[2] && match[1].includes('.'))) {
+        throw new errors/* InputError */.dz(`Input ${name} must be a size such as 500M, 2G or a number of bytes (K, M, G, T are powers of 1024), got "${value}".`);
+    }
+    return bytes;
+}
 function withoutComment(line) {
     return line.trim().startsWith('#') ? '' : line.replace(/\s#.*$/, '').trim();
 }
@@ -39440,6 +39458,8 @@ function readUrl(name, raw, fallback) {
     return raw;
 }
 const MAX_CACHE_TIMEOUT_SECONDS = 6 * 60 * 60;
+/** `cache-local-max-size` when empty: 10 GiB (action.yml's default too). */
+const DEFAULT_LOCAL_MAX_BYTES = 10 * 2 ** 30;
 /** Whole seconds, 1 to 6 hours (a job's own limit); empty: 300. */
 function readCacheTimeout(raw) {
     if (raw.trim() === '')
@@ -39516,6 +39536,7 @@ function readConfig(get = runnerInput, env = process.env) {
             keySuffix: validateKeySuffix(get('cache-key-suffix')),
             timeoutSeconds: readCacheTimeout(get('cache-timeout')),
             localSecret: readLocalSecret(get('cache-local-secret')),
+            localMaxBytes: parseSize('cache-local-max-size', get('cache-local-max-size')) ?? DEFAULT_LOCAL_MAX_BYTES,
         },
         shard,
         shardTimings,
@@ -40864,7 +40885,12 @@ function chooseBackend(choice) {
     const log = choice.log ?? coreLog;
     if (choice.mode === 'none')
         return undefined;
-    const local = { log, secretInput: choice.localSecret, event: choice.event };
+    const local = {
+        log,
+        secretInput: choice.localSecret,
+        event: choice.event,
+        maxBytes: choice.localMaxBytes,
+    };
     if (choice.cacheDir)
         return new LocalCacheBackend((0,external_node_path_namespaceObject.resolve)(choice.cacheDir), local);
     if (githubCacheConfigured(choice.env))
@@ -41769,6 +41795,7 @@ async function prepareVenv(request, interpreter) {
         cacheDir: request.cache.dir,
         env: process.env,
         localSecret: request.cache.localSecret,
+        localMaxBytes: request.cache.localMaxBytes,
         event: request.event,
     });
     const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds);
@@ -44098,6 +44125,7 @@ const INPUT = {
     cacheKeySuffix: 'cache-key-suffix',
     cacheTimeout: 'cache-timeout',
     cacheLocalSecret: 'cache-local-secret',
+    cacheLocalMaxSize: 'cache-local-max-size',
     pytestArgs: 'pytest-args',
     timeoutMinutes: 'timeout-minutes',
     allowNoTests: 'allow-no-tests',

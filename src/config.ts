@@ -25,6 +25,7 @@ import {
   parseChoice,
   parseLines,
   parseNames,
+  parseSize,
   runnerInput,
   type InputGetter,
 } from './runner/inputs.js';
@@ -221,6 +222,9 @@ function readUrl(name: string, raw: string, fallback: string): string {
 
 const MAX_CACHE_TIMEOUT_SECONDS = 6 * 60 * 60;
 
+/** `cache-local-max-size` when empty: 10 GiB (action.yml's default too). */
+const DEFAULT_LOCAL_MAX_BYTES = 10 * 2 ** 30;
+
 /** Whole seconds, 1 to 6 hours (a job's own limit); empty: 300. */
 function readCacheTimeout(raw: string): number {
   if (raw.trim() === '') return 300;
@@ -312,6 +316,8 @@ export function readConfig(
       keySuffix: validateKeySuffix(get('cache-key-suffix')),
       timeoutSeconds: readCacheTimeout(get('cache-timeout')),
       localSecret: readLocalSecret(get('cache-local-secret')),
+      localMaxBytes:
+        parseSize('cache-local-max-size', get('cache-local-max-size')) ?? DEFAULT_LOCAL_MAX_BYTES,
     },
     shard,
     shardTimings,

@@ -20,6 +20,7 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -116,7 +117,11 @@ describe('local backend (cache-dir)', () => {
       );
       expect(pipCommands(warm)).toEqual([]);
       expect(warm.stdout).not.toMatch(/^Installing /m);
-      expect(entries(cacheDir)).toEqual(saved); // nothing saved after a hit
+      // Nothing saved after a hit; the restore is recorded as the entry's last use (pruning).
+      const used = saved.find((name) => name.endsWith('.sha256'))!.replace(/\.sha256$/, '.used');
+      expect(entries(cacheDir)).toEqual([...saved, used].sort());
+      saved.push(used);
+      saved.sort();
 
       // Each change below gives a new key, on an event that must not save: nothing is written.
       const original = {
@@ -517,6 +522,57 @@ describe('a cache service that accepts connections and never answers', () => {
       }
     },
   );
+
+  it.concurrent(
+    'after a save, the local directory is pruned to cache-local-max-size, least recently used first',
+    async () => {
+      const workspace = workspaceFrom('cache-basic');
+      const cacheDir = mkdtempSync(join(root, 'cache-'));
+      // Two entries of other keys (30 MB each), as earlier runs left them; "older" used longest ago.
+      const other = (name: string, hoursAgo: number) => {
+        const base = `pyci-venv-${name}-0123456789abcdef`;
+        const files = [`${base}.sha256`, `${base}.0123456789ab.tar`, `${base}.0123456789ab.auth`];
+        writeFileSync(join(cacheDir, files[1]), Buffer.alloc(30 * 1024 * 1024));
+        writeFileSync(join(cacheDir, files[2]), '{}');
+        writeFileSync(join(cacheDir, files[0]), `${'0'.repeat(64)}  ${files[1]}\n`);
+        const when = new Date(Date.now() - hoursAgo * 3600_000);
+        for (const file of files) utimesSync(join(cacheDir, file), when, when);
+        return files;
+      };
+      const older = other('older', 5);
+      const newer = other('newer', 1);
+
+      const cold = await run({ workspace, cacheDir }, { 'cache-local-max-size': '40M' });
+      expectGreen(cold);
+      expect(cold.stdout).toMatch(/Saved .*\.venv to the local cache/);
+      expect(cold.stdout).toMatch(
+        /Pruned 1 least recently used entry \(30 MB\) from the local cache .* to stay under cache-local-max-size \(40 MB\)\./,
+      );
+      const left = entries(cacheDir);
+      expect(older.filter((file) => left.includes(file))).toEqual([]);
+      expect(newer.every((file) => left.includes(file))).toBe(true);
+      expect(
+        left.filter((file) => file.startsWith(cold.outputs['cache-key'].slice(0, 40))),
+      ).toHaveLength(3);
+
+      // The entry just saved is restored by the next run.
+      const warm = await run({ workspace, cacheDir }, { 'cache-local-max-size': '40M' });
+      expectGreen(warm);
+      expect(warm.outputs['cache-hit']).toBe('true');
+    },
+  );
+
+  it.concurrent('cache-local-max-size must be a size', async () => {
+    const result = await run(
+      { workspace: workspaceFrom('cache-basic') },
+      { 'cache-local-max-size': '10 gigs' },
+    );
+    expectCleanFailure(result);
+    expect(result.errors).toEqual([
+      'Input cache-local-max-size must be a size such as 500M, 2G or a number of bytes (K, M, G, T are powers of 1024), got "10 gigs".',
+    ]);
+    expect(result.outputs.deploy).toBe('false');
+  });
 
   it.concurrent('cache-timeout must be whole seconds', async () => {
     const result = await run(

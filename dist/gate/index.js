@@ -28503,6 +28503,24 @@ function parseChoice(name, value, choices, fallback) {
         return value;
     throw new InputError(`Input ${name} must be one of ${choices.join(', ')}, got "${value}".`);
 }
+const SIZE_UNITS = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+/**
+ * A size in bytes: `500M`, `2G`, `1.5GB`, `10GiB`, `800k` or a number of bytes. K, M, G and T are
+ * powers of 1024 (as `du -h` and `df -h` print them), with or without `B`/`iB`. Undefined when
+ * empty (the caller's default applies); `0` is 0 (callers decide what it means).
+ */
+function parseSize(name, value) {
+    if (value === '')
+        return undefined;
+    const match = /^(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:i?b)?|b)?$/i.exec(value.trim());
+    const bytes = match
+        ? Math.round(Number(match[1]) * (match[2] ? SIZE_UNITS[match[2].toLowerCase()] : 1))
+        : NaN;
+    if (!Number.isSafeInteger(bytes) || (match && !match[2] && match[1].includes('.'))) {
+        throw new InputError(`Input ${name} must be a size such as 500M, 2G or a number of bytes (K, M, G, T are powers of 1024), got "${value}".`);
+    }
+    return bytes;
+}
 function withoutComment(line) {
     return line.trim().startsWith('#') ? '' : line.replace(/\s#.*$/, '').trim();
 }
@@ -33129,6 +33147,7 @@ const INPUT = {
     cacheKeySuffix: 'cache-key-suffix',
     cacheTimeout: 'cache-timeout',
     cacheLocalSecret: 'cache-local-secret',
+    cacheLocalMaxSize: 'cache-local-max-size',
     pytestArgs: 'pytest-args',
     timeoutMinutes: 'timeout-minutes',
     allowNoTests: 'allow-no-tests',

@@ -45,6 +45,8 @@ export interface CacheSettings {
   localSecret: string;
   /** `cache-timeout`, in seconds, for each restore and save. */
   timeoutSeconds: number;
+  /** `cache-local-max-size` in bytes (0 or undefined: no limit). */
+  localMaxBytes?: number;
 }
 
 export interface VenvRequest {
@@ -178,6 +180,7 @@ export async function prepareVenv(
     cacheDir: request.cache.dir,
     env: process.env,
     localSecret: request.cache.localSecret,
+    localMaxBytes: request.cache.localMaxBytes,
     event: request.event,
   });
   const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds);

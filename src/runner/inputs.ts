@@ -27,6 +27,27 @@ export function parseChoice<T extends string>(
   throw new InputError(`Input ${name} must be one of ${choices.join(', ')}, got "${value}".`);
 }
 
+const SIZE_UNITS: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+
+/**
+ * A size in bytes: `500M`, `2G`, `1.5GB`, `10GiB`, `800k` or a number of bytes. K, M, G and T are
+ * powers of 1024 (as `du -h` and `df -h` print them), with or without `B`/`iB`. Undefined when
+ * empty (the caller's default applies); `0` is 0 (callers decide what it means).
+ */
+export function parseSize(name: string, value: string): number | undefined {
+  if (value === '') return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:i?b)?|b)?$/i.exec(value.trim());
+  const bytes = match
+    ? Math.round(Number(match[1]) * (match[2] ? SIZE_UNITS[match[2].toLowerCase()] : 1))
+    : NaN;
+  if (!Number.isSafeInteger(bytes) || (match && !match[2] && match[1].includes('.'))) {
+    throw new InputError(
+      `Input ${name} must be a size such as 500M, 2G or a number of bytes (K, M, G, T are powers of 1024), got "${value}".`,
+    );
+  }
+  return bytes;
+}
+
 /**
  * The one grammar of list inputs. Every list: one entry per line; blank lines are skipped; `#`
  * starts a comment, on a line of its own or after white space (so `pkg @ https://x#egg=y` keeps

@@ -39,6 +39,7 @@ export const INPUT = {
   cacheKeySuffix: 'cache-key-suffix',
   cacheTimeout: 'cache-timeout',
   cacheLocalSecret: 'cache-local-secret',
+  cacheLocalMaxSize: 'cache-local-max-size',
   pytestArgs: 'pytest-args',
   timeoutMinutes: 'timeout-minutes',
   allowNoTests: 'allow-no-tests',

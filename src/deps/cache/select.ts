@@ -21,6 +21,8 @@ export interface BackendChoice {
   localSecret?: string;
   /** The run's event, recorded with local entries (default: the runner's GITHUB_EVENT_NAME). */
   event?: CacheEvent;
+  /** `cache-local-max-size` in bytes: the local directory is pruned to it (0: no limit). */
+  localMaxBytes?: number;
 }
 
 /**
@@ -32,7 +34,12 @@ export interface BackendChoice {
 export function chooseBackend(choice: BackendChoice): CacheBackend | undefined {
   const log = choice.log ?? coreLog;
   if (choice.mode === 'none') return undefined;
-  const local = { log, secretInput: choice.localSecret, event: choice.event };
+  const local = {
+    log,
+    secretInput: choice.localSecret,
+    event: choice.event,
+    maxBytes: choice.localMaxBytes,
+  };
   if (choice.cacheDir) return new LocalCacheBackend(resolve(choice.cacheDir), local);
   if (githubCacheConfigured(choice.env)) return new GithubCacheBackend(log);
   return new LocalCacheBackend(defaultCacheDir(choice.env), local);
