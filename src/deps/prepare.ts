@@ -1,7 +1,8 @@
 /**
  * The dependency stage: a virtualenv with everything the project declares, plus pytest. With
  * `cache: venv` the whole venv is restored when nothing that shapes it changed (and it passes
- * verification); with `cache: pip` only pip's download cache is.
+ * verification), else the nearest one of the same shape, updated incrementally (incremental.ts);
+ * with `cache: pip` only pip's download cache is.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
