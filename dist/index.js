@@ -34007,7 +34007,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9526);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2422);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9751);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2422:
+/***/ 9751:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37366,6 +37366,199 @@ function canonicalJson(parts, kind, scope) {
     ]);
 }
 
+;// CONCATENATED MODULE: ./src/runner/event.ts
+/**
+ * The triggering event, built from the runner's GITHUB_* variables and the event payload, and
+ * the one list of which events run whose code. The deploy gate and the cache policy both judge
+ * an event by these. Pure: the caller reads the payload file (see event-file.ts).
+ */
+
+/** Events whose code is a pull request's head branch rather than GITHUB_REF. */
+const PULL_REQUEST_EVENTS = new Set([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment',
+    'pull_request_comment',
+]);
+/**
+ * Events that run with this repository's secrets and cache scope on code from elsewhere (the
+ * fork's pull request, the run behind workflow_run): never a deploy or a cache save unless allowed.
+ * An issue_comment on a pull request is one too (see RunEvent.pullRequestComment).
+ */
+const UNSAFE_EVENTS = new Set(['pull_request_target', 'workflow_run']);
+/**
+ * Events whose runs build only the repository's own, already merged or maintainer-triggered
+ * code. Everything else (pull_request*, workflow_run, issue_comment, ...) may run code from a
+ * pull request.
+ */
+const TRUSTED_EVENTS = new Set([
+    'push',
+    'schedule',
+    'workflow_dispatch',
+    'merge_group',
+    'repository_dispatch',
+    'release',
+    'create',
+]);
+/** Reads a nested field of an untyped JSON payload; undefined when any step is missing. */
+function field(value, ...path) {
+    let current = value;
+    for (const key of path) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = current[key];
+    }
+    return current;
+}
+function event_text(value) {
+    return typeof value === 'string' ? value : '';
+}
+function classifyRef(ref, env) {
+    if (ref.startsWith('refs/heads/'))
+        return { refType: 'branch', refName: ref.slice(11) };
+    if (ref.startsWith('refs/tags/'))
+        return { refType: 'tag', refName: ref.slice(10) };
+    if (ref === '') {
+        // Without GITHUB_REF, trust GITHUB_REF_TYPE/NAME if the runner gave them.
+        const type = env.GITHUB_REF_TYPE;
+        const name = env.GITHUB_REF_NAME ?? '';
+        if ((type === 'branch' || type === 'tag') && name !== '')
+            return { refType: type, refName: name };
+    }
+    return { refType: 'other', refName: ref.replace(/^refs\//, '') };
+}
+/** Repositories differ, or the head one is gone or marked as a fork: the code is not ours. */
+function comesFromFork(head, baseFullName) {
+    if (head === null || typeof head !== 'object')
+        return true;
+    if (field(head, 'fork') === true)
+        return true;
+    const headName = event_text(field(head, 'full_name'));
+    return headName === '' || headName !== baseFullName;
+}
+/** issue_comment on a pull request: GitHub marks such an issue with a `pull_request` object. */
+function isPullRequestComment(name, payload) {
+    if (name !== 'issue_comment')
+        return false;
+    const marker = field(payload, 'issue', 'pull_request');
+    return marker !== undefined && marker !== null;
+}
+function detectFork(name, payload) {
+    // The comment's payload does not say where the pull request's code comes from.
+    if (isPullRequestComment(name, payload))
+        return true;
+    const pullRequest = field(payload, 'pull_request');
+    if (pullRequest !== undefined) {
+        return comesFromFork(field(pullRequest, 'head', 'repo'), event_text(field(pullRequest, 'base', 'repo', 'full_name')));
+    }
+    // A pull request event without its pull_request object: we cannot prove the code is ours.
+    if (PULL_REQUEST_EVENTS.has(name))
+        return true;
+    const run = field(payload, 'workflow_run');
+    if (run !== undefined) {
+        return comesFromFork(field(run, 'head_repository'), event_text(field(payload, 'repository', 'full_name')));
+    }
+    if (name === 'workflow_run')
+        return true;
+    return false;
+}
+function buildRunEvent(env, payload) {
+    const name = env.GITHUB_EVENT_NAME ?? '';
+    if (name === '') {
+        throw new errors/* InputError */.dz('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
+    }
+    const ref = env.GITHUB_REF ?? '';
+    return {
+        name,
+        ref,
+        ...classifyRef(ref, env),
+        headRef: env.GITHUB_HEAD_REF ||
+            event_text(field(payload, 'pull_request', 'head', 'ref')) ||
+            event_text(field(payload, 'workflow_run', 'head_branch')),
+        baseRef: env.GITHUB_BASE_REF || event_text(field(payload, 'pull_request', 'base', 'ref')),
+        isFork: detectFork(name, payload),
+        headCommitMessage: event_text(field(payload, 'head_commit', 'message')) ||
+            event_text(field(payload, 'workflow_run', 'head_commit', 'message')) ||
+            event_text(field(payload, 'merge_group', 'head_commit', 'message')),
+        action: event_text(field(payload, 'action')),
+        runConclusion: name === 'workflow_run' ? event_text(field(payload, 'workflow_run', 'conclusion')) : '',
+        pullRequestComment: isPullRequestComment(name, payload),
+        defaultBranch: event_text(field(payload, 'repository', 'default_branch')),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/policy.ts
+/**
+ * When a run may write to the cache (pure). Restoring is always allowed; saving is what lets one
+ * run plant files that later runs execute, so it is refused where the code or the trigger is not
+ * the repository's own branch work.
+ */
+
+const CACHE_SAVE_POLICIES = [
+    'always',
+    'default-branch',
+    'never',
+];
+/** Why each event that must not save does not (every one of UNSAFE_EVENTS has a line). */
+const NO_SAVE_EVENTS = {
+    pull_request_target: "pull_request_target runs with the base repository's cache scope while it may build a fork's code; saving would let a pull request poison the cache of the default branch",
+    workflow_run: "workflow_run runs in the default branch's cache scope after a workflow that may have run untrusted code; saving from it is a known cache-poisoning path",
+    release: 'release runs are for publishing: an entry saved from a tag scope is never restored by branches, and a release build must not be able to seed caches',
+};
+/**
+ * `branchScoped`: whether the store keeps each branch's entries apart (GitHub's cache service
+ * does; a local directory does not, so there a pull request's save would reach every branch).
+ * `policy` (`cache-save`) narrows what the refusals below leave: `never` saves nothing,
+ * `default-branch` only runs on the repository's default branch.
+ */
+function mayShareCache(event, branchScoped = true, policy = 'always') {
+    const refusal = unsafeToSave(event, branchScoped);
+    if (refusal)
+        return { save: false, reason: refusal };
+    if (policy === 'never')
+        return { save: false, reason: 'not saving the cache: cache-save is never' };
+    if (policy === 'default-branch')
+        return defaultBranchOnly(event);
+    return { save: true, reason: `saving the cache is allowed on ${event.name || 'this event'}` };
+}
+function unsafeToSave(event, branchScoped) {
+    const known = NO_SAVE_EVENTS[event.name];
+    if (known)
+        return `not saving the cache on ${event.name}: ${known}`;
+    if (!branchScoped && event.name.startsWith('pull_request')) {
+        return `not saving the cache on ${event.name}: the local cache directory has no branch scopes, so an environment built from a pull request would be restored by every branch (restoring is still allowed)`;
+    }
+    if (event.refType === 'tag' || event.ref?.startsWith('refs/tags/')) {
+        const tag = event.ref ? ` ${event.ref.replace(/^refs\/tags\//, '')}` : '';
+        return `not saving the cache for tag${tag}: tag runs build releases, and an entry saved in a tag's scope is never restored by branch runs`;
+    }
+    return undefined;
+}
+/** `cache-save: default-branch`: pull requests and other branches restore the default branch's entries. */
+function defaultBranchOnly(event) {
+    const branch = event.defaultBranch;
+    if (!branch) {
+        return {
+            save: true,
+            reason: `saving the cache: the event payload does not name the repository's default branch (repository.default_branch), so cache-save: default-branch saves as always does`,
+        };
+    }
+    const onBranch = event.ref === `refs/heads/${branch}` ||
+        (event.refType === 'branch' && event.refName === branch);
+    if (onBranch)
+        return { save: true, reason: `saving the cache on the default branch ${branch}` };
+    const where = event.ref || event.refName || 'this ref';
+    return {
+        save: false,
+        reason: `not saving the cache: cache-save is default-branch and this ${event.name || ''} run is on ${where}, not ${branch}; it restores what runs on ${branch} saved`,
+    };
+}
+/** Whether the run builds only the repository's own code (runner/event.ts keeps the list). */
+function isTrustedEvent(event) {
+    return TRUSTED_EVENTS.has(event.name);
+}
+
 ;// CONCATENATED MODULE: ./src/deps/requirements.ts
 /**
  * Finds the requirement files to install and every file they pull in with `-r`/`-c`, so the
@@ -37497,127 +37690,6 @@ function matchRefPatterns(patterns, ref) {
             decided = pattern.negated ? undefined : pattern;
     }
     return decided;
-}
-
-;// CONCATENATED MODULE: ./src/runner/event.ts
-/**
- * The triggering event, built from the runner's GITHUB_* variables and the event payload, and
- * the one list of which events run whose code. The deploy gate and the cache policy both judge
- * an event by these. Pure: the caller reads the payload file (see event-file.ts).
- */
-
-/** Events whose code is a pull request's head branch rather than GITHUB_REF. */
-const PULL_REQUEST_EVENTS = new Set([
-    'pull_request',
-    'pull_request_target',
-    'pull_request_review',
-    'pull_request_review_comment',
-    'pull_request_comment',
-]);
-/**
- * Events that run with this repository's secrets and cache scope on code from elsewhere (the
- * fork's pull request, the run behind workflow_run): never a deploy or a cache save unless allowed.
- * An issue_comment on a pull request is one too (see RunEvent.pullRequestComment).
- */
-const UNSAFE_EVENTS = new Set(['pull_request_target', 'workflow_run']);
-/**
- * Events whose runs build only the repository's own, already merged or maintainer-triggered
- * code. Everything else (pull_request*, workflow_run, issue_comment, ...) may run code from a
- * pull request.
- */
-const TRUSTED_EVENTS = new Set([
-    'push',
-    'schedule',
-    'workflow_dispatch',
-    'merge_group',
-    'repository_dispatch',
-    'release',
-    'create',
-]);
-/** Reads a nested field of an untyped JSON payload; undefined when any step is missing. */
-function field(value, ...path) {
-    let current = value;
-    for (const key of path) {
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = current[key];
-    }
-    return current;
-}
-function event_text(value) {
-    return typeof value === 'string' ? value : '';
-}
-function classifyRef(ref, env) {
-    if (ref.startsWith('refs/heads/'))
-        return { refType: 'branch', refName: ref.slice(11) };
-    if (ref.startsWith('refs/tags/'))
-        return { refType: 'tag', refName: ref.slice(10) };
-    if (ref === '') {
-        // Without GITHUB_REF, trust GITHUB_REF_TYPE/NAME if the runner gave them.
-        const type = env.GITHUB_REF_TYPE;
-        const name = env.GITHUB_REF_NAME ?? '';
-        if ((type === 'branch' || type === 'tag') && name !== '')
-            return { refType: type, refName: name };
-    }
-    return { refType: 'other', refName: ref.replace(/^refs\//, '') };
-}
-/** Repositories differ, or the head one is gone or marked as a fork: the code is not ours. */
-function comesFromFork(head, baseFullName) {
-    if (head === null || typeof head !== 'object')
-        return true;
-    if (field(head, 'fork') === true)
-        return true;
-    const headName = event_text(field(head, 'full_name'));
-    return headName === '' || headName !== baseFullName;
-}
-/** issue_comment on a pull request: GitHub marks such an issue with a `pull_request` object. */
-function isPullRequestComment(name, payload) {
-    if (name !== 'issue_comment')
-        return false;
-    const marker = field(payload, 'issue', 'pull_request');
-    return marker !== undefined && marker !== null;
-}
-function detectFork(name, payload) {
-    // The comment's payload does not say where the pull request's code comes from.
-    if (isPullRequestComment(name, payload))
-        return true;
-    const pullRequest = field(payload, 'pull_request');
-    if (pullRequest !== undefined) {
-        return comesFromFork(field(pullRequest, 'head', 'repo'), event_text(field(pullRequest, 'base', 'repo', 'full_name')));
-    }
-    // A pull request event without its pull_request object: we cannot prove the code is ours.
-    if (PULL_REQUEST_EVENTS.has(name))
-        return true;
-    const run = field(payload, 'workflow_run');
-    if (run !== undefined) {
-        return comesFromFork(field(run, 'head_repository'), event_text(field(payload, 'repository', 'full_name')));
-    }
-    if (name === 'workflow_run')
-        return true;
-    return false;
-}
-function buildRunEvent(env, payload) {
-    const name = env.GITHUB_EVENT_NAME ?? '';
-    if (name === '') {
-        throw new errors/* InputError */.dz('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
-    }
-    const ref = env.GITHUB_REF ?? '';
-    return {
-        name,
-        ref,
-        ...classifyRef(ref, env),
-        headRef: env.GITHUB_HEAD_REF ||
-            event_text(field(payload, 'pull_request', 'head', 'ref')) ||
-            event_text(field(payload, 'workflow_run', 'head_branch')),
-        baseRef: env.GITHUB_BASE_REF || event_text(field(payload, 'pull_request', 'base', 'ref')),
-        isFork: detectFork(name, payload),
-        headCommitMessage: event_text(field(payload, 'head_commit', 'message')) ||
-            event_text(field(payload, 'workflow_run', 'head_commit', 'message')) ||
-            event_text(field(payload, 'merge_group', 'head_commit', 'message')),
-        action: event_text(field(payload, 'action')),
-        runConclusion: name === 'workflow_run' ? event_text(field(payload, 'workflow_run', 'conclusion')) : '',
-        pullRequestComment: isPullRequestComment(name, payload),
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/gate/decide.ts
@@ -39337,6 +39409,7 @@ function assignGreedily(groups, n) {
 
 
 
+
 /** Report-only mode: every pattern must match at least one file. */
 function readJUnitFiles(patterns, workingDirectory) {
     const files = patterns.flatMap((pattern) => {
@@ -39460,6 +39533,8 @@ function readUrl(name, raw, fallback) {
 const MAX_CACHE_TIMEOUT_SECONDS = 6 * 60 * 60;
 /** `cache-local-max-size` when empty: 10 GiB (action.yml's default too). */
 const DEFAULT_LOCAL_MAX_BYTES = 10 * 2 ** 30;
+/** `cache-max-size` when empty: 2 GiB (action.yml's default too). */
+const DEFAULT_MAX_SAVE_BYTES = 2 * 2 ** 30;
 /** Whole seconds, 1 to 6 hours (a job's own limit); empty: 300. */
 function readCacheTimeout(raw) {
     if (raw.trim() === '')
@@ -39537,6 +39612,8 @@ function readConfig(get = runnerInput, env = process.env) {
             timeoutSeconds: readCacheTimeout(get('cache-timeout')),
             localSecret: readLocalSecret(get('cache-local-secret')),
             localMaxBytes: parseSize('cache-local-max-size', get('cache-local-max-size')) ?? DEFAULT_LOCAL_MAX_BYTES,
+            save: parseChoice('cache-save', get('cache-save'), CACHE_SAVE_POLICIES, 'default-branch'),
+            maxSaveBytes: parseSize('cache-max-size', get('cache-max-size')) ?? DEFAULT_MAX_SAVE_BYTES,
         },
         shard,
         shardTimings,
@@ -39819,47 +39896,6 @@ function osVersionOf(platform, release, readOsReleaseFields) {
     if (platform === 'darwin')
         return `darwin${release.split('.')[0]}`;
     return release;
-}
-
-;// CONCATENATED MODULE: ./src/deps/cache/policy.ts
-/**
- * When a run may write to the cache (pure). Restoring is always allowed; saving is what lets one
- * run plant files that later runs execute, so it is refused where the code or the trigger is not
- * the repository's own branch work.
- */
-
-/** Why each event that must not save does not (every one of UNSAFE_EVENTS has a line). */
-const NO_SAVE_EVENTS = {
-    pull_request_target: "pull_request_target runs with the base repository's cache scope while it may build a fork's code; saving would let a pull request poison the cache of the default branch",
-    workflow_run: "workflow_run runs in the default branch's cache scope after a workflow that may have run untrusted code; saving from it is a known cache-poisoning path",
-    release: 'release runs are for publishing: an entry saved from a tag scope is never restored by branches, and a release build must not be able to seed caches',
-};
-/**
- * `branchScoped`: whether the store keeps each branch's entries apart (GitHub's cache service
- * does; a local directory does not, so there a pull request's save would reach every branch).
- */
-function mayShareCache(event, branchScoped = true) {
-    const known = NO_SAVE_EVENTS[event.name];
-    if (known)
-        return { save: false, reason: `not saving the cache on ${event.name}: ${known}` };
-    if (!branchScoped && event.name.startsWith('pull_request')) {
-        return {
-            save: false,
-            reason: `not saving the cache on ${event.name}: the local cache directory has no branch scopes, so an environment built from a pull request would be restored by every branch (restoring is still allowed)`,
-        };
-    }
-    if (event.refType === 'tag' || event.ref?.startsWith('refs/tags/')) {
-        const tag = event.ref ? ` ${event.ref.replace(/^refs\/tags\//, '')}` : '';
-        return {
-            save: false,
-            reason: `not saving the cache for tag${tag}: tag runs build releases, and an entry saved in a tag's scope is never restored by branch runs`,
-        };
-    }
-    return { save: true, reason: `saving the cache is allowed on ${event.name || 'this event'}` };
-}
-/** Whether the run builds only the repository's own code (runner/event.ts keeps the list). */
-function isTrustedEvent(event) {
-    return TRUSTED_EVENTS.has(event.name);
 }
 
 ;// CONCATENATED MODULE: ./src/deps/cache/backend.ts
@@ -41682,6 +41718,32 @@ async function resolve(request, addPytest) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/deps/dir-size.ts
+/** The bytes a directory holds: every regular file below it, symlinks not followed. */
+
+
+/**
+ * Sums file sizes, stopping as soon as the sum passes `stopAbove` (the caller only needs to know
+ * that it is too big). Unreadable entries count as empty.
+ */
+async function directorySize(path, stopAbove = Infinity) {
+    let total = 0;
+    const pending = [path];
+    while (pending.length > 0 && total <= stopAbove) {
+        const dir = pending.pop();
+        const names = await (0,promises_namespaceObject.readdir)(dir).catch(() => []);
+        for (const name of names) {
+            const child = (0,external_node_path_namespaceObject.join)(dir, name);
+            const stats = await (0,promises_namespaceObject.lstat)(child).catch(() => undefined);
+            if (stats?.isDirectory())
+                pending.push(child);
+            else if (stats?.isFile())
+                total += stats.size;
+        }
+    }
+    return total;
+}
+
 ;// CONCATENATED MODULE: ./src/deps/prepare.ts
 /**
  * The dependency stage: a virtualenv with everything the project declares, plus pytest. With
@@ -41689,6 +41751,7 @@ async function resolve(request, addPytest) {
  * verification), else the nearest one of the same shape, updated incrementally (incremental.ts);
  * with `cache: pip` only pip's download cache is.
  */
+
 
 
 
@@ -41750,9 +41813,9 @@ async function cacheKeyFor(request, interpreter, cachedPath) {
 function installContext(request) {
     return { workingDirectory: request.workingDirectory, requirementFiles: request.dependencyFiles };
 }
-/** Saves right after a successful install, so a failing test run still leaves a warm cache. */
-async function saveIfAllowed(backend, event, key, path) {
-    const policy = mayShareCache(event, backend.name === 'github');
+/** The `cache-save` policy and the event allow it, and it is not too big (`cache-max-size`). */
+async function saveIfAllowed(backend, request, key, path) {
+    const policy = mayShareCache(request.event, backend.name === 'github', request.cache.save);
     if (!policy.save) {
         core/* info */.pq(`${policy.reason[0].toUpperCase()}${policy.reason.slice(1)}.`);
         return;
@@ -41762,8 +41825,22 @@ async function saveIfAllowed(backend, event, key, path) {
         core/* info */.pq(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
         return;
     }
+    const limit = request.cache.maxSaveBytes ?? 0;
+    if (limit > 0) {
+        const size = await directorySize(path, limit);
+        if (size > limit) {
+            const advice = request.cache.mode === 'venv'
+                ? " Set cache: pip to cache only pip's downloads, or raise cache-max-size."
+                : ' Raise cache-max-size to save it.';
+            core/* notice */.lm(`Not saving the cache: ${path} holds more than ${mebibytes(limit)} (cache-max-size); restoring an environment that large is often slower than installing it.${advice}`);
+            return;
+        }
+    }
     if (await backend.save(key, [path]))
         core/* info */.pq(`Saved ${path} to the ${backend.name} cache as ${key}.`);
+}
+function mebibytes(bytes) {
+    return `${Math.round(bytes / 2 ** 20)} MiB`;
 }
 /** A venv restored from another key: made equal to a fresh install, or the reason it was not. */
 function updateFromNearest(request, interpreter, restoredKey) {
@@ -41827,7 +41904,7 @@ async function prepareVenv(request, interpreter) {
                     return venv;
                 }
                 if (!problem) {
-                    await saveIfAllowed(backend, request.event, venv.cacheKey, cachedPath);
+                    await saveIfAllowed(backend, request, venv.cacheKey, cachedPath);
                     return venv;
                 }
                 core/* warning */.$e(restoredKey === venv.cacheKey
@@ -41840,7 +41917,7 @@ async function prepareVenv(request, interpreter) {
         }
         await install(request, interpreter, python, pipCacheDir);
         if (backend && !venv.cacheHit)
-            await saveIfAllowed(backend, request.event, venv.cacheKey, cachedPath);
+            await saveIfAllowed(backend, request, venv.cacheKey, cachedPath);
     }
     finally {
         core/* endGroup */.N4();
@@ -44127,6 +44204,8 @@ const INPUT = {
     cacheTimeout: 'cache-timeout',
     cacheLocalSecret: 'cache-local-secret',
     cacheLocalMaxSize: 'cache-local-max-size',
+    cacheSave: 'cache-save',
+    cacheMaxSize: 'cache-max-size',
     pytestArgs: 'pytest-args',
     timeoutMinutes: 'timeout-minutes',
     allowNoTests: 'allow-no-tests',

@@ -8,6 +8,7 @@ import { arch as osArch, homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { expandDependencyPatterns } from './deps/cache/key-files.js';
 import { validateKeySuffix } from './deps/cache/key.js';
+import { CACHE_SAVE_POLICIES } from './deps/cache/policy.js';
 import type { CacheSettings } from './deps/prepare.js';
 import type { InstallSpec } from './deps/plan.js';
 import { resolveRequirementFiles } from './deps/requirements.js';
@@ -225,6 +226,9 @@ const MAX_CACHE_TIMEOUT_SECONDS = 6 * 60 * 60;
 /** `cache-local-max-size` when empty: 10 GiB (action.yml's default too). */
 const DEFAULT_LOCAL_MAX_BYTES = 10 * 2 ** 30;
 
+/** `cache-max-size` when empty: 2 GiB (action.yml's default too). */
+const DEFAULT_MAX_SAVE_BYTES = 2 * 2 ** 30;
+
 /** Whole seconds, 1 to 6 hours (a job's own limit); empty: 300. */
 function readCacheTimeout(raw: string): number {
   if (raw.trim() === '') return 300;
@@ -318,6 +322,8 @@ export function readConfig(
       localSecret: readLocalSecret(get('cache-local-secret')),
       localMaxBytes:
         parseSize('cache-local-max-size', get('cache-local-max-size')) ?? DEFAULT_LOCAL_MAX_BYTES,
+      save: parseChoice('cache-save', get('cache-save'), CACHE_SAVE_POLICIES, 'default-branch'),
+      maxSaveBytes: parseSize('cache-max-size', get('cache-max-size')) ?? DEFAULT_MAX_SAVE_BYTES,
     },
     shard,
     shardTimings,

@@ -15,12 +15,13 @@ import { hashLocalPaths } from './cache/hash-tree.js';
 import { collectKeyFiles, collectLocalPaths } from './cache/key-files.js';
 import { buildCacheKey, restorePrefix } from './cache/key.js';
 import { runnerOsFacts } from './cache/os-facts.js';
-import { mayShareCache, type CacheEvent } from './cache/policy.js';
+import { mayShareCache, type CacheEvent, type CacheSavePolicy } from './cache/policy.js';
 import { chooseBackend, type CacheMode } from './cache/select.js';
 import { verifyRestoredVenv } from './cache/verify.js';
 import { updateIncrementally } from './incremental.js';
 import { installAll, refreshProject } from './install.js';
 import { planProjectRefresh, type InstallSpec } from './plan.js';
+import { directorySize } from './dir-size.js';
 import { createVenv, removeVenv, venvBinDir, venvPython } from './venv.js';
 
 /** The virtualenv later stages run in, as prepared (restored or installed). */
@@ -48,6 +49,10 @@ export interface CacheSettings {
   timeoutSeconds: number;
   /** `cache-local-max-size` in bytes (0 or undefined: no limit). */
   localMaxBytes?: number;
+  /** `cache-save`: which runs save (default `always`, for callers that do not say). */
+  save?: CacheSavePolicy;
+  /** `cache-max-size` in bytes: larger environments are not saved (0 or undefined: no limit). */
+  maxSaveBytes?: number;
 }
 
 export interface VenvRequest {
@@ -115,14 +120,14 @@ function installContext(request: VenvRequest) {
   return { workingDirectory: request.workingDirectory, requirementFiles: request.dependencyFiles };
 }
 
-/** Saves right after a successful install, so a failing test run still leaves a warm cache. */
+/** The `cache-save` policy and the event allow it, and it is not too big (`cache-max-size`). */
 async function saveIfAllowed(
   backend: CacheBackend,
-  event: CacheEvent,
+  request: VenvRequest,
   key: string,
   path: string,
 ): Promise<void> {
-  const policy = mayShareCache(event, backend.name === 'github');
+  const policy = mayShareCache(request.event, backend.name === 'github', request.cache.save);
   if (!policy.save) {
     core.info(`${policy.reason[0].toUpperCase()}${policy.reason.slice(1)}.`);
     return;
@@ -132,8 +137,26 @@ async function saveIfAllowed(
     core.info(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
     return;
   }
+  const limit = request.cache.maxSaveBytes ?? 0;
+  if (limit > 0) {
+    const size = await directorySize(path, limit);
+    if (size > limit) {
+      const advice =
+        request.cache.mode === 'venv'
+          ? " Set cache: pip to cache only pip's downloads, or raise cache-max-size."
+          : ' Raise cache-max-size to save it.';
+      core.notice(
+        `Not saving the cache: ${path} holds more than ${mebibytes(limit)} (cache-max-size); restoring an environment that large is often slower than installing it.${advice}`,
+      );
+      return;
+    }
+  }
   if (await backend.save(key, [path]))
     core.info(`Saved ${path} to the ${backend.name} cache as ${key}.`);
+}
+
+function mebibytes(bytes: number): string {
+  return `${Math.round(bytes / 2 ** 20)} MiB`;
 }
 
 /** A venv restored from another key: made equal to a fresh install, or the reason it was not. */
@@ -219,7 +242,7 @@ export async function prepareVenv(
           return venv;
         }
         if (!problem) {
-          await saveIfAllowed(backend, request.event, venv.cacheKey, cachedPath);
+          await saveIfAllowed(backend, request, venv.cacheKey, cachedPath);
           return venv;
         }
         core.warning(
@@ -232,8 +255,7 @@ export async function prepareVenv(
       }
     }
     await install(request, interpreter, python, pipCacheDir);
-    if (backend && !venv.cacheHit)
-      await saveIfAllowed(backend, request.event, venv.cacheKey, cachedPath);
+    if (backend && !venv.cacheHit) await saveIfAllowed(backend, request, venv.cacheKey, cachedPath);
   } finally {
     core.endGroup();
   }

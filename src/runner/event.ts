@@ -26,6 +26,11 @@ export interface RunEvent {
   runConclusion: string;
   /** An issue_comment on a pull request: the comment may act on the pull request's code. */
   pullRequestComment: boolean;
+  /**
+   * The repository's default branch (payload `repository.default_branch`); empty when unknown.
+   * Optional so events built by hand (the gate's tests) need not name it.
+   */
+  defaultBranch?: string;
 }
 
 /** Events whose code is a pull request's head branch rather than GITHUB_REF. */
@@ -152,5 +157,6 @@ export function buildRunEvent(env: Env, payload: unknown): RunEvent {
     runConclusion:
       name === 'workflow_run' ? text(field(payload, 'workflow_run', 'conclusion')) : '',
     pullRequestComment: isPullRequestComment(name, payload),
+    defaultBranch: text(field(payload, 'repository', 'default_branch')),
   };
 }
