@@ -34007,7 +34007,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9526);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9751);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3420);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9751:
+/***/ 3420:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39555,7 +39555,7 @@ function readLocalSecret(value) {
             delete process.env[name];
     }
     if (value !== '')
-        core/* setSecret */.Pq(value);
+        core.setSecret(value);
     return value;
 }
 function readConfig(get = runnerInput, env = process.env) {
@@ -39630,9 +39630,9 @@ function readConfig(get = runnerInput, env = process.env) {
  */
 
 const coreLog = {
-    info: (message) => core/* info */.pq(message),
-    warning: (message) => core/* warning */.$e(message),
-    debug: (message) => core/* debug */.Yz(message),
+    info: (message) => core.info(message),
+    warning: (message) => core.warning(message),
+    debug: (message) => core.debug(message),
 };
 
 ;// CONCATENATED MODULE: ./src/deps/cache/bounded.ts
@@ -40009,6 +40009,7 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
+
 const ARCHIVE_EXTENSION = { zstd: '.tar.zst', none: '.tar' };
 /** Bounds a stuck tar or zstd (a hung NFS mount, say) so a cache step can never hang the job. */
 const PROCESS_TIMEOUT_MS = 15 * 60 * 1000;
@@ -40027,11 +40028,13 @@ async function detectCompression() {
 /** Writes `sourceDir`'s contents as an archive to `destFile`; resolves the archive's sha256. */
 async function createArchive(sourceDir, compression, destFile) {
     const tar = start('tar', ['-c', '-f', '-', '-C', sourceDir, '.'], ['ignore', 'pipe', 'pipe']);
+    lowerPriority(tar.child);
     const steps = [tar];
     let output = tar.child.stdout;
     if (compression === 'zstd') {
         // zstd reads tar's pipe directly: the uncompressed bytes never enter Node.
         const zstd = start('zstd', ['-q', '-3', '-T0', '-c'], [output, 'pipe', 'pipe']);
+        lowerPriority(zstd.child);
         releaseParentEnd(output);
         steps.push(zstd);
         output = zstd.child.stdout;
@@ -40070,6 +40073,21 @@ async function extractArchive(archiveFile, compression, destDir) {
         : archiveFile.createReadStream({ highWaterMark: READ_CHUNK_BYTES, autoClose: false }), hashing(hash), input), `unpack ${typeof archiveFile === 'string' ? archiveFile : 'the archive'}`);
     return hash.digest('hex');
 }
+/**
+ * Packing runs while the tests do (deps/save.ts): below them, 10 nice levels down, as
+ * `nice -n 10` would start it. Where the OS refuses, it runs at normal priority.
+ */
+function lowerPriority(child) {
+    if (child.pid === undefined)
+        return;
+    try {
+        (0,external_node_os_.setPriority)(child.pid, Math.min((0,external_node_os_.getPriority)() + ARCHIVER_NICENESS, 19));
+    }
+    catch {
+        // Not permitted here; the archive is still made.
+    }
+}
+const ARCHIVER_NICENESS = 10;
 function start(program, args, stdio) {
     const child = (0,external_node_child_process_.spawn)(program, args, { stdio: stdio, timeout: PROCESS_TIMEOUT_MS });
     let stderr = '';
@@ -41024,7 +41042,7 @@ async function createVenv(basePython, venvPath, pipArgs = [], env) {
     const upgraded = await (0,exec/* execProgram */.SI)(venvPython(venvPath), ['-m', 'pip', 'install', '--upgrade', 'pip', ...pipArgs], { env });
     if (upgraded.exitCode !== 0) {
         // An old pip still installs plain requirements; say so rather than fail the run.
-        core/* warning */.$e(`Could not upgrade pip in the virtualenv (exit ${upgraded.exitCode}); continuing with the pip it has.`);
+        core.warning(`Could not upgrade pip in the virtualenv (exit ${upgraded.exitCode}); continuing with the pip it has.`);
     }
 }
 /** True when `module` imports in the venv's interpreter. */
@@ -41587,7 +41605,7 @@ function declaresPytest(options) {
 
 
 async function runPipStep(python, step, spec, context) {
-    core/* info */.pq(`Installing ${step.what}`);
+    core.info(`Installing ${step.what}`);
     const result = await (0,exec/* execProgram */.SI)(python, ['-m', 'pip', ...step.args], {
         cwd: context.workingDirectory,
         env: context.env,
@@ -41606,14 +41624,14 @@ const PYTEST_NOTICE = 'pytest is not among the project dependencies; installing 
 async function installAll(python, spec, context) {
     const addPytest = !declaresPytest({ ...context, packages: spec.packages });
     if (addPytest)
-        core/* notice */.lm(PYTEST_NOTICE);
+        core.notice(PYTEST_NOTICE);
     const step = planInstall(spec, addPytest);
     if (step)
         await runPipStep(python, step, spec, context);
     if (!addPytest && !(await hasModule(python, 'pytest'))) {
         // Named somewhere but not installed (an extra or group not selected): resolve everything
         // again with pytest, so pip still cannot trade the project for pytest's requirements.
-        core/* notice */.lm(PYTEST_NOTICE);
+        core.notice(PYTEST_NOTICE);
         await runPipStep(python, planInstall(spec, true), spec, context);
     }
     if (spec.project)
@@ -41661,11 +41679,11 @@ async function updateIncrementally(request) {
     }
     const installed = await listDistributions(python);
     const plan = planReconciliation(fresh, installed, request.pythonVersion);
-    core/* info */.pq(`Restored ${request.restoredKey} (nearest); updating ${plan.update.length} packages, removing ${plan.remove.length}.`);
+    core.info(`Restored ${request.restoredKey} (nearest); updating ${plan.update.length} packages, removing ${plan.remove.length}.`);
     if (plan.update.length > 0)
-        core/* info */.pq(`Updating: ${plan.update.join(', ')}`);
+        core.info(`Updating: ${plan.update.join(', ')}`);
     if (plan.remove.length > 0) {
-        core/* info */.pq(`Removing: ${plan.remove.join(', ')}`);
+        core.info(`Removing: ${plan.remove.join(', ')}`);
         const removed = await (0,exec/* execProgram */.SI)(python, ['-m', 'pip', 'uninstall', '--yes', ...plan.remove], {
             cwd: context.workingDirectory,
             env: context.env,
@@ -41718,6 +41736,39 @@ async function resolve(request, addPytest) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/deps/deferred-log.ts
+/**
+ * A log that can hold its lines back. A cache save runs while pytest runs, and pytest's output
+ * is fenced with ::stop-commands:: (runner/exec.ts): a warning printed inside the fence would be
+ * plain text to the runner. So while deferred, lines are kept, and printed when the save is
+ * awaited, after the tests.
+ */
+
+function deferredLog() {
+    let held;
+    const emit = (level, message) => {
+        if (held)
+            held.push([level, message]);
+        else
+            core[level](message);
+    };
+    return {
+        info: (message) => emit('info', message),
+        warning: (message) => emit('warning', message),
+        notice: (message) => emit('notice', message),
+        debug: (message) => emit('debug', message),
+        defer: () => {
+            held ??= [];
+        },
+        flush: () => {
+            const lines = held ?? [];
+            held = undefined;
+            for (const [level, message] of lines)
+                core[level](message);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/deps/dir-size.ts
 /** The bytes a directory holds: every regular file below it, symlinks not followed. */
 
@@ -41742,6 +41793,115 @@ async function directorySize(path, stopAbove = Infinity) {
         }
     }
     return total;
+}
+
+;// CONCATENATED MODULE: ./src/deps/snapshot.ts
+/**
+ * A hard-link copy of a directory: the cache is archived from it while the tests run in the
+ * original. New files, deleted files and files replaced by rename (how Python writes .pyc
+ * files and pip installs) do not reach the copy; only a write into an existing file in place
+ * would. Making it costs one link per file, no data is copied.
+ */
+
+
+/** Builds `target` (must not exist) as a hard-link copy of `source`; throws if links fail. */
+function linkSnapshot(source, target) {
+    (0,external_node_fs_.mkdirSync)(target, { mode: (0,external_node_fs_.lstatSync)(source).mode & 0o7777 });
+    for (const entry of (0,external_node_fs_.readdirSync)(source, { withFileTypes: true })) {
+        const from = (0,external_node_path_namespaceObject.join)(source, entry.name);
+        const to = (0,external_node_path_namespaceObject.join)(target, entry.name);
+        if (entry.isDirectory())
+            linkSnapshot(from, to);
+        else if (entry.isSymbolicLink())
+            (0,external_node_fs_.symlinkSync)((0,external_node_fs_.readlinkSync)(from), to);
+        else if (entry.isFile())
+            (0,external_node_fs_.linkSync)(from, to);
+        // Sockets, FIFOs and devices have no place in a venv, and tar would not restore them usefully.
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deps/save.ts
+/**
+ * Saving the cache off the critical path: what is decided at once (the `cache-save` policy and
+ * the event, an empty directory) is logged at once; the rest (the size limit, the archive and
+ * its upload) runs while the tests run, and `complete()` awaits it and prints its log after them.
+ *
+ * Consistency: the tests run in the venv being archived. With the local backend the archive is
+ * made from a hard-link snapshot taken before the tests start (snapshot.ts), so files the tests
+ * add, delete or replace never reach the entry. GitHub's backend archives the paths it is given
+ * at their own location (the paths are part of the entry), so there the live venv is archived:
+ * what Python writes there while tests run (.pyc files, replaced by rename) is harmless; a test
+ * that installs into the venv during the save could leave part of that install in the entry.
+ */
+
+
+
+
+
+
+
+
+
+/** Starts the save when it is allowed (undefined when not: the reason is already logged). */
+function startSave(request) {
+    const { backend, path } = request;
+    const decision = mayShareCache(request.event, backend.name === 'github', request.policy);
+    if (!decision.save) {
+        core.info(`${decision.reason[0].toUpperCase()}${decision.reason.slice(1)}.`);
+        return undefined;
+    }
+    if (!(0,external_node_fs_.existsSync)(path) || (0,external_node_fs_.readdirSync)(path).length === 0) {
+        // With `cache: pip` and only local indexes pip downloads, and so caches, nothing.
+        core.info(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
+        return undefined;
+    }
+    const snapshot = request.mode === 'venv' && backend.name === 'local' ? snapshotOf(path) : undefined;
+    core.info(`Saving the cache as ${request.key} while the tests run.`);
+    request.log.defer();
+    const work = save(request, snapshot ?? path).finally(() => snapshot ? (0,promises_namespaceObject.rm)(snapshot, { recursive: true, force: true }) : undefined);
+    return {
+        async complete() {
+            await work;
+            core.startGroup('Saving the cache');
+            request.log.flush();
+            core.endGroup();
+        },
+    };
+}
+async function save(request, source) {
+    const { backend, log, path } = request;
+    try {
+        const limit = request.maxBytes ?? 0;
+        if (limit > 0 && (await directorySize(source, limit)) > limit) {
+            const advice = request.mode === 'venv'
+                ? " Set cache: pip to cache only pip's downloads, or raise cache-max-size."
+                : ' Raise cache-max-size to save it.';
+            log.notice(`Not saving the cache: ${path} holds more than ${mebibytes(limit)} (cache-max-size); restoring an environment that large can take longer than installing it.${advice}`);
+            return;
+        }
+        if (await backend.save(request.key, [source]))
+            log.info(`Saved ${path} to the ${backend.name} cache as ${request.key}.`);
+    }
+    catch (error) {
+        log.warning(`Could not save the cache as ${request.key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+}
+/** A hard-link snapshot next to `path` (same file system), or undefined when links fail. */
+function snapshotOf(path) {
+    // Dot-named and holding a pyvenv.cfg: pytest's collection skips it.
+    const snapshot = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(path), `.${(0,external_node_path_namespaceObject.basename)(path)}.pyci-save-${(0,external_node_crypto_.randomUUID)()}`);
+    try {
+        linkSnapshot(path, snapshot);
+        return snapshot;
+    }
+    catch (error) {
+        (0,external_node_fs_.rmSync)(snapshot, { recursive: true, force: true });
+        core.info(`Could not snapshot ${path} with hard links (${(0,errors/* errorMessage */.gJ)(error)}); archiving it in place while the tests run.`);
+        return undefined;
+    }
+}
+function mebibytes(bytes) {
+    return `${Math.round(bytes / 2 ** 20)} MiB`;
 }
 
 ;// CONCATENATED MODULE: ./src/deps/prepare.ts
@@ -41813,35 +41973,6 @@ async function cacheKeyFor(request, interpreter, cachedPath) {
 function installContext(request) {
     return { workingDirectory: request.workingDirectory, requirementFiles: request.dependencyFiles };
 }
-/** The `cache-save` policy and the event allow it, and it is not too big (`cache-max-size`). */
-async function saveIfAllowed(backend, request, key, path) {
-    const policy = mayShareCache(request.event, backend.name === 'github', request.cache.save);
-    if (!policy.save) {
-        core/* info */.pq(`${policy.reason[0].toUpperCase()}${policy.reason.slice(1)}.`);
-        return;
-    }
-    if (!(0,external_node_fs_.existsSync)(path) || (0,external_node_fs_.readdirSync)(path).length === 0) {
-        // With `cache: pip` and only local indexes pip downloads, and so caches, nothing.
-        core/* info */.pq(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
-        return;
-    }
-    const limit = request.cache.maxSaveBytes ?? 0;
-    if (limit > 0) {
-        const size = await directorySize(path, limit);
-        if (size > limit) {
-            const advice = request.cache.mode === 'venv'
-                ? " Set cache: pip to cache only pip's downloads, or raise cache-max-size."
-                : ' Raise cache-max-size to save it.';
-            core/* notice */.lm(`Not saving the cache: ${path} holds more than ${mebibytes(limit)} (cache-max-size); restoring an environment that large is often slower than installing it.${advice}`);
-            return;
-        }
-    }
-    if (await backend.save(key, [path]))
-        core/* info */.pq(`Saved ${path} to the ${backend.name} cache as ${key}.`);
-}
-function mebibytes(bytes) {
-    return `${Math.round(bytes / 2 ** 20)} MiB`;
-}
 /** A venv restored from another key: made equal to a fresh install, or the reason it was not. */
 function updateFromNearest(request, interpreter, restoredKey) {
     return updateIncrementally({
@@ -41868,7 +41999,10 @@ async function prepareVenv(request, interpreter) {
         cacheHit: false,
         cacheKey: '',
     };
+    // Deferred while a save runs alongside the tests (see save.ts).
+    const log = deferredLog();
     const chosen = chooseBackend({
+        log,
         mode: request.cache.mode,
         cacheDir: request.cache.dir,
         env: process.env,
@@ -41876,10 +42010,21 @@ async function prepareVenv(request, interpreter) {
         localMaxBytes: request.cache.localMaxBytes,
         event: request.event,
     });
-    const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds);
+    const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds, log);
+    const saveFrom = (path) => backend &&
+        startSave({
+            backend,
+            log,
+            key: venv.cacheKey,
+            path,
+            mode: request.cache.mode,
+            event: request.event,
+            policy: request.cache.save,
+            maxBytes: request.cache.maxSaveBytes,
+        });
     const pipCacheDir = request.cache.mode === 'pip' ? (0,external_node_path_namespaceObject.join)(request.scratchDir, 'pyci-pip-cache') : undefined;
     const cachedPath = pipCacheDir ?? request.venvPath;
-    core/* startGroup */.Oh(`Preparing virtualenv ${request.venvPath}`);
+    core.startGroup(`Preparing virtualenv ${request.venvPath}`);
     try {
         if (backend) {
             venv.cacheKey = await cacheKeyFor(request, interpreter, cachedPath);
@@ -41898,29 +42043,29 @@ async function prepareVenv(request, interpreter) {
                         : await updateFromNearest(request, interpreter, restoredKey));
                 if (!problem && restoredKey === venv.cacheKey) {
                     const refresh = planProjectRefresh(request.install);
-                    core/* info */.pq(`Restored the virtualenv from the ${backend.name} cache (${venv.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`);
+                    core.info(`Restored the virtualenv from the ${backend.name} cache (${venv.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`);
                     await refreshProject(python, request.install, installContext(request));
                     venv.cacheHit = true;
                     return venv;
                 }
                 if (!problem) {
-                    await saveIfAllowed(backend, request, venv.cacheKey, cachedPath);
+                    venv.pendingSave = saveFrom(cachedPath);
                     return venv;
                 }
-                core/* warning */.$e(restoredKey === venv.cacheKey
+                core.warning(restoredKey === venv.cacheKey
                     ? `The cached virtualenv failed verification (${problem}); installing afresh.`
                     : `The nearest cached virtualenv (${restoredKey}) could not be brought up to date (${problem}); installing afresh.`);
             }
             else if (!restoredKey) {
-                core/* info */.pq(`No cache entry for ${venv.cacheKey}; installing.`);
+                core.info(`No cache entry for ${venv.cacheKey}; installing.`);
             }
         }
         await install(request, interpreter, python, pipCacheDir);
-        if (backend && !venv.cacheHit)
-            await saveIfAllowed(backend, request, venv.cacheKey, cachedPath);
+        if (!venv.cacheHit)
+            venv.pendingSave = saveFrom(cachedPath);
     }
     finally {
-        core/* endGroup */.N4();
+        core.endGroup();
     }
     return venv;
 }
@@ -41965,7 +42110,7 @@ function escapeMarkdown(text) {
 }
 function setDecisionOutputs(decision) {
     (0,deploy_outputs/* setDeployOutputs */.O)(decision.deploy, decision.environment, decision.reason);
-    core/* info */.pq(decision.reason);
+    core.info(decision.reason);
 }
 
 ;// CONCATENATED MODULE: ./src/python/probe.ts
@@ -42926,10 +43071,10 @@ function announce(interpreter, log) {
  */
 async function writeJobSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY) {
-        core/* info */.pq('No job summary written: GITHUB_STEP_SUMMARY is not set (not on a GitHub runner).');
+        core.info('No job summary written: GITHUB_STEP_SUMMARY is not set (not on a GitHub runner).');
         return;
     }
-    await core/* summary */.z.addRaw(markdown, true).write();
+    await core.summary.addRaw(markdown, true).write();
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
@@ -42961,14 +43106,14 @@ function buildAnnotations(result, paths, limit = MAX_ERROR_ANNOTATIONS) {
 /** Writes the plan as `::error` and `::notice` workflow commands. */
 function emitAnnotations(plan) {
     for (const a of plan.annotations) {
-        core/* error */.z3(a.message, {
+        core.error(a.message, {
             title: a.title,
             ...(a.file !== undefined ? { file: a.file } : {}),
             ...(a.line !== undefined ? { startLine: a.line } : {}),
         });
     }
     if (plan.overflowNotice)
-        core/* notice */.lm(plan.overflowNotice);
+        core.notice(plan.overflowNotice);
 }
 function annotationFor(failure, paths) {
     const verb = failure.kind === 'error' ? 'Error in' : 'Failed:';
@@ -43214,7 +43359,7 @@ function clampBytes(text, max) {
 async function publishReport(request) {
     const { result, junitPaths } = request;
     for (const [name, value] of Object.entries(testOutputs(result, junitPaths.join('\n'))))
-        core/* setOutput */.uH(name, value);
+        core.setOutput(name, value);
     const summary = renderSummary(result, { junitPaths, extraLines: request.extraLines });
     await writeJobSummary(summary);
     const limit = request.stepWillFail ? MAX_ERROR_ANNOTATIONS - 1 : MAX_ERROR_ANNOTATIONS;
@@ -43493,9 +43638,9 @@ async function runTests(request) {
         }
         const timings = request.shardTimings ? await readShardTimings(request.shardTimings) : undefined;
         shardIds = selectShard(ids, request.shard, timings);
-        core/* info */.pq(`Shard ${index}/${total}: ${shardIds.length} of ${ids.length} tests${timings ? ', balanced by recorded durations' : ', balanced by file'}.`);
+        core.info(`Shard ${index}/${total}: ${shardIds.length} of ${ids.length} tests${timings ? ', balanced by recorded durations' : ', balanced by file'}.`);
         if (shardIds.length === 0) {
-            core/* notice */.lm(`Shard ${index}/${total} has no tests: the suite has fewer files or tests than shards.`);
+            core.notice(`Shard ${index}/${total} has no tests: the suite has fewer files or tests than shards.`);
             return { result: EMPTY_RESULT, verdict: { ok: true, hasReport: false }, junitPath: '' };
         }
     }
@@ -43503,7 +43648,7 @@ async function runTests(request) {
     // A report left from before (or by the collection run) must not stand in for this run's.
     if (userJunit && (0,external_node_fs_.statSync)(userJunit, { throwIfNoEntry: false })?.isFile())
         (0,external_node_fs_.rmSync)(userJunit);
-    core/* startGroup */.Oh('Running pytest');
+    core.startGroup('Running pytest');
     let run;
     try {
         run = await runPytest(request.python, [...plugin.args, ...request.pytestArgs], {
@@ -43515,7 +43660,7 @@ async function runTests(request) {
         });
     }
     finally {
-        core/* endGroup */.N4();
+        core.endGroup();
     }
     const rootdir = plugin.rootdir();
     if (run.timedOut)
@@ -43589,12 +43734,12 @@ function noTestsRun(verdict, result, request, shardIds) {
 function exportToLaterSteps(interpreter, venv) {
     const exported = interpreterExports(interpreter);
     for (const [name, value] of Object.entries(exported.variables))
-        core/* exportVariable */.dN(name, value);
+        core.exportVariable(name, value);
     for (const dir of exported.path)
-        core/* addPath */.fM(dir);
+        core.addPath(dir);
     // Added last, so it comes first on PATH.
-    core/* addPath */.fM(venv.binDir);
-    core/* exportVariable */.dN('VIRTUAL_ENV', venv.venvPath);
+    core.addPath(venv.binDir);
+    core.exportVariable('VIRTUAL_ENV', venv.venvPath);
 }
 /** The gate's decision; its line goes into the summary. */
 function gate(config, event, outcome) {
@@ -43620,7 +43765,7 @@ async function finish(config, event, run, failure) {
     finally {
         // The tests' verdict stands even when writing the report fails.
         if (failure)
-            core/* setFailed */.C1(failure);
+            core.setFailed(failure);
     }
     setDecisionOutputs(decision);
 }
@@ -43629,7 +43774,7 @@ function failureCounts(result) {
 }
 /** Report-only mode: merge JUnit files written elsewhere (e.g. by shard jobs). */
 async function reportOnly(config, event) {
-    core/* info */.pq(`Report-only mode: reading ${config.junitFiles.length} JUnit file(s).`);
+    core.info(`Report-only mode: reading ${config.junitFiles.length} JUnit file(s).`);
     const result = await readJUnitReports(config.junitFiles);
     let failure;
     if (result.failed + result.errors > 0) {
@@ -43643,33 +43788,39 @@ async function reportOnly(config, event) {
 }
 async function fullRun(config, event) {
     if (config.python.token)
-        core/* setSecret */.Pq(config.python.token);
+        core.setSecret(config.python.token);
     const interpreter = await setupPython(config.python);
-    core/* setOutput */.uH('python-version', interpreter.version);
-    core/* setOutput */.uH('python-path', interpreter.executable);
-    core/* setOutput */.uH('python-source', interpreter.source);
+    core.setOutput('python-version', interpreter.version);
+    core.setOutput('python-path', interpreter.executable);
+    core.setOutput('python-source', interpreter.source);
     const venv = await prepareVenv({ ...config, event, scratchDir: config.runnerTemp }, interpreter);
-    core/* setOutput */.uH('venv-path', venv.venvPath);
-    core/* setOutput */.uH('cache-hit', venv.cacheHit ? 'true' : 'false');
-    core/* setOutput */.uH('cache-key', venv.cacheKey);
+    core.setOutput('venv-path', venv.venvPath);
+    core.setOutput('cache-hit', venv.cacheHit ? 'true' : 'false');
+    core.setOutput('cache-key', venv.cacheKey);
     exportToLaterSteps(interpreter, venv);
-    const { result, verdict, junitPath, rootdir } = await runTests({
-        python: venv.python,
-        venvPath: venv.venvPath,
-        workingDirectory: config.workingDirectory,
-        pytestArgs: config.pytestArgs,
-        allowNoTests: config.allowNoTests,
-        shard: config.shard,
-        shardTimings: config.shardTimings,
-        scratchDir: config.runnerTemp,
-        timeoutMinutes: config.timeoutMinutes,
-    });
-    if (verdict.ok && verdict.message)
-        core/* notice */.lm(verdict.message);
-    const failure = verdict.ok
-        ? undefined
-        : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
-    await finish(config, event, { result, junitPaths: junitPath ? [junitPath] : [], rootdir }, failure);
+    try {
+        const { result, verdict, junitPath, rootdir } = await runTests({
+            python: venv.python,
+            venvPath: venv.venvPath,
+            workingDirectory: config.workingDirectory,
+            pytestArgs: config.pytestArgs,
+            allowNoTests: config.allowNoTests,
+            shard: config.shard,
+            shardTimings: config.shardTimings,
+            scratchDir: config.runnerTemp,
+            timeoutMinutes: config.timeoutMinutes,
+        });
+        if (verdict.ok && verdict.message)
+            core.notice(verdict.message);
+        const failure = verdict.ok
+            ? undefined
+            : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
+        await finish(config, event, { result, junitPaths: junitPath ? [junitPath] : [], rootdir }, failure);
+    }
+    finally {
+        // The cache save ran alongside the tests; it must end before the step does (it only warns).
+        await venv.pendingSave?.complete();
+    }
 }
 async function main_run() {
     try {
@@ -43703,9 +43854,9 @@ async function main_run() {
 
 
 function setDeployOutputs(deploy, environment, reason) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .DEPLOY_OUTPUT */ ._5.deploy, deploy ? 'true' : 'false');
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .DEPLOY_OUTPUT */ ._5.environment, environment);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .DEPLOY_OUTPUT */ ._5.deployReason, reason);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.setOutput(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .DEPLOY_OUTPUT */ ._5.deploy, deploy ? 'true' : 'false');
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.setOutput(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .DEPLOY_OUTPUT */ ._5.environment, environment);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.setOutput(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .DEPLOY_OUTPUT */ ._5.deployReason, reason);
 }
 
 
@@ -44085,16 +44236,16 @@ function failStep(error) {
     const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error);
     const details = error instanceof Error ? (error.stack ?? message) : message;
     if (reported) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(`Also failed: ${details}`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__.debug(`Also failed: ${details}`);
         return;
     }
     reported = true;
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SetupError */ .w3) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(message);
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__.setFailed(message);
         return;
     }
-    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(details);
-    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(`Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`);
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__.debug(details);
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__.setFailed(`Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`);
 }
 /**
  * Exits with the exit code core.setFailed set, once stdout and stderr are flushed (pipes are
@@ -44547,26 +44698,52 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ 4846:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  fM: () => (/* binding */ addPath),
-  Yz: () => (/* binding */ core_debug),
-  N4: () => (/* binding */ endGroup),
-  z3: () => (/* binding */ error),
-  dN: () => (/* binding */ exportVariable),
-  pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug),
-  lm: () => (/* binding */ notice),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  Oh: () => (/* binding */ startGroup),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
+  ExitCode: () => (/* binding */ ExitCode),
+  addPath: () => (/* binding */ addPath),
+  debug: () => (/* binding */ debug),
+  endGroup: () => (/* binding */ endGroup),
+  error: () => (/* binding */ error),
+  exportVariable: () => (/* binding */ exportVariable),
+  getBooleanInput: () => (/* binding */ getBooleanInput),
+  getIDToken: () => (/* binding */ getIDToken),
+  getInput: () => (/* binding */ getInput),
+  getMultilineInput: () => (/* binding */ getMultilineInput),
+  getState: () => (/* binding */ getState),
+  group: () => (/* binding */ group),
+  info: () => (/* binding */ info),
+  isDebug: () => (/* binding */ isDebug),
+  markdownSummary: () => (/* reexport */ markdownSummary),
+  notice: () => (/* binding */ notice),
+  platform: () => (/* reexport */ platform_namespaceObject),
+  saveState: () => (/* binding */ saveState),
+  setCommandEcho: () => (/* binding */ setCommandEcho),
+  setFailed: () => (/* binding */ setFailed),
+  setOutput: () => (/* binding */ setOutput),
+  setSecret: () => (/* binding */ setSecret),
+  startGroup: () => (/* binding */ startGroup),
+  summary: () => (/* reexport */ summary),
+  toPlatformPath: () => (/* reexport */ toPlatformPath),
+  toPosixPath: () => (/* reexport */ toPosixPath),
+  toWin32Path: () => (/* reexport */ toWin32Path),
+  warning: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, group, markdownSummary, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// NAMESPACE OBJECT: ../main/node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -44577,7 +44754,7 @@ var external_os_ = __nccwpck_require__(857);
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -44642,12 +44819,12 @@ function toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function command_issueCommand(command, properties, message) {
+function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_.EOL);
 }
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -44684,13 +44861,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -44710,7 +44887,7 @@ var external_fs_ = __nccwpck_require__(9896);
 
 
 
-function file_command_issueFileCommand(command, message) {
+function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -44718,13 +44895,13 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -44756,13 +44933,13 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new lib/* HttpClient */.Qq('actions/oidc-client', [new auth/* BearerCredentialHandler */.tZ(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -44781,7 +44958,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return __awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -44800,13 +44977,13 @@ class oidc_utils_OidcClient {
         return __awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -45095,7 +45272,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
@@ -45129,11 +45306,11 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
+    return pth.replace(/[/\\]/g, external_path_.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: ../main/node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(7964);
+var exec = __nccwpck_require__(7964);
 ;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -45147,10 +45324,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -45160,7 +45337,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield exec/* getExecOutput */.H('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -45171,7 +45348,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield exec/* getExecOutput */.H('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -45239,13 +45416,13 @@ var ExitCode;
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function exportVariable(name, val) {
-    const convertedVal = utils_toCommandValue(val);
+    const convertedVal = toCommandValue(val);
     process.env[name] = convertedVal;
     const filePath = process.env['GITHUB_ENV'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('ENV', file_command_prepareKeyValueMessage(name, val));
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
     }
-    command_issueCommand('set-env', { name }, convertedVal);
+    issueCommand('set-env', { name }, convertedVal);
 }
 /**
  * Registers a secret which will get masked from logs
@@ -45276,8 +45453,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -45286,10 +45463,10 @@ function core_setSecret(secret) {
 function addPath(inputPath) {
     const filePath = process.env['GITHUB_PATH'] || '';
     if (filePath) {
-        file_command_issueFileCommand('PATH', inputPath);
+        issueFileCommand('PATH', inputPath);
     }
     else {
-        command_issueCommand('add-path', {}, inputPath);
+        issueCommand('add-path', {}, inputPath);
     }
     process.env['PATH'] = `${inputPath}${external_path_.delimiter}${process.env['PATH']}`;
 }
@@ -45360,10 +45537,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -45398,8 +45575,8 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+function debug(message) {
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -45407,7 +45584,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -45415,7 +45592,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -45423,7 +45600,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -45440,13 +45617,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    command_issue('group', name);
+    issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    command_issue('endgroup');
+    issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -45526,10 +45703,9 @@ function getIDToken(aud) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ exec)
+  m: () => (/* binding */ exec),
+  H: () => (/* binding */ getExecOutput)
 });
-
-// UNUSED EXPORTS: getExecOutput
 
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
@@ -46186,8 +46362,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {

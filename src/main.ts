@@ -95,27 +95,32 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
   core.setOutput('cache-key', venv.cacheKey);
   exportToLaterSteps(interpreter, venv);
 
-  const { result, verdict, junitPath, rootdir } = await runTests({
-    python: venv.python,
-    venvPath: venv.venvPath,
-    workingDirectory: config.workingDirectory,
-    pytestArgs: config.pytestArgs,
-    allowNoTests: config.allowNoTests,
-    shard: config.shard,
-    shardTimings: config.shardTimings,
-    scratchDir: config.runnerTemp,
-    timeoutMinutes: config.timeoutMinutes,
-  });
-  if (verdict.ok && verdict.message) core.notice(verdict.message);
-  const failure = verdict.ok
-    ? undefined
-    : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
-  await finish(
-    config,
-    event,
-    { result, junitPaths: junitPath ? [junitPath] : [], rootdir },
-    failure,
-  );
+  try {
+    const { result, verdict, junitPath, rootdir } = await runTests({
+      python: venv.python,
+      venvPath: venv.venvPath,
+      workingDirectory: config.workingDirectory,
+      pytestArgs: config.pytestArgs,
+      allowNoTests: config.allowNoTests,
+      shard: config.shard,
+      shardTimings: config.shardTimings,
+      scratchDir: config.runnerTemp,
+      timeoutMinutes: config.timeoutMinutes,
+    });
+    if (verdict.ok && verdict.message) core.notice(verdict.message);
+    const failure = verdict.ok
+      ? undefined
+      : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
+    await finish(
+      config,
+      event,
+      { result, junitPaths: junitPath ? [junitPath] : [], rootdir },
+      failure,
+    );
+  } finally {
+    // The cache save ran alongside the tests; it must end before the step does (it only warns).
+    await venv.pendingSave?.complete();
+  }
 }
 
 export async function run(): Promise<void> {

@@ -4,24 +4,24 @@
  * verification), else the nearest one of the same shape, updated incrementally (incremental.ts);
  * with `cache: pip` only pip's download cache is.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import type { Interpreter } from '../python/interpreter.js';
-import type { CacheBackend } from './cache/backend.js';
 import { boundedBackend } from './cache/bounded.js';
 import { hashFiles } from './cache/hash-files.js';
 import { hashLocalPaths } from './cache/hash-tree.js';
 import { collectKeyFiles, collectLocalPaths } from './cache/key-files.js';
 import { buildCacheKey, restorePrefix } from './cache/key.js';
 import { runnerOsFacts } from './cache/os-facts.js';
-import { mayShareCache, type CacheEvent, type CacheSavePolicy } from './cache/policy.js';
+import type { CacheEvent, CacheSavePolicy } from './cache/policy.js';
 import { chooseBackend, type CacheMode } from './cache/select.js';
 import { verifyRestoredVenv } from './cache/verify.js';
 import { updateIncrementally } from './incremental.js';
 import { installAll, refreshProject } from './install.js';
 import { planProjectRefresh, type InstallSpec } from './plan.js';
-import { directorySize } from './dir-size.js';
+import { deferredLog } from './deferred-log.js';
+import { startSave, type PendingSave } from './save.js';
 import { createVenv, removeVenv, venvBinDir, venvPython } from './venv.js';
 
 /** The virtualenv later stages run in, as prepared (restored or installed). */
@@ -34,6 +34,11 @@ export interface PreparedVenv {
   cacheHit: boolean;
   /** Empty when caching is off. */
   cacheKey: string;
+  /**
+   * The cache save started for this venv, running while the tests do; the caller completes it
+   * (awaits it and prints its log) before the step ends. Undefined when nothing is saved.
+   */
+  pendingSave?: PendingSave;
 }
 
 export interface CacheSettings {
@@ -120,45 +125,6 @@ function installContext(request: VenvRequest) {
   return { workingDirectory: request.workingDirectory, requirementFiles: request.dependencyFiles };
 }
 
-/** The `cache-save` policy and the event allow it, and it is not too big (`cache-max-size`). */
-async function saveIfAllowed(
-  backend: CacheBackend,
-  request: VenvRequest,
-  key: string,
-  path: string,
-): Promise<void> {
-  const policy = mayShareCache(request.event, backend.name === 'github', request.cache.save);
-  if (!policy.save) {
-    core.info(`${policy.reason[0].toUpperCase()}${policy.reason.slice(1)}.`);
-    return;
-  }
-  if (!existsSync(path) || readdirSync(path).length === 0) {
-    // With `cache: pip` and only local indexes pip downloads, and so caches, nothing.
-    core.info(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
-    return;
-  }
-  const limit = request.cache.maxSaveBytes ?? 0;
-  if (limit > 0) {
-    const size = await directorySize(path, limit);
-    if (size > limit) {
-      const advice =
-        request.cache.mode === 'venv'
-          ? " Set cache: pip to cache only pip's downloads, or raise cache-max-size."
-          : ' Raise cache-max-size to save it.';
-      core.notice(
-        `Not saving the cache: ${path} holds more than ${mebibytes(limit)} (cache-max-size); restoring an environment that large is often slower than installing it.${advice}`,
-      );
-      return;
-    }
-  }
-  if (await backend.save(key, [path]))
-    core.info(`Saved ${path} to the ${backend.name} cache as ${key}.`);
-}
-
-function mebibytes(bytes: number): string {
-  return `${Math.round(bytes / 2 ** 20)} MiB`;
-}
-
 /** A venv restored from another key: made equal to a fresh install, or the reason it was not. */
 function updateFromNearest(
   request: VenvRequest,
@@ -199,7 +165,10 @@ export async function prepareVenv(
     cacheHit: false,
     cacheKey: '',
   };
+  // Deferred while a save runs alongside the tests (see save.ts).
+  const log = deferredLog();
   const chosen = chooseBackend({
+    log,
     mode: request.cache.mode,
     cacheDir: request.cache.dir,
     env: process.env,
@@ -207,7 +176,19 @@ export async function prepareVenv(
     localMaxBytes: request.cache.localMaxBytes,
     event: request.event,
   });
-  const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds);
+  const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds, log);
+  const saveFrom = (path: string) =>
+    backend &&
+    startSave({
+      backend,
+      log,
+      key: venv.cacheKey,
+      path,
+      mode: request.cache.mode,
+      event: request.event,
+      policy: request.cache.save,
+      maxBytes: request.cache.maxSaveBytes,
+    });
   const pipCacheDir =
     request.cache.mode === 'pip' ? join(request.scratchDir, 'pyci-pip-cache') : undefined;
   const cachedPath = pipCacheDir ?? request.venvPath;
@@ -242,7 +223,7 @@ export async function prepareVenv(
           return venv;
         }
         if (!problem) {
-          await saveIfAllowed(backend, request, venv.cacheKey, cachedPath);
+          venv.pendingSave = saveFrom(cachedPath);
           return venv;
         }
         core.warning(
@@ -255,7 +236,7 @@ export async function prepareVenv(
       }
     }
     await install(request, interpreter, python, pipCacheDir);
-    if (backend && !venv.cacheHit) await saveIfAllowed(backend, request, venv.cacheKey, cachedPath);
+    if (!venv.cacheHit) venv.pendingSave = saveFrom(cachedPath);
   } finally {
     core.endGroup();
   }
