@@ -34007,7 +34007,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9526);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3420);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(381);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34018,7 +34018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3420:
+/***/ 381:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39898,6 +39898,67 @@ function osVersionOf(platform, release, readOsReleaseFields) {
     return release;
 }
 
+;// CONCATENATED MODULE: ./src/deps/cache/secret.ts
+/**
+ * The secret that authenticates local cache entries: the `cache-local-secret` input when given,
+ * else a random key in `~/.config/pyci-action/cache-hmac.key` (folder 0700, file 0600), created on
+ * first use. It must live outside the workspace and the cache directory, which tests can write.
+ */
+
+
+
+
+/**
+ * `PYCI_CACHE_KEY_FILE` moves it (tests use it to keep the machine's home folder untouched; it
+ * gives nothing to an attacker who could not already set HOME for the step).
+ */
+function defaultKeyFile(env = process.env) {
+    return env.PYCI_CACHE_KEY_FILE || (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), '.config', 'pyci-action', 'cache-hmac.key');
+}
+function secret_within(inner, outer) {
+    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(outer), (0,external_node_path_namespaceObject.resolve)(inner));
+    return path === '' || (!path.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(path));
+}
+/**
+ * The secret, or an Error whose message says why there is none (the caller warns and runs
+ * without the local cache). `forbidden`: folders the key file must not be in.
+ */
+function loadCacheSecret(options) {
+    if (options.input !== '')
+        return Buffer.from(options.input, 'utf8');
+    const keyFile = options.keyFile ?? defaultKeyFile();
+    const inside = options.forbidden.find((dir) => dir !== '' && secret_within(keyFile, dir));
+    if (inside) {
+        return new Error(`the cache key file ${keyFile} is inside ${inside}, where tests can read or replace it. Set HOME to a folder outside the workspace and the cache directory, or give cache-local-secret`);
+    }
+    try {
+        const text = (0,external_node_fs_.readFileSync)(keyFile, 'utf8').trim();
+        if (/^[0-9a-f]{64}$/.test(text)) {
+            (0,external_node_fs_.chmodSync)(keyFile, 0o600);
+            return Buffer.from(text, 'hex');
+        }
+        return new Error(`the cache key file ${keyFile} is malformed; delete it to have a new one made`);
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT') {
+            return new Error(`cannot read the cache key file ${keyFile} (${error.message})`);
+        }
+    }
+    try {
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_namespaceObject.dirname)(keyFile), { recursive: true, mode: 0o700 });
+        (0,external_node_fs_.chmodSync)((0,external_node_path_namespaceObject.dirname)(keyFile), 0o700);
+        const secret = (0,external_node_crypto_.randomBytes)(32);
+        // `wx`: when two jobs race, one creates it and the other reads the winner's key.
+        (0,external_node_fs_.writeFileSync)(keyFile, `${secret.toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+        return secret;
+    }
+    catch (error) {
+        if (error.code === 'EEXIST')
+            return loadCacheSecret({ ...options, keyFile });
+        return new Error(`cannot create the cache key file ${keyFile} (${error.message})`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deps/cache/backend.ts
 /**
  * The one interface every cache store implements. Caching is an optimization: a backend never
@@ -40534,67 +40595,6 @@ async function survey(directory, now) {
 }
 function megabytes(bytes) {
     return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
-}
-
-;// CONCATENATED MODULE: ./src/deps/cache/secret.ts
-/**
- * The secret that authenticates local cache entries: the `cache-local-secret` input when given,
- * else a random key in `~/.config/pyci-action/cache-hmac.key` (folder 0700, file 0600), created on
- * first use. It must live outside the workspace and the cache directory, which tests can write.
- */
-
-
-
-
-/**
- * `PYCI_CACHE_KEY_FILE` moves it (tests use it to keep the machine's home folder untouched; it
- * gives nothing to an attacker who could not already set HOME for the step).
- */
-function defaultKeyFile(env = process.env) {
-    return env.PYCI_CACHE_KEY_FILE || (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), '.config', 'pyci-action', 'cache-hmac.key');
-}
-function secret_within(inner, outer) {
-    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(outer), (0,external_node_path_namespaceObject.resolve)(inner));
-    return path === '' || (!path.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(path));
-}
-/**
- * The secret, or an Error whose message says why there is none (the caller warns and runs
- * without the local cache). `forbidden`: folders the key file must not be in.
- */
-function loadCacheSecret(options) {
-    if (options.input !== '')
-        return Buffer.from(options.input, 'utf8');
-    const keyFile = options.keyFile ?? defaultKeyFile();
-    const inside = options.forbidden.find((dir) => dir !== '' && secret_within(keyFile, dir));
-    if (inside) {
-        return new Error(`the cache key file ${keyFile} is inside ${inside}, where tests can read or replace it. Set HOME to a folder outside the workspace and the cache directory, or give cache-local-secret`);
-    }
-    try {
-        const text = (0,external_node_fs_.readFileSync)(keyFile, 'utf8').trim();
-        if (/^[0-9a-f]{64}$/.test(text)) {
-            (0,external_node_fs_.chmodSync)(keyFile, 0o600);
-            return Buffer.from(text, 'hex');
-        }
-        return new Error(`the cache key file ${keyFile} is malformed; delete it to have a new one made`);
-    }
-    catch (error) {
-        if (error.code !== 'ENOENT') {
-            return new Error(`cannot read the cache key file ${keyFile} (${error.message})`);
-        }
-    }
-    try {
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_namespaceObject.dirname)(keyFile), { recursive: true, mode: 0o700 });
-        (0,external_node_fs_.chmodSync)((0,external_node_path_namespaceObject.dirname)(keyFile), 0o700);
-        const secret = (0,external_node_crypto_.randomBytes)(32);
-        // `wx`: when two jobs race, one creates it and the other reads the winner's key.
-        (0,external_node_fs_.writeFileSync)(keyFile, `${secret.toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
-        return secret;
-    }
-    catch (error) {
-        if (error.code === 'EEXIST')
-            return loadCacheSecret({ ...options, keyFile });
-        return new Error(`cannot create the cache key file ${keyFile} (${error.message})`);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/deps/cache/local.ts
@@ -41769,6 +41769,80 @@ function deferredLog() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/deps/in-place.ts
+/**
+ * Reusing a venv in place (self-hosted runners keep `venv-path` between jobs): after the stage
+ * has a verified venv, a marker in it records the key and a digest of what verification checks
+ * (interpreter version and the installed distributions, name and version). The next run with
+ * the same key reuses the venv without unpacking anything when the marker is authentic and the
+ * venv still matches it and passes verification; any other venv there is deleted as before.
+ *
+ * The marker is authenticated like a local cache entry (entry-auth.ts, with the same secret), and
+ * records whether the run that wrote it was trusted. Every run writes its own marker before its
+ * tests, so a venv an untrusted run (a pull request) used is marked untrusted, and trusted runs
+ * do not reuse it. The same limits apply as to
+ * local entries: a test that can read the secret can forge a marker (see docs/cache.md).
+ */
+
+
+
+
+
+
+
+
+/** Inside the venv, so it goes wherever the venv goes and is deleted with it. */
+const MARKER_FILE = '.pyci-in-place.json';
+/** What verification checks, as one digest: the interpreter's version and every distribution. */
+function stateDigest(pythonVersion, dists) {
+    const listed = dists.map((d) => `${normalizeName(d.name)}==${d.version}`).sort();
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify([pythonVersion, listed]))
+        .digest('hex');
+}
+async function currentDigest(venvPath, pythonVersion) {
+    return stateDigest(pythonVersion, await listDistributions(venvPython(venvPath)));
+}
+/** The fields the marker's code covers: the key, the venv's path, the digest. */
+function fields(key, venvPath, digest) {
+    return { key, archive: `in-place:${venvPath}`, sha256: digest };
+}
+/** Records the venv as it is now (verified) for the key. Failing to write it only costs reuse. */
+async function writeMarker(venvPath, key, pythonVersion, auth) {
+    const digest = await currentDigest(venvPath, pythonVersion);
+    const record = authRecord(auth.secret, fields(key, venvPath, digest), auth.run, Date.now());
+    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(venvPath, MARKER_FILE), record);
+}
+/**
+ * Whether the venv at `venvPath` can be reused for `key` as it is, and why not (no reason when
+ * it has no marker: nothing there was left by this action). Never rejects.
+ */
+async function checkInPlace(venvPath, key, pythonVersion, auth) {
+    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(venvPath, MARKER_FILE), 'utf8').catch(() => undefined);
+    if (text === undefined)
+        return { reuse: false };
+    try {
+        const recorded = JSON.parse(text);
+        if (recorded.key !== key)
+            return { reuse: false, why: 'it was prepared for another cache key' };
+        const problem = await verifyRestoredVenv(venvPath, pythonVersion);
+        if (problem)
+            return { reuse: false, why: `it failed verification (${problem})` };
+        const digest = await currentDigest(venvPath, pythonVersion);
+        const check = checkAuthRecord(text, auth.secret, fields(key, venvPath, digest), auth.run.trusted);
+        // A changed distribution set shows as a code mismatch: the digest is part of what it covers.
+        if (!check.ok)
+            return {
+                reuse: false,
+                why: `its marker does not vouch for it as it is now (${check.reason}; the installed distributions may have changed since it was prepared)`,
+            };
+        return { reuse: true };
+    }
+    catch (error) {
+        return { reuse: false, why: `its marker cannot be read (${(0,errors/* errorMessage */.gJ)(error)})` };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deps/dir-size.ts
 /** The bytes a directory holds: every regular file below it, symlinks not followed. */
 
@@ -41928,6 +42002,10 @@ function mebibytes(bytes) {
 
 
 
+
+
+
+
 /** The inputs that change what ends up installed, as they go into the key. */
 function installSettings(install) {
     return {
@@ -41972,6 +42050,21 @@ async function cacheKeyFor(request, interpreter, cachedPath) {
 }
 function installContext(request) {
     return { workingDirectory: request.workingDirectory, requirementFiles: request.dependencyFiles };
+}
+/**
+ * What authenticates the in-place marker, on runners that keep folders between jobs (not
+ * GitHub-hosted ones, which start clean): the local cache's secret and this run's event.
+ */
+function inPlaceAuth(request) {
+    if (process.env.RUNNER_ENVIRONMENT === 'github-hosted')
+        return undefined;
+    const secret = loadCacheSecret({
+        input: request.cache.localSecret,
+        forbidden: [process.env.GITHUB_WORKSPACE ?? '', request.venvPath],
+    });
+    if (secret instanceof Error)
+        return undefined;
+    return { secret, run: { event: request.event.name, trusted: isTrustedEvent(request.event) } };
 }
 /** A venv restored from another key: made equal to a fresh install, or the reason it was not. */
 function updateFromNearest(request, interpreter, restoredKey) {
@@ -42024,10 +42117,29 @@ async function prepareVenv(request, interpreter) {
         });
     const pipCacheDir = request.cache.mode === 'pip' ? (0,external_node_path_namespaceObject.join)(request.scratchDir, 'pyci-pip-cache') : undefined;
     const cachedPath = pipCacheDir ?? request.venvPath;
+    const inPlace = request.cache.mode === 'venv' && backend ? inPlaceAuth(request) : undefined;
+    // Every run marks the venv it prepared, before its tests (see in-place.ts).
+    const mark = async () => {
+        if (inPlace)
+            await writeMarker(request.venvPath, venv.cacheKey, interpreter.version, inPlace).catch((error) => core.info(`Could not mark the virtualenv for reuse in place: ${(0,errors/* errorMessage */.gJ)(error)}`));
+    };
     core.startGroup(`Preparing virtualenv ${request.venvPath}`);
     try {
         if (backend) {
             venv.cacheKey = await cacheKeyFor(request, interpreter, cachedPath);
+            if (inPlace && (0,external_node_fs_.existsSync)(request.venvPath)) {
+                const verdict = await checkInPlace(request.venvPath, venv.cacheKey, interpreter.version, inPlace);
+                if (verdict.reuse) {
+                    const refresh = planProjectRefresh(request.install);
+                    core.info(`The virtualenv at ${request.venvPath} was reused in place (${venv.cacheKey}): it passed verification; ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`);
+                    await refreshProject(python, request.install, installContext(request));
+                    venv.cacheHit = true;
+                    await mark();
+                    return venv;
+                }
+                if (verdict.why)
+                    core.info(`Not reusing the virtualenv at ${request.venvPath} in place: ${verdict.why}.`);
+            }
             // A leftover venv (e.g. from an earlier step) must not block the restore.
             if (pipCacheDir)
                 (0,external_node_fs_.rmSync)(pipCacheDir, { recursive: true, force: true });
@@ -42046,9 +42158,11 @@ async function prepareVenv(request, interpreter) {
                     core.info(`Restored the virtualenv from the ${backend.name} cache (${venv.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`);
                     await refreshProject(python, request.install, installContext(request));
                     venv.cacheHit = true;
+                    await mark();
                     return venv;
                 }
                 if (!problem) {
+                    await mark();
                     venv.pendingSave = saveFrom(cachedPath);
                     return venv;
                 }
@@ -42061,6 +42175,7 @@ async function prepareVenv(request, interpreter) {
             }
         }
         await install(request, interpreter, python, pipCacheDir);
+        await mark();
         if (!venv.cacheHit)
             venv.pendingSave = saveFrom(cachedPath);
     }

@@ -4,9 +4,10 @@
  * verification), else the nearest one of the same shape, updated incrementally (incremental.ts);
  * with `cache: pip` only pip's download cache is.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
+import { errorMessage } from '../runner/errors.js';
 import type { Interpreter } from '../python/interpreter.js';
 import { boundedBackend } from './cache/bounded.js';
 import { hashFiles } from './cache/hash-files.js';
@@ -14,13 +15,15 @@ import { hashLocalPaths } from './cache/hash-tree.js';
 import { collectKeyFiles, collectLocalPaths } from './cache/key-files.js';
 import { buildCacheKey, restorePrefix } from './cache/key.js';
 import { runnerOsFacts } from './cache/os-facts.js';
-import type { CacheEvent, CacheSavePolicy } from './cache/policy.js';
+import { isTrustedEvent, type CacheEvent, type CacheSavePolicy } from './cache/policy.js';
+import { loadCacheSecret } from './cache/secret.js';
 import { chooseBackend, type CacheMode } from './cache/select.js';
 import { verifyRestoredVenv } from './cache/verify.js';
 import { updateIncrementally } from './incremental.js';
 import { installAll, refreshProject } from './install.js';
 import { planProjectRefresh, type InstallSpec } from './plan.js';
 import { deferredLog } from './deferred-log.js';
+import { checkInPlace, writeMarker, type InPlaceAuth } from './in-place.js';
 import { startSave, type PendingSave } from './save.js';
 import { createVenv, removeVenv, venvBinDir, venvPython } from './venv.js';
 
@@ -125,6 +128,20 @@ function installContext(request: VenvRequest) {
   return { workingDirectory: request.workingDirectory, requirementFiles: request.dependencyFiles };
 }
 
+/**
+ * What authenticates the in-place marker, on runners that keep folders between jobs (not
+ * GitHub-hosted ones, which start clean): the local cache's secret and this run's event.
+ */
+function inPlaceAuth(request: VenvRequest): InPlaceAuth | undefined {
+  if (process.env.RUNNER_ENVIRONMENT === 'github-hosted') return undefined;
+  const secret = loadCacheSecret({
+    input: request.cache.localSecret,
+    forbidden: [process.env.GITHUB_WORKSPACE ?? '', request.venvPath],
+  });
+  if (secret instanceof Error) return undefined;
+  return { secret, run: { event: request.event.name, trusted: isTrustedEvent(request.event) } };
+}
+
 /** A venv restored from another key: made equal to a fresh install, or the reason it was not. */
 function updateFromNearest(
   request: VenvRequest,
@@ -193,10 +210,40 @@ export async function prepareVenv(
     request.cache.mode === 'pip' ? join(request.scratchDir, 'pyci-pip-cache') : undefined;
   const cachedPath = pipCacheDir ?? request.venvPath;
 
+  const inPlace = request.cache.mode === 'venv' && backend ? inPlaceAuth(request) : undefined;
+  // Every run marks the venv it prepared, before its tests (see in-place.ts).
+  const mark = async () => {
+    if (inPlace)
+      await writeMarker(request.venvPath, venv.cacheKey, interpreter.version, inPlace).catch(
+        (error: unknown) =>
+          core.info(`Could not mark the virtualenv for reuse in place: ${errorMessage(error)}`),
+      );
+  };
+
   core.startGroup(`Preparing virtualenv ${request.venvPath}`);
   try {
     if (backend) {
       venv.cacheKey = await cacheKeyFor(request, interpreter, cachedPath);
+      if (inPlace && existsSync(request.venvPath)) {
+        const verdict = await checkInPlace(
+          request.venvPath,
+          venv.cacheKey,
+          interpreter.version,
+          inPlace,
+        );
+        if (verdict.reuse) {
+          const refresh = planProjectRefresh(request.install);
+          core.info(
+            `The virtualenv at ${request.venvPath} was reused in place (${venv.cacheKey}): it passed verification; ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`,
+          );
+          await refreshProject(python, request.install, installContext(request));
+          venv.cacheHit = true;
+          await mark();
+          return venv;
+        }
+        if (verdict.why)
+          core.info(`Not reusing the virtualenv at ${request.venvPath} in place: ${verdict.why}.`);
+      }
       // A leftover venv (e.g. from an earlier step) must not block the restore.
       if (pipCacheDir) rmSync(pipCacheDir, { recursive: true, force: true });
       else removeVenv(request.venvPath);
@@ -220,9 +267,11 @@ export async function prepareVenv(
           );
           await refreshProject(python, request.install, installContext(request));
           venv.cacheHit = true;
+          await mark();
           return venv;
         }
         if (!problem) {
+          await mark();
           venv.pendingSave = saveFrom(cachedPath);
           return venv;
         }
@@ -236,6 +285,7 @@ export async function prepareVenv(
       }
     }
     await install(request, interpreter, python, pipCacheDir);
+    await mark();
     if (!venv.cacheHit) venv.pendingSave = saveFrom(cachedPath);
   } finally {
     core.endGroup();
