@@ -23,7 +23,8 @@ function run(workspace: string, inputs: Record<string, string>): Promise<RunResu
   return runAction({
     workspace,
     toolCache,
-    env: { PYCI_CACHE_KEY_FILE: keyFile },
+    // Restores from the cache as on a hosted runner (no reuse in place: cache-in-place.test.ts).
+    env: { RUNNER_ENVIRONMENT: 'github-hosted', PYCI_CACHE_KEY_FILE: keyFile },
     inputs: { 'python-version': '3.11', 'python-source': 'tool-cache', ...inputs },
   });
 }

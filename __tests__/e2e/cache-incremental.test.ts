@@ -29,7 +29,8 @@ function run(
   return runAction({
     workspace,
     toolCache,
-    env: { PYCI_CACHE_KEY_FILE: keyFile, ...env },
+    // Restores from the cache as on a hosted runner (no reuse in place: cache-in-place.test.ts).
+    env: { RUNNER_ENVIRONMENT: 'github-hosted', PYCI_CACHE_KEY_FILE: keyFile, ...env },
     inputs: { 'python-version': '3.11', 'python-source': 'tool-cache', ...inputs },
   });
 }

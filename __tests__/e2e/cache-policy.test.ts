@@ -28,7 +28,8 @@ function run(
     workspace,
     toolCache,
     event,
-    env: { PYCI_CACHE_KEY_FILE: keyFile },
+    // Restores from the cache as on a hosted runner (no reuse in place: cache-in-place.test.ts).
+    env: { RUNNER_ENVIRONMENT: 'github-hosted', PYCI_CACHE_KEY_FILE: keyFile },
     inputs: { 'python-version': '3.11', 'python-source': 'tool-cache', ...inputs },
   });
 }
