@@ -4,8 +4,9 @@
  * is authentic and it still passes verification; anything else there is deleted as before.
  */
 import { jest } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceFrom } from '../support/fixtures.js';
@@ -18,6 +19,9 @@ const root = mkdtempSync(join(tmpdir(), 'pyci-e2e-in-place-'));
 const toolCache = join(root, 'tool-cache');
 layoutToolCache(toolCache, [pyenvVersions().find((v) => v.startsWith('3.11.'))!]);
 const keyFile = join(root, 'key/cache-hmac.key');
+// Made before the concurrent runs: two runs creating it at once can see it empty (secret.ts).
+mkdirSync(join(root, 'key'), { mode: 0o700 });
+writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
 
 function run(workspace: string, cacheDir: string, event?: EventContext): Promise<RunResult> {
   return runAction({

@@ -5,8 +5,9 @@
  * with `cache: none` on the same files). Local backend and GitHub's stand-in service.
  */
 import { jest } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCacheServer, type CacheServer } from '../support/cache-server.js';
@@ -20,6 +21,9 @@ const root = mkdtempSync(join(tmpdir(), 'pyci-e2e-incremental-'));
 const toolCache = join(root, 'tool-cache');
 layoutToolCache(toolCache, [pyenvVersions().find((v) => v.startsWith('3.11.'))!]);
 const keyFile = join(root, 'key/cache-hmac.key');
+// Made before the concurrent runs: two runs creating it at once can see it empty (secret.ts).
+mkdirSync(join(root, 'key'), { mode: 0o700 });
+writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
 
 function run(
   workspace: string,

@@ -4,7 +4,8 @@
  * errors. Local backend (`cache-dir`).
  */
 import { jest } from '@jest/globals';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectCleanFailure } from '../support/assertions.js';
@@ -18,6 +19,9 @@ const root = mkdtempSync(join(tmpdir(), 'pyci-e2e-cache-policy-'));
 const toolCache = join(root, 'tool-cache');
 layoutToolCache(toolCache, [pyenvVersions().find((v) => v.startsWith('3.11.'))!]);
 const keyFile = join(root, 'key/cache-hmac.key');
+// Made before the concurrent runs: two runs creating it at once can see it empty (secret.ts).
+mkdirSync(join(root, 'key'), { mode: 0o700 });
+writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
 
 function run(
   workspace: string,
