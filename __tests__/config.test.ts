@@ -58,6 +58,18 @@ describe('readConfig', () => {
     expect(size('')).toBe(10 * 1024 ** 3);
   });
 
+  it('reads cache-save (default default-branch) and cache-max-size (default 2G, 0 for no limit)', () => {
+    expect(configFor({}).cache).toMatchObject({
+      save: 'default-branch',
+      maxSaveBytes: 2 * 1024 ** 3,
+    });
+    expect(configFor({ 'cache-save': 'never', 'cache-max-size': '0' }).cache).toMatchObject({
+      save: 'never',
+      maxSaveBytes: 0,
+    });
+    expect(configFor({ 'cache-max-size': '750M' }).cache.maxSaveBytes).toBe(750 * 1024 ** 2);
+  });
+
   it.each<[Partial<Record<InputName, string>>, RegExp]>([
     [{ 'working-directory': 'no/such/dir' }, /^working-directory "no\/such\/dir" does not exist/],
     [
@@ -121,6 +133,8 @@ describe('readConfig', () => {
       /^Input cache-local-max-size must be a size such as 500M, 2G or a number of bytes .*, got "10 gigs"/,
     ],
     [{ 'cache-local-max-size': '-1G' }, /^Input cache-local-max-size must be a size/],
+    [{ 'cache-save': 'main' }, /^Input cache-save must be one of always, default-branch, never/],
+    [{ 'cache-max-size': '2 gigs' }, /^Input cache-max-size must be a size/],
     [
       { 'cache-dependency-path': 'locks/*.lock' },
       /^cache-dependency-path: "locks\/\*\.lock" matches no file/,

@@ -47,7 +47,7 @@ async function withRetries(what, call) {
             const wait = retryDelay(error, attempt);
             if (wait === undefined || attempt >= ATTEMPTS)
                 throw error;
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${what}: GitHub answered ${error.status}; trying again in ${Math.round(wait / 100) / 10} s.`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`${what}: GitHub answered ${error.status}; trying again in ${Math.round(wait / 100) / 10} s.`);
             await new Promise((resolve) => setTimeout(resolve, wait));
         }
     }
@@ -75,20 +75,20 @@ async function postComment(target) {
         if (existing !== undefined) {
             const id = existing;
             await withRetries('Updating the pull-request comment', () => octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body: target.body }));
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Updated the results comment on pull request #${target.pullRequest}.`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Updated the results comment on pull request #${target.pullRequest}.`);
             return 'updated';
         }
         await withRetries('Writing the pull-request comment', () => octokit.rest.issues.createComment({ ...issue, body: target.body }));
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Wrote the results comment on pull request #${target.pullRequest}.`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Wrote the results comment on pull request #${target.pullRequest}.`);
         return 'created';
     }
     catch (error) {
         const status = error.status;
         if (status === 403 || status === 404) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(`No pull-request comment: the token may not write to pull request #${target.pullRequest} (GitHub answered ${status}; a pull request from a fork gets a read-only token). The job summary has the results; to comment on fork pull requests, see the workflow_run setup in docs/reporting.md.`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.notice(`No pull-request comment: the token may not write to pull request #${target.pullRequest} (GitHub answered ${status}; a pull request from a fork gets a read-only token). The job summary has the results; to comment on fork pull requests, see the workflow_run setup in docs/reporting.md.`);
             return 'forbidden';
         }
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`No pull-request comment: ${error.message}`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`No pull-request comment: ${error.message}`);
         return 'failed';
     }
 }

@@ -34006,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7844);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5583);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7740);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34017,7 +34017,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5583:
+/***/ 7740:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37269,17 +37269,18 @@ function compareStrings(a, b) {
 /** GitHub's cache service rejects longer keys. */
 const MAX_KEY_LENGTH = 512;
 const DIGEST_HEX_LENGTH = 32;
+const IDENTITY_HEX_LENGTH = 8;
+/**
+ * Settings that change which versions are installed, not the environment's shape: like the
+ * dependency files' content, they stay out of the identity, so a venv built before a bump of
+ * `packages: numpy==2.1` is still the nearest starting point after it.
+ */
+const CONTENT_SETTINGS = new Set(['packages']);
 /**
  * Bumped whenever the layout of a cache entry or of this key changes, so old entries are never
  * restored by code that would misread them.
  */
-const KEY_SCHEMA = 1;
-/**
- * `pyci-venv-Linux-ubuntu24.04-x64-cpython3.11.7[-suffix]-<digest>`: a readable prefix for people
- * browsing the cache list, then a sha256 (32 hex) of every part. The digest comes LAST so no key
- * is a prefix of another one (cache services match keys by prefix), and it covers the readable
- * parts too, so shortening or sanitizing them for display can never make two keys collide.
- */
+const KEY_SCHEMA = 2;
 /** The `cache-key-suffix` input, checked (config.ts calls this too, to fail before any work). */
 function validateKeySuffix(suffix) {
     if (suffix.includes(',')) {
@@ -37287,6 +37288,17 @@ function validateKeySuffix(suffix) {
     }
     return suffix;
 }
+/**
+ * `pyci-venv-Linux-ubuntu24.04-x64-cpython3.11.7[-suffix]-<identity>-<digest>`: a readable part
+ * for people browsing the cache list; 8 hex of the environment's identity (kind, platform,
+ * interpreter and its path, venv path, suffix, the install settings that shape the environment);
+ * then a sha256 (32 hex) of every part, dependency files included. Everything up to the digest is
+ * the restore prefix (`restorePrefix`): the entries it matches are environments of the same
+ * shape built from other dependency files, the nearest starting point for an incremental install.
+ * The digest comes LAST and has a fixed length, so no key is a prefix of another one (cache
+ * services match keys by prefix), and it covers the readable parts too, so shortening or
+ * sanitizing them for display can never make two keys collide.
+ */
 function buildCacheKey(parts) {
     validateKeySuffix(parts.suffix);
     const kind = parts.kind ?? 'venv';
@@ -37301,12 +37313,22 @@ function buildCacheKey(parts) {
         .map(readableSegment)
         .filter((segment) => segment !== '')
         .join('-');
-    const digest = (0,external_node_crypto_.createHash)('sha256')
-        .update(canonicalJson(parts, kind))
-        .digest('hex')
-        .slice(0, DIGEST_HEX_LENGTH);
-    const room = MAX_KEY_LENGTH - DIGEST_HEX_LENGTH - 1;
-    return `${readable.slice(0, room)}-${digest}`;
+    const identity = sha256Hex(canonicalJson(parts, kind, 'identity')).slice(0, IDENTITY_HEX_LENGTH);
+    const digest = sha256Hex(canonicalJson(parts, kind, 'all')).slice(0, DIGEST_HEX_LENGTH);
+    const room = MAX_KEY_LENGTH - DIGEST_HEX_LENGTH - IDENTITY_HEX_LENGTH - 2;
+    return `${readable.slice(0, room)}-${identity}-${digest}`;
+}
+/**
+ * The restore key of a key built above: everything but its digest. It ends with the identity and
+ * a hyphen, so it matches only keys of environments with the same identity.
+ */
+function restorePrefix(key) {
+    if (!/-[0-9a-f]{8}-[0-9a-f]{32}$/.test(key))
+        throw new Error(`Not a cache key: ${key}`);
+    return key.slice(0, -DIGEST_HEX_LENGTH);
+}
+function sha256Hex(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
 }
 /** Keeps a key part readable and free of characters cache services or file systems dislike. */
 function readableSegment(value) {
@@ -37315,12 +37337,18 @@ function readableSegment(value) {
         .replace(/[^A-Za-z0-9._+-]+/g, '_')
         .replace(/^[_-]+|[_-]+$/g, '');
 }
-/** One unambiguous serialization: arrays and sorted entries, so no separator can be forged. */
-function canonicalJson(parts, kind) {
+/**
+ * One unambiguous serialization: arrays and sorted entries, so no separator can be forged.
+ * `identity` leaves out what changes from one dependency bump to the next: the files (their
+ * content and local paths) and the content settings.
+ */
+function canonicalJson(parts, kind, scope) {
     const files = [...parts.files]
         .map((file) => [file.path.replace(/\\/g, '/'), file.sha256.toLowerCase()])
         .sort((a, b) => compareStrings(a[0], b[0]) || compareStrings(a[1], b[1]));
-    const settings = Object.entries(parts.settings).sort((a, b) => compareStrings(a[0], b[0]));
+    const settings = Object.entries(parts.settings)
+        .filter(([name]) => scope === 'all' || !CONTENT_SETTINGS.has(name))
+        .sort((a, b) => compareStrings(a[0], b[0]));
     return JSON.stringify([
         KEY_SCHEMA,
         kind,
@@ -37331,10 +37359,212 @@ function canonicalJson(parts, kind) {
         parts.pythonVersion,
         parts.pythonExecutable ?? '',
         parts.venvPath,
-        files,
+        scope === 'all' ? files : [],
         settings,
         parts.suffix,
     ]);
+}
+
+;// CONCATENATED MODULE: ./src/runner/event.ts
+/**
+ * The triggering event, built from the runner's GITHUB_* variables and the event payload, and
+ * the one list of which events run whose code. The deploy gate and the cache policy both judge
+ * an event by these. Pure: the caller reads the payload file (see event-file.ts).
+ */
+
+/** Events whose code is a pull request's head branch rather than GITHUB_REF. */
+const PULL_REQUEST_EVENTS = new Set([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment',
+    'pull_request_comment',
+]);
+/**
+ * Events that run with this repository's secrets and cache scope on code from elsewhere (the
+ * fork's pull request, the run behind workflow_run): never a deploy or a cache save unless allowed.
+ * An issue_comment on a pull request is one too (see RunEvent.pullRequestComment).
+ */
+const UNSAFE_EVENTS = new Set(['pull_request_target', 'workflow_run']);
+/**
+ * Events whose runs build only the repository's own, already merged or maintainer-triggered
+ * code. Everything else (pull_request*, workflow_run, issue_comment, ...) may run code from a
+ * pull request.
+ */
+const TRUSTED_EVENTS = new Set([
+    'push',
+    'schedule',
+    'workflow_dispatch',
+    'merge_group',
+    'repository_dispatch',
+    'release',
+    'create',
+]);
+/** Reads a nested field of an untyped JSON payload; undefined when any step is missing. */
+function field(value, ...path) {
+    let current = value;
+    for (const key of path) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = current[key];
+    }
+    return current;
+}
+function event_text(value) {
+    return typeof value === 'string' ? value : '';
+}
+function classifyRef(ref, env) {
+    if (ref.startsWith('refs/heads/'))
+        return { refType: 'branch', refName: ref.slice(11) };
+    if (ref.startsWith('refs/tags/'))
+        return { refType: 'tag', refName: ref.slice(10) };
+    if (ref === '') {
+        // Without GITHUB_REF, trust GITHUB_REF_TYPE/NAME if the runner gave them.
+        const type = env.GITHUB_REF_TYPE;
+        const name = env.GITHUB_REF_NAME ?? '';
+        if ((type === 'branch' || type === 'tag') && name !== '')
+            return { refType: type, refName: name };
+    }
+    return { refType: 'other', refName: ref.replace(/^refs\//, '') };
+}
+/** Repositories differ, or the head one is gone or marked as a fork: the code is not ours. */
+function comesFromFork(head, baseFullName) {
+    if (head === null || typeof head !== 'object')
+        return true;
+    if (field(head, 'fork') === true)
+        return true;
+    const headName = event_text(field(head, 'full_name'));
+    return headName === '' || headName !== baseFullName;
+}
+/** issue_comment on a pull request: GitHub marks such an issue with a `pull_request` object. */
+function isPullRequestComment(name, payload) {
+    if (name !== 'issue_comment')
+        return false;
+    const marker = field(payload, 'issue', 'pull_request');
+    return marker !== undefined && marker !== null;
+}
+function detectFork(name, payload) {
+    // The comment's payload does not say where the pull request's code comes from.
+    if (isPullRequestComment(name, payload))
+        return true;
+    const pullRequest = field(payload, 'pull_request');
+    if (pullRequest !== undefined) {
+        return comesFromFork(field(pullRequest, 'head', 'repo'), event_text(field(pullRequest, 'base', 'repo', 'full_name')));
+    }
+    // A pull request event without its pull_request object: we cannot prove the code is ours.
+    if (PULL_REQUEST_EVENTS.has(name))
+        return true;
+    const run = field(payload, 'workflow_run');
+    if (run !== undefined) {
+        return comesFromFork(field(run, 'head_repository'), event_text(field(payload, 'repository', 'full_name')));
+    }
+    if (name === 'workflow_run')
+        return true;
+    return false;
+}
+function pullRequestNumber(name, payload) {
+    const number = field(payload, 'pull_request', 'number') ??
+        (isPullRequestComment(name, payload) ? field(payload, 'issue', 'number') : undefined) ??
+        field(payload, 'workflow_run', 'pull_requests', '0', 'number');
+    return typeof number === 'number' && Number.isInteger(number) && number > 0
+        ? { pullRequest: number }
+        : {};
+}
+function buildRunEvent(env, payload) {
+    const name = env.GITHUB_EVENT_NAME ?? '';
+    if (name === '') {
+        throw new errors/* InputError */.dz('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
+    }
+    const ref = env.GITHUB_REF ?? '';
+    return {
+        name,
+        ref,
+        ...classifyRef(ref, env),
+        headRef: env.GITHUB_HEAD_REF ||
+            event_text(field(payload, 'pull_request', 'head', 'ref')) ||
+            event_text(field(payload, 'workflow_run', 'head_branch')),
+        baseRef: env.GITHUB_BASE_REF || event_text(field(payload, 'pull_request', 'base', 'ref')),
+        isFork: detectFork(name, payload),
+        headCommitMessage: event_text(field(payload, 'head_commit', 'message')) ||
+            event_text(field(payload, 'workflow_run', 'head_commit', 'message')) ||
+            event_text(field(payload, 'merge_group', 'head_commit', 'message')),
+        action: event_text(field(payload, 'action')),
+        runConclusion: name === 'workflow_run' ? event_text(field(payload, 'workflow_run', 'conclusion')) : '',
+        pullRequestComment: isPullRequestComment(name, payload),
+        ...pullRequestNumber(name, payload),
+        defaultBranch: event_text(field(payload, 'repository', 'default_branch')),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deps/cache/policy.ts
+/**
+ * When a run may write to the cache (pure). Restoring is always allowed; saving is what lets one
+ * run plant files that later runs execute, so it is refused where the code or the trigger is not
+ * the repository's own branch work.
+ */
+
+const CACHE_SAVE_POLICIES = [
+    'always',
+    'default-branch',
+    'never',
+];
+/** Why each event that must not save does not (every one of UNSAFE_EVENTS has a line). */
+const NO_SAVE_EVENTS = {
+    pull_request_target: "pull_request_target runs with the base repository's cache scope while it may build a fork's code; saving would let a pull request poison the cache of the default branch",
+    workflow_run: "workflow_run runs in the default branch's cache scope after a workflow that may have run untrusted code; saving from it is a known cache-poisoning path",
+    release: 'release runs are for publishing: an entry saved from a tag scope is never restored by branches, and a release build must not be able to seed caches',
+};
+/**
+ * `branchScoped`: whether the store keeps each branch's entries apart (GitHub's cache service
+ * does; a local directory does not, so there a pull request's save would reach every branch).
+ * `policy` (`cache-save`) narrows what the refusals below leave: `never` saves nothing,
+ * `default-branch` only runs on the repository's default branch.
+ */
+function mayShareCache(event, branchScoped = true, policy = 'always') {
+    const refusal = unsafeToSave(event, branchScoped);
+    if (refusal)
+        return { save: false, reason: refusal };
+    if (policy === 'never')
+        return { save: false, reason: 'not saving the cache: cache-save is never' };
+    if (policy === 'default-branch')
+        return defaultBranchOnly(event);
+    return { save: true, reason: `saving the cache is allowed on ${event.name || 'this event'}` };
+}
+function unsafeToSave(event, branchScoped) {
+    const known = NO_SAVE_EVENTS[event.name];
+    if (known)
+        return `not saving the cache on ${event.name}: ${known}`;
+    if (!branchScoped && event.name.startsWith('pull_request')) {
+        return `not saving the cache on ${event.name}: the local cache directory has no branch scopes, so an environment built from a pull request would be restored by every branch (restoring is still allowed)`;
+    }
+    if (event.refType === 'tag' || event.ref?.startsWith('refs/tags/')) {
+        const tag = event.ref ? ` ${event.ref.replace(/^refs\/tags\//, '')}` : '';
+        return `not saving the cache for tag${tag}: tag runs build releases, and an entry saved in a tag's scope is never restored by branch runs`;
+    }
+    return undefined;
+}
+/** `cache-save: default-branch`: pull requests and other branches restore the default branch's entries. */
+function defaultBranchOnly(event) {
+    const branch = event.defaultBranch;
+    if (!branch) {
+        return {
+            save: true,
+            reason: `saving the cache: the event payload does not name the repository's default branch (repository.default_branch), so cache-save: default-branch saves as always does`,
+        };
+    }
+    const onBranch = event.ref === `refs/heads/${branch}` ||
+        (event.refType === 'branch' && event.refName === branch);
+    if (onBranch)
+        return { save: true, reason: `saving the cache on the default branch ${branch}` };
+    const where = event.ref || event.refName || 'this ref';
+    return {
+        save: false,
+        reason: `not saving the cache: cache-save is default-branch and this ${event.name || ''} run is on ${where}, not ${branch}; it restores what runs on ${branch} saved`,
+    };
+}
+/** Whether the run builds only the repository's own code (runner/event.ts keeps the list). */
+function isTrustedEvent(event) {
+    return TRUSTED_EVENTS.has(event.name);
 }
 
 ;// CONCATENATED MODULE: ./src/deps/requirements.ts
@@ -37468,136 +37698,6 @@ function matchRefPatterns(patterns, ref) {
             decided = pattern.negated ? undefined : pattern;
     }
     return decided;
-}
-
-;// CONCATENATED MODULE: ./src/runner/event.ts
-/**
- * The triggering event, built from the runner's GITHUB_* variables and the event payload, and
- * the one list of which events run whose code. The deploy gate and the cache policy both judge
- * an event by these. Pure: the caller reads the payload file (see event-file.ts).
- */
-
-/** Events whose code is a pull request's head branch rather than GITHUB_REF. */
-const PULL_REQUEST_EVENTS = new Set([
-    'pull_request',
-    'pull_request_target',
-    'pull_request_review',
-    'pull_request_review_comment',
-    'pull_request_comment',
-]);
-/**
- * Events that run with this repository's secrets and cache scope on code from elsewhere (the
- * fork's pull request, the run behind workflow_run): never a deploy or a cache save unless allowed.
- * An issue_comment on a pull request is one too (see RunEvent.pullRequestComment).
- */
-const UNSAFE_EVENTS = new Set(['pull_request_target', 'workflow_run']);
-/**
- * Events whose runs build only the repository's own, already merged or maintainer-triggered
- * code. Everything else (pull_request*, workflow_run, issue_comment, ...) may run code from a
- * pull request.
- */
-const TRUSTED_EVENTS = new Set([
-    'push',
-    'schedule',
-    'workflow_dispatch',
-    'merge_group',
-    'repository_dispatch',
-    'release',
-    'create',
-]);
-/** Reads a nested field of an untyped JSON payload; undefined when any step is missing. */
-function field(value, ...path) {
-    let current = value;
-    for (const key of path) {
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = current[key];
-    }
-    return current;
-}
-function event_text(value) {
-    return typeof value === 'string' ? value : '';
-}
-function classifyRef(ref, env) {
-    if (ref.startsWith('refs/heads/'))
-        return { refType: 'branch', refName: ref.slice(11) };
-    if (ref.startsWith('refs/tags/'))
-        return { refType: 'tag', refName: ref.slice(10) };
-    if (ref === '') {
-        // Without GITHUB_REF, trust GITHUB_REF_TYPE/NAME if the runner gave them.
-        const type = env.GITHUB_REF_TYPE;
-        const name = env.GITHUB_REF_NAME ?? '';
-        if ((type === 'branch' || type === 'tag') && name !== '')
-            return { refType: type, refName: name };
-    }
-    return { refType: 'other', refName: ref.replace(/^refs\//, '') };
-}
-/** Repositories differ, or the head one is gone or marked as a fork: the code is not ours. */
-function comesFromFork(head, baseFullName) {
-    if (head === null || typeof head !== 'object')
-        return true;
-    if (field(head, 'fork') === true)
-        return true;
-    const headName = event_text(field(head, 'full_name'));
-    return headName === '' || headName !== baseFullName;
-}
-/** issue_comment on a pull request: GitHub marks such an issue with a `pull_request` object. */
-function isPullRequestComment(name, payload) {
-    if (name !== 'issue_comment')
-        return false;
-    const marker = field(payload, 'issue', 'pull_request');
-    return marker !== undefined && marker !== null;
-}
-function detectFork(name, payload) {
-    // The comment's payload does not say where the pull request's code comes from.
-    if (isPullRequestComment(name, payload))
-        return true;
-    const pullRequest = field(payload, 'pull_request');
-    if (pullRequest !== undefined) {
-        return comesFromFork(field(pullRequest, 'head', 'repo'), event_text(field(pullRequest, 'base', 'repo', 'full_name')));
-    }
-    // A pull request event without its pull_request object: we cannot prove the code is ours.
-    if (PULL_REQUEST_EVENTS.has(name))
-        return true;
-    const run = field(payload, 'workflow_run');
-    if (run !== undefined) {
-        return comesFromFork(field(run, 'head_repository'), event_text(field(payload, 'repository', 'full_name')));
-    }
-    if (name === 'workflow_run')
-        return true;
-    return false;
-}
-function pullRequestNumber(name, payload) {
-    const number = field(payload, 'pull_request', 'number') ??
-        (isPullRequestComment(name, payload) ? field(payload, 'issue', 'number') : undefined) ??
-        field(payload, 'workflow_run', 'pull_requests', '0', 'number');
-    return typeof number === 'number' && Number.isInteger(number) && number > 0
-        ? { pullRequest: number }
-        : {};
-}
-function buildRunEvent(env, payload) {
-    const name = env.GITHUB_EVENT_NAME ?? '';
-    if (name === '') {
-        throw new errors/* InputError */.dz('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
-    }
-    const ref = env.GITHUB_REF ?? '';
-    return {
-        name,
-        ref,
-        ...classifyRef(ref, env),
-        headRef: env.GITHUB_HEAD_REF ||
-            event_text(field(payload, 'pull_request', 'head', 'ref')) ||
-            event_text(field(payload, 'workflow_run', 'head_branch')),
-        baseRef: env.GITHUB_BASE_REF || event_text(field(payload, 'pull_request', 'base', 'ref')),
-        isFork: detectFork(name, payload),
-        headCommitMessage: event_text(field(payload, 'head_commit', 'message')) ||
-            event_text(field(payload, 'workflow_run', 'head_commit', 'message')) ||
-            event_text(field(payload, 'merge_group', 'head_commit', 'message')),
-        action: event_text(field(payload, 'action')),
-        runConclusion: name === 'workflow_run' ? event_text(field(payload, 'workflow_run', 'conclusion')) : '',
-        pullRequestComment: isPullRequestComment(name, payload),
-        ...pullRequestNumber(name, payload),
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/gate/decide.ts
@@ -39414,6 +39514,7 @@ function thresholdProblem(percent, threshold) {
 
 
 
+
 const MAX_RERUNS = 10;
 function readReruns(raw) {
     if (raw === '')
@@ -39573,6 +39674,8 @@ function readUrl(name, raw, fallback) {
 const MAX_CACHE_TIMEOUT_SECONDS = 6 * 60 * 60;
 /** `cache-local-max-size` when empty: 10 GiB (action.yml's default too). */
 const DEFAULT_LOCAL_MAX_BYTES = 10 * 2 ** 30;
+/** `cache-max-size` when empty: 2 GiB (action.yml's default too). */
+const DEFAULT_MAX_SAVE_BYTES = 2 * 2 ** 30;
 /** Whole seconds, 1 to 6 hours (a job's own limit); empty: 300. */
 function readCacheTimeout(raw) {
     if (raw.trim() === '')
@@ -39632,12 +39735,18 @@ function readConfig(get = runnerInput, env = process.env) {
     refuseJunitFamily(pytestArgs);
     const requirements = resolveRequirementFiles(parseLines(get('requirements')), workingDirectory);
     const install = readInstallSpec(get, workingDirectory);
+    const coverage = readCoverage(get, workingDirectory, junitFiles.length > 0);
     return {
         workspace,
         workingDirectory,
         python,
         venvPath,
-        install: { ...install, requirementFiles: requirements.install },
+        install: {
+            ...install,
+            requirementFiles: requirements.install,
+            // pytest-cov joins the one resolve, so it is cached with the venv.
+            testTools: coverage.enabled && junitFiles.length === 0 ? ['pytest-cov'] : [],
+        },
         dependencyFiles: requirements.all,
         pytestArgs,
         timeoutMinutes: readTimeoutMinutes(get('timeout-minutes')),
@@ -39651,11 +39760,13 @@ function readConfig(get = runnerInput, env = process.env) {
             timeoutSeconds: readCacheTimeout(get('cache-timeout')),
             localSecret: readLocalSecret(get('cache-local-secret')),
             localMaxBytes: parseSize('cache-local-max-size', get('cache-local-max-size')) ?? DEFAULT_LOCAL_MAX_BYTES,
+            save: parseChoice('cache-save', get('cache-save'), CACHE_SAVE_POLICIES, 'default-branch'),
+            maxSaveBytes: parseSize('cache-max-size', get('cache-max-size')) ?? DEFAULT_MAX_SAVE_BYTES,
         },
         shard,
         shardTimings,
         junitFiles,
-        coverage: readCoverage(get, workingDirectory, junitFiles.length > 0),
+        coverage,
         gate,
         runnerTemp,
         reruns: readReruns(get('reruns')),
@@ -39673,9 +39784,9 @@ function readConfig(get = runnerInput, env = process.env) {
  */
 
 const coreLog = {
-    info: (message) => core/* info */.pq(message),
-    warning: (message) => core/* warning */.$e(message),
-    debug: (message) => core/* debug */.Yz(message),
+    info: (message) => core.info(message),
+    warning: (message) => core.warning(message),
+    debug: (message) => core.debug(message),
 };
 
 ;// CONCATENATED MODULE: ./src/deps/cache/bounded.ts
@@ -39709,13 +39820,13 @@ function boundedBackend(backend, seconds, log = coreLog) {
     const ms = seconds * 1000;
     return {
         name: backend.name,
-        async restore(key, paths) {
-            const outcome = await within(backend.restore(key, paths), ms);
+        async restore(key, paths, restoreKeys = []) {
+            const outcome = await within(backend.restore(key, paths, restoreKeys), ms);
             if (outcome.done)
                 return outcome.value;
             releaseAbandonedSockets();
             log.warning(`Restoring cache ${key} from the ${backend.name} cache took longer than ${seconds} s (cache-timeout); installing afresh.`);
-            return false;
+            return undefined;
         },
         async save(key, paths) {
             const outcome = await within(backend.save(key, paths), ms);
@@ -39941,45 +40052,65 @@ function osVersionOf(platform, release, readOsReleaseFields) {
     return release;
 }
 
-;// CONCATENATED MODULE: ./src/deps/cache/policy.ts
+;// CONCATENATED MODULE: ./src/deps/cache/secret.ts
 /**
- * When a run may write to the cache (pure). Restoring is always allowed; saving is what lets one
- * run plant files that later runs execute, so it is refused where the code or the trigger is not
- * the repository's own branch work.
+ * The secret that authenticates local cache entries: the `cache-local-secret` input when given,
+ * else a random key in `~/.config/pyci-action/cache-hmac.key` (folder 0700, file 0600), created on
+ * first use. It must live outside the workspace and the cache directory, which tests can write.
  */
 
-/** Why each event that must not save does not (every one of UNSAFE_EVENTS has a line). */
-const NO_SAVE_EVENTS = {
-    pull_request_target: "pull_request_target runs with the base repository's cache scope while it may build a fork's code; saving would let a pull request poison the cache of the default branch",
-    workflow_run: "workflow_run runs in the default branch's cache scope after a workflow that may have run untrusted code; saving from it is a known cache-poisoning path",
-    release: 'release runs are for publishing: an entry saved from a tag scope is never restored by branches, and a release build must not be able to seed caches',
-};
+
+
+
 /**
- * `branchScoped`: whether the store keeps each branch's entries apart (GitHub's cache service
- * does; a local directory does not, so there a pull request's save would reach every branch).
+ * `PYCI_CACHE_KEY_FILE` moves it (tests use it to keep the machine's home folder untouched; it
+ * gives nothing to an attacker who could not already set HOME for the step).
  */
-function mayShareCache(event, branchScoped = true) {
-    const known = NO_SAVE_EVENTS[event.name];
-    if (known)
-        return { save: false, reason: `not saving the cache on ${event.name}: ${known}` };
-    if (!branchScoped && event.name.startsWith('pull_request')) {
-        return {
-            save: false,
-            reason: `not saving the cache on ${event.name}: the local cache directory has no branch scopes, so an environment built from a pull request would be restored by every branch (restoring is still allowed)`,
-        };
-    }
-    if (event.refType === 'tag' || event.ref?.startsWith('refs/tags/')) {
-        const tag = event.ref ? ` ${event.ref.replace(/^refs\/tags\//, '')}` : '';
-        return {
-            save: false,
-            reason: `not saving the cache for tag${tag}: tag runs build releases, and an entry saved in a tag's scope is never restored by branch runs`,
-        };
-    }
-    return { save: true, reason: `saving the cache is allowed on ${event.name || 'this event'}` };
+function defaultKeyFile(env = process.env) {
+    return env.PYCI_CACHE_KEY_FILE || (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), '.config', 'pyci-action', 'cache-hmac.key');
 }
-/** Whether the run builds only the repository's own code (runner/event.ts keeps the list). */
-function isTrustedEvent(event) {
-    return TRUSTED_EVENTS.has(event.name);
+function secret_within(inner, outer) {
+    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(outer), (0,external_node_path_namespaceObject.resolve)(inner));
+    return path === '' || (!path.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(path));
+}
+/**
+ * The secret, or an Error whose message says why there is none (the caller warns and runs
+ * without the local cache). `forbidden`: folders the key file must not be in.
+ */
+function loadCacheSecret(options) {
+    if (options.input !== '')
+        return Buffer.from(options.input, 'utf8');
+    const keyFile = options.keyFile ?? defaultKeyFile();
+    const inside = options.forbidden.find((dir) => dir !== '' && secret_within(keyFile, dir));
+    if (inside) {
+        return new Error(`the cache key file ${keyFile} is inside ${inside}, where tests can read or replace it. Set HOME to a folder outside the workspace and the cache directory, or give cache-local-secret`);
+    }
+    try {
+        const text = (0,external_node_fs_.readFileSync)(keyFile, 'utf8').trim();
+        if (/^[0-9a-f]{64}$/.test(text)) {
+            (0,external_node_fs_.chmodSync)(keyFile, 0o600);
+            return Buffer.from(text, 'hex');
+        }
+        return new Error(`the cache key file ${keyFile} is malformed; delete it to have a new one made`);
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT') {
+            return new Error(`cannot read the cache key file ${keyFile} (${error.message})`);
+        }
+    }
+    try {
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_namespaceObject.dirname)(keyFile), { recursive: true, mode: 0o700 });
+        (0,external_node_fs_.chmodSync)((0,external_node_path_namespaceObject.dirname)(keyFile), 0o700);
+        const secret = (0,external_node_crypto_.randomBytes)(32);
+        // `wx`: when two jobs race, one creates it and the other reads the winner's key.
+        (0,external_node_fs_.writeFileSync)(keyFile, `${secret.toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+        return secret;
+    }
+    catch (error) {
+        if (error.code === 'EEXIST')
+            return loadCacheSecret({ ...options, keyFile });
+        return new Error(`cannot create the cache key file ${keyFile} (${error.message})`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/deps/cache/backend.ts
@@ -40019,24 +40150,24 @@ class GithubCacheBackend {
     constructor(log = coreLog) {
         this.log = log;
     }
-    async restore(key, paths) {
+    async restore(key, paths, restoreKeys = []) {
         const occupied = firstOccupiedPath(paths);
         if (occupied) {
             this.log.warning(`Not restoring cache ${key}: ${occupied} already exists and is not empty.`);
-            return false;
+            return undefined;
         }
         try {
             const cache = await this.load();
-            // No restore keys: only an entry built from exactly these inputs is safe to use. The
-            // library logs its own warnings for service errors and then reports a miss.
-            const matched = await cache.restoreCache(paths, key, [], {
+            // The service matches the primary key exactly, else the restore keys by prefix (newest
+            // first). The library logs its own warnings for service errors and then reports a miss.
+            const matched = await cache.restoreCache(paths, key, [...restoreKeys], {
                 segmentTimeoutInMs: SEGMENT_TIMEOUT_MS,
             });
-            if (matched === key)
-                return true;
+            if (matched === key || (matched !== undefined && startsWithAny(matched, restoreKeys)))
+                return matched;
             if (matched !== undefined) {
-                // Services may match the primary key by prefix; our keys end in a digest so this should
-                // not happen, but an entry built from other inputs must never be used.
+                // The service may match the primary key by prefix; our keys end in a digest so this
+                // should not happen, but an entry nobody asked for must never be used.
                 this.log.warning(`The cache service returned entry ${matched} for key ${key}; discarding it and installing afresh.`);
             }
         }
@@ -40045,7 +40176,7 @@ class GithubCacheBackend {
         }
         // A failed extraction can leave part of an archive behind; the paths were empty before.
         await removeAll(paths);
-        return false;
+        return undefined;
     }
     async save(key, paths) {
         try {
@@ -40069,6 +40200,9 @@ class GithubCacheBackend {
         return this.library;
     }
 }
+function startsWithAny(key, prefixes) {
+    return prefixes.some((prefix) => prefix !== '' && key.startsWith(prefix));
+}
 async function removeAll(paths) {
     await Promise.all(paths.map((path) => (0,promises_namespaceObject.rm)(path, { recursive: true, force: true })));
 }
@@ -40085,6 +40219,7 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
  * system `tar`/`zstd` binaries started from argv arrays. The archive's bytes pass through Node
  * exactly once in each direction so their sha256 is computed on the way, never in a second pass.
  */
+
 
 
 
@@ -40108,11 +40243,13 @@ async function detectCompression() {
 /** Writes `sourceDir`'s contents as an archive to `destFile`; resolves the archive's sha256. */
 async function createArchive(sourceDir, compression, destFile) {
     const tar = start('tar', ['-c', '-f', '-', '-C', sourceDir, '.'], ['ignore', 'pipe', 'pipe']);
+    lowerPriority(tar.child);
     const steps = [tar];
     let output = tar.child.stdout;
     if (compression === 'zstd') {
         // zstd reads tar's pipe directly: the uncompressed bytes never enter Node.
         const zstd = start('zstd', ['-q', '-3', '-T0', '-c'], [output, 'pipe', 'pipe']);
+        lowerPriority(zstd.child);
         releaseParentEnd(output);
         steps.push(zstd);
         output = zstd.child.stdout;
@@ -40151,6 +40288,21 @@ async function extractArchive(archiveFile, compression, destDir) {
         : archiveFile.createReadStream({ highWaterMark: READ_CHUNK_BYTES, autoClose: false }), hashing(hash), input), `unpack ${typeof archiveFile === 'string' ? archiveFile : 'the archive'}`);
     return hash.digest('hex');
 }
+/**
+ * Packing runs while the tests do (deps/save.ts): below them, 10 nice levels down, as
+ * `nice -n 10` would start it. Where the OS refuses, it runs at normal priority.
+ */
+function lowerPriority(child) {
+    if (child.pid === undefined)
+        return;
+    try {
+        (0,external_node_os_.setPriority)(child.pid, Math.min((0,external_node_os_.getPriority)() + ARCHIVER_NICENESS, 19));
+    }
+    catch {
+        // Not permitted here; the archive is still made.
+    }
+}
+const ARCHIVER_NICENESS = 10;
 function start(program, args, stdio) {
     const child = (0,external_node_child_process_.spawn)(program, args, { stdio: stdio, timeout: PROCESS_TIMEOUT_MS });
     let stderr = '';
@@ -40599,67 +40751,6 @@ function megabytes(bytes) {
     return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 }
 
-;// CONCATENATED MODULE: ./src/deps/cache/secret.ts
-/**
- * The secret that authenticates local cache entries: the `cache-local-secret` input when given,
- * else a random key in `~/.config/pyci-action/cache-hmac.key` (folder 0700, file 0600), created on
- * first use. It must live outside the workspace and the cache directory, which tests can write.
- */
-
-
-
-
-/**
- * `PYCI_CACHE_KEY_FILE` moves it (tests use it to keep the machine's home folder untouched; it
- * gives nothing to an attacker who could not already set HOME for the step).
- */
-function defaultKeyFile(env = process.env) {
-    return env.PYCI_CACHE_KEY_FILE || (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), '.config', 'pyci-action', 'cache-hmac.key');
-}
-function secret_within(inner, outer) {
-    const path = (0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(outer), (0,external_node_path_namespaceObject.resolve)(inner));
-    return path === '' || (!path.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(path));
-}
-/**
- * The secret, or an Error whose message says why there is none (the caller warns and runs
- * without the local cache). `forbidden`: folders the key file must not be in.
- */
-function loadCacheSecret(options) {
-    if (options.input !== '')
-        return Buffer.from(options.input, 'utf8');
-    const keyFile = options.keyFile ?? defaultKeyFile();
-    const inside = options.forbidden.find((dir) => dir !== '' && secret_within(keyFile, dir));
-    if (inside) {
-        return new Error(`the cache key file ${keyFile} is inside ${inside}, where tests can read or replace it. Set HOME to a folder outside the workspace and the cache directory, or give cache-local-secret`);
-    }
-    try {
-        const text = (0,external_node_fs_.readFileSync)(keyFile, 'utf8').trim();
-        if (/^[0-9a-f]{64}$/.test(text)) {
-            (0,external_node_fs_.chmodSync)(keyFile, 0o600);
-            return Buffer.from(text, 'hex');
-        }
-        return new Error(`the cache key file ${keyFile} is malformed; delete it to have a new one made`);
-    }
-    catch (error) {
-        if (error.code !== 'ENOENT') {
-            return new Error(`cannot read the cache key file ${keyFile} (${error.message})`);
-        }
-    }
-    try {
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_namespaceObject.dirname)(keyFile), { recursive: true, mode: 0o700 });
-        (0,external_node_fs_.chmodSync)((0,external_node_path_namespaceObject.dirname)(keyFile), 0o700);
-        const secret = (0,external_node_crypto_.randomBytes)(32);
-        // `wx`: when two jobs race, one creates it and the other reads the winner's key.
-        (0,external_node_fs_.writeFileSync)(keyFile, `${secret.toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
-        return secret;
-    }
-    catch (error) {
-        if (error.code === 'EEXIST')
-            return loadCacheSecret({ ...options, keyFile });
-        return new Error(`cannot create the cache key file ${keyFile} (${error.message})`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/deps/cache/local.ts
 /**
  * A cache in a plain directory, for self-hosted runners and local runs. The file layout, and why
@@ -40719,16 +40810,32 @@ class LocalCacheBackend {
         }
         return undefined;
     }
-    async restore(key, paths) {
+    async restore(key, paths, restoreKeys = []) {
         const target = singlePath(paths);
         const occupied = firstOccupiedPath([target]);
         if (occupied) {
             this.log.warning(`Not restoring cache ${key}: ${occupied} already exists and is not empty.`);
-            return false;
+            return undefined;
         }
         const auth = this.auth();
         if (!auth)
-            return false;
+            return undefined;
+        if (await this.restoreEntry(key, target, auth))
+            return key;
+        for (const prefix of restoreKeys) {
+            const nearest = prefix && (await this.newestKeyFor(prefix));
+            if (nearest && nearest !== key && (await this.restoreEntry(nearest, target, auth)))
+                return nearest;
+        }
+        return undefined;
+    }
+    /** The newest entry for `prefix` (newestKeyWithPrefix), checked to really start with it. */
+    async newestKeyFor(prefix) {
+        const found = await this.newestKeyWithPrefix(prefix);
+        return found?.startsWith(prefix) ? found : undefined;
+    }
+    /** Restores the entry saved under exactly `key`; the target is known to be free. */
+    async restoreEntry(key, target, auth) {
         for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             const opened = await this.openEntry(key, auth);
             if (opened === 'replaced')
@@ -41097,7 +41204,7 @@ async function createVenv(basePython, venvPath, pipArgs = [], env) {
     const upgraded = await (0,exec/* execProgram */.SI)(venvPython(venvPath), ['-m', 'pip', 'install', '--upgrade', 'pip', ...pipArgs], { env });
     if (upgraded.exitCode !== 0) {
         // An old pip still installs plain requirements; say so rather than fail the run.
-        core/* warning */.$e(`Could not upgrade pip in the virtualenv (exit ${upgraded.exitCode}); continuing with the pip it has.`);
+        core.warning(`Could not upgrade pip in the virtualenv (exit ${upgraded.exitCode}); continuing with the pip it has.`);
     }
 }
 /** True when `module` imports in the venv's interpreter. */
@@ -41332,21 +41439,92 @@ function judgeProjectInstall(dists, projectDir, name) {
         return undefined;
     return `install-project: after installing, no distribution in the virtualenv comes from ${projectDir}: pip replaced the project with another copy, and the tests would not test your code. Make the checkout's version satisfy every requirement on it (with setuptools-scm or hatch-vcs, check out the tags: actions/checkout with fetch-depth: 0).`;
 }
-/** Fails the run when the installed project is not the checkout at `projectDir`. */
-async function checkProjectIsCheckout(python, projectDir) {
-    const read = (file) => (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(projectDir, file)) ? (0,external_node_fs_.readFileSync)((0,external_node_path_namespaceObject.join)(projectDir, file), 'utf8') : '';
-    const name = staticProjectName(read('pyproject.toml'), read('setup.cfg'));
+/** The venv's distributions, as its own python's importlib.metadata sees them. */
+async function listDistributions(python) {
     const listed = await (0,exec/* captureProgram */.rg)(python, ['-I', '-c', LIST_DISTS], { timeoutMs: 60_000 });
-    let dists;
     try {
-        dists = JSON.parse(listed.stdout);
+        return JSON.parse(listed.stdout);
     }
     catch {
         throw new Error(`Could not list the virtualenv's distributions (exit ${listed.exitCode}): ${listed.stderr.slice(-500)}`);
     }
-    const problem = judgeProjectInstall(dists, projectDir, name);
+}
+/** Fails the run when the installed project is not the checkout at `projectDir`. */
+async function checkProjectIsCheckout(python, projectDir) {
+    const read = (file) => (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(projectDir, file)) ? (0,external_node_fs_.readFileSync)((0,external_node_path_namespaceObject.join)(projectDir, file), 'utf8') : '';
+    const name = staticProjectName(read('pyproject.toml'), read('setup.cfg'));
+    const problem = judgeProjectInstall(await listDistributions(python), projectDir, name);
     if (problem)
         throw new errors/* InputError */.dz(problem);
+}
+
+;// CONCATENATED MODULE: ./src/deps/fresh-set.ts
+/**
+ * What a fresh install would hold, and how far a venv is from it (pure). The fresh set is pip's
+ * own resolution (`pip install --dry-run --ignore-installed --report`) plus what `python -m venv`
+ * seeds a new venv with; an incremental install removes what is not in it, installs what
+ * differs, and must then list exactly that set.
+ */
+
+/** Reads pip's installation report; throws on anything that is not one. */
+function parseInstallReport(text) {
+    const report = JSON.parse(text);
+    if (!Array.isArray(report.install))
+        throw new Error('the report has no "install" list');
+    return report.install.map((item) => {
+        const { name, version } = item.metadata ?? {};
+        if (!name || !version)
+            throw new Error('a report entry has no name or version');
+        return { name: normalizeName(name), version, direct: item.is_direct === true };
+    });
+}
+/**
+ * What `python -m venv` puts in a new venv besides what is asked for: pip, and setuptools
+ * before Python 3.12 (ensurepip stopped bundling it in 3.12). Their versions are whatever the
+ * venv got, so only their presence counts unless the report names them.
+ */
+function venvSeeds(pythonVersion) {
+    const [major, minor] = pythonVersion.split('.').map(Number);
+    return major === 3 && minor < 12 ? ['pip', 'setuptools'] : ['pip'];
+}
+function planReconciliation(fresh, installed, pythonVersion) {
+    const wanted = new Map(fresh.map((item) => [item.name, item]));
+    const seeds = new Set(venvSeeds(pythonVersion));
+    const have = new Map(installed.map((dist) => [normalizeName(dist.name), dist.version]));
+    const remove = [...have.keys()].filter((name) => {
+        const item = wanted.get(name);
+        return item ? item.direct : !seeds.has(name);
+    });
+    const update = fresh
+        .filter((item) => item.direct || have.get(item.name) !== item.version)
+        .map((item) => item.name);
+    return { remove: remove.sort(), update: update.sort() };
+}
+/**
+ * How the venv differs from the fresh set, one phrase per difference (empty: equal). Seeds not
+ * in the report must be there, at any version.
+ */
+function differencesFromFresh(fresh, installed, pythonVersion) {
+    const have = new Map(installed.map((dist) => [normalizeName(dist.name), dist.version]));
+    const wanted = new Map(fresh.map((dist) => [normalizeName(dist.name), dist.version]));
+    const problems = [];
+    for (const [name, version] of wanted) {
+        const got = have.get(name);
+        if (got === undefined)
+            problems.push(`${name} ${version} is missing`);
+        else if (got !== version)
+            problems.push(`${name} is ${got}, not ${version}`);
+    }
+    for (const seed of venvSeeds(pythonVersion)) {
+        if (!wanted.has(seed) && !have.has(seed))
+            problems.push(`${seed} is missing`);
+    }
+    const seeds = new Set(venvSeeds(pythonVersion));
+    for (const [name, version] of have) {
+        if (!wanted.has(name) && !seeds.has(name))
+            problems.push(`${name} ${version} is extra`);
+    }
+    return problems.sort();
 }
 
 ;// CONCATENATED MODULE: ./src/deps/pip-errors.ts
@@ -41533,6 +41711,10 @@ function planInstall(spec, addPytest = false) {
         args.push('pytest');
         what.push('pytest');
     }
+    if (spec.testTools && spec.testTools.length > 0) {
+        args.push(...spec.testTools);
+        what.push(spec.testTools.join(', '));
+    }
     if (args.length === 0)
         return undefined;
     return {
@@ -41608,7 +41790,7 @@ function declaresPytest(options) {
 
 
 async function runPipStep(python, step, spec, context) {
-    core/* info */.pq(`Installing ${step.what}`);
+    core.info(`Installing ${step.what}`);
     const result = await (0,exec/* execProgram */.SI)(python, ['-m', 'pip', ...step.args], {
         cwd: context.workingDirectory,
         env: context.env,
@@ -41627,14 +41809,14 @@ const PYTEST_NOTICE = 'pytest is not among the project dependencies; installing 
 async function installAll(python, spec, context) {
     const addPytest = !declaresPytest({ ...context, packages: spec.packages });
     if (addPytest)
-        core/* notice */.lm(PYTEST_NOTICE);
+        core.notice(PYTEST_NOTICE);
     const step = planInstall(spec, addPytest);
     if (step)
         await runPipStep(python, step, spec, context);
     if (!addPytest && !(await hasModule(python, 'pytest'))) {
         // Named somewhere but not installed (an extra or group not selected): resolve everything
         // again with pytest, so pip still cannot trade the project for pytest's requirements.
-        core/* notice */.lm(PYTEST_NOTICE);
+        core.notice(PYTEST_NOTICE);
         await runPipStep(python, planInstall(spec, true), spec, context);
     }
     if (spec.project)
@@ -41650,12 +41832,350 @@ async function refreshProject(python, spec, context) {
     return true;
 }
 
+;// CONCATENATED MODULE: ./src/deps/incremental.ts
+/**
+ * Incremental install: a venv restored from the nearest cache entry (same shape, other
+ * dependency files) is brought to exactly what a fresh install would give. pip resolves the same
+ * one-resolve install the stage runs, ignoring what is installed, so its report is the fresh
+ * set; what is not in it goes, the normal install then changes only what differs, and the
+ * result must list exactly the fresh set. Anything else is a problem the caller answers with a
+ * fresh install.
+ */
+
+
+
+
+
+
+
+
+
+
+const RESOLVE_TIMEOUT_MS = 15 * 60 * 1000;
+/** Resolves undefined when the venv now equals a fresh install; else why not (then install afresh). */
+async function updateIncrementally(request) {
+    const { python, spec, context } = request;
+    let fresh;
+    try {
+        fresh = await resolveFresh(request);
+    }
+    catch (error) {
+        return `pip could not resolve the requirements against the restored environment (${(0,errors/* errorMessage */.gJ)(error)})`;
+    }
+    const installed = await listDistributions(python);
+    const plan = planReconciliation(fresh, installed, request.pythonVersion);
+    core.info(`Restored ${request.restoredKey} (nearest); updating ${plan.update.length} packages, removing ${plan.remove.length}.`);
+    if (plan.update.length > 0)
+        core.info(`Updating: ${plan.update.join(', ')}`);
+    if (plan.remove.length > 0) {
+        core.info(`Removing: ${plan.remove.join(', ')}`);
+        const removed = await (0,exec/* execProgram */.SI)(python, ['-m', 'pip', 'uninstall', '--yes', ...plan.remove], {
+            cwd: context.workingDirectory,
+            env: context.env,
+        });
+        if (removed.exitCode !== 0)
+            return `pip uninstall failed (exit ${removed.exitCode})`;
+    }
+    await installAll(python, spec, context);
+    const differences = differencesFromFresh(fresh, await listDistributions(python), request.pythonVersion);
+    if (differences.length > 0) {
+        return `after the incremental install the environment differs from a fresh install's: ${differences.slice(0, 8).join('; ')}`;
+    }
+    return undefined;
+}
+/**
+ * The full set a fresh install would have: the stage's own pip arguments, with pytest added the
+ * way installAll adds it (when the project does not declare it, or declares it somewhere not
+ * selected).
+ */
+async function resolveFresh(request) {
+    const { spec, context } = request;
+    const addPytest = !declaresPytest({ ...context, packages: spec.packages });
+    const fresh = await resolve(request, addPytest);
+    if (addPytest || fresh.some((item) => item.name === 'pytest'))
+        return fresh;
+    return resolve(request, true);
+}
+async function resolve(request, addPytest) {
+    const step = planInstall(request.spec, addPytest);
+    if (!step)
+        return [];
+    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(request.scratchDir, 'pyci-resolve-'));
+    const report = (0,external_node_path_namespaceObject.join)(dir, 'report.json');
+    try {
+        const [, ...targets] = step.args; // after `install`
+        const args = ['-m', 'pip', 'install', '--dry-run', '--ignore-installed', '--quiet'];
+        const result = await (0,exec/* captureProgram */.rg)(request.python, [...args, '--report', report, ...targets], {
+            cwd: request.context.workingDirectory,
+            env: { ...(request.context.env ?? process.env), PIP_DISABLE_PIP_VERSION_CHECK: '1' },
+            timeoutMs: RESOLVE_TIMEOUT_MS,
+        });
+        if (result.exitCode !== 0) {
+            const tail = `${result.stdout}${result.stderr}`.trim().split('\n').slice(-3).join(' | ');
+            throw new Error(`exit ${result.exitCode}: ${tail}`);
+        }
+        return parseInstallReport(await (0,promises_namespaceObject.readFile)(report, 'utf8'));
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deps/deferred-log.ts
+/**
+ * A log that can hold its lines back. A cache save runs while pytest runs, and pytest's output
+ * is fenced with ::stop-commands:: (runner/exec.ts): a warning printed inside the fence would be
+ * plain text to the runner. So while deferred, lines are kept, and printed when the save is
+ * awaited, after the tests.
+ */
+
+function deferredLog() {
+    let held;
+    const emit = (level, message) => {
+        if (held)
+            held.push([level, message]);
+        else
+            core[level](message);
+    };
+    return {
+        info: (message) => emit('info', message),
+        warning: (message) => emit('warning', message),
+        notice: (message) => emit('notice', message),
+        debug: (message) => emit('debug', message),
+        defer: () => {
+            held ??= [];
+        },
+        flush: () => {
+            const lines = held ?? [];
+            held = undefined;
+            for (const [level, message] of lines)
+                core[level](message);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deps/in-place.ts
+/**
+ * Reusing a venv in place (self-hosted runners keep `venv-path` between jobs): after the stage
+ * has a verified venv, a marker in it records the key and a digest of what verification checks
+ * (interpreter version and the installed distributions, name and version). The next run with
+ * the same key reuses the venv without unpacking anything when the marker is authentic and the
+ * venv still matches it and passes verification; any other venv there is deleted as before.
+ *
+ * The marker is authenticated like a local cache entry (entry-auth.ts, with the same secret), and
+ * records whether the run that wrote it was trusted. Every run writes its own marker before its
+ * tests, so a venv an untrusted run (a pull request) used is marked untrusted, and trusted runs
+ * do not reuse it. The same limits apply as to
+ * local entries: a test that can read the secret can forge a marker (see docs/cache.md).
+ */
+
+
+
+
+
+
+
+
+/** Inside the venv, so it goes wherever the venv goes and is deleted with it. */
+const MARKER_FILE = '.pyci-in-place.json';
+/** What verification checks, as one digest: the interpreter's version and every distribution. */
+function stateDigest(pythonVersion, dists) {
+    const listed = dists.map((d) => `${normalizeName(d.name)}==${d.version}`).sort();
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify([pythonVersion, listed]))
+        .digest('hex');
+}
+async function currentDigest(venvPath, pythonVersion) {
+    return stateDigest(pythonVersion, await listDistributions(venvPython(venvPath)));
+}
+/** The fields the marker's code covers: the key, the venv's path, the digest. */
+function fields(key, venvPath, digest) {
+    return { key, archive: `in-place:${venvPath}`, sha256: digest };
+}
+/** Records the venv as it is now (verified) for the key. Failing to write it only costs reuse. */
+async function writeMarker(venvPath, key, pythonVersion, auth) {
+    const digest = await currentDigest(venvPath, pythonVersion);
+    const record = authRecord(auth.secret, fields(key, venvPath, digest), auth.run, Date.now());
+    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(venvPath, MARKER_FILE), record);
+}
+/**
+ * Whether the venv at `venvPath` can be reused for `key` as it is, and why not (no reason when
+ * it has no marker: nothing there was left by this action). Never rejects.
+ */
+async function checkInPlace(venvPath, key, pythonVersion, auth) {
+    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(venvPath, MARKER_FILE), 'utf8').catch(() => undefined);
+    if (text === undefined)
+        return { reuse: false };
+    try {
+        const recorded = JSON.parse(text);
+        if (recorded.key !== key)
+            return { reuse: false, why: 'it was prepared for another cache key' };
+        const problem = await verifyRestoredVenv(venvPath, pythonVersion);
+        if (problem)
+            return { reuse: false, why: `it failed verification (${problem})` };
+        const digest = await currentDigest(venvPath, pythonVersion);
+        const check = checkAuthRecord(text, auth.secret, fields(key, venvPath, digest), auth.run.trusted);
+        // A changed distribution set shows as a code mismatch: the digest is part of what it covers.
+        if (!check.ok)
+            return {
+                reuse: false,
+                why: `its marker does not vouch for it as it is now (${check.reason}; the installed distributions may have changed since it was prepared)`,
+            };
+        return { reuse: true };
+    }
+    catch (error) {
+        return { reuse: false, why: `its marker cannot be read (${(0,errors/* errorMessage */.gJ)(error)})` };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deps/dir-size.ts
+/** The bytes a directory holds: every regular file below it, symlinks not followed. */
+
+
+/**
+ * Sums file sizes, stopping as soon as the sum passes `stopAbove` (the caller only needs to know
+ * that it is too big). Unreadable entries count as empty.
+ */
+async function directorySize(path, stopAbove = Infinity) {
+    let total = 0;
+    const pending = [path];
+    while (pending.length > 0 && total <= stopAbove) {
+        const dir = pending.pop();
+        const names = await (0,promises_namespaceObject.readdir)(dir).catch(() => []);
+        for (const name of names) {
+            const child = (0,external_node_path_namespaceObject.join)(dir, name);
+            const stats = await (0,promises_namespaceObject.lstat)(child).catch(() => undefined);
+            if (stats?.isDirectory())
+                pending.push(child);
+            else if (stats?.isFile())
+                total += stats.size;
+        }
+    }
+    return total;
+}
+
+;// CONCATENATED MODULE: ./src/deps/snapshot.ts
+/**
+ * A hard-link copy of a directory: the cache is archived from it while the tests run in the
+ * original. New files, deleted files and files replaced by rename (how Python writes .pyc
+ * files and pip installs) do not reach the copy; only a write into an existing file in place
+ * would. Making it costs one link per file, no data is copied.
+ */
+
+
+/** Builds `target` (must not exist) as a hard-link copy of `source`; throws if links fail. */
+function linkSnapshot(source, target) {
+    (0,external_node_fs_.mkdirSync)(target, { mode: (0,external_node_fs_.lstatSync)(source).mode & 0o7777 });
+    for (const entry of (0,external_node_fs_.readdirSync)(source, { withFileTypes: true })) {
+        const from = (0,external_node_path_namespaceObject.join)(source, entry.name);
+        const to = (0,external_node_path_namespaceObject.join)(target, entry.name);
+        if (entry.isDirectory())
+            linkSnapshot(from, to);
+        else if (entry.isSymbolicLink())
+            (0,external_node_fs_.symlinkSync)((0,external_node_fs_.readlinkSync)(from), to);
+        else if (entry.isFile())
+            (0,external_node_fs_.linkSync)(from, to);
+        // Sockets, FIFOs and devices have no place in a venv, and tar would not restore them usefully.
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deps/save.ts
+/**
+ * Saving the cache off the critical path: what is decided at once (the `cache-save` policy and
+ * the event, an empty directory) is logged at once; the rest (the size limit, the archive and
+ * its upload) runs while the tests run, and `complete()` awaits it and prints its log after them.
+ *
+ * Consistency: the tests run in the venv being archived. With the local backend the archive is
+ * made from a hard-link snapshot taken before the tests start (snapshot.ts), so files the tests
+ * add, delete or replace never reach the entry. GitHub's backend archives the paths it is given
+ * at their own location (the paths are part of the entry), so there the live venv is archived:
+ * what Python writes there while tests run (.pyc files, replaced by rename) is harmless; a test
+ * that installs into the venv during the save could leave part of that install in the entry.
+ */
+
+
+
+
+
+
+
+
+
+/** Starts the save when it is allowed (undefined when not: the reason is already logged). */
+function startSave(request) {
+    const { backend, path } = request;
+    const decision = mayShareCache(request.event, backend.name === 'github', request.policy);
+    if (!decision.save) {
+        core.info(`${decision.reason[0].toUpperCase()}${decision.reason.slice(1)}.`);
+        return undefined;
+    }
+    if (!(0,external_node_fs_.existsSync)(path) || (0,external_node_fs_.readdirSync)(path).length === 0) {
+        // With `cache: pip` and only local indexes pip downloads, and so caches, nothing.
+        core.info(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
+        return undefined;
+    }
+    const snapshot = request.mode === 'venv' && backend.name === 'local' ? snapshotOf(path) : undefined;
+    core.info(`Saving the cache as ${request.key} while the tests run.`);
+    request.log.defer();
+    const work = save(request, snapshot ?? path).finally(() => snapshot ? (0,promises_namespaceObject.rm)(snapshot, { recursive: true, force: true }) : undefined);
+    return {
+        async complete() {
+            await work;
+            core.startGroup('Saving the cache');
+            request.log.flush();
+            core.endGroup();
+        },
+    };
+}
+async function save(request, source) {
+    const { backend, log, path } = request;
+    try {
+        const limit = request.maxBytes ?? 0;
+        if (limit > 0 && (await directorySize(source, limit)) > limit) {
+            const advice = request.mode === 'venv'
+                ? " Set cache: pip to cache only pip's downloads, or raise cache-max-size."
+                : ' Raise cache-max-size to save it.';
+            log.notice(`Not saving the cache: ${path} holds more than ${mebibytes(limit)} (cache-max-size); restoring an environment that large can take longer than installing it.${advice}`);
+            return;
+        }
+        if (await backend.save(request.key, [source]))
+            log.info(`Saved ${path} to the ${backend.name} cache as ${request.key}.`);
+    }
+    catch (error) {
+        log.warning(`Could not save the cache as ${request.key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+}
+/** A hard-link snapshot next to `path` (same file system), or undefined when links fail. */
+function snapshotOf(path) {
+    // Dot-named and holding a pyvenv.cfg: pytest's collection skips it.
+    const snapshot = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(path), `.${(0,external_node_path_namespaceObject.basename)(path)}.pyci-save-${(0,external_node_crypto_.randomUUID)()}`);
+    try {
+        linkSnapshot(path, snapshot);
+        return snapshot;
+    }
+    catch (error) {
+        (0,external_node_fs_.rmSync)(snapshot, { recursive: true, force: true });
+        core.info(`Could not snapshot ${path} with hard links (${(0,errors/* errorMessage */.gJ)(error)}); archiving it in place while the tests run.`);
+        return undefined;
+    }
+}
+function mebibytes(bytes) {
+    return `${Math.round(bytes / 2 ** 20)} MiB`;
+}
+
 ;// CONCATENATED MODULE: ./src/deps/prepare.ts
 /**
  * The dependency stage: a virtualenv with everything the project declares, plus pytest. With
  * `cache: venv` the whole venv is restored when nothing that shapes it changed (and it passes
- * verification); with `cache: pip` only pip's download cache is.
+ * verification), else the nearest one of the same shape, updated incrementally (incremental.ts);
+ * with `cache: pip` only pip's download cache is.
  */
+
+
+
+
+
+
 
 
 
@@ -41681,6 +42201,7 @@ function installSettings(install) {
         'dependency-groups': install.dependencyGroups.join(','),
         packages: install.packages.join('\n'),
         'pip-args': install.pipArgs.join('\n'),
+        'test-tools': (install.testTools ?? []).join(','),
     };
 }
 async function cacheKeyFor(request, interpreter, cachedPath) {
@@ -41716,20 +42237,31 @@ async function cacheKeyFor(request, interpreter, cachedPath) {
 function installContext(request) {
     return { workingDirectory: request.workingDirectory, requirementFiles: request.dependencyFiles };
 }
-/** Saves right after a successful install, so a failing test run still leaves a warm cache. */
-async function saveIfAllowed(backend, event, key, path) {
-    const policy = mayShareCache(event, backend.name === 'github');
-    if (!policy.save) {
-        core/* info */.pq(`${policy.reason[0].toUpperCase()}${policy.reason.slice(1)}.`);
-        return;
-    }
-    if (!(0,external_node_fs_.existsSync)(path) || (0,external_node_fs_.readdirSync)(path).length === 0) {
-        // With `cache: pip` and only local indexes pip downloads, and so caches, nothing.
-        core/* info */.pq(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
-        return;
-    }
-    if (await backend.save(key, [path]))
-        core/* info */.pq(`Saved ${path} to the ${backend.name} cache as ${key}.`);
+/**
+ * What authenticates the in-place marker, on runners that keep folders between jobs (not
+ * GitHub-hosted ones, which start clean): the local cache's secret and this run's event.
+ */
+function inPlaceAuth(request) {
+    if (process.env.RUNNER_ENVIRONMENT === 'github-hosted')
+        return undefined;
+    const secret = loadCacheSecret({
+        input: request.cache.localSecret,
+        forbidden: [process.env.GITHUB_WORKSPACE ?? '', request.venvPath],
+    });
+    if (secret instanceof Error)
+        return undefined;
+    return { secret, run: { event: request.event.name, trusted: isTrustedEvent(request.event) } };
+}
+/** A venv restored from another key: made equal to a fresh install, or the reason it was not. */
+function updateFromNearest(request, interpreter, restoredKey) {
+    return updateIncrementally({
+        python: venvPython(request.venvPath),
+        pythonVersion: interpreter.version,
+        spec: request.install,
+        context: installContext(request),
+        restoredKey,
+        scratchDir: request.scratchDir,
+    });
 }
 async function install(request, interpreter, python, pipCacheDir) {
     // pip's cache goes where `cache: pip` saves it from, for these pip runs only.
@@ -41746,7 +42278,10 @@ async function prepareVenv(request, interpreter) {
         cacheHit: false,
         cacheKey: '',
     };
+    // Deferred while a save runs alongside the tests (see save.ts).
+    const log = deferredLog();
     const chosen = chooseBackend({
+        log,
         mode: request.cache.mode,
         cacheDir: request.cache.dir,
         env: process.env,
@@ -41754,40 +42289,84 @@ async function prepareVenv(request, interpreter) {
         localMaxBytes: request.cache.localMaxBytes,
         event: request.event,
     });
-    const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds);
+    const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds, log);
+    const saveFrom = (path) => backend &&
+        startSave({
+            backend,
+            log,
+            key: venv.cacheKey,
+            path,
+            mode: request.cache.mode,
+            event: request.event,
+            policy: request.cache.save,
+            maxBytes: request.cache.maxSaveBytes,
+        });
     const pipCacheDir = request.cache.mode === 'pip' ? (0,external_node_path_namespaceObject.join)(request.scratchDir, 'pyci-pip-cache') : undefined;
     const cachedPath = pipCacheDir ?? request.venvPath;
-    core/* startGroup */.Oh(`Preparing virtualenv ${request.venvPath}`);
+    const inPlace = request.cache.mode === 'venv' && backend ? inPlaceAuth(request) : undefined;
+    // Every run marks the venv it prepared, before its tests (see in-place.ts).
+    const mark = async () => {
+        if (inPlace)
+            await writeMarker(request.venvPath, venv.cacheKey, interpreter.version, inPlace).catch((error) => core.info(`Could not mark the virtualenv for reuse in place: ${(0,errors/* errorMessage */.gJ)(error)}`));
+    };
+    core.startGroup(`Preparing virtualenv ${request.venvPath}`);
     try {
         if (backend) {
             venv.cacheKey = await cacheKeyFor(request, interpreter, cachedPath);
+            if (inPlace && (0,external_node_fs_.existsSync)(request.venvPath)) {
+                const verdict = await checkInPlace(request.venvPath, venv.cacheKey, interpreter.version, inPlace);
+                if (verdict.reuse) {
+                    const refresh = planProjectRefresh(request.install);
+                    core.info(`The virtualenv at ${request.venvPath} was reused in place (${venv.cacheKey}): it passed verification; ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`);
+                    await refreshProject(python, request.install, installContext(request));
+                    venv.cacheHit = true;
+                    await mark();
+                    return venv;
+                }
+                if (verdict.why)
+                    core.info(`Not reusing the virtualenv at ${request.venvPath} in place: ${verdict.why}.`);
+            }
             // A leftover venv (e.g. from an earlier step) must not block the restore.
             if (pipCacheDir)
                 (0,external_node_fs_.rmSync)(pipCacheDir, { recursive: true, force: true });
             else
                 removeVenv(request.venvPath);
-            const restored = await backend.restore(venv.cacheKey, [cachedPath]);
-            if (restored && request.cache.mode === 'venv') {
-                const problem = await verifyRestoredVenv(request.venvPath, interpreter.version);
-                if (!problem) {
+            // On a miss, the newest entry of the same shape (another set of dependency files): pip
+            // then changes only what differs. pip's own cache is as good a start as any for `pip`.
+            const restoredKey = await backend.restore(venv.cacheKey, [cachedPath], [restorePrefix(venv.cacheKey)]);
+            if (restoredKey && request.cache.mode === 'venv') {
+                const problem = (await verifyRestoredVenv(request.venvPath, interpreter.version)) ??
+                    (restoredKey === venv.cacheKey
+                        ? undefined
+                        : await updateFromNearest(request, interpreter, restoredKey));
+                if (!problem && restoredKey === venv.cacheKey) {
                     const refresh = planProjectRefresh(request.install);
-                    core/* info */.pq(`Restored the virtualenv from the ${backend.name} cache (${venv.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`);
+                    core.info(`Restored the virtualenv from the ${backend.name} cache (${venv.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`);
                     await refreshProject(python, request.install, installContext(request));
                     venv.cacheHit = true;
+                    await mark();
                     return venv;
                 }
-                core/* warning */.$e(`The cached virtualenv failed verification (${problem}); installing afresh.`);
+                if (!problem) {
+                    await mark();
+                    venv.pendingSave = saveFrom(cachedPath);
+                    return venv;
+                }
+                core.warning(restoredKey === venv.cacheKey
+                    ? `The cached virtualenv failed verification (${problem}); installing afresh.`
+                    : `The nearest cached virtualenv (${restoredKey}) could not be brought up to date (${problem}); installing afresh.`);
             }
-            else if (!restored) {
-                core/* info */.pq(`No cache entry for ${venv.cacheKey}; installing.`);
+            else if (!restoredKey) {
+                core.info(`No cache entry for ${venv.cacheKey}; installing.`);
             }
         }
         await install(request, interpreter, python, pipCacheDir);
-        if (backend && !venv.cacheHit)
-            await saveIfAllowed(backend, request.event, venv.cacheKey, cachedPath);
+        await mark();
+        if (!venv.cacheHit)
+            venv.pendingSave = saveFrom(cachedPath);
     }
     finally {
-        core/* endGroup */.N4();
+        core.endGroup();
     }
     return venv;
 }
@@ -41832,7 +42411,7 @@ function escapeMarkdown(text) {
 }
 function setDecisionOutputs(decision) {
     (0,deploy_outputs/* setDeployOutputs */.O)(decision.deploy, decision.environment, decision.reason);
-    core/* info */.pq(decision.reason);
+    core.info(decision.reason);
 }
 
 ;// CONCATENATED MODULE: ./src/python/probe.ts
@@ -43127,14 +43706,14 @@ function buildAnnotations(result, paths, limit = MAX_ERROR_ANNOTATIONS, sourceLa
 /** Writes the plan as `::error` and `::notice` workflow commands. */
 function emitAnnotations(plan) {
     for (const a of plan.annotations) {
-        core/* error */.z3(a.message, {
+        core.error(a.message, {
             title: a.title,
             ...(a.file !== undefined ? { file: a.file } : {}),
             ...(a.line !== undefined ? { startLine: a.line } : {}),
         });
     }
     if (plan.overflowNotice)
-        core/* notice */.lm(plan.overflowNotice);
+        core.notice(plan.overflowNotice);
 }
 function annotationFor(failure, paths, where = '') {
     const verb = failure.kind === 'error' ? 'Error in' : 'Failed:';
@@ -43232,7 +43811,7 @@ function emitCoverageAnnotations(outcome, limit = MAX_WARNING_ANNOTATIONS) {
     const ranges = outcome.changed?.uncovered ?? [];
     for (const range of ranges.slice(0, limit)) {
         const what = range.start === range.end ? `Line ${range.start}` : `Lines ${range.start}-${range.end}`;
-        core/* warning */.$e(`${what} changed in this pull request but not covered by the tests.`, {
+        core.warning(`${what} changed in this pull request but not covered by the tests.`, {
             title: 'Not covered',
             file: range.file,
             startLine: range.start,
@@ -43241,7 +43820,7 @@ function emitCoverageAnnotations(outcome, limit = MAX_WARNING_ANNOTATIONS) {
     }
     const more = ranges.length - limit;
     if (more > 0)
-        core/* notice */.lm(`${more} more uncovered ranges of changed lines are not annotated; see the job summary.`);
+        core.notice(`${more} more uncovered ranges of changed lines are not annotated; see the job summary.`);
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -43271,7 +43850,7 @@ function testOutputs(result, junitPath) {
 async function publishReport(request) {
     const { result, junitPaths } = request;
     for (const [name, value] of Object.entries(testOutputs(result, junitPaths.join('\n'))))
-        core/* setOutput */.uH(name, value);
+        core.setOutput(name, value);
     const paths = {
         repoRoot: request.repoRoot,
         workingDirectory: request.workingDirectory,
@@ -43583,7 +44162,7 @@ async function rerunFailures(request) {
         });
         script = plugin.script;
         const report = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-junit-rerun-${round}-${(0,external_node_crypto_.randomUUID)()}.xml`);
-        core/* startGroup */.Oh(`Rerun ${round} of ${request.rounds}: ${ids.length} failed test(s)`);
+        core.startGroup(`Rerun ${round} of ${request.rounds}: ${ids.length} failed test(s)`);
         let run;
         try {
             // Ours last: pytest takes the last --junitxml, so a user's report keeps the first run.
@@ -43596,12 +44175,12 @@ async function rerunFailures(request) {
             });
         }
         finally {
-            core/* endGroup */.N4();
+            core.endGroup();
         }
         if (run.timedOut)
             throw new errors/* InputError */.dz(`Rerun ${round}: ${timeoutMessage(request.timeoutMinutes)}`);
         if (!(0,external_node_fs_.existsSync)(report)) {
-            core/* warning */.$e(`Rerun ${round} wrote no report (pytest exit ${run.exitCode}); no more reruns.`);
+            core.warning(`Rerun ${round} wrote no report (pytest exit ${run.exitCode}); no more reruns.`);
             break;
         }
         const ran = new Set(plugin.collectedIds() ?? []);
@@ -43672,9 +44251,9 @@ async function runTests(request) {
         }
         const timings = request.shardTimings ? await readShardTimings(request.shardTimings) : undefined;
         shardIds = selectShard(ids, request.shard, timings);
-        core/* info */.pq(`Shard ${index}/${total}: ${shardIds.length} of ${ids.length} tests${timings ? ', balanced by recorded durations' : ', balanced by file'}.`);
+        core.info(`Shard ${index}/${total}: ${shardIds.length} of ${ids.length} tests${timings ? ', balanced by recorded durations' : ', balanced by file'}.`);
         if (shardIds.length === 0) {
-            core/* notice */.lm(`Shard ${index}/${total} has no tests: the suite has fewer files or tests than shards.`);
+            core.notice(`Shard ${index}/${total} has no tests: the suite has fewer files or tests than shards.`);
             return {
                 result: EMPTY_RESULT,
                 verdict: { ok: true, hasReport: false },
@@ -43691,7 +44270,7 @@ async function runTests(request) {
     // A report left from before (or by the collection run) must not stand in for this run's.
     if (userJunit && (0,external_node_fs_.statSync)(userJunit, { throwIfNoEntry: false })?.isFile())
         (0,external_node_fs_.rmSync)(userJunit);
-    core/* startGroup */.Oh('Running pytest');
+    core.startGroup('Running pytest');
     let run;
     try {
         const coverageArgs = request.coverage?.args ?? [];
@@ -43704,7 +44283,7 @@ async function runTests(request) {
         });
     }
     finally {
-        core/* endGroup */.N4();
+        core.endGroup();
     }
     const rootdir = plugin.rootdir();
     if (run.timedOut)
@@ -44017,11 +44596,11 @@ async function ownPackages(python, projectDir, workingDirectory) {
             names = [];
         }
         if (names.length > 0) {
-            core/* info */.pq(`coverage: measuring the installed project's packages: ${names.join(', ')}.`);
+            core.info(`coverage: measuring the installed project's packages: ${names.join(', ')}.`);
             return names;
         }
     }
-    core/* info */.pq(`coverage: measuring the working directory ${workingDirectory} (${projectDir ? "the installed project's packages could not be listed" : 'the project is not installed'}). Set coverage to the packages to measure, e.g. src/mypkg, to narrow it.`);
+    core.info(`coverage: measuring the working directory ${workingDirectory} (${projectDir ? "the installed project's packages could not be listed" : 'the project is not installed'}). Set coverage to the packages to measure, e.g. src/mypkg, to narrow it.`);
     return [workingDirectory];
 }
 
@@ -44365,7 +44944,7 @@ async function pipInstall(python, packages, pipArgs, cwd) {
 async function ensurePytestCov(python, pipArgs, cwd) {
     if ((await hasModule(python, 'pytest_cov')) && (await hasModule(python, 'coverage')))
         return;
-    core/* notice */.lm('coverage: pytest-cov is not among the project dependencies; installing it. Add it to your test requirements to pin its version (and cache it with the virtualenv).');
+    core.notice('coverage: pytest-cov is not among the project dependencies; installing it. Add it to your test requirements to pin its version (and cache it with the virtualenv).');
     await pipInstall(python, ['pytest-cov'], pipArgs, cwd);
 }
 /** A small venv holding coverage.py, for report-only mode (no test venv there). */
@@ -44484,7 +45063,7 @@ function repoPathOf(reported, where) {
 /** The report of a data file; undefined when pytest wrote none (it stopped before measuring). */
 async function reportCoverage(request) {
     if (!(0,external_node_fs_.statSync)(request.dataFile, { throwIfNoEntry: false })?.isFile()) {
-        core/* warning */.$e('coverage: pytest wrote no coverage data, so there is no coverage to report.');
+        core.warning('coverage: pytest wrote no coverage data, so there is no coverage to report.');
         return undefined;
     }
     const jsonPath = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-coverage-${(0,external_node_crypto_.randomUUID)()}.json`);
@@ -44540,7 +45119,7 @@ async function combineShards(request) {
     ];
     const mappings = checkoutRoots(paths, localRoots, external_node_fs_.existsSync);
     const described = mappings.map((m) => `${m.remotes.join(', ')} -> ${m.local}`).join('; ');
-    core/* info */.pq(`coverage: combining ${request.files.length} data file(s); paths mapped: ${described || '(none needed)'}.`);
+    core.info(`coverage: combining ${request.files.length} data file(s); paths mapped: ${described || '(none needed)'}.`);
     const rcfile = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-coverage-paths-${(0,external_node_crypto_.randomUUID)()}.rc`);
     (0,external_node_fs_.writeFileSync)(rcfile, pathsRc(mappings));
     const output = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-coverage-combined-${(0,external_node_crypto_.randomUUID)()}`);
@@ -44579,12 +45158,12 @@ async function combineShards(request) {
 function exportToLaterSteps(interpreter, venv) {
     const exported = interpreterExports(interpreter);
     for (const [name, value] of Object.entries(exported.variables))
-        core/* exportVariable */.dN(name, value);
+        core.exportVariable(name, value);
     for (const dir of exported.path)
-        core/* addPath */.fM(dir);
+        core.addPath(dir);
     // Added last, so it comes first on PATH.
-    core/* addPath */.fM(venv.binDir);
-    core/* exportVariable */.dN('VIRTUAL_ENV', venv.venvPath);
+    core.addPath(venv.binDir);
+    core.exportVariable('VIRTUAL_ENV', venv.venvPath);
 }
 /** The gate's decision; its line goes into the summary. */
 function gate(config, event, outcome, coverageProblem) {
@@ -44593,9 +45172,9 @@ function gate(config, event, outcome, coverageProblem) {
 /** coverage, coverage-changed, coverage-file: empty when not measured. */
 function setCoverageOutputs(coverage) {
     const changed = coverage?.changed?.percent;
-    core/* setOutput */.uH(names/* OUTPUT */.aQ.coverage, coverage ? formatPercent(coverage.report.percent) : '');
-    core/* setOutput */.uH(names/* OUTPUT */.aQ.coverageChanged, changed === undefined ? '' : formatPercent(changed));
-    core/* setOutput */.uH(names/* OUTPUT */.aQ.coverageFile, coverage?.dataFile ?? '');
+    core.setOutput(names/* OUTPUT */.aQ.coverage, coverage ? formatPercent(coverage.report.percent) : '');
+    core.setOutput(names/* OUTPUT */.aQ.coverageChanged, changed === undefined ? '' : formatPercent(changed));
+    core.setOutput(names/* OUTPUT */.aQ.coverageFile, coverage?.dataFile ?? '');
 }
 /** The step's failure for a total below coverage-threshold. */
 function coverageFailure(coverage) {
@@ -44611,16 +45190,16 @@ async function finish(config, event, run, testFailure, coverage) {
     let failure = testFailure;
     const flaky = run.flaky ?? [];
     if (flaky.length > 0) {
-        core/* setOutput */.uH(names/* OUTPUT */.aQ.flaky, String(flaky.length));
+        core.setOutput(names/* OUTPUT */.aQ.flaky, String(flaky.length));
         if (config.failOnFlaky && !failure) {
             failure = `${flaky.length} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}. See the job summary.`;
         }
         else if (!config.failOnFlaky) {
-            core/* warning */.$e(`${flaky.length} test(s) failed and then passed on a rerun (flaky): ${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}. See the job summary.`);
+            core.warning(`${flaky.length} test(s) failed and then passed on a rerun (flaky): ${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}. See the job summary.`);
         }
     }
     else if (config.reruns > 0) {
-        core/* setOutput */.uH(names/* OUTPUT */.aQ.flaky, '0');
+        core.setOutput(names/* OUTPUT */.aQ.flaky, '0');
     }
     const decision = gate(config, event, failure ? 'failure' : 'success', coverage?.problem);
     // Failed tests are the first thing to fix; a low coverage fails the step when they pass.
@@ -44646,7 +45225,7 @@ async function finish(config, event, run, testFailure, coverage) {
     finally {
         // The tests' verdict stands even when writing the report fails.
         if (failure)
-            core/* setFailed */.C1(failure);
+            core.setFailed(failure);
     }
     setDecisionOutputs(decision);
 }
@@ -44686,7 +45265,7 @@ function failureCounts(result) {
 }
 /** Report-only mode: merge JUnit files written elsewhere (e.g. by shard jobs). */
 async function reportOnly(config, event) {
-    core/* info */.pq(`Report-only mode: reading ${config.junitFiles.length} JUnit file(s).`);
+    core.info(`Report-only mode: reading ${config.junitFiles.length} JUnit file(s).`);
     const result = await readJUnitReports(config.junitFiles);
     let failure;
     if (result.failed + result.errors > 0) {
@@ -44701,7 +45280,7 @@ async function reportOnly(config, event) {
 }
 /** Report-only mode: the shards' coverage data combined, with a Python and coverage.py of its own. */
 async function combinedCoverage(config, event) {
-    core/* info */.pq(`Report-only mode: combining ${config.coverage.files.length} coverage data file(s).`);
+    core.info(`Report-only mode: combining ${config.coverage.files.length} coverage data file(s).`);
     const interpreter = await setupPython(config.python);
     const scratch = (0,external_node_path_namespaceObject.join)(config.runnerTemp, `pyci-coverage-venv-${process.pid}`);
     const python = await coverageVenv(interpreter.executable, scratch, config.install.pipArgs, config.workingDirectory);
@@ -44725,57 +45304,63 @@ async function combinedCoverage(config, event) {
 }
 async function fullRun(config, event) {
     const interpreter = await setupPython(config.python);
-    core/* setOutput */.uH('python-version', interpreter.version);
-    core/* setOutput */.uH('python-path', interpreter.executable);
-    core/* setOutput */.uH('python-source', interpreter.source);
+    core.setOutput('python-version', interpreter.version);
+    core.setOutput('python-path', interpreter.executable);
+    core.setOutput('python-source', interpreter.source);
     const venv = await prepareVenv({ ...config, event, scratchDir: config.runnerTemp }, interpreter);
-    core/* setOutput */.uH('venv-path', venv.venvPath);
-    core/* setOutput */.uH('cache-hit', venv.cacheHit ? 'true' : 'false');
-    core/* setOutput */.uH('cache-key', venv.cacheKey);
+    core.setOutput('venv-path', venv.venvPath);
+    core.setOutput('cache-hit', venv.cacheHit ? 'true' : 'false');
+    core.setOutput('cache-key', venv.cacheKey);
     exportToLaterSteps(interpreter, venv);
-    const measurement = config.coverage.enabled
-        ? await prepareMeasurement({
-            settings: config.coverage,
+    try {
+        const measurement = config.coverage.enabled
+            ? await prepareMeasurement({
+                settings: config.coverage,
+                python: venv.python,
+                pipArgs: config.install.pipArgs,
+                workingDirectory: config.workingDirectory,
+                projectDir: config.install.project?.path,
+                scratchDir: config.runnerTemp,
+                label: config.shard ? `${config.shard.index}of${config.shard.total}` : 'all',
+            })
+            : undefined;
+        const { result, verdict, junitPath, rootdir, flaky } = await runTests({
             python: venv.python,
-            pipArgs: config.install.pipArgs,
+            venvPath: venv.venvPath,
             workingDirectory: config.workingDirectory,
-            projectDir: config.install.project?.path,
+            pytestArgs: config.pytestArgs,
+            allowNoTests: config.allowNoTests,
+            shard: config.shard,
+            shardTimings: config.shardTimings,
             scratchDir: config.runnerTemp,
-            label: config.shard ? `${config.shard.index}of${config.shard.total}` : 'all',
-        })
-        : undefined;
-    const { result, verdict, junitPath, rootdir, flaky } = await runTests({
-        python: venv.python,
-        venvPath: venv.venvPath,
-        workingDirectory: config.workingDirectory,
-        pytestArgs: config.pytestArgs,
-        allowNoTests: config.allowNoTests,
-        shard: config.shard,
-        shardTimings: config.shardTimings,
-        scratchDir: config.runnerTemp,
-        timeoutMinutes: config.timeoutMinutes,
-        ...(measurement ? { coverage: measurement } : {}),
-        reruns: config.reruns,
-    });
-    if (verdict.ok && verdict.message)
-        core/* notice */.lm(verdict.message);
-    const coverage = measurement
-        ? await reportCoverage({
-            python: venv.python,
-            dataFile: measurement.dataFile,
-            workingDirectory: config.workingDirectory,
-            workspace: config.workspace,
-            scratchDir: config.runnerTemp,
-            event,
-            threshold: config.coverage.threshold,
-            // A shard measures part of the suite: the threshold waits for the combined report.
-            applyThreshold: !config.shard || config.shard.total === 1,
-        })
-        : undefined;
-    const failure = verdict.ok
-        ? undefined
-        : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
-    await finish(config, event, { result, junitPaths: junitPath ? [junitPath] : [], rootdir, flaky }, failure, coverage);
+            timeoutMinutes: config.timeoutMinutes,
+            ...(measurement ? { coverage: measurement } : {}),
+            reruns: config.reruns,
+        });
+        if (verdict.ok && verdict.message)
+            core.notice(verdict.message);
+        const coverage = measurement
+            ? await reportCoverage({
+                python: venv.python,
+                dataFile: measurement.dataFile,
+                workingDirectory: config.workingDirectory,
+                workspace: config.workspace,
+                scratchDir: config.runnerTemp,
+                event,
+                threshold: config.coverage.threshold,
+                // A shard measures part of the suite: the threshold waits for the combined report.
+                applyThreshold: !config.shard || config.shard.total === 1,
+            })
+            : undefined;
+        const failure = verdict.ok
+            ? undefined
+            : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
+        await finish(config, event, { result, junitPaths: junitPath ? [junitPath] : [], rootdir, flaky }, failure, coverage);
+    }
+    finally {
+        // The cache save ran alongside the tests; it must end before the step does (it only warns).
+        await venv.pendingSave?.complete();
+    }
 }
 async function main_run() {
     try {
@@ -44809,9 +45394,9 @@ async function main_run() {
 
 
 function setDeployOutputs(deploy, environment, reason) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .DEPLOY_OUTPUT */ ._5.deploy, deploy ? 'true' : 'false');
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .DEPLOY_OUTPUT */ ._5.environment, environment);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .DEPLOY_OUTPUT */ ._5.deployReason, reason);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.setOutput(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .DEPLOY_OUTPUT */ ._5.deploy, deploy ? 'true' : 'false');
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.setOutput(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .DEPLOY_OUTPUT */ ._5.environment, environment);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.setOutput(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .DEPLOY_OUTPUT */ ._5.deployReason, reason);
 }
 
 
@@ -45195,18 +45780,18 @@ function failStep(error) {
     const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error);
     const details = error instanceof Error ? (error.stack ?? message) : message;
     if (reported) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(`Also failed: ${details}`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__.debug(`Also failed: ${details}`);
         return;
     }
     reported = true;
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .SetupError */ .w3) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(message);
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__.setFailed(message);
         (0,_job_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .writeFailureSummary */ .KJ)('The step failed', message, FAILED_STEP_REASON);
         return;
     }
-    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(details);
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__.debug(details);
     const unexpected = `Unexpected error: ${message}. Re-run with step debug logging for details, and report it if it persists.`;
-    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(unexpected);
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__.setFailed(unexpected);
     (0,_job_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .writeFailureSummary */ .KJ)('The step failed', unexpected, FAILED_STEP_REASON);
 }
 /**
@@ -45290,7 +45875,7 @@ const secrets = [];
 function registerSecret(value) {
     if (value === '')
         return;
-    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setSecret */ .Pq(value);
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__.setSecret(value);
     secrets.push(value);
 }
 /**
@@ -45300,11 +45885,11 @@ function registerSecret(value) {
  */
 async function writeJobSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq('No job summary written: GITHUB_STEP_SUMMARY is not set (not on a GitHub runner).');
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__.info('No job summary written: GITHUB_STEP_SUMMARY is not set (not on a GitHub runner).');
         return;
     }
     written = true;
-    await _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .summary */ .z.addRaw(markdown, true).write();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_1__.summary.addRaw(markdown, true).write();
 }
 /**
  * The summary of a step that failed before it had a report to write (pip, the build backend, a
@@ -45325,7 +45910,7 @@ function writeFailureSummary(title, message, reason) {
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(path, `${html}\n`);
     }
     catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(`No failure summary written: ${error.message}`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__.debug(`No failure summary written: ${error.message}`);
     }
 }
 function escape(text) {
@@ -45387,6 +45972,8 @@ const INPUT = {
     cacheTimeout: 'cache-timeout',
     cacheLocalSecret: 'cache-local-secret',
     cacheLocalMaxSize: 'cache-local-max-size',
+    cacheSave: 'cache-save',
+    cacheMaxSize: 'cache-max-size',
     pytestArgs: 'pytest-args',
     timeoutMinutes: 'timeout-minutes',
     allowNoTests: 'allow-no-tests',
@@ -45739,26 +46326,52 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ 3838:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  fM: () => (/* binding */ addPath),
-  Yz: () => (/* binding */ core_debug),
-  N4: () => (/* binding */ endGroup),
-  z3: () => (/* binding */ error),
-  dN: () => (/* binding */ exportVariable),
-  pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug),
-  lm: () => (/* binding */ notice),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  Oh: () => (/* binding */ startGroup),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
+  ExitCode: () => (/* binding */ ExitCode),
+  addPath: () => (/* binding */ addPath),
+  debug: () => (/* binding */ debug),
+  endGroup: () => (/* binding */ endGroup),
+  error: () => (/* binding */ error),
+  exportVariable: () => (/* binding */ exportVariable),
+  getBooleanInput: () => (/* binding */ getBooleanInput),
+  getIDToken: () => (/* binding */ getIDToken),
+  getInput: () => (/* binding */ getInput),
+  getMultilineInput: () => (/* binding */ getMultilineInput),
+  getState: () => (/* binding */ getState),
+  group: () => (/* binding */ group),
+  info: () => (/* binding */ info),
+  isDebug: () => (/* binding */ isDebug),
+  markdownSummary: () => (/* reexport */ markdownSummary),
+  notice: () => (/* binding */ notice),
+  platform: () => (/* reexport */ platform_namespaceObject),
+  saveState: () => (/* binding */ saveState),
+  setCommandEcho: () => (/* binding */ setCommandEcho),
+  setFailed: () => (/* binding */ setFailed),
+  setOutput: () => (/* binding */ setOutput),
+  setSecret: () => (/* binding */ setSecret),
+  startGroup: () => (/* binding */ startGroup),
+  summary: () => (/* reexport */ summary),
+  toPlatformPath: () => (/* reexport */ toPlatformPath),
+  toPosixPath: () => (/* reexport */ toPosixPath),
+  toWin32Path: () => (/* reexport */ toWin32Path),
+  warning: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, group, markdownSummary, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -45769,7 +46382,7 @@ var external_os_ = __nccwpck_require__(857);
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -45834,12 +46447,12 @@ function toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function command_issueCommand(command, properties, message) {
+function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_.EOL);
 }
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -45876,13 +46489,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -45902,7 +46515,7 @@ var external_fs_ = __nccwpck_require__(9896);
 
 
 
-function file_command_issueFileCommand(command, message) {
+function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -45910,13 +46523,13 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -45948,13 +46561,13 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new lib/* HttpClient */.Qq('actions/oidc-client', [new auth/* BearerCredentialHandler */.tZ(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -45973,7 +46586,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return __awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -45992,13 +46605,13 @@ class oidc_utils_OidcClient {
         return __awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -46287,7 +46900,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
@@ -46321,11 +46934,11 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
+    return pth.replace(/[/\\]/g, external_path_.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
+var exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -46339,10 +46952,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -46352,7 +46965,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield exec/* getExecOutput */.H('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -46363,7 +46976,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield exec/* getExecOutput */.H('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -46431,13 +47044,13 @@ var ExitCode;
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function exportVariable(name, val) {
-    const convertedVal = utils_toCommandValue(val);
+    const convertedVal = toCommandValue(val);
     process.env[name] = convertedVal;
     const filePath = process.env['GITHUB_ENV'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('ENV', file_command_prepareKeyValueMessage(name, val));
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
     }
-    command_issueCommand('set-env', { name }, convertedVal);
+    issueCommand('set-env', { name }, convertedVal);
 }
 /**
  * Registers a secret which will get masked from logs
@@ -46468,8 +47081,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -46478,10 +47091,10 @@ function core_setSecret(secret) {
 function addPath(inputPath) {
     const filePath = process.env['GITHUB_PATH'] || '';
     if (filePath) {
-        file_command_issueFileCommand('PATH', inputPath);
+        issueFileCommand('PATH', inputPath);
     }
     else {
-        command_issueCommand('add-path', {}, inputPath);
+        issueCommand('add-path', {}, inputPath);
     }
     process.env['PATH'] = `${inputPath}${external_path_.delimiter}${process.env['PATH']}`;
 }
@@ -46552,10 +47165,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -46590,8 +47203,8 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+function debug(message) {
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -46599,7 +47212,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -46607,7 +47220,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -46615,7 +47228,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -46632,13 +47245,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    command_issue('group', name);
+    issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    command_issue('endgroup');
+    issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -46718,10 +47331,9 @@ function getIDToken(aud) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ exec)
+  m: () => (/* binding */ exec),
+  H: () => (/* binding */ getExecOutput)
 });
-
-// UNUSED EXPORTS: getExecOutput
 
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
@@ -47378,8 +47990,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {

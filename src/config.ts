@@ -7,6 +7,7 @@ import { arch as osArch, homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { expandDependencyPatterns } from './deps/cache/key-files.js';
 import { validateKeySuffix } from './deps/cache/key.js';
+import { CACHE_SAVE_POLICIES } from './deps/cache/policy.js';
 import type { CacheSettings } from './deps/prepare.js';
 import type { InstallSpec } from './deps/plan.js';
 import { resolveRequirementFiles } from './deps/requirements.js';
@@ -288,6 +289,9 @@ const MAX_CACHE_TIMEOUT_SECONDS = 6 * 60 * 60;
 /** `cache-local-max-size` when empty: 10 GiB (action.yml's default too). */
 const DEFAULT_LOCAL_MAX_BYTES = 10 * 2 ** 30;
 
+/** `cache-max-size` when empty: 2 GiB (action.yml's default too). */
+const DEFAULT_MAX_SAVE_BYTES = 2 * 2 ** 30;
+
 /** Whole seconds, 1 to 6 hours (a job's own limit); empty: 300. */
 function readCacheTimeout(raw: string): number {
   if (raw.trim() === '') return 300;
@@ -359,13 +363,19 @@ export function readConfig(
 
   const requirements = resolveRequirementFiles(parseLines(get('requirements')), workingDirectory);
   const install = readInstallSpec(get, workingDirectory);
+  const coverage = readCoverage(get, workingDirectory, junitFiles.length > 0);
 
   return {
     workspace,
     workingDirectory,
     python,
     venvPath,
-    install: { ...install, requirementFiles: requirements.install },
+    install: {
+      ...install,
+      requirementFiles: requirements.install,
+      // pytest-cov joins the one resolve, so it is cached with the venv.
+      testTools: coverage.enabled && junitFiles.length === 0 ? ['pytest-cov'] : [],
+    },
     dependencyFiles: requirements.all,
     pytestArgs,
     timeoutMinutes: readTimeoutMinutes(get('timeout-minutes')),
@@ -383,11 +393,13 @@ export function readConfig(
       localSecret: readLocalSecret(get('cache-local-secret')),
       localMaxBytes:
         parseSize('cache-local-max-size', get('cache-local-max-size')) ?? DEFAULT_LOCAL_MAX_BYTES,
+      save: parseChoice('cache-save', get('cache-save'), CACHE_SAVE_POLICIES, 'default-branch'),
+      maxSaveBytes: parseSize('cache-max-size', get('cache-max-size')) ?? DEFAULT_MAX_SAVE_BYTES,
     },
     shard,
     shardTimings,
     junitFiles,
-    coverage: readCoverage(get, workingDirectory, junitFiles.length > 0),
+    coverage,
     gate,
     runnerTemp,
     reruns: readReruns(get('reruns')),

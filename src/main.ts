@@ -222,54 +222,59 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
   core.setOutput('cache-key', venv.cacheKey);
   exportToLaterSteps(interpreter, venv);
 
-  const measurement = config.coverage.enabled
-    ? await prepareMeasurement({
-        settings: config.coverage,
-        python: venv.python,
-        pipArgs: config.install.pipArgs,
-        workingDirectory: config.workingDirectory,
-        projectDir: config.install.project?.path,
-        scratchDir: config.runnerTemp,
-        label: config.shard ? `${config.shard.index}of${config.shard.total}` : 'all',
-      })
-    : undefined;
-  const { result, verdict, junitPath, rootdir, flaky } = await runTests({
-    python: venv.python,
-    venvPath: venv.venvPath,
-    workingDirectory: config.workingDirectory,
-    pytestArgs: config.pytestArgs,
-    allowNoTests: config.allowNoTests,
-    shard: config.shard,
-    shardTimings: config.shardTimings,
-    scratchDir: config.runnerTemp,
-    timeoutMinutes: config.timeoutMinutes,
-    ...(measurement ? { coverage: measurement } : {}),
-    reruns: config.reruns,
-  });
-  if (verdict.ok && verdict.message) core.notice(verdict.message);
-  const coverage = measurement
-    ? await reportCoverage({
-        python: venv.python,
-        dataFile: measurement.dataFile,
-        workingDirectory: config.workingDirectory,
-        workspace: config.workspace,
-        scratchDir: config.runnerTemp,
-        event,
-        threshold: config.coverage.threshold,
-        // A shard measures part of the suite: the threshold waits for the combined report.
-        applyThreshold: !config.shard || config.shard.total === 1,
-      })
-    : undefined;
-  const failure = verdict.ok
-    ? undefined
-    : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
-  await finish(
-    config,
-    event,
-    { result, junitPaths: junitPath ? [junitPath] : [], rootdir, flaky },
-    failure,
-    coverage,
-  );
+  try {
+    const measurement = config.coverage.enabled
+      ? await prepareMeasurement({
+          settings: config.coverage,
+          python: venv.python,
+          pipArgs: config.install.pipArgs,
+          workingDirectory: config.workingDirectory,
+          projectDir: config.install.project?.path,
+          scratchDir: config.runnerTemp,
+          label: config.shard ? `${config.shard.index}of${config.shard.total}` : 'all',
+        })
+      : undefined;
+    const { result, verdict, junitPath, rootdir, flaky } = await runTests({
+      python: venv.python,
+      venvPath: venv.venvPath,
+      workingDirectory: config.workingDirectory,
+      pytestArgs: config.pytestArgs,
+      allowNoTests: config.allowNoTests,
+      shard: config.shard,
+      shardTimings: config.shardTimings,
+      scratchDir: config.runnerTemp,
+      timeoutMinutes: config.timeoutMinutes,
+      ...(measurement ? { coverage: measurement } : {}),
+      reruns: config.reruns,
+    });
+    if (verdict.ok && verdict.message) core.notice(verdict.message);
+    const coverage = measurement
+      ? await reportCoverage({
+          python: venv.python,
+          dataFile: measurement.dataFile,
+          workingDirectory: config.workingDirectory,
+          workspace: config.workspace,
+          scratchDir: config.runnerTemp,
+          event,
+          threshold: config.coverage.threshold,
+          // A shard measures part of the suite: the threshold waits for the combined report.
+          applyThreshold: !config.shard || config.shard.total === 1,
+        })
+      : undefined;
+    const failure = verdict.ok
+      ? undefined
+      : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
+    await finish(
+      config,
+      event,
+      { result, junitPaths: junitPath ? [junitPath] : [], rootdir, flaky },
+      failure,
+      coverage,
+    );
+  } finally {
+    // The cache save ran alongside the tests; it must end before the step does (it only warns).
+    await venv.pendingSave?.complete();
+  }
 }
 
 export async function run(): Promise<void> {

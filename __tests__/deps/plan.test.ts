@@ -29,6 +29,15 @@ describe('planInstall', () => {
     });
   });
 
+  it("the action's own test tools (pytest-cov with coverage) join the same resolve", () => {
+    expect(planInstall({ ...nothing, testTools: ['pytest-cov'], pipArgs: ['-q'] }, true)).toEqual({
+      what: 'pytest, pytest-cov',
+      args: ['install', 'pytest', 'pytest-cov', '-q'],
+      inputs: [],
+      addsPytest: true,
+    });
+  });
+
   it('one resolve: requirements, project, groups, packages (and pytest), then pip-args', () => {
     const step = planInstall(
       {

@@ -58,7 +58,9 @@ function run(options: Options, inputs: Record<string, string> = {}): Promise<Run
     workspace: options.workspace,
     toolCache: options.toolCache ?? toolCache,
     event: options.event,
-    env: { PYCI_CACHE_KEY_FILE: keyFile, ...options.env },
+    // Every run here restores from the cache, as on a hosted runner: no venv is reused in place
+    // (that is cache-in-place.test.ts).
+    env: { PYCI_CACHE_KEY_FILE: keyFile, RUNNER_ENVIRONMENT: 'github-hosted', ...options.env },
     inputs: {
       'python-version': '3.11',
       'python-source': 'tool-cache',
@@ -87,7 +89,7 @@ function expectGreen(result: RunResult): void {
   expect(result.outputs).toMatchObject({ tests: '1', passed: '1' });
 }
 
-const KEY = /^pyci-venv-Linux-.+-x64-cpython3\.11\.\d+-[0-9a-f]{32}$/;
+const KEY = /^pyci-venv-Linux-.+-x64-cpython3\.11\.\d+-[0-9a-f]{8}-[0-9a-f]{32}$/;
 
 describe('local backend (cache-dir)', () => {
   it.concurrent(

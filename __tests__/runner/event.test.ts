@@ -24,7 +24,16 @@ describe('buildRunEvent', () => {
       action: '',
       runConclusion: '',
       pullRequestComment: false,
+      defaultBranch: '',
     });
+  });
+
+  it("reads the repository's default branch from the payload", () => {
+    const event = buildRunEvent(
+      { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' },
+      { ...pr(repo('octo-org/octo-service')), repository: { default_branch: 'trunk' } },
+    );
+    expect(event.defaultBranch).toBe('trunk');
   });
 
   it('reads a tag from the ref, whatever GITHUB_REF_TYPE says', () => {

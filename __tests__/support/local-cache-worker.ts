@@ -33,7 +33,7 @@ for (let round = 0; round < rounds; round++) {
     writeFileSync(join(dir, 'check.txt'), stamp);
     ok = await backend.save(key, [dir]);
   } else {
-    ok = await backend.restore(key, [dir]);
+    ok = (await backend.restore(key, [dir])) !== undefined;
     if (ok) {
       // A restored entry must be one saver's whole directory, never a mix.
       const stamp = readFileSync(join(dir, 'id.txt'), 'utf8');

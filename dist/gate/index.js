@@ -32280,6 +32280,7 @@ function buildRunEvent(env, payload) {
         runConclusion: name === 'workflow_run' ? event_text(field(payload, 'workflow_run', 'conclusion')) : '',
         pullRequestComment: isPullRequestComment(name, payload),
         ...pullRequestNumber(name, payload),
+        defaultBranch: event_text(field(payload, 'repository', 'default_branch')),
     };
 }
 
@@ -33224,6 +33225,8 @@ const INPUT = {
     cacheTimeout: 'cache-timeout',
     cacheLocalSecret: 'cache-local-secret',
     cacheLocalMaxSize: 'cache-local-max-size',
+    cacheSave: 'cache-save',
+    cacheMaxSize: 'cache-max-size',
     pytestArgs: 'pytest-args',
     timeoutMinutes: 'timeout-minutes',
     allowNoTests: 'allow-no-tests',

@@ -99,20 +99,23 @@ export function judgeProjectInstall(
   return `install-project: after installing, no distribution in the virtualenv comes from ${projectDir}: pip replaced the project with another copy, and the tests would not test your code. Make the checkout's version satisfy every requirement on it (with setuptools-scm or hatch-vcs, check out the tags: actions/checkout with fetch-depth: 0).`;
 }
 
-/** Fails the run when the installed project is not the checkout at `projectDir`. */
-export async function checkProjectIsCheckout(python: string, projectDir: string): Promise<void> {
-  const read = (file: string) =>
-    existsSync(join(projectDir, file)) ? readFileSync(join(projectDir, file), 'utf8') : '';
-  const name = staticProjectName(read('pyproject.toml'), read('setup.cfg'));
+/** The venv's distributions, as its own python's importlib.metadata sees them. */
+export async function listDistributions(python: string): Promise<InstalledDist[]> {
   const listed = await captureProgram(python, ['-I', '-c', LIST_DISTS], { timeoutMs: 60_000 });
-  let dists: InstalledDist[];
   try {
-    dists = JSON.parse(listed.stdout) as InstalledDist[];
+    return JSON.parse(listed.stdout) as InstalledDist[];
   } catch {
     throw new Error(
       `Could not list the virtualenv's distributions (exit ${listed.exitCode}): ${listed.stderr.slice(-500)}`,
     );
   }
-  const problem = judgeProjectInstall(dists, projectDir, name);
+}
+
+/** Fails the run when the installed project is not the checkout at `projectDir`. */
+export async function checkProjectIsCheckout(python: string, projectDir: string): Promise<void> {
+  const read = (file: string) =>
+    existsSync(join(projectDir, file)) ? readFileSync(join(projectDir, file), 'utf8') : '';
+  const name = staticProjectName(read('pyproject.toml'), read('setup.cfg'));
+  const problem = judgeProjectInstall(await listDistributions(python), projectDir, name);
   if (problem) throw new InputError(problem);
 }

@@ -15,6 +15,12 @@ export interface InstallSpec {
   packages: string[];
   /** Added to every `pip install` (e.g. `--index-url ...`). */
   pipArgs: string[];
+  /**
+   * Test tools the action's own features need (pytest-cov with `coverage`), resolved with
+   * everything else: then they are part of the key and cached, and never installed into a venv
+   * that is being saved.
+   */
+  testTools?: string[];
 }
 
 /** The inputs a pip failure can point at. */
@@ -77,6 +83,10 @@ export function planInstall(spec: InstallSpec, addPytest = false): PipStep | und
   if (addPytest) {
     args.push('pytest');
     what.push('pytest');
+  }
+  if (spec.testTools && spec.testTools.length > 0) {
+    args.push(...spec.testTools);
+    what.push(spec.testTools.join(', '));
   }
   if (args.length === 0) return undefined;
   return {

@@ -1,24 +1,30 @@
 /**
  * The dependency stage: a virtualenv with everything the project declares, plus pytest. With
  * `cache: venv` the whole venv is restored when nothing that shapes it changed (and it passes
- * verification); with `cache: pip` only pip's download cache is.
+ * verification), else the nearest one of the same shape, updated incrementally (incremental.ts);
+ * with `cache: pip` only pip's download cache is.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
+import { errorMessage } from '../runner/errors.js';
 import type { Interpreter } from '../python/interpreter.js';
-import type { CacheBackend } from './cache/backend.js';
 import { boundedBackend } from './cache/bounded.js';
 import { hashFiles } from './cache/hash-files.js';
 import { hashLocalPaths } from './cache/hash-tree.js';
 import { collectKeyFiles, collectLocalPaths } from './cache/key-files.js';
-import { buildCacheKey } from './cache/key.js';
+import { buildCacheKey, restorePrefix } from './cache/key.js';
 import { runnerOsFacts } from './cache/os-facts.js';
-import { mayShareCache, type CacheEvent } from './cache/policy.js';
+import { isTrustedEvent, type CacheEvent, type CacheSavePolicy } from './cache/policy.js';
+import { loadCacheSecret } from './cache/secret.js';
 import { chooseBackend, type CacheMode } from './cache/select.js';
 import { verifyRestoredVenv } from './cache/verify.js';
+import { updateIncrementally } from './incremental.js';
 import { installAll, refreshProject } from './install.js';
 import { planProjectRefresh, type InstallSpec } from './plan.js';
+import { deferredLog } from './deferred-log.js';
+import { checkInPlace, writeMarker, type InPlaceAuth } from './in-place.js';
+import { startSave, type PendingSave } from './save.js';
 import { createVenv, removeVenv, venvBinDir, venvPython } from './venv.js';
 
 /** The virtualenv later stages run in, as prepared (restored or installed). */
@@ -31,6 +37,11 @@ export interface PreparedVenv {
   cacheHit: boolean;
   /** Empty when caching is off. */
   cacheKey: string;
+  /**
+   * The cache save started for this venv, running while the tests do; the caller completes it
+   * (awaits it and prints its log) before the step ends. Undefined when nothing is saved.
+   */
+  pendingSave?: PendingSave;
 }
 
 export interface CacheSettings {
@@ -46,6 +57,10 @@ export interface CacheSettings {
   timeoutSeconds: number;
   /** `cache-local-max-size` in bytes (0 or undefined: no limit). */
   localMaxBytes?: number;
+  /** `cache-save`: which runs save (default `always`, for callers that do not say). */
+  save?: CacheSavePolicy;
+  /** `cache-max-size` in bytes: larger environments are not saved (0 or undefined: no limit). */
+  maxSaveBytes?: number;
 }
 
 export interface VenvRequest {
@@ -71,6 +86,7 @@ function installSettings(install: InstallSpec): Record<string, string> {
     'dependency-groups': install.dependencyGroups.join(','),
     packages: install.packages.join('\n'),
     'pip-args': install.pipArgs.join('\n'),
+    'test-tools': (install.testTools ?? []).join(','),
   };
 }
 
@@ -113,25 +129,34 @@ function installContext(request: VenvRequest) {
   return { workingDirectory: request.workingDirectory, requirementFiles: request.dependencyFiles };
 }
 
-/** Saves right after a successful install, so a failing test run still leaves a warm cache. */
-async function saveIfAllowed(
-  backend: CacheBackend,
-  event: CacheEvent,
-  key: string,
-  path: string,
-): Promise<void> {
-  const policy = mayShareCache(event, backend.name === 'github');
-  if (!policy.save) {
-    core.info(`${policy.reason[0].toUpperCase()}${policy.reason.slice(1)}.`);
-    return;
-  }
-  if (!existsSync(path) || readdirSync(path).length === 0) {
-    // With `cache: pip` and only local indexes pip downloads, and so caches, nothing.
-    core.info(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
-    return;
-  }
-  if (await backend.save(key, [path]))
-    core.info(`Saved ${path} to the ${backend.name} cache as ${key}.`);
+/**
+ * What authenticates the in-place marker, on runners that keep folders between jobs (not
+ * GitHub-hosted ones, which start clean): the local cache's secret and this run's event.
+ */
+function inPlaceAuth(request: VenvRequest): InPlaceAuth | undefined {
+  if (process.env.RUNNER_ENVIRONMENT === 'github-hosted') return undefined;
+  const secret = loadCacheSecret({
+    input: request.cache.localSecret,
+    forbidden: [process.env.GITHUB_WORKSPACE ?? '', request.venvPath],
+  });
+  if (secret instanceof Error) return undefined;
+  return { secret, run: { event: request.event.name, trusted: isTrustedEvent(request.event) } };
+}
+
+/** A venv restored from another key: made equal to a fresh install, or the reason it was not. */
+function updateFromNearest(
+  request: VenvRequest,
+  interpreter: Interpreter,
+  restoredKey: string,
+): Promise<string | undefined> {
+  return updateIncrementally({
+    python: venvPython(request.venvPath),
+    pythonVersion: interpreter.version,
+    spec: request.install,
+    context: installContext(request),
+    restoredKey,
+    scratchDir: request.scratchDir,
+  });
 }
 
 async function install(
@@ -158,7 +183,10 @@ export async function prepareVenv(
     cacheHit: false,
     cacheKey: '',
   };
+  // Deferred while a save runs alongside the tests (see save.ts).
+  const log = deferredLog();
   const chosen = chooseBackend({
+    log,
     mode: request.cache.mode,
     cacheDir: request.cache.dir,
     env: process.env,
@@ -166,38 +194,100 @@ export async function prepareVenv(
     localMaxBytes: request.cache.localMaxBytes,
     event: request.event,
   });
-  const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds);
+  const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds, log);
+  const saveFrom = (path: string) =>
+    backend &&
+    startSave({
+      backend,
+      log,
+      key: venv.cacheKey,
+      path,
+      mode: request.cache.mode,
+      event: request.event,
+      policy: request.cache.save,
+      maxBytes: request.cache.maxSaveBytes,
+    });
   const pipCacheDir =
     request.cache.mode === 'pip' ? join(request.scratchDir, 'pyci-pip-cache') : undefined;
   const cachedPath = pipCacheDir ?? request.venvPath;
+
+  const inPlace = request.cache.mode === 'venv' && backend ? inPlaceAuth(request) : undefined;
+  // Every run marks the venv it prepared, before its tests (see in-place.ts).
+  const mark = async () => {
+    if (inPlace)
+      await writeMarker(request.venvPath, venv.cacheKey, interpreter.version, inPlace).catch(
+        (error: unknown) =>
+          core.info(`Could not mark the virtualenv for reuse in place: ${errorMessage(error)}`),
+      );
+  };
 
   core.startGroup(`Preparing virtualenv ${request.venvPath}`);
   try {
     if (backend) {
       venv.cacheKey = await cacheKeyFor(request, interpreter, cachedPath);
+      if (inPlace && existsSync(request.venvPath)) {
+        const verdict = await checkInPlace(
+          request.venvPath,
+          venv.cacheKey,
+          interpreter.version,
+          inPlace,
+        );
+        if (verdict.reuse) {
+          const refresh = planProjectRefresh(request.install);
+          core.info(
+            `The virtualenv at ${request.venvPath} was reused in place (${venv.cacheKey}): it passed verification; ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`,
+          );
+          await refreshProject(python, request.install, installContext(request));
+          venv.cacheHit = true;
+          await mark();
+          return venv;
+        }
+        if (verdict.why)
+          core.info(`Not reusing the virtualenv at ${request.venvPath} in place: ${verdict.why}.`);
+      }
       // A leftover venv (e.g. from an earlier step) must not block the restore.
       if (pipCacheDir) rmSync(pipCacheDir, { recursive: true, force: true });
       else removeVenv(request.venvPath);
-      const restored = await backend.restore(venv.cacheKey, [cachedPath]);
-      if (restored && request.cache.mode === 'venv') {
-        const problem = await verifyRestoredVenv(request.venvPath, interpreter.version);
-        if (!problem) {
+      // On a miss, the newest entry of the same shape (another set of dependency files): pip
+      // then changes only what differs. pip's own cache is as good a start as any for `pip`.
+      const restoredKey = await backend.restore(
+        venv.cacheKey,
+        [cachedPath],
+        [restorePrefix(venv.cacheKey)],
+      );
+      if (restoredKey && request.cache.mode === 'venv') {
+        const problem =
+          (await verifyRestoredVenv(request.venvPath, interpreter.version)) ??
+          (restoredKey === venv.cacheKey
+            ? undefined
+            : await updateFromNearest(request, interpreter, restoredKey));
+        if (!problem && restoredKey === venv.cacheKey) {
           const refresh = planProjectRefresh(request.install);
           core.info(
             `Restored the virtualenv from the ${backend.name} cache (${venv.cacheKey}); ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`,
           );
           await refreshProject(python, request.install, installContext(request));
           venv.cacheHit = true;
+          await mark();
           return venv;
         }
-        core.warning(`The cached virtualenv failed verification (${problem}); installing afresh.`);
-      } else if (!restored) {
+        if (!problem) {
+          await mark();
+          venv.pendingSave = saveFrom(cachedPath);
+          return venv;
+        }
+        core.warning(
+          restoredKey === venv.cacheKey
+            ? `The cached virtualenv failed verification (${problem}); installing afresh.`
+            : `The nearest cached virtualenv (${restoredKey}) could not be brought up to date (${problem}); installing afresh.`,
+        );
+      } else if (!restoredKey) {
         core.info(`No cache entry for ${venv.cacheKey}; installing.`);
       }
     }
     await install(request, interpreter, python, pipCacheDir);
-    if (backend && !venv.cacheHit)
-      await saveIfAllowed(backend, request.event, venv.cacheKey, cachedPath);
+    await mark();
+    if (!venv.cacheHit) venv.pendingSave = saveFrom(cachedPath);
   } finally {
     core.endGroup();
   }

@@ -28,6 +28,11 @@ export interface RunEvent {
   pullRequestComment: boolean;
   /** The pull request the run belongs to (also behind workflow_run), when the payload says. */
   pullRequest?: number;
+  /**
+   * The repository's default branch (payload `repository.default_branch`); empty when unknown.
+   * Optional so events built by hand (the gate's tests) need not name it.
+   */
+  defaultBranch?: string;
 }
 
 /** Events whose code is a pull request's head branch rather than GITHUB_REF. */
@@ -165,5 +170,6 @@ export function buildRunEvent(env: Env, payload: unknown): RunEvent {
       name === 'workflow_run' ? text(field(payload, 'workflow_run', 'conclusion')) : '',
     pullRequestComment: isPullRequestComment(name, payload),
     ...pullRequestNumber(name, payload),
+    defaultBranch: text(field(payload, 'repository', 'default_branch')),
   };
 }

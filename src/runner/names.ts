@@ -40,6 +40,8 @@ export const INPUT = {
   cacheTimeout: 'cache-timeout',
   cacheLocalSecret: 'cache-local-secret',
   cacheLocalMaxSize: 'cache-local-max-size',
+  cacheSave: 'cache-save',
+  cacheMaxSize: 'cache-max-size',
   pytestArgs: 'pytest-args',
   timeoutMinutes: 'timeout-minutes',
   allowNoTests: 'allow-no-tests',

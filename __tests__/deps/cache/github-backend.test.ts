@@ -73,7 +73,7 @@ describe('GitHub cache backend through the stand-in service', () => {
       method: 'GET',
       range: expect.stringMatching(/^bytes=0-/),
     });
-    expect(restored.result).toBe(true);
+    expect(restored.result).toBe(key);
     expect(readFileSync(join(venv, 'marker.txt'), 'utf8')).toBe('restored from the cache\n');
     await expect(verifyRestoredVenv(venv, python.version)).resolves.toBeUndefined();
     expect(server.calls).toEqual(
@@ -93,8 +93,37 @@ describe('GitHub cache backend through the stand-in service', () => {
     const { result } = await capturingStdout(() =>
       backend.restore(`pyci-venv-test-${Date.now()}-absent`, [target]),
     );
-    expect(result).toBe(false);
+    expect(result).toBeUndefined();
     expect(existsSync(target)).toBe(false);
+  });
+
+  test('a miss on the key restores the newest entry of the first restore key that matches', async () => {
+    const python = systemPython();
+    const dir = join(scratch, 'workspace', 'nearest');
+    const stamp = Date.now();
+    const backend = new GithubCacheBackend(recordingLog());
+    for (const [tail, mark] of [
+      ['older', 'old'],
+      ['newer', 'new'],
+    ]) {
+      makeVenv(python.executable, dir);
+      writeFileSync(join(dir, 'marker.txt'), mark);
+      const saved = await capturingStdout(() =>
+        backend.save(`pyci-venv-test-${stamp}-near-${tail}`, [dir]),
+      );
+      expect(saved.result).toBe(true);
+      rmSync(dir, { recursive: true });
+    }
+    const { result } = await capturingStdout(() =>
+      backend.restore(
+        `pyci-venv-test-${stamp}-near-absent`,
+        [dir],
+        [`pyci-venv-test-${stamp}-none-`, `pyci-venv-test-${stamp}-near-`],
+      ),
+    );
+    expect(result).toBe(`pyci-venv-test-${stamp}-near-newer`);
+    expect(readFileSync(join(dir, 'marker.txt'), 'utf8')).toBe('new');
+    rmSync(dir, { recursive: true });
   });
 
   test('saving a key that already exists is reported, not thrown', async () => {
@@ -119,7 +148,7 @@ describe('GitHub cache backend through the stand-in service', () => {
     await server.replaceBlob(key, Buffer.from('these bytes are not a zstd archive'.repeat(100)));
 
     const restored = await capturingStdout(() => backend.restore(key, [dir]));
-    expect(restored.result).toBe(false);
+    expect(restored.result).toBeUndefined();
     expect(restored.stdout).toMatch(/::warning::Failed to restore/);
     expect(existsSync(dir)).toBe(false);
   });
@@ -139,7 +168,7 @@ describe('GitHub cache backend through the stand-in service', () => {
       const restored = await capturingStdout(() =>
         backend.restore('pyci-venv-test-offline', [dir]),
       );
-      expect(restored.result).toBe(false);
+      expect(restored.result).toBeUndefined();
       expect(restored.stdout).toMatch(/::warning::Failed to restore.*ECONNREFUSED/);
     } finally {
       process.env.ACTIONS_RESULTS_URL = reachable;
@@ -151,7 +180,9 @@ describe('GitHub cache backend through the stand-in service', () => {
     makeVenv(systemPython().executable, dir);
     const log = recordingLog();
     const calls = server.calls.length;
-    expect(await new GithubCacheBackend(log).restore('pyci-venv-test-occupied', [dir])).toBe(false);
+    expect(
+      await new GithubCacheBackend(log).restore('pyci-venv-test-occupied', [dir]),
+    ).toBeUndefined();
     expect(log.warnings.join('\n')).toMatch(/already exists and is not empty/);
     expect(server.calls.length).toBe(calls);
     expect(existsSync(join(dir, 'pyvenv.cfg'))).toBe(true);

@@ -1,7 +1,12 @@
 /** The cache key: equal inputs give equal keys; any change that matters gives another key. */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { MAX_KEY_LENGTH, buildCacheKey, type CacheKeyParts } from '../../../src/deps/cache/key.js';
+import {
+  MAX_KEY_LENGTH,
+  buildCacheKey,
+  restorePrefix,
+  type CacheKeyParts,
+} from '../../../src/deps/cache/key.js';
 import { InputError } from '../../../src/runner/errors.js';
 
 const hex64 = fc.stringMatching(/^[0-9a-f]{64}$/);
@@ -93,7 +98,7 @@ describe('buildCacheKey', () => {
           const key = buildCacheKey({ ...parts, suffix });
           expect(key.length).toBeLessThanOrEqual(MAX_KEY_LENGTH);
           expect(key).not.toContain(',');
-          expect(key).toMatch(/^pyci-venv-[A-Za-z0-9._+-]*-[0-9a-f]{32}$/);
+          expect(key).toMatch(/^pyci-venv-[A-Za-z0-9._+-]*-[0-9a-f]{8}-[0-9a-f]{32}$/);
         },
       ),
     );
@@ -111,7 +116,12 @@ describe('buildCacheKey', () => {
       settings: { requirements: 'requirements.txt' },
       suffix: 'gpu',
     });
-    expect(key).toMatch(/^pyci-venv-Linux-ubuntu24\.04-x64-cpython3\.11\.7-gpu-[0-9a-f]{32}$/);
+    expect(key).toMatch(
+      /^pyci-venv-Linux-ubuntu24\.04-x64-cpython3\.11\.7-gpu-[0-9a-f]{8}-[0-9a-f]{32}$/,
+    );
+    expect(restorePrefix(key)).toMatch(
+      /^pyci-venv-Linux-ubuntu24\.04-x64-cpython3\.11\.7-gpu-[0-9a-f]{8}-$/,
+    );
     expect(buildCacheKey({ ...keyParts(), kind: 'pip' })).toMatch(/^pyci-pip-Linux-/);
   });
 
@@ -126,6 +136,59 @@ describe('buildCacheKey', () => {
     expect(buildCacheKey({ ...keyParts(), suffix: 'a b' })).not.toBe(
       buildCacheKey({ ...keyParts(), suffix: 'a/b' }),
     );
+  });
+});
+
+/** Changes that make another environment of the same shape: the restore prefix stays. */
+const contentChanges = ['a file content', 'a file renamed'];
+
+describe('restorePrefix', () => {
+  test('is the key without its digest, and a prefix of the key', () => {
+    fc.assert(
+      fc.property(partsArb, (parts) => {
+        const key = buildCacheKey(parts);
+        const prefix = restorePrefix(key);
+        expect(key.startsWith(prefix)).toBe(true);
+        expect(key.length - prefix.length).toBe(32);
+      }),
+    );
+  });
+
+  test.each(contentChanges)('stays when %s changes: the old entry is the nearest one', (change) => {
+    fc.assert(
+      fc.property(partsArb, (parts) => {
+        const changed = buildCacheKey(changes[change](parts));
+        expect(changed).not.toBe(buildCacheKey(parts));
+        expect(restorePrefix(changed)).toBe(restorePrefix(buildCacheKey(parts)));
+      }),
+    );
+  });
+
+  test('stays when the packages input changes (a bump)', () => {
+    fc.assert(
+      fc.property(partsArb, text, (parts, packages) => {
+        fc.pre(packages !== parts.settings.packages);
+        const base = restorePrefix(buildCacheKey(parts));
+        const bumped = { ...parts, settings: { ...parts.settings, packages } };
+        expect(restorePrefix(buildCacheKey(bumped))).toBe(base);
+      }),
+    );
+  });
+
+  test.each(Object.keys(changes).filter((change) => !contentChanges.includes(change)))(
+    'changes when %s changes: another shape is never restored',
+    (change) => {
+      fc.assert(
+        fc.property(partsArb, (parts) => {
+          const key = buildCacheKey(parts);
+          expect(buildCacheKey(changes[change](parts)).startsWith(restorePrefix(key))).toBe(false);
+        }),
+      );
+    },
+  );
+
+  test('refuses what is not a cache key', () => {
+    expect(() => restorePrefix('pyci-venv-Linux-abc')).toThrow(/Not a cache key/);
   });
 });
 

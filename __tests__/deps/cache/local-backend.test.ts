@@ -67,7 +67,7 @@ describe.each<Compression>(['zstd', 'none'])('local backend, %s archives', (comp
     expect(files).toEqual([pointer.archive, names.checksum, pointer.auth].sort());
 
     rmSync(venv, { recursive: true });
-    expect(await backend.restore(key, [venv])).toBe(true);
+    expect(await backend.restore(key, [venv])).toBe(key);
     expect(readFileSync(join(venv, 'marker.txt'), 'utf8')).toBe(`made for hit-${compression}\n`);
     await expect(verifyRestoredVenv(venv, systemPython().version)).resolves.toBeUndefined();
     expect(log.warnings).toEqual([]);
@@ -91,7 +91,7 @@ describe.each<Compression>(['zstd', 'none'])('local backend, %s archives', (comp
     writeFileSync(archive, bytes);
 
     rmSync(venv, { recursive: true });
-    await expect(backend.restore(key, [venv])).resolves.toBe(false);
+    await expect(backend.restore(key, [venv])).resolves.toBeUndefined();
     expect(log.warnings).toHaveLength(1);
     expect(log.warnings[0]).toMatch(/corrupted/);
     expect(existsSync(venv)).toBe(false);
@@ -101,7 +101,7 @@ describe.each<Compression>(['zstd', 'none'])('local backend, %s archives', (comp
     const again = freshVenv(`corrupt-${compression}`);
     expect(await backend.save(key, [again])).toBe(true);
     rmSync(again, { recursive: true });
-    expect(await backend.restore(key, [again])).toBe(true);
+    expect(await backend.restore(key, [again])).toBe(key);
   });
 });
 
@@ -120,7 +120,7 @@ describe('local backend, silent corruption', () => {
     writeFileSync(archive, bytes);
 
     rmSync(venv, { recursive: true });
-    expect(await backend.restore('pyci-venv-silent', [venv])).toBe(false);
+    expect(await backend.restore('pyci-venv-silent', [venv])).toBe(undefined);
     expect(log.warnings).toHaveLength(1);
     expect(log.warnings[0]).toMatch(/is corrupted \(sha256 [0-9a-f]{64} instead of [0-9a-f]{64}\)/);
     expect(existsSync(venv)).toBe(false);
@@ -136,7 +136,7 @@ describe('local backend misses', () => {
         'pyci-venv-none',
         [target],
       ),
-    ).toBe(false);
+    ).toBeUndefined();
     expect(existsSync(target)).toBe(false);
     expect(log.warnings).toEqual([]);
   });
@@ -147,7 +147,7 @@ describe('local backend misses', () => {
     const backend = new LocalCacheBackend(cacheDir, { log: recordingLog(), auth });
     expect(await backend.save('pyci-venv-one', [venv])).toBe(true);
     rmSync(venv, { recursive: true });
-    expect(await backend.restore('pyci-venv-two', [venv])).toBe(false);
+    expect(await backend.restore('pyci-venv-two', [venv])).toBe(undefined);
     expect(existsSync(venv)).toBe(false);
   });
 
@@ -159,7 +159,7 @@ describe('local backend misses', () => {
     expect(await backend.save('pyci-venv-half', [venv])).toBe(true);
     rmSync(join(cacheDir, entryFileNames('pyci-venv-half').checksum));
     rmSync(venv, { recursive: true });
-    expect(await backend.restore('pyci-venv-half', [venv])).toBe(false);
+    expect(await backend.restore('pyci-venv-half', [venv])).toBe(undefined);
     expect(log.warnings).toEqual([]);
   });
 
@@ -172,7 +172,7 @@ describe('local backend misses', () => {
     const target = join(scratch, 'tampered', '.venv');
     expect(
       await new LocalCacheBackend(cacheDir, { log, auth }).restore('pyci-venv-tampered', [target]),
-    ).toBe(false);
+    ).toBeUndefined();
     expect(log.warnings[0]).toMatch(/malformed checksum file/);
   });
 
@@ -191,7 +191,7 @@ describe('local backend misses', () => {
     const sum = await createArchive(venv, 'none', archive);
     writeFileSync(join(cacheDir, names.checksum), `${sum}  ${saved.archive}\n`);
     rmSync(venv, { recursive: true });
-    expect(await backend.restore('pyci-venv-planted', [venv])).toBe(false);
+    expect(await backend.restore('pyci-venv-planted', [venv])).toBe(undefined);
     expect(existsSync(venv)).toBe(false);
     expect(log.warnings.at(-1)).toMatch(
       /^Refusing cache entry pyci-venv-planted .*authentication code does not match/,
@@ -199,7 +199,7 @@ describe('local backend misses', () => {
 
     // Without the .auth file (e.g. an entry saved before entries were authenticated).
     rmSync(join(cacheDir, saved.auth));
-    expect(await backend.restore('pyci-venv-planted', [venv])).toBe(false);
+    expect(await backend.restore('pyci-venv-planted', [venv])).toBe(undefined);
     expect(log.warnings.at(-1)).toMatch(/it has no authentication record/);
 
     // Written with another secret.
@@ -211,7 +211,7 @@ describe('local backend misses', () => {
     const again = freshVenv('planted-again');
     expect(await other.save('pyci-venv-planted', [again])).toBe(true);
     rmSync(again, { recursive: true });
-    expect(await backend.restore('pyci-venv-planted', [again])).toBe(false);
+    expect(await backend.restore('pyci-venv-planted', [again])).toBe(undefined);
     expect(log.warnings.at(-1)).toMatch(/authentication code does not match/);
   });
 
@@ -224,11 +224,11 @@ describe('local backend misses', () => {
     expect(await writer.save('pyci-venv-trust', [venv])).toBe(true);
     rmSync(venv, { recursive: true });
     const trustedReader = new LocalCacheBackend(cacheDir, { log, auth });
-    expect(await trustedReader.restore('pyci-venv-trust', [venv])).toBe(false);
+    expect(await trustedReader.restore('pyci-venv-trust', [venv])).toBe(undefined);
     expect(log.warnings.at(-1)).toMatch(
       /written by a issue_comment run, and this trusted run only takes entries written by trusted events/,
     );
-    expect(await writer.restore('pyci-venv-trust', [venv])).toBe(true);
+    expect(await writer.restore('pyci-venv-trust', [venv])).toBe('pyci-venv-trust');
   });
 
   test('without a usable secret the local cache is off, with one warning', async () => {
@@ -239,7 +239,9 @@ describe('local backend misses', () => {
     });
     const venv = freshVenv('nosecret');
     expect(await backend.save('pyci-venv-nosecret', [venv])).toBe(false);
-    expect(await backend.restore('pyci-venv-nosecret', [join(scratch, 'nosecret-2')])).toBe(false);
+    expect(await backend.restore('pyci-venv-nosecret', [join(scratch, 'nosecret-2')])).toBe(
+      undefined,
+    );
     expect(log.warnings).toEqual([
       'Not using the local cache: the cache key file /x is malformed.',
     ]);
@@ -252,7 +254,7 @@ describe('local backend misses', () => {
     const backend = new LocalCacheBackend(cacheDir, { log, auth });
     expect(await backend.save('pyci-venv-occupied', [venv])).toBe(true);
     writeFileSync(join(venv, 'marker.txt'), 'local work\n');
-    expect(await backend.restore('pyci-venv-occupied', [venv])).toBe(false);
+    expect(await backend.restore('pyci-venv-occupied', [venv])).toBe(undefined);
     expect(readFileSync(join(venv, 'marker.txt'), 'utf8')).toBe('local work\n');
     expect(log.warnings[0]).toMatch(/already exists and is not empty/);
   });
@@ -263,6 +265,63 @@ describe('local backend misses', () => {
     expect(await backend.save('pyci-venv-missing', [join(scratch, 'no-such-dir')])).toBe(false);
     expect(log.warnings[0]).toMatch(/Could not save cache entry pyci-venv-missing/);
     expect(readdirSync(join(scratch, 'cache-missing'))).toEqual([]);
+  });
+});
+
+describe('local backend, restore keys', () => {
+  /** The store's prefix index (another module's job), stood in for by a fixed answer. */
+  class IndexedBackend extends LocalCacheBackend {
+    readonly asked: string[] = [];
+    constructor(
+      directory: string,
+      private readonly newest: Record<string, string>,
+    ) {
+      super(directory, { log: recordingLog(), auth });
+    }
+    override newestKeyWithPrefix(prefix: string): Promise<string | undefined> {
+      this.asked.push(prefix);
+      return Promise.resolve(this.newest[prefix]);
+    }
+  }
+
+  test('an exact miss restores the newest entry of the first prefix that has one', async () => {
+    const cacheDir = join(scratch, 'cache-prefix');
+    const venv = freshVenv('prefix');
+    const backend = new IndexedBackend(cacheDir, { 'pyci-venv-p-': 'pyci-venv-p-old' });
+    expect(await backend.save('pyci-venv-p-old', [venv])).toBe(true);
+    rmSync(venv, { recursive: true });
+
+    expect(await backend.restore('pyci-venv-p-new', [venv], ['pyci-venv-q-', 'pyci-venv-p-'])).toBe(
+      'pyci-venv-p-old',
+    );
+    expect(backend.asked).toEqual(['pyci-venv-q-', 'pyci-venv-p-']);
+    expect(readFileSync(join(venv, 'marker.txt'), 'utf8')).toBe('made for prefix\n');
+  });
+
+  test('the exact key wins without asking the index', async () => {
+    const cacheDir = join(scratch, 'cache-prefix-exact');
+    const venv = freshVenv('prefix-exact');
+    const backend = new IndexedBackend(cacheDir, { 'pyci-venv-e-': 'pyci-venv-e-other' });
+    expect(await backend.save('pyci-venv-e-key', [venv])).toBe(true);
+    rmSync(venv, { recursive: true });
+    expect(await backend.restore('pyci-venv-e-key', [venv], ['pyci-venv-e-'])).toBe(
+      'pyci-venv-e-key',
+    );
+    expect(backend.asked).toEqual([]);
+  });
+
+  test("through the store's own index: the newest entry of the prefix, none for another", async () => {
+    const cacheDir = join(scratch, 'cache-prefix-real');
+    const backend = new LocalCacheBackend(cacheDir, { log: recordingLog(), auth });
+    const venv = freshVenv('prefix-real');
+    expect(await backend.save('pyci-venv-r-1', [venv])).toBe(true);
+    writeFileSync(join(venv, 'marker.txt'), 'second\n');
+    expect(await backend.save('pyci-venv-r-2', [venv])).toBe(true);
+    rmSync(venv, { recursive: true });
+    expect(await backend.restore('pyci-venv-s-1', [venv], ['pyci-venv-s-'])).toBeUndefined();
+    expect(existsSync(venv)).toBe(false);
+    expect(await backend.restore('pyci-venv-r-3', [venv], ['pyci-venv-r-'])).toBe('pyci-venv-r-2');
+    expect(readFileSync(join(venv, 'marker.txt'), 'utf8')).toBe('second\n');
   });
 });
 

@@ -223,12 +223,12 @@ describe('entries of the layout before generations', () => {
     writeFileSync(join(cacheDir, `${names.base}.auth`), '{"version":1}\n');
     const { cache, log } = backend(cacheDir);
     const target = join(scratch, 'legacy-target');
-    expect(await cache.restore('pyci-venv-legacy', [target])).toBe(false);
+    expect(await cache.restore('pyci-venv-legacy', [target])).toBe(undefined);
     expect(log.warnings).toEqual([]);
     expect(log.infos).toEqual([expect.stringMatching(/saved by an earlier version of the action/)]);
     expect(await cache.save('pyci-venv-legacy', [payload('legacy')])).toBe(true);
     expect(readdirSync(cacheDir).filter((n) => classifyName(n)?.role === 'legacy')).toEqual([]);
-    expect(await cache.restore('pyci-venv-legacy', [target])).toBe(true);
+    expect(await cache.restore('pyci-venv-legacy', [target])).toBe('pyci-venv-legacy');
   });
 });
 
@@ -260,7 +260,7 @@ describe('pruning to cache-local-max-size', () => {
       utimesSync(join(cacheDir, entryFileNames(key).checksum), when, when);
     }
     const restored = join(scratch, 'prune-restored');
-    expect(await filler.cache.restore('pyci-venv-p3', [restored])).toBe(true);
+    expect(await filler.cache.restore('pyci-venv-p3', [restored])).toBe('pyci-venv-p3');
     expect(existsSync(join(cacheDir, entryFileNames('pyci-venv-p3').used))).toBe(true);
     // p1 is being saved by another run right now: its lock protects it.
     const saving = held(await tryLock(join(cacheDir, entryFileNames('pyci-venv-p1').lock)));
@@ -302,7 +302,9 @@ describe('pruning to cache-local-max-size', () => {
     const cacheDir = join(scratch, 'prune-tiny');
     const { cache, log } = backend(cacheDir, { maxBytes: 1000 });
     expect(await cache.save('pyci-venv-big', [payload('big', 50_000)])).toBe(true);
-    expect(await cache.restore('pyci-venv-big', [join(scratch, 'big-restored')])).toBe(true);
+    expect(await cache.restore('pyci-venv-big', [join(scratch, 'big-restored')])).toBe(
+      'pyci-venv-big',
+    );
     expect(log.infos).toContainEqual(expect.stringMatching(/over cache-local-max-size/));
 
     const unlimited = backend(cacheDir);

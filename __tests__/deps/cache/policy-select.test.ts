@@ -68,6 +68,54 @@ describe('mayShareCache', () => {
   );
 });
 
+describe('mayShareCache with cache-save', () => {
+  const payload = { repository: { default_branch: 'trunk' } };
+  const event = (name: string, ref: string) =>
+    buildRunEvent({ GITHUB_EVENT_NAME: name, GITHUB_REF: ref }, payload);
+
+  test.each([
+    ['push', 'refs/heads/trunk', true],
+    ['schedule', 'refs/heads/trunk', true],
+    ['workflow_dispatch', 'refs/heads/trunk', true],
+    ['push', 'refs/heads/main', false],
+    ['push', 'refs/heads/feature/trunk', false],
+    ['pull_request', 'refs/pull/7/merge', false],
+  ] as const)('default-branch: %s on %s -> save %s', (name, ref, save) => {
+    const decision = mayShareCache(event(name, ref), true, 'default-branch');
+    expect(decision.save).toBe(save);
+    expect(decision.reason).toMatch(
+      save
+        ? /^saving the cache on the default branch trunk$/
+        : /cache-save is default-branch .* not trunk; it restores what runs on trunk saved/,
+    );
+  });
+
+  test('default-branch without a default branch in the payload saves, and says why', () => {
+    const decision = mayShareCache(
+      buildRunEvent({ GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/x' }, {}),
+      true,
+      'default-branch',
+    );
+    expect(decision).toEqual({
+      save: true,
+      reason: expect.stringMatching(/does not name the repository's default branch/),
+    });
+  });
+
+  test('never saves nothing; the refusals for unsafe events come first whatever the policy', () => {
+    expect(mayShareCache(event('push', 'refs/heads/trunk'), true, 'never')).toEqual({
+      save: false,
+      reason: 'not saving the cache: cache-save is never',
+    });
+    for (const policy of ['always', 'default-branch'] as const) {
+      expect(mayShareCache(event('workflow_run', 'refs/heads/trunk'), true, policy).reason).toMatch(
+        /cache-poisoning/,
+      );
+      expect(mayShareCache(event('push', 'refs/tags/v1'), true, policy).save).toBe(false);
+    }
+  });
+});
+
 describe('chooseBackend', () => {
   const v2 = {
     ACTIONS_CACHE_SERVICE_V2: 'true',

@@ -9,11 +9,17 @@ export interface CacheBackend {
   /** `github` or `local`, for the log. */
   readonly name: string;
   /**
-   * Restores the entry saved under exactly `key` into `paths` (no prefix or fallback keys: a venv
-   * built from other inputs is not safe to use). The paths must not exist yet, or be empty
-   * directories: a backend never overwrites what is there. Resolves true on a hit.
+   * Restores the entry saved under exactly `key` into `paths`, else the newest entry whose key
+   * starts with one of `restoreKeys` (tried in order), and resolves to the key of the entry
+   * restored, or undefined on a miss. An entry found by prefix was built from other inputs: the
+   * caller must bring it up to date (deps/incremental.ts) before using it. The paths must not
+   * exist yet, or be empty directories: a backend never overwrites what is there.
    */
-  restore(key: string, paths: string[]): Promise<boolean>;
+  restore(
+    key: string,
+    paths: string[],
+    restoreKeys?: readonly string[],
+  ): Promise<string | undefined>;
   /** Saves `paths` under `key`. Resolves true when an entry was written. */
   save(key: string, paths: string[]): Promise<boolean>;
 }

@@ -8,11 +8,11 @@ import type { Socket } from 'node:net';
 import { coreLog } from '../../runner/log.js';
 import type { CacheBackend, CacheLog } from './backend.js';
 
-type Outcome = { done: true; value: boolean } | { done: false };
+type Outcome<T> = { done: true; value: T } | { done: false };
 
-async function within(work: Promise<boolean>, ms: number): Promise<Outcome> {
+async function within<T>(work: Promise<T>, ms: number): Promise<Outcome<T>> {
   let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<Outcome>((resolve) => {
+  const expired = new Promise<Outcome<T>>((resolve) => {
     timer = setTimeout(() => resolve({ done: false }), ms);
   });
   try {
@@ -45,14 +45,14 @@ export function boundedBackend(
   const ms = seconds * 1000;
   return {
     name: backend.name,
-    async restore(key, paths) {
-      const outcome = await within(backend.restore(key, paths), ms);
+    async restore(key, paths, restoreKeys = []) {
+      const outcome = await within(backend.restore(key, paths, restoreKeys), ms);
       if (outcome.done) return outcome.value;
       releaseAbandonedSockets();
       log.warning(
         `Restoring cache ${key} from the ${backend.name} cache took longer than ${seconds} s (cache-timeout); installing afresh.`,
       );
-      return false;
+      return undefined;
     },
     async save(key, paths) {
       const outcome = await within(backend.save(key, paths), ms);

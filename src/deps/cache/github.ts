@@ -18,23 +18,28 @@ export class GithubCacheBackend implements CacheBackend {
 
   constructor(private readonly log: CacheLog = coreLog) {}
 
-  async restore(key: string, paths: string[]): Promise<boolean> {
+  async restore(
+    key: string,
+    paths: string[],
+    restoreKeys: readonly string[] = [],
+  ): Promise<string | undefined> {
     const occupied = firstOccupiedPath(paths);
     if (occupied) {
       this.log.warning(`Not restoring cache ${key}: ${occupied} already exists and is not empty.`);
-      return false;
+      return undefined;
     }
     try {
       const cache = await this.load();
-      // No restore keys: only an entry built from exactly these inputs is safe to use. The
-      // library logs its own warnings for service errors and then reports a miss.
-      const matched = await cache.restoreCache(paths, key, [], {
+      // The service matches the primary key exactly, else the restore keys by prefix (newest
+      // first). The library logs its own warnings for service errors and then reports a miss.
+      const matched = await cache.restoreCache(paths, key, [...restoreKeys], {
         segmentTimeoutInMs: SEGMENT_TIMEOUT_MS,
       });
-      if (matched === key) return true;
+      if (matched === key || (matched !== undefined && startsWithAny(matched, restoreKeys)))
+        return matched;
       if (matched !== undefined) {
-        // Services may match the primary key by prefix; our keys end in a digest so this should
-        // not happen, but an entry built from other inputs must never be used.
+        // The service may match the primary key by prefix; our keys end in a digest so this
+        // should not happen, but an entry nobody asked for must never be used.
         this.log.warning(
           `The cache service returned entry ${matched} for key ${key}; discarding it and installing afresh.`,
         );
@@ -46,7 +51,7 @@ export class GithubCacheBackend implements CacheBackend {
     }
     // A failed extraction can leave part of an archive behind; the paths were empty before.
     await removeAll(paths);
-    return false;
+    return undefined;
   }
 
   async save(key: string, paths: string[]): Promise<boolean> {
@@ -72,6 +77,10 @@ export class GithubCacheBackend implements CacheBackend {
     this.library ??= import('@actions/cache');
     return this.library;
   }
+}
+
+function startsWithAny(key: string, prefixes: readonly string[]): boolean {
+  return prefixes.some((prefix) => prefix !== '' && key.startsWith(prefix));
 }
 
 async function removeAll(paths: string[]): Promise<void> {

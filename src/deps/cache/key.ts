@@ -43,18 +43,19 @@ export interface CacheKeyParts {
 /** GitHub's cache service rejects longer keys. */
 export const MAX_KEY_LENGTH = 512;
 const DIGEST_HEX_LENGTH = 32;
+const IDENTITY_HEX_LENGTH = 8;
+/**
+ * Settings that change which versions are installed, not the environment's shape: like the
+ * dependency files' content, they stay out of the identity, so a venv built before a bump of
+ * `packages: numpy==2.1` is still the nearest starting point after it.
+ */
+const CONTENT_SETTINGS = new Set(['packages']);
 /**
  * Bumped whenever the layout of a cache entry or of this key changes, so old entries are never
  * restored by code that would misread them.
  */
-const KEY_SCHEMA = 1;
+const KEY_SCHEMA = 2;
 
-/**
- * `pyci-venv-Linux-ubuntu24.04-x64-cpython3.11.7[-suffix]-<digest>`: a readable prefix for people
- * browsing the cache list, then a sha256 (32 hex) of every part. The digest comes LAST so no key
- * is a prefix of another one (cache services match keys by prefix), and it covers the readable
- * parts too, so shortening or sanitizing them for display can never make two keys collide.
- */
 /** The `cache-key-suffix` input, checked (config.ts calls this too, to fail before any work). */
 export function validateKeySuffix(suffix: string): string {
   if (suffix.includes(',')) {
@@ -65,6 +66,17 @@ export function validateKeySuffix(suffix: string): string {
   return suffix;
 }
 
+/**
+ * `pyci-venv-Linux-ubuntu24.04-x64-cpython3.11.7[-suffix]-<identity>-<digest>`: a readable part
+ * for people browsing the cache list; 8 hex of the environment's identity (kind, platform,
+ * interpreter and its path, venv path, suffix, the install settings that shape the environment);
+ * then a sha256 (32 hex) of every part, dependency files included. Everything up to the digest is
+ * the restore prefix (`restorePrefix`): the entries it matches are environments of the same
+ * shape built from other dependency files, the nearest starting point for an incremental install.
+ * The digest comes LAST and has a fixed length, so no key is a prefix of another one (cache
+ * services match keys by prefix), and it covers the readable parts too, so shortening or
+ * sanitizing them for display can never make two keys collide.
+ */
 export function buildCacheKey(parts: CacheKeyParts): string {
   validateKeySuffix(parts.suffix);
   const kind = parts.kind ?? 'venv';
@@ -79,12 +91,23 @@ export function buildCacheKey(parts: CacheKeyParts): string {
     .map(readableSegment)
     .filter((segment) => segment !== '')
     .join('-');
-  const digest = createHash('sha256')
-    .update(canonicalJson(parts, kind))
-    .digest('hex')
-    .slice(0, DIGEST_HEX_LENGTH);
-  const room = MAX_KEY_LENGTH - DIGEST_HEX_LENGTH - 1;
-  return `${readable.slice(0, room)}-${digest}`;
+  const identity = sha256Hex(canonicalJson(parts, kind, 'identity')).slice(0, IDENTITY_HEX_LENGTH);
+  const digest = sha256Hex(canonicalJson(parts, kind, 'all')).slice(0, DIGEST_HEX_LENGTH);
+  const room = MAX_KEY_LENGTH - DIGEST_HEX_LENGTH - IDENTITY_HEX_LENGTH - 2;
+  return `${readable.slice(0, room)}-${identity}-${digest}`;
+}
+
+/**
+ * The restore key of a key built above: everything but its digest. It ends with the identity and
+ * a hyphen, so it matches only keys of environments with the same identity.
+ */
+export function restorePrefix(key: string): string {
+  if (!/-[0-9a-f]{8}-[0-9a-f]{32}$/.test(key)) throw new Error(`Not a cache key: ${key}`);
+  return key.slice(0, -DIGEST_HEX_LENGTH);
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Keeps a key part readable and free of characters cache services or file systems dislike. */
@@ -95,12 +118,18 @@ function readableSegment(value: string): string {
     .replace(/^[_-]+|[_-]+$/g, '');
 }
 
-/** One unambiguous serialization: arrays and sorted entries, so no separator can be forged. */
-function canonicalJson(parts: CacheKeyParts, kind: CacheKind): string {
+/**
+ * One unambiguous serialization: arrays and sorted entries, so no separator can be forged.
+ * `identity` leaves out what changes from one dependency bump to the next: the files (their
+ * content and local paths) and the content settings.
+ */
+function canonicalJson(parts: CacheKeyParts, kind: CacheKind, scope: 'identity' | 'all'): string {
   const files = [...parts.files]
     .map((file) => [file.path.replace(/\\/g, '/'), file.sha256.toLowerCase()] as const)
     .sort((a, b) => compareStrings(a[0], b[0]) || compareStrings(a[1], b[1]));
-  const settings = Object.entries(parts.settings).sort((a, b) => compareStrings(a[0], b[0]));
+  const settings = Object.entries(parts.settings)
+    .filter(([name]) => scope === 'all' || !CONTENT_SETTINGS.has(name))
+    .sort((a, b) => compareStrings(a[0], b[0]));
   return JSON.stringify([
     KEY_SCHEMA,
     kind,
@@ -111,7 +140,7 @@ function canonicalJson(parts: CacheKeyParts, kind: CacheKind): string {
     parts.pythonVersion,
     parts.pythonExecutable ?? '',
     parts.venvPath,
-    files,
+    scope === 'all' ? files : [],
     settings,
     parts.suffix,
   ]);

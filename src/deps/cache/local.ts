@@ -115,15 +115,40 @@ export class LocalCacheBackend implements CacheBackend {
     return undefined;
   }
 
-  async restore(key: string, paths: string[]): Promise<boolean> {
+  async restore(
+    key: string,
+    paths: string[],
+    restoreKeys: readonly string[] = [],
+  ): Promise<string | undefined> {
     const target = singlePath(paths);
     const occupied = firstOccupiedPath([target]);
     if (occupied) {
       this.log.warning(`Not restoring cache ${key}: ${occupied} already exists and is not empty.`);
-      return false;
+      return undefined;
     }
     const auth = this.auth();
-    if (!auth) return false;
+    if (!auth) return undefined;
+    if (await this.restoreEntry(key, target, auth)) return key;
+    for (const prefix of restoreKeys) {
+      const nearest = prefix && (await this.newestKeyFor(prefix));
+      if (nearest && nearest !== key && (await this.restoreEntry(nearest, target, auth)))
+        return nearest;
+    }
+    return undefined;
+  }
+
+  /** The newest entry for `prefix` (newestKeyWithPrefix), checked to really start with it. */
+  private async newestKeyFor(prefix: string): Promise<string | undefined> {
+    const found = await this.newestKeyWithPrefix(prefix);
+    return found?.startsWith(prefix) ? found : undefined;
+  }
+
+  /** Restores the entry saved under exactly `key`; the target is known to be free. */
+  private async restoreEntry(
+    key: string,
+    target: string,
+    auth: { secret: Buffer; run: EntryWriter },
+  ): Promise<boolean> {
     for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
       const opened = await this.openEntry(key, auth);
       if (opened === 'replaced') continue;

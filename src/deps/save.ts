@@ -1,0 +1,113 @@
+/**
+ * Saving the cache off the critical path: what is decided at once (the `cache-save` policy and
+ * the event, an empty directory) is logged at once; the rest (the size limit, the archive and
+ * its upload) runs while the tests run, and `complete()` awaits it and prints its log after them.
+ *
+ * Consistency: the tests run in the venv being archived. With the local backend the archive is
+ * made from a hard-link snapshot taken before the tests start (snapshot.ts), so files the tests
+ * add, delete or replace never reach the entry. GitHub's backend archives the paths it is given
+ * at their own location (the paths are part of the entry), so there the live venv is archived:
+ * what Python writes there while tests run (.pyc files, replaced by rename) is harmless; a test
+ * that installs into the venv during the save could leave part of that install in the entry.
+ */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import * as core from '@actions/core';
+import { errorMessage } from '../runner/errors.js';
+import type { CacheBackend } from './cache/backend.js';
+import { mayShareCache, type CacheEvent, type CacheSavePolicy } from './cache/policy.js';
+import type { CacheMode } from './cache/select.js';
+import type { DeferredLog } from './deferred-log.js';
+import { directorySize } from './dir-size.js';
+import { linkSnapshot } from './snapshot.js';
+
+export interface SaveRequest {
+  backend: CacheBackend;
+  /** The backend's log: deferred while the save runs. */
+  log: DeferredLog;
+  key: string;
+  path: string;
+  mode: CacheMode;
+  event: CacheEvent;
+  policy?: CacheSavePolicy;
+  /** `cache-max-size` in bytes; 0 or undefined: no limit. */
+  maxBytes?: number;
+}
+
+/** A save under way; `complete()` waits for it and prints its log. Never rejects. */
+export interface PendingSave {
+  complete(): Promise<void>;
+}
+
+/** Starts the save when it is allowed (undefined when not: the reason is already logged). */
+export function startSave(request: SaveRequest): PendingSave | undefined {
+  const { backend, path } = request;
+  const decision = mayShareCache(request.event, backend.name === 'github', request.policy);
+  if (!decision.save) {
+    core.info(`${decision.reason[0].toUpperCase()}${decision.reason.slice(1)}.`);
+    return undefined;
+  }
+  if (!existsSync(path) || readdirSync(path).length === 0) {
+    // With `cache: pip` and only local indexes pip downloads, and so caches, nothing.
+    core.info(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
+    return undefined;
+  }
+  const snapshot =
+    request.mode === 'venv' && backend.name === 'local' ? snapshotOf(path) : undefined;
+  core.info(`Saving the cache as ${request.key} while the tests run.`);
+  request.log.defer();
+  const work = save(request, snapshot ?? path).finally(() =>
+    snapshot ? rm(snapshot, { recursive: true, force: true }) : undefined,
+  );
+  return {
+    async complete() {
+      await work;
+      core.startGroup('Saving the cache');
+      request.log.flush();
+      core.endGroup();
+    },
+  };
+}
+
+async function save(request: SaveRequest, source: string): Promise<void> {
+  const { backend, log, path } = request;
+  try {
+    const limit = request.maxBytes ?? 0;
+    if (limit > 0 && (await directorySize(source, limit)) > limit) {
+      const advice =
+        request.mode === 'venv'
+          ? " Set cache: pip to cache only pip's downloads, or raise cache-max-size."
+          : ' Raise cache-max-size to save it.';
+      log.notice(
+        `Not saving the cache: ${path} holds more than ${mebibytes(limit)} (cache-max-size); restoring an environment that large can take longer than installing it.${advice}`,
+      );
+      return;
+    }
+    if (await backend.save(request.key, [source]))
+      log.info(`Saved ${path} to the ${backend.name} cache as ${request.key}.`);
+  } catch (error) {
+    log.warning(`Could not save the cache as ${request.key}: ${errorMessage(error)}`);
+  }
+}
+
+/** A hard-link snapshot next to `path` (same file system), or undefined when links fail. */
+function snapshotOf(path: string): string | undefined {
+  // Dot-named and holding a pyvenv.cfg: pytest's collection skips it.
+  const snapshot = join(dirname(path), `.${basename(path)}.pyci-save-${randomUUID()}`);
+  try {
+    linkSnapshot(path, snapshot);
+    return snapshot;
+  } catch (error) {
+    rmSync(snapshot, { recursive: true, force: true });
+    core.info(
+      `Could not snapshot ${path} with hard links (${errorMessage(error)}); archiving it in place while the tests run.`,
+    );
+    return undefined;
+  }
+}
+
+function mebibytes(bytes: number): string {
+  return `${Math.round(bytes / 2 ** 20)} MiB`;
+}
