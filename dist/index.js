@@ -34006,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7844);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7740);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9337);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34017,7 +34017,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7740:
+/***/ 9337:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44604,6 +44604,135 @@ async function ownPackages(python, projectDir, workingDirectory) {
     return [workingDirectory];
 }
 
+;// CONCATENATED MODULE: ./src/coverage/project-config.ts
+/**
+ * The project's own coverage configuration (.coveragerc, setup.cfg or tox.ini [coverage:run],
+ * pyproject [tool.coverage.run]), as coverage.py itself reads it in the test venv, and what the
+ * action passes pytest-cov so that it measures what the project measures without failing its
+ * tests. The probe is small; the decisions are pure.
+ */
+
+const NO_CONFIG = {
+    source: [],
+    include: [],
+    parallel: false,
+    warningCategories: [],
+};
+/**
+ * Prints coverage.py's view of the configuration in the working directory as JSON (argv[1]: a
+ * --cov-config file, or empty for coverage's own search, as pytest-cov does), and where its warning
+ * classes live.
+ */
+const PROBE = `
+import json, sys
+import coverage
+rc = sys.argv[1] or True
+out = {"categories": []}
+try:
+    from coverage.exceptions import CoverageWarning
+except ImportError:
+    from coverage.misc import CoverageWarning
+try:
+    from pytest_cov import PytestCovWarning
+except ImportError:
+    try:
+        from pytest_cov.plugin import PytestCovWarning
+    except ImportError:
+        PytestCovWarning = None
+for cls in (CoverageWarning, PytestCovWarning):
+    if cls is not None and getattr(sys.modules.get(cls.__module__), cls.__name__, None) is cls:
+        out["categories"].append(cls.__module__ + "." + cls.__name__)
+try:
+    c = coverage.Coverage(config_file=rc).config
+    out["file"] = c.config_file
+    out["source"] = list(c.source or []) + list(getattr(c, "source_pkgs", []) or []) + list(getattr(c, "source_dirs", []) or [])
+    out["include"] = list(c.run_include or [])
+    out["parallel"] = bool(c.parallel)
+except Exception as e:
+    out["error"] = str(e)
+print(json.dumps(out))
+`;
+/** Reads the probe's output; anything unreadable is "no configuration" (coverage decides then). */
+function parseProbe(stdout) {
+    let raw;
+    try {
+        raw = JSON.parse(stdout.trim().split('\n').pop() ?? '');
+    }
+    catch {
+        return { ...NO_CONFIG };
+    }
+    const strings = (value) => Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+    return {
+        ...(typeof raw.file === 'string' ? { file: raw.file } : {}),
+        source: strings(raw.source),
+        include: strings(raw.include),
+        parallel: raw.parallel === true,
+        warningCategories: strings(raw.categories).filter((c) => /^[\w.]+$/.test(c)),
+        ...(typeof raw.error === 'string' ? { error: raw.error } : {}),
+    };
+}
+async function readProjectConfig(python, cwd, covConfig) {
+    const result = await (0,exec/* captureProgram */.rg)(python, ['-I', '-c', PROBE, covConfig ?? ''], {
+        cwd,
+        timeoutMs: 60_000,
+    });
+    return parseProbe(result.stdout);
+}
+/**
+ * The user's `coverage:` sources win. Otherwise a configuration that says what to measure
+ * (source or include) decides, with a bare `--cov`: `--cov=<pkg>` would set coverage's source
+ * and make it ignore the project's include. Otherwise the project's own packages.
+ */
+function measureWhat(config, userSources) {
+    const where = config.file ?? 'the coverage configuration';
+    if (userSources.length > 0) {
+        if (config.include.length > 0 && config.source.length === 0) {
+            return {
+                kind: 'sources',
+                sources: userSources,
+                note: `coverage: measuring ${userSources.join(', ')} (the coverage input); the [run] include of ${where} is ignored, as coverage.py warns (include-ignored). Set coverage: true to measure what ${where} says.`,
+            };
+        }
+        return { kind: 'sources', sources: userSources };
+    }
+    if (config.source.length > 0 || config.include.length > 0) {
+        const setting = config.source.length > 0 ? 'source' : 'include';
+        return {
+            kind: 'config',
+            note: `coverage: measuring what ${where} says ([run] ${setting}: ${(config.source.length > 0 ? config.source : config.include).join(', ')}).`,
+        };
+    }
+    return { kind: 'own-packages' };
+}
+/**
+ * pytest-cov starts coverage after pytest has read its warning filters, and coverage warns then
+ * of things the action's way of measuring causes (a package pytest imported before coverage
+ * started, an include ignored for our --cov=). With `filterwarnings = error` each would crash
+ * pytest before it writes its report. Shown, not raised: `-W default::<category>` for coverage's
+ * and pytest-cov's warning classes (command-line filters take precedence over the ini's).
+ */
+function warningFilterArgs(config) {
+    return config.warningCategories.flatMap((category) => ['-W', `default::${category}`]);
+}
+/** The --cov-config the user passes pytest (their arguments), if any. */
+function userCovConfig(pytestArgs) {
+    let found;
+    pytestArgs.forEach((arg, index) => {
+        if (arg.startsWith('--cov-config='))
+            found = arg.slice('--cov-config='.length);
+        else if (arg === '--cov-config' && index + 1 < pytestArgs.length)
+            found = pytestArgs[index + 1];
+    });
+    return found;
+}
+/**
+ * Files coverage.py wrote next to `dataFile` instead of it or besides it: parallel mode's
+ * `<dataFile>.<host>.<pid>.<random>` (and subprocesses'), to combine into it.
+ */
+function parallelFiles(dataFileName, namesInDir) {
+    return namesInDir.filter((name) => name.startsWith(`${dataFileName}.`)).sort();
+}
+
 ;// CONCATENATED MODULE: ./src/coverage/paths.ts
 /**
  * Where recorded files are in this checkout. Shards ran on other runners, with the checkout at
@@ -44958,9 +45087,17 @@ async function coverageVenv(basePython, path, pipArgs, cwd) {
  * coverage.py's JSON report of `dataFile`, run in `cwd` with the project's own coverage settings
  * (exclusions, omit). Exit 2 is coverage's own fail_under: the action's threshold decides.
  */
-async function writeJsonReport(python, dataFile, output, cwd) {
+async function writeJsonReport(python, dataFile, output, cwd, rcfile) {
     (0,external_node_fs_.rmSync)(output, { force: true });
-    const result = await (0,exec/* execProgram */.SI)(python, ['-m', 'coverage', 'json', `--data-file=${dataFile}`, '-o', output], { cwd });
+    const result = await (0,exec/* execProgram */.SI)(python, [
+        '-m',
+        'coverage',
+        'json',
+        `--data-file=${dataFile}`,
+        ...(rcfile ? [`--rcfile=${rcfile}`] : []),
+        '-o',
+        output,
+    ], { cwd });
     if ((result.exitCode !== 0 && result.exitCode !== 2) || !(0,external_node_fs_.existsSync)(output)) {
         throw new errors/* SetupError */.w3(`coverage: \`coverage json\` failed (exit ${result.exitCode}) for ${dataFile}: ${tool_lastLines(result.output)}`);
     }
@@ -45004,6 +45141,25 @@ async function combineData(python, files, rcfile, output, cwd) {
         throw new errors/* InputError */.dz(`coverage-files: \`coverage combine\` failed (exit ${result.exitCode}): ${tool_lastLines(result.output)}`);
     }
 }
+/**
+ * Parallel-mode data files (`<dataFile>.<host>.<pid>.<random>`) combined into `dataFile` (kept if
+ * it exists: --append), with the project's own settings (its `[paths]` map installed copies back
+ * to the checkout, as its own `coverage combine` would).
+ */
+async function combineParallel(python, dataFile, files, cwd, rcfile) {
+    const result = await (0,exec/* execProgram */.SI)(python, [
+        '-m',
+        'coverage',
+        'combine',
+        ...((0,external_node_fs_.existsSync)(dataFile) ? ['--append'] : []),
+        `--data-file=${dataFile}`,
+        ...(rcfile ? [`--rcfile=${rcfile}`] : []),
+        ...files,
+    ], { cwd });
+    if (result.exitCode !== 0 || !(0,external_node_fs_.existsSync)(dataFile)) {
+        throw new errors/* SetupError */.w3(`coverage: \`coverage combine\` of the parallel data files failed (exit ${result.exitCode}): ${tool_lastLines(result.output)}`);
+    }
+}
 function tool_lastLines(text) {
     return text.trim().split(/\r?\n/).slice(-3).join(' | ');
 }
@@ -45026,19 +45182,30 @@ function tool_lastLines(text) {
 
 
 
+
 async function prepareMeasurement(request) {
     await ensurePytestCov(request.python, request.pipArgs, request.workingDirectory);
-    const sources = request.settings.sources.length > 0
-        ? request.settings.sources
-        : await ownPackages(request.python, request.projectDir, request.workingDirectory);
+    const rcfile = userCovConfig(request.pytestArgs ?? []);
+    const config = await readProjectConfig(request.python, request.workingDirectory, rcfile);
+    if (config.error)
+        core.info(`coverage: could not read the coverage configuration: ${config.error}`);
+    const what = measureWhat(config, request.settings.sources);
+    if (what.kind !== 'own-packages' && what.note)
+        core.info(what.note);
+    const covArgs = what.kind === 'config'
+        ? ['--cov']
+        : (what.kind === 'sources'
+            ? what.sources
+            : await ownPackages(request.python, request.projectDir, request.workingDirectory)).map((source) => `--cov=${source}`);
     const dir = (0,external_node_path_namespaceObject.join)(request.scratchDir, 'pyci-coverage');
     (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
     // One name per shard and run: data files from every shard can be downloaded side by side.
     const dataFile = (0,external_node_path_namespaceObject.join)(dir, `.coverage.${request.label}.${(0,external_node_crypto_.randomUUID)().slice(0, 8)}`);
     return {
         dataFile,
-        args: [...sources.map((source) => `--cov=${source}`), '--cov-report='],
+        args: [...covArgs, '--cov-report=', ...warningFilterArgs(config)],
         env: { COVERAGE_FILE: dataFile },
+        ...(rcfile ? { rcfile: (0,external_node_path_namespaceObject.resolve)(request.workingDirectory, rcfile) } : {}),
     };
 }
 /**
@@ -45062,12 +45229,21 @@ function repoPathOf(reported, where) {
 }
 /** The report of a data file; undefined when pytest wrote none (it stopped before measuring). */
 async function reportCoverage(request) {
+    // A configuration with `parallel = true` (or measured subprocesses) writes suffixed files.
+    const dir = (0,external_node_path_namespaceObject.dirname)(request.dataFile);
+    const parallel = (0,external_node_fs_.existsSync)(dir)
+        ? parallelFiles((0,external_node_path_namespaceObject.basename)(request.dataFile), (0,external_node_fs_.readdirSync)(dir)).map((name) => (0,external_node_path_namespaceObject.join)(dir, name))
+        : [];
+    if (parallel.length > 0) {
+        core.info(`coverage: combining ${parallel.length} parallel data file(s) into ${request.dataFile}.`);
+        await combineParallel(request.python, request.dataFile, parallel, request.workingDirectory, request.rcfile);
+    }
     if (!(0,external_node_fs_.statSync)(request.dataFile, { throwIfNoEntry: false })?.isFile()) {
         core.warning('coverage: pytest wrote no coverage data, so there is no coverage to report.');
         return undefined;
     }
     const jsonPath = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-coverage-${(0,external_node_crypto_.randomUUID)()}.json`);
-    await writeJsonReport(request.python, request.dataFile, jsonPath, request.workingDirectory);
+    await writeJsonReport(request.python, request.dataFile, jsonPath, request.workingDirectory, request.rcfile);
     const toRepoPath = (reported) => repoPathOf(reported, request);
     let changedLines;
     let changedUnavailable;
@@ -45322,6 +45498,7 @@ async function fullRun(config, event) {
                 projectDir: config.install.project?.path,
                 scratchDir: config.runnerTemp,
                 label: config.shard ? `${config.shard.index}of${config.shard.total}` : 'all',
+                pytestArgs: config.pytestArgs,
             })
             : undefined;
         const { result, verdict, junitPath, rootdir, flaky } = await runTests({
@@ -45350,6 +45527,7 @@ async function fullRun(config, event) {
                 threshold: config.coverage.threshold,
                 // A shard measures part of the suite: the threshold waits for the combined report.
                 applyThreshold: !config.shard || config.shard.total === 1,
+                ...(measurement.rcfile ? { rcfile: measurement.rcfile } : {}),
             })
             : undefined;
         const failure = verdict.ok

@@ -232,6 +232,7 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
           projectDir: config.install.project?.path,
           scratchDir: config.runnerTemp,
           label: config.shard ? `${config.shard.index}of${config.shard.total}` : 'all',
+          pytestArgs: config.pytestArgs,
         })
       : undefined;
     const { result, verdict, junitPath, rootdir, flaky } = await runTests({
@@ -259,6 +260,7 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
           threshold: config.coverage.threshold,
           // A shard measures part of the suite: the threshold waits for the combined report.
           applyThreshold: !config.shard || config.shard.total === 1,
+          ...(measurement.rcfile ? { rcfile: measurement.rcfile } : {}),
         })
       : undefined;
     const failure = verdict.ok

@@ -4,27 +4,42 @@
  * files combined first. Hands a plain CoverageOutcome to the report and the gate.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import { PULL_REQUEST_EVENTS, type RunEvent } from '../runner/event.js';
 import { changedCoverage, type ChangedCoverage } from './changed.js';
 import type { ChangedLines } from './diff.js';
 import { changedLinesSince } from './git.js';
 import { ownPackages } from './own-packages.js';
+import {
+  measureWhat,
+  parallelFiles,
+  readProjectConfig,
+  userCovConfig,
+  warningFilterArgs,
+} from './project-config.js';
 import { checkoutRoots, pathsRc } from './paths.js';
 import { readCoverageJson } from './read-report.js';
 import type { CoverageReport } from './report.js';
 import { thresholdProblem, type CoverageSettings } from './settings.js';
-import { combineData, ensurePytestCov, recordedPaths, writeJsonReport } from './tool.js';
+import {
+  combineData,
+  combineParallel,
+  ensurePytestCov,
+  recordedPaths,
+  writeJsonReport,
+} from './tool.js';
 
 /** What the pytest run needs to measure coverage. */
 export interface CoverageMeasurement {
   /** Where coverage.py writes its data (COVERAGE_FILE). */
   dataFile: string;
-  /** pytest arguments: --cov=<source>... and no terminal report. */
+  /** pytest arguments: --cov=<source>... (or a bare --cov), no terminal report, warning filters. */
   args: string[];
   env: Record<string, string>;
+  /** The --cov-config the user gave pytest: the report commands read it too. */
+  rcfile?: string;
 }
 
 export interface CoverageOutcome {
@@ -51,20 +66,32 @@ export async function prepareMeasurement(request: {
   scratchDir: string;
   /** e.g. "2of4"; "all" for a whole run. */
   label: string;
+  /** The user's pytest arguments (a --cov-config there is the configuration pytest-cov reads). */
+  pytestArgs?: string[];
 }): Promise<CoverageMeasurement> {
   await ensurePytestCov(request.python, request.pipArgs, request.workingDirectory);
-  const sources =
-    request.settings.sources.length > 0
-      ? request.settings.sources
-      : await ownPackages(request.python, request.projectDir, request.workingDirectory);
+  const rcfile = userCovConfig(request.pytestArgs ?? []);
+  const config = await readProjectConfig(request.python, request.workingDirectory, rcfile);
+  if (config.error)
+    core.info(`coverage: could not read the coverage configuration: ${config.error}`);
+  const what = measureWhat(config, request.settings.sources);
+  if (what.kind !== 'own-packages' && what.note) core.info(what.note);
+  const covArgs =
+    what.kind === 'config'
+      ? ['--cov']
+      : (what.kind === 'sources'
+          ? what.sources
+          : await ownPackages(request.python, request.projectDir, request.workingDirectory)
+        ).map((source) => `--cov=${source}`);
   const dir = join(request.scratchDir, 'pyci-coverage');
   mkdirSync(dir, { recursive: true });
   // One name per shard and run: data files from every shard can be downloaded side by side.
   const dataFile = join(dir, `.coverage.${request.label}.${randomUUID().slice(0, 8)}`);
   return {
     dataFile,
-    args: [...sources.map((source) => `--cov=${source}`), '--cov-report='],
+    args: [...covArgs, '--cov-report=', ...warningFilterArgs(config)],
     env: { COVERAGE_FILE: dataFile },
+    ...(rcfile ? { rcfile: resolve(request.workingDirectory, rcfile) } : {}),
   };
 }
 
@@ -78,6 +105,8 @@ interface ReportRequest {
   threshold?: number;
   /** False for a shard: its part of the suite is not the project's coverage. */
   applyThreshold: boolean;
+  /** The user's --cov-config (absolute), for coverage's own commands. */
+  rcfile?: string;
 }
 
 /**
@@ -103,12 +132,35 @@ function repoPathOf(
 
 /** The report of a data file; undefined when pytest wrote none (it stopped before measuring). */
 export async function reportCoverage(request: ReportRequest): Promise<CoverageOutcome | undefined> {
+  // A configuration with `parallel = true` (or measured subprocesses) writes suffixed files.
+  const dir = dirname(request.dataFile);
+  const parallel = existsSync(dir)
+    ? parallelFiles(basename(request.dataFile), readdirSync(dir)).map((name) => join(dir, name))
+    : [];
+  if (parallel.length > 0) {
+    core.info(
+      `coverage: combining ${parallel.length} parallel data file(s) into ${request.dataFile}.`,
+    );
+    await combineParallel(
+      request.python,
+      request.dataFile,
+      parallel,
+      request.workingDirectory,
+      request.rcfile,
+    );
+  }
   if (!statSync(request.dataFile, { throwIfNoEntry: false })?.isFile()) {
     core.warning('coverage: pytest wrote no coverage data, so there is no coverage to report.');
     return undefined;
   }
   const jsonPath = join(request.scratchDir, `pyci-coverage-${randomUUID()}.json`);
-  await writeJsonReport(request.python, request.dataFile, jsonPath, request.workingDirectory);
+  await writeJsonReport(
+    request.python,
+    request.dataFile,
+    jsonPath,
+    request.workingDirectory,
+    request.rcfile,
+  );
 
   const toRepoPath = (reported: string) => repoPathOf(reported, request);
   let changedLines: ChangedLines | undefined;

@@ -55,11 +55,20 @@ export async function writeJsonReport(
   dataFile: string,
   output: string,
   cwd: string,
+  rcfile?: string,
 ): Promise<void> {
   rmSync(output, { force: true });
   const result = await execProgram(
     python,
-    ['-m', 'coverage', 'json', `--data-file=${dataFile}`, '-o', output],
+    [
+      '-m',
+      'coverage',
+      'json',
+      `--data-file=${dataFile}`,
+      ...(rcfile ? [`--rcfile=${rcfile}`] : []),
+      '-o',
+      output,
+    ],
     { cwd },
   );
   if ((result.exitCode !== 0 && result.exitCode !== 2) || !existsSync(output)) {
@@ -121,6 +130,38 @@ export async function combineData(
   if (result.exitCode !== 0 || !existsSync(output)) {
     throw new InputError(
       `coverage-files: \`coverage combine\` failed (exit ${result.exitCode}): ${lastLines(result.output)}`,
+    );
+  }
+}
+
+/**
+ * Parallel-mode data files (`<dataFile>.<host>.<pid>.<random>`) combined into `dataFile` (kept if
+ * it exists: --append), with the project's own settings (its `[paths]` map installed copies back
+ * to the checkout, as its own `coverage combine` would).
+ */
+export async function combineParallel(
+  python: string,
+  dataFile: string,
+  files: string[],
+  cwd: string,
+  rcfile?: string,
+): Promise<void> {
+  const result = await execProgram(
+    python,
+    [
+      '-m',
+      'coverage',
+      'combine',
+      ...(existsSync(dataFile) ? ['--append'] : []),
+      `--data-file=${dataFile}`,
+      ...(rcfile ? [`--rcfile=${rcfile}`] : []),
+      ...files,
+    ],
+    { cwd },
+  );
+  if (result.exitCode !== 0 || !existsSync(dataFile)) {
+    throw new SetupError(
+      `coverage: \`coverage combine\` of the parallel data files failed (exit ${result.exitCode}): ${lastLines(result.output)}`,
     );
   }
 }
