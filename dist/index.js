@@ -40102,8 +40102,17 @@ function loadCacheSecret(options) {
         (0,external_node_fs_.mkdirSync)((0,external_node_path_namespaceObject.dirname)(keyFile), { recursive: true, mode: 0o700 });
         (0,external_node_fs_.chmodSync)((0,external_node_path_namespaceObject.dirname)(keyFile), 0o700);
         const secret = (0,external_node_crypto_.randomBytes)(32);
-        // `wx`: when two jobs race, one creates it and the other reads the winner's key.
-        (0,external_node_fs_.writeFileSync)(keyFile, `${secret.toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+        // Written whole under a temp name, then linked into place: a job racing us never reads a
+        // half-written key, and `link` fails with EEXIST when another job's key got there first
+        // (then both use the winner's).
+        const temp = `${keyFile}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
+        (0,external_node_fs_.writeFileSync)(temp, `${secret.toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+        try {
+            (0,external_node_fs_.linkSync)(temp, keyFile);
+        }
+        finally {
+            (0,external_node_fs_.rmSync)(temp, { force: true });
+        }
         return secret;
     }
     catch (error) {

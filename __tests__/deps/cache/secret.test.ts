@@ -1,9 +1,11 @@
 /** The key that authenticates local cache entries: created once, private, never in the workspace. */
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCacheSecret } from '../../../src/deps/cache/secret.js';
 import { isTrustedEvent } from '../../../src/deps/cache/policy.js';
+import { repoRoot } from '../../../tools/harness.js';
 
 const home = mkdtempSync(join(tmpdir(), 'pyci-home-'));
 
@@ -47,3 +49,30 @@ it('trusts only events that build the repository’s own code', () => {
   for (const name of ['pull_request', 'pull_request_target', 'workflow_run', 'issue_comment', ''])
     expect({ name, trusted: isTrustedEvent({ name }) }).toEqual({ name, trusted: false });
 });
+
+it('jobs creating the key at the same moment all get the one key, never a half-written file', async () => {
+  const keyFile = join(home, 'race/.config/pyci-action/cache-hmac.key');
+  const script = `
+    import { loadCacheSecret } from './src/deps/cache/secret.ts';
+    const key = loadCacheSecret({ input: '', keyFile: ${JSON.stringify(keyFile)}, forbidden: [] });
+    console.log(key instanceof Error ? 'error: ' + key.message : key.toString('hex'));
+  `;
+  // Real processes, started together, as concurrent jobs on one self-hosted runner would be.
+  const keys = await Promise.all(
+    Array.from(
+      { length: 6 },
+      () =>
+        new Promise<string>((done) => {
+          execFile(
+            process.execPath,
+            [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), '--input-type=module', '-e', script],
+            { cwd: repoRoot, timeout: 60_000 },
+            (_error, stdout) => done(stdout.trim()),
+          );
+        }),
+    ),
+  );
+  expect(new Set(keys).size).toBe(1);
+  expect(keys[0]).toMatch(/^[0-9a-f]{64}$/);
+  expect(readFileSync(keyFile, 'utf8').trim()).toBe(keys[0]);
+}, 90_000);

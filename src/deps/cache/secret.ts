@@ -4,7 +4,7 @@
  * first use. It must live outside the workspace and the cache directory, which tests can write.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
@@ -56,8 +56,16 @@ export function loadCacheSecret(options: {
     mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
     chmodSync(dirname(keyFile), 0o700);
     const secret = randomBytes(32);
-    // `wx`: when two jobs race, one creates it and the other reads the winner's key.
-    writeFileSync(keyFile, `${secret.toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+    // Written whole under a temp name, then linked into place: a job racing us never reads a
+    // half-written key, and `link` fails with EEXIST when another job's key got there first
+    // (then both use the winner's).
+    const temp = `${keyFile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(temp, `${secret.toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+    try {
+      linkSync(temp, keyFile);
+    } finally {
+      rmSync(temp, { force: true });
+    }
     return secret;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST')
