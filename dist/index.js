@@ -43833,16 +43833,17 @@ function emitCoverageAnnotations(outcome, limit = MAX_WARNING_ANNOTATIONS) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
+
 /** The action's test outputs, as the strings `core.setOutput` writes. */
 function testOutputs(result, junitPath) {
     return {
-        tests: String(result.tests),
-        passed: String(result.passed),
-        failed: String(result.failed),
-        errors: String(result.errors),
-        skipped: String(result.skipped),
-        'duration-seconds': String(Math.round(result.durationSeconds * 1000) / 1000),
-        'junit-path': junitPath,
+        [names/* OUTPUT */.aQ.tests]: String(result.tests),
+        [names/* OUTPUT */.aQ.passed]: String(result.passed),
+        [names/* OUTPUT */.aQ.failed]: String(result.failed),
+        [names/* OUTPUT */.aQ.errors]: String(result.errors),
+        [names/* OUTPUT */.aQ.skipped]: String(result.skipped),
+        [names/* OUTPUT */.aQ.durationSeconds]: String(Math.round(result.durationSeconds * 1000) / 1000),
+        [names/* OUTPUT */.aQ.junitPath]: junitPath,
     };
 }
 
@@ -45374,13 +45375,15 @@ function coverageFailure(coverage) {
 async function finish(config, event, run, testFailure, coverage) {
     let failure = testFailure;
     const flaky = run.flaky ?? [];
+    // The first few ids, for the one-line message; the summary lists them all.
+    const named = `${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}`;
     if (flaky.length > 0) {
         core.setOutput(names/* OUTPUT */.aQ.flaky, String(flaky.length));
         if (config.failOnFlaky && !failure) {
-            failure = `${flaky.length} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}. See the job summary.`;
+            failure = `${flaky.length} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${named}. See the job summary.`;
         }
         else if (!config.failOnFlaky) {
-            core.warning(`${flaky.length} test(s) failed and then passed on a rerun (flaky): ${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}. See the job summary.`);
+            core.warning(`${flaky.length} test(s) failed and then passed on a rerun (flaky): ${named}. See the job summary.`);
         }
     }
     else if (config.reruns > 0) {
@@ -45489,13 +45492,13 @@ async function combinedCoverage(config, event) {
 }
 async function fullRun(config, event) {
     const interpreter = await setupPython(config.python);
-    core.setOutput('python-version', interpreter.version);
-    core.setOutput('python-path', interpreter.executable);
-    core.setOutput('python-source', interpreter.source);
+    core.setOutput(names/* OUTPUT */.aQ.pythonVersion, interpreter.version);
+    core.setOutput(names/* OUTPUT */.aQ.pythonPath, interpreter.executable);
+    core.setOutput(names/* OUTPUT */.aQ.pythonSource, interpreter.source);
     const venv = await prepareVenv({ ...config, event, scratchDir: config.runnerTemp }, interpreter);
-    core.setOutput('venv-path', venv.venvPath);
-    core.setOutput('cache-hit', venv.cacheHit ? 'true' : 'false');
-    core.setOutput('cache-key', venv.cacheKey);
+    core.setOutput(names/* OUTPUT */.aQ.venvPath, venv.venvPath);
+    core.setOutput(names/* OUTPUT */.aQ.cacheHit, venv.cacheHit ? 'true' : 'false');
+    core.setOutput(names/* OUTPUT */.aQ.cacheKey, venv.cacheKey);
     exportToLaterSteps(interpreter, venv);
     try {
         const measurement = config.coverage.enabled

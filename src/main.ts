@@ -81,13 +81,15 @@ async function finish(
 ): Promise<void> {
   let failure = testFailure;
   const flaky = run.flaky ?? [];
+  // The first few ids, for the one-line message; the summary lists them all.
+  const named = `${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}`;
   if (flaky.length > 0) {
     core.setOutput(OUTPUT.flaky, String(flaky.length));
     if (config.failOnFlaky && !failure) {
-      failure = `${flaky.length} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}. See the job summary.`;
+      failure = `${flaky.length} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${named}. See the job summary.`;
     } else if (!config.failOnFlaky) {
       core.warning(
-        `${flaky.length} test(s) failed and then passed on a rerun (flaky): ${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}. See the job summary.`,
+        `${flaky.length} test(s) failed and then passed on a rerun (flaky): ${named}. See the job summary.`,
       );
     }
   } else if (config.reruns > 0) {
@@ -212,14 +214,14 @@ async function combinedCoverage(
 
 async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
   const interpreter = await setupPython(config.python);
-  core.setOutput('python-version', interpreter.version);
-  core.setOutput('python-path', interpreter.executable);
-  core.setOutput('python-source', interpreter.source);
+  core.setOutput(OUTPUT.pythonVersion, interpreter.version);
+  core.setOutput(OUTPUT.pythonPath, interpreter.executable);
+  core.setOutput(OUTPUT.pythonSource, interpreter.source);
 
   const venv = await prepareVenv({ ...config, event, scratchDir: config.runnerTemp }, interpreter);
-  core.setOutput('venv-path', venv.venvPath);
-  core.setOutput('cache-hit', venv.cacheHit ? 'true' : 'false');
-  core.setOutput('cache-key', venv.cacheKey);
+  core.setOutput(OUTPUT.venvPath, venv.venvPath);
+  core.setOutput(OUTPUT.cacheHit, venv.cacheHit ? 'true' : 'false');
+  core.setOutput(OUTPUT.cacheKey, venv.cacheKey);
   exportToLaterSteps(interpreter, venv);
 
   try {

@@ -1,14 +1,15 @@
 import type { TestResult } from '../pytest/result.js';
+import { OUTPUT } from '../runner/names.js';
 
 /** The action's test outputs, as the strings `core.setOutput` writes. */
 export function testOutputs(result: TestResult, junitPath: string): Record<string, string> {
   return {
-    tests: String(result.tests),
-    passed: String(result.passed),
-    failed: String(result.failed),
-    errors: String(result.errors),
-    skipped: String(result.skipped),
-    'duration-seconds': String(Math.round(result.durationSeconds * 1000) / 1000),
-    'junit-path': junitPath,
+    [OUTPUT.tests]: String(result.tests),
+    [OUTPUT.passed]: String(result.passed),
+    [OUTPUT.failed]: String(result.failed),
+    [OUTPUT.errors]: String(result.errors),
+    [OUTPUT.skipped]: String(result.skipped),
+    [OUTPUT.durationSeconds]: String(Math.round(result.durationSeconds * 1000) / 1000),
+    [OUTPUT.junitPath]: junitPath,
   };
 }
