@@ -177,6 +177,16 @@ describe('readConfig', () => {
       { environments: 'main=production\nfoo' },
       /^environments line 2 "foo" is not pattern=environment/,
     ],
+    [{ reruns: 'many' }, /^reruns "many" is not a whole number from 0 to \d+/],
+    [{ reruns: '-1' }, /^reruns "-1" is not a whole number from 0 to \d+/],
+    [{ 'fail-on-flaky': 'yes' }, /^Input fail-on-flaky must be true or false, got "yes"/],
+    [{ annotations: 'no' }, /^Input annotations must be true or false, got "no"/],
+    [{ comment: 'sometimes' }, /^Input comment must be one of auto, always, off, got "sometimes"/],
+    [
+      { coverage: 'true', 'coverage-threshold': '101' },
+      /^coverage-threshold "101" is not a percentage from 0 to 100/,
+    ],
+    [{ 'coverage-threshold': '80' }, /^coverage-threshold is set but coverage is off/],
     [{ 'allow-fork-deploy': '1' }, /allow-fork-deploy must be true or false, got "1"/],
   ])('refuses %j with one error naming the input', (inputs, message) => {
     expect(refusal(inputs).message).toMatch(message);
