@@ -75,21 +75,30 @@ function coverageFailure(coverage: CoverageOutcome | undefined): string | undefi
 async function finish(
   config: ActionConfig,
   event: RunEvent,
-  run: { result: TestResult; junitPaths: string[]; rootdir?: string; flaky?: string[] },
+  run: {
+    result: TestResult;
+    junitPaths: string[];
+    rootdir?: string;
+    flaky?: string[];
+    /** Flaky tests counted but not named (report-only mode keeps a bounded number of ids). */
+    flakyOmitted?: number;
+  },
   testFailure: string | undefined,
   coverage?: CoverageOutcome,
 ): Promise<void> {
   let failure = testFailure;
   const flaky = run.flaky ?? [];
+  const flakyOmitted = run.flakyOmitted ?? 0;
+  const flakyCount = flaky.length + flakyOmitted;
   // The first few ids, for the one-line message; the summary lists them all.
-  const named = `${flaky.slice(0, 3).join(', ')}${flaky.length > 3 ? ', ...' : ''}`;
-  if (flaky.length > 0) {
-    core.setOutput(OUTPUT.flaky, String(flaky.length));
+  const named = `${flaky.slice(0, 3).join(', ')}${flakyCount > 3 ? ', ...' : ''}`;
+  if (flakyCount > 0) {
+    core.setOutput(OUTPUT.flaky, String(flakyCount));
     if (config.failOnFlaky && !failure) {
-      failure = `${flaky.length} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${named}. See the job summary.`;
+      failure = `${flakyCount} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${named}. See the job summary.`;
     } else if (!config.failOnFlaky) {
       core.warning(
-        `${flaky.length} test(s) failed and then passed on a rerun (flaky): ${named}. See the job summary.`,
+        `${flakyCount} test(s) failed and then passed on a rerun (flaky): ${named}. See the job summary.`,
       );
     }
   } else if (config.reruns > 0) {
@@ -107,14 +116,22 @@ async function finish(
       workingDirectory: config.workingDirectory,
       pytestRootdir: run.rootdir,
       extraLines: [decisionSummaryLine(decision)],
-      sections: [flakySection(flaky, config.failOnFlaky)].filter((s) => s !== ''),
+      sections: [flakySection(flaky, config.failOnFlaky, flakyOmitted)].filter((s) => s !== ''),
       stepWillFail: failure !== undefined,
       ...(coverage ? { coverage } : {}),
       annotate: config.annotations,
       commit: config.context,
       runnerTemp: config.runnerTemp,
     });
-    await commentOnPullRequest(config, event, run.result, flaky, decision, run.rootdir);
+    await commentOnPullRequest(
+      config,
+      event,
+      run.result,
+      flaky,
+      flakyOmitted,
+      decision,
+      run.rootdir,
+    );
   } finally {
     // The tests' verdict stands even when writing the report fails.
     if (failure) core.setFailed(failure);
@@ -128,6 +145,7 @@ async function commentOnPullRequest(
   event: RunEvent,
   result: TestResult,
   flaky: string[],
+  flakyOmitted: number,
   decision: Decision,
   rootdir: string | undefined,
 ): Promise<void> {
@@ -144,6 +162,7 @@ async function commentOnPullRequest(
     marker,
     result,
     flaky,
+    flakyOmitted,
     deployLine: decisionSummaryLine(decision),
     runUrl: runUrl(context),
     title: [context.workflow, context.job].filter((part) => part !== '').join(' / ') || 'pytest',
@@ -176,7 +195,15 @@ async function reportOnly(config: ActionConfig, event: RunEvent): Promise<void> 
       'junit-files: the JUnit files hold no test cases. Check that the test jobs ran and uploaded their reports, or set allow-no-tests: true.';
   }
   const coverage = config.coverage.enabled ? await combinedCoverage(config, event) : undefined;
-  await finish(config, event, { result, junitPaths: config.junitFiles }, failure, coverage);
+  // Tests the shards' reruns marked as passed on a rerun: flaky, as in a full run.
+  const flaky = { flaky: result.flaky?.ids ?? [], flakyOmitted: result.flaky?.omitted ?? 0 };
+  await finish(
+    config,
+    event,
+    { result, junitPaths: config.junitFiles, ...flaky },
+    failure,
+    coverage,
+  );
 }
 
 /** Report-only mode: the shards' coverage data combined, with a Python and coverage.py of its own. */

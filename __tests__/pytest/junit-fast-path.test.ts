@@ -63,6 +63,8 @@ const noise = fc.constantFrom(
   '<![CDATA[ <testcase classname="fake" name="in cdata" time="1"/> ]]>',
   '<?pi <testcase classname="fake" name="in pi" time="1"/> ?>',
   '<properties><property name="a" value="b"/></properties>',
+  // A test that passed on a rerun, as the rerun merge marks it (counted as flaky).
+  '<testcase classname="t.m" name="rerun" file="t/m.py" line="1" time="0.1"><properties><property name="pyci-rerun" value="1"/></properties></testcase>',
 );
 const document = fc
   .tuple(

@@ -74,4 +74,21 @@ describe('the comment', () => {
     expect(body).toContain('⏸️ **Deploy gate**: not deploying');
     expect(body).toContain('(https://github.com/o/r/actions/runs/1)');
   });
+
+  test('flaky tests counted but not named (a bounded report) count in the headline and list', () => {
+    const ids = Array.from({ length: 25 }, (_, i) => `tests/t.py::test_f${i}`);
+    const body = renderComment({
+      marker: '<!-- pyci:CI:test -->',
+      result: { ...result, failed: 0, failures: [] },
+      flaky: ids,
+      flakyOmitted: 5,
+      deployLine: '',
+      runUrl: '',
+      title: 'CI',
+    });
+    expect(body).toContain('1 passed, 1 skipped, 30 flaky in');
+    expect(body).toContain('- <code>tests/t.py::test_f19</code>');
+    expect(body).not.toContain('test_f20');
+    expect(body).toContain('- and 10 more');
+  });
 });

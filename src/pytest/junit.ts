@@ -25,6 +25,8 @@ export interface JUnitReadOptions {
   maxDetailChars?: number;
   /** How many of the slowest tests to keep (default 10). */
   slowest?: number;
+  /** Ids of flaky tests (marked `pyci-rerun`) kept (default 1000); the rest are only counted. */
+  maxFlaky?: number;
   /** Called once per test case with its node id and duration; only set when timings are wanted. */
   onTestCase?: (id: string, seconds: number) => void;
   /** @internal Tests and benchmarks: turn the fast path off, or read in smaller chunks. */
@@ -54,7 +56,13 @@ export class JUnitParseError extends InputError {
   }
 }
 
-const DEFAULTS = { maxFailures: 50, maxDetailChars: 4000, slowest: 10, fastPath: true };
+const DEFAULTS = {
+  maxFailures: 50,
+  maxDetailChars: 4000,
+  slowest: 10,
+  maxFlaky: 1000,
+  fastPath: true,
+};
 /**
  * 64 KiB reads: as fast as 1 MiB ones here, but the strings saxes slices out of each chunk keep
  * it alive until a major GC, so bigger chunks cost ~80 MB more peak RSS on a 1M-case file.
@@ -69,6 +77,8 @@ const MAX_SECONDS = 1e7;
 const TEARDOWN_ERROR = 'failed on teardown';
 /** Ids of failed or errored cases remembered to spot pytest's second element; bounds memory. */
 const MAX_REMEMBERED_IDS = 100_000;
+/** The property our rerun merge puts on a test's passing run (pyci_pytest_plugin.py). */
+const RERUN_PROPERTY = 'pyci-rerun';
 
 /** Reads and merges the JUnit reports at `paths` (in order) into one TestResult. */
 export async function readJUnitReports(
@@ -100,6 +110,9 @@ class Tally {
   readonly failures: TestFailure[] = [];
   failuresOmitted = 0;
   readonly slowest: SlowestTests;
+  /** Distinct ids of test cases that passed on a rerun, bounded by limits.maxFlaky. */
+  readonly flaky = new Set<string>();
+  flakyOmitted = 0;
 
   constructor(
     readonly limits: typeof DEFAULTS,
@@ -119,7 +132,17 @@ class Tally {
       failures: this.failures,
       failuresOmitted: this.failuresOmitted,
       slowest: this.slowest.sorted(),
+      ...(this.flaky.size + this.flakyOmitted > 0
+        ? { flaky: { ids: [...this.flaky], omitted: this.flakyOmitted } }
+        : {}),
     };
+  }
+
+  /** A test that passed on a rerun; the same test in several files (matrix legs) counts once. */
+  addFlaky(id: string): void {
+    if (this.flaky.has(id)) return;
+    if (this.flaky.size < this.limits.maxFlaky) this.flaky.add(id);
+    else this.flakyOmitted++;
   }
 }
 
@@ -138,11 +161,13 @@ interface OpenCase {
   skips: number;
   /** An <error> that is not pytest's teardown error (setup, collection, another tool's). */
   callError: boolean;
+  /** Marked by our rerun merge as the run where the test passed (property `pyci-rerun`). */
+  rerun: boolean;
   id?: string;
 }
 
 function newCase(attributes: OpenCase['attributes']): OpenCase {
-  return { attributes, failures: 0, errors: 0, skips: 0, callError: false };
+  return { attributes, failures: 0, errors: 0, skips: 0, callError: false, rerun: false };
 }
 
 /** Where the text of a file goes, chunk by chunk, and what to do once it is all there. */
@@ -210,6 +235,8 @@ class ReportReader implements TextSink {
   private testcase: OpenCase | undefined;
   private testcaseDepth = -1;
   private failure: OpenFailure | undefined;
+  /** Name of the open test case's latest direct child (a <property> counts inside <properties>). */
+  private caseChild = '';
   /** Ids of this file's cases that had a failure or error (bounded): a later element is a repeat. */
   private readonly failedIds = new Set<string>();
   private readonly collectText = (text: string): void => this.failure?.text.append(text);
@@ -301,10 +328,21 @@ class ReportReader implements TextSink {
     }
   }
 
-  /** A direct child of a test case says its outcome (<failure>, <error>, <skipped>). */
+  /**
+   * A direct child of a test case says its outcome (<failure>, <error>, <skipped>); a
+   * `pyci-rerun` property inside its <properties> marks the run where it passed on a rerun.
+   * (Marked cases have children, so they never take the fast path: it stays as fast.)
+   */
   private openInsideTestcase(tag: SaxesTagPlain, testcase: OpenCase): void {
-    if (this.depth !== this.testcaseDepth + 1) return;
     const name = tag.name;
+    if (this.depth === this.testcaseDepth + 2) {
+      if (name === 'property' && this.caseChild === 'properties') {
+        if (tag.attributes.name === RERUN_PROPERTY) testcase.rerun = true;
+      }
+      return;
+    }
+    if (this.depth !== this.testcaseDepth + 1) return;
+    this.caseChild = name;
     if (name === 'failure') {
       testcase.failures++;
       this.openFailure(name, tag.attributes);
@@ -320,6 +358,7 @@ class ReportReader implements TextSink {
   private openTestcase(tag: SaxesTagPlain): void {
     this.testcase = newCase(tag.attributes);
     this.testcaseDepth = this.depth;
+    this.caseChild = '';
   }
 
   private openOuterSuite(tag: SaxesTagPlain): void {
@@ -388,6 +427,8 @@ class ReportReader implements TextSink {
       if (callPassed && !this.failedIds.has(id)) tally.passed++;
       if (this.failedIds.size < MAX_REMEMBERED_IDS) this.failedIds.add(id);
     }
+    // As reruns.ts judges: a marked run without failure or error (a skip too) made it flaky.
+    if (open.rerun && open.failures + open.errors === 0) tally.addFlaky(caseId(open));
     const time = seconds(open.attributes.time);
     this.caseTime += time;
     if (tally.onTestCase) tally.onTestCase(caseId(open), time);

@@ -33,4 +33,10 @@ export interface TestResult {
   failuresOmitted: number;
   /** The slowest test cases, longest first (bounded). */
   slowest: SlowTest[];
+  /**
+   * Tests the report marks as passed on a rerun (property `pyci-rerun`, written when reruns merge
+   * their reports): distinct ids, at most the reader's bound, and how many more there were.
+   * Absent when the report has none.
+   */
+  flaky?: { ids: string[]; omitted: number };
 }

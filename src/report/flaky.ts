@@ -4,19 +4,21 @@ import { escapeHtml } from './summary.js';
 
 const MAX_LISTED = 50;
 
-export function flakySection(ids: string[], failsStep: boolean): string {
-  if (ids.length === 0) return '';
+/** `omitted`: flaky tests counted but not named (the JUnit reader keeps a bounded number of ids). */
+export function flakySection(ids: string[], failsStep: boolean, omitted = 0): string {
+  const count = ids.length + omitted;
+  if (count === 0) return '';
   const listed = ids
     .slice(0, MAX_LISTED)
     .map((id) => `<li><code>${escapeHtml(truncate(id, 500))}</code></li>`);
-  const more = ids.length - listed.length;
-  const noun = ids.length === 1 ? 'test failed and then passed' : 'tests failed and then passed';
+  const more = count - listed.length;
+  const noun = count === 1 ? 'test failed and then passed' : 'tests failed and then passed';
   const verdict = failsStep
     ? 'They fail the step (fail-on-flaky).'
     : 'They do not fail the step (set fail-on-flaky: true to make them).';
   return [
-    `<h3>⚠️ Flaky ${ids.length === 1 ? 'test' : 'tests'}</h3>`,
-    `<p>${ids.length} ${noun} on a rerun. ${verdict}</p>`,
+    `<h3>⚠️ Flaky ${count === 1 ? 'test' : 'tests'}</h3>`,
+    `<p>${count} ${noun} on a rerun. ${verdict}</p>`,
     '<ul>',
     ...listed,
     ...(more > 0 ? [`<li>and ${more} more</li>`] : []),

@@ -11,6 +11,8 @@ export interface CommentContent {
   marker: string;
   result: TestResult;
   flaky: string[];
+  /** Flaky tests counted but not named (the JUnit reader keeps a bounded number of ids). */
+  flakyOmitted?: number;
   /** The deploy decision's summary line (Markdown). */
   deployLine: string;
   runUrl: string;
@@ -30,6 +32,7 @@ export function commentMarker(workflow: string, job: string): string {
 
 export function renderComment(content: CommentContent): string {
   const { result, flaky } = content;
+  const flakyCount = flaky.length + (content.flakyOmitted ?? 0);
   const ok = result.failed + result.errors === 0;
   const icon = !ok ? '❌' : result.tests === 0 ? '⚠️' : '✅';
   const counts = [
@@ -37,7 +40,7 @@ export function renderComment(content: CommentContent): string {
     result.errors > 0 ? `${result.errors} ${result.errors === 1 ? 'error' : 'errors'}` : '',
     `${result.passed} passed`,
     result.skipped > 0 ? `${result.skipped} skipped` : '',
-    flaky.length > 0 ? `${flaky.length} flaky` : '',
+    flakyCount > 0 ? `${flakyCount} flaky` : '',
   ].filter((part) => part !== '');
   const lines = [
     content.marker,
@@ -63,11 +66,12 @@ export function renderComment(content: CommentContent): string {
     if (more > 0) lines.push(`- and ${more} more (see the run)`);
     lines.push('');
   }
-  if (flaky.length > 0) {
+  if (flakyCount > 0) {
     lines.push('**Flaky** (failed, then passed on a rerun)', '');
     for (const id of flaky.slice(0, MAX_LISTED))
       lines.push(`- <code>${escapeHtml(truncate(id, 300))}</code>`);
-    if (flaky.length > MAX_LISTED) lines.push(`- and ${flaky.length - MAX_LISTED} more`);
+    const more = flakyCount - Math.min(flaky.length, MAX_LISTED);
+    if (more > 0) lines.push(`- and ${more} more`);
     lines.push('');
   }
   lines.push(content.deployLine, '');
