@@ -3,7 +3,7 @@
  * pytest's closing line (pytest 9 subtests, teardown errors), the summary's details, reruns and
  * flaky tests. Real Python 3.11 from a runner-style tool cache, real pip, real pytest 9.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectCleanFailure } from '../support/assertions.js';
@@ -196,4 +196,78 @@ describe('reruns and flaky tests', () => {
     expect(result.outputs.failed).toBe('1');
     expect(result.outputs.flaky).toBeUndefined();
   }, 120_000);
+});
+
+describe('report-only mode finds the flaky tests in merged reports', () => {
+  /** A workspace holding what shard jobs uploaded: a merged report and an ordinary one. */
+  let reports: string;
+  let fullRun: RunResult;
+  const flakyId = '<code>tests/test_flaky.py::test_flaky_first_time</code>';
+  beforeAll(async () => {
+    // A job with reruns: its merged report marks the test that passed on a rerun.
+    fullRun = await run(workspaceFrom('flaky', 'flaky-for-report'), {
+      reruns: '2',
+      'pytest-args': '-k "not always"',
+    });
+    expect(fullRun.outputs.flaky).toBe('1');
+    // A job whose tests all passed the first time: an ordinary report.
+    const plain = await run(workspaceFrom('passing', 'passing-for-report'));
+    expect(plain.exitCode).toBe(0);
+    reports = mkdtempSync(join(scratch, 'reports-'));
+    mkdirSync(join(reports, 'reports'));
+    copyFileSync(fullRun.outputs['junit-path'], join(reports, 'reports/flaky.xml'));
+    copyFileSync(plain.outputs['junit-path'], join(reports, 'reports/plain.xml'));
+  }, 240_000);
+
+  /** Report-only mode on `junitFiles` (no Python needed: an empty tool cache). */
+  function reportOnly(junitFiles: string, inputs: Record<string, string> = {}) {
+    return runAction({
+      workspace: reports,
+      toolCache: mkdtempSync(join(scratch, 'empty-tc-')),
+      inputs: { 'junit-files': junitFiles, cache: 'none', ...inputs },
+    });
+  }
+
+  it('the merged report alone: flaky output, summary section and warning, as the full run', async () => {
+    const result = await reportOnly('reports/flaky.xml');
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ flaky: '1', passed: '2', failed: '0', tests: '2' });
+    // The same id, in the same section, as the run that reran it.
+    expect(fullRun.summary).toContain(flakyId);
+    expect(result.summary).toContain('Flaky test');
+    expect(result.summary).toContain(flakyId);
+    expect(result.warnings.some((w) => w.includes('test_flaky_first_time'))).toBe(true);
+  }, 60_000);
+
+  it('with a second, ordinary report: the counts add up and the flaky test is still found', async () => {
+    const result = await reportOnly('reports/*.xml');
+    expect(result.exitCode).toBe(0);
+    const passedPlain = Number(result.outputs.passed) - 2;
+    expect(passedPlain).toBeGreaterThan(0);
+    expect(result.outputs).toMatchObject({ flaky: '1', failed: '0', errors: '0' });
+    expect(result.summary).toContain(flakyId);
+  }, 60_000);
+
+  it('fail-on-flaky: true fails the step, and the gate does not deploy', async () => {
+    const result = await reportOnly('reports/*.xml', { 'fail-on-flaky': 'true' });
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.flaky).toBe('1');
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(
+      /^1 flaky test\(s\) passed only on a rerun, and fail-on-flaky is true: tests\/test_flaky\.py::test_flaky_first_time\./,
+    );
+    expect(result.outputs.deploy).toBe('false');
+    expect(result.summary).toContain('They fail the step (fail-on-flaky).');
+  }, 60_000);
+
+  it('a report without marks: flaky is 0 with reruns set, unset without, as in a full run', async () => {
+    const withReruns = await reportOnly('reports/plain.xml', { reruns: '2' });
+    expect(withReruns.exitCode).toBe(0);
+    expect(withReruns.outputs.flaky).toBe('0');
+    expect(withReruns.summary).not.toContain('Flaky');
+    const without = await reportOnly('reports/plain.xml');
+    expect(without.exitCode).toBe(0);
+    expect(without.outputs.flaky).toBeUndefined();
+  }, 60_000);
 });
