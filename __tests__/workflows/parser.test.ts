@@ -316,4 +316,23 @@ describe('the reusable workflow', () => {
     expect(post.if).toMatch(/^\$\{\{ always\(\)/);
     expect(post.needs).toEqual(expect.arrayContaining(['test', 'report', 'deploy']));
   });
+
+  it('reruns in the test jobs; the report job gives flaky and applies fail-on-flaky once', () => {
+    expect(call.inputs).toHaveProperty('reruns');
+    expect(call.inputs).toHaveProperty('fail-on-flaky');
+    expect(call.outputs.flaky).toMatchObject({ value: '${{ jobs.report.outputs.flaky }}' });
+    const { test, report } = workflow.jobs;
+    const testStep = test.steps?.find((s) => s.uses === MAIN_ACTION_REF);
+    expect(testStep?.with).toMatchObject({
+      reruns: '${{ inputs.reruns }}',
+      'fail-on-flaky': false,
+    });
+    const reportStep = report.steps?.find((s) => s.uses === MAIN_ACTION_REF);
+    expect(reportStep?.id).toBe('report');
+    expect(reportStep?.with).toMatchObject({
+      reruns: '${{ inputs.reruns }}',
+      'fail-on-flaky': '${{ inputs.fail-on-flaky }}',
+    });
+    expect(report.outputs).toHaveProperty('flaky', '${{ steps.report.outputs.flaky }}');
+  });
 });
