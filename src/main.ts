@@ -13,7 +13,9 @@ import { readRunEvent } from './runner/event-file.js';
 import { decisionSummaryLine, setDecisionOutputs } from './gate/outputs.js';
 import type { Interpreter } from './python/interpreter.js';
 import { interpreterExports, setupPython } from './python/setup.js';
-import { commentMarker, renderComment } from './report/comment/body.js';
+import { commentMarker, renderComment, type BaseComparison } from './report/comment/body.js';
+import { comparisonLine } from './report/baseline/line.js';
+import { compareWithBase, recordResults, type ResultsRequest } from './report/baseline/stage.js';
 import { commentWanted } from './report/comment/when.js';
 import { flakySection } from './report/flaky.js';
 import { failureLinker } from './report/links.js';
@@ -99,14 +101,22 @@ async function finish(
   // Failed tests are the first thing to fix; a low coverage fails the step when they pass.
   failure = failure ?? coverageFailure(coverage);
   setCoverageOutputs(coverage);
+  const results = resultsRequest(config, event);
   try {
+    // Before the report: the summary and the comment split failures into new and known ones.
+    const base = await compareWithBase(
+      results,
+      commentWanted(config.comment, event, config.python.token),
+    );
     await publishReport({
       result: run.result,
       junitPaths: run.junitPaths,
       repoRoot: config.workspace,
       workingDirectory: config.workingDirectory,
       pytestRootdir: run.rootdir,
-      extraLines: [decisionSummaryLine(decision)],
+      extraLines: [comparisonLine(run.result, base), decisionSummaryLine(decision)].filter(
+        (line) => line !== '',
+      ),
       sections: [flakySection(flaky, config.failOnFlaky)].filter((s) => s !== ''),
       stepWillFail: failure !== undefined,
       ...(coverage ? { coverage } : {}),
@@ -114,12 +124,30 @@ async function finish(
       commit: config.context,
       runnerTemp: config.runnerTemp,
     });
-    await commentOnPullRequest(config, event, run.result, flaky, decision, run.rootdir);
+    await commentOnPullRequest(config, event, run.result, flaky, decision, run.rootdir, base);
+    await recordResults(results, run.result);
   } finally {
     // The tests' verdict stands even when writing the report fails.
     if (failure) core.setFailed(failure);
   }
   setDecisionOutputs(decision);
+}
+
+/** Where this run's results are recorded and the base branch's are found. */
+function resultsRequest(config: ActionConfig, event: RunEvent): ResultsRequest {
+  const { context, shard } = config;
+  return {
+    event,
+    cache: config.cache,
+    comment: config.comment,
+    scope: {
+      workflow: context.workflow,
+      job: context.job,
+      shard: shard ? `${shard.index}of${shard.total}` : '',
+    },
+    sha: context.sha,
+    runnerTemp: config.runnerTemp,
+  };
 }
 
 /** The sticky pull-request comment, when the comment input and the event call for one. */
@@ -130,6 +158,7 @@ async function commentOnPullRequest(
   flaky: string[],
   decision: Decision,
   rootdir: string | undefined,
+  base: BaseComparison | undefined,
 ): Promise<void> {
   const token = config.python.token;
   if (!commentWanted(config.comment, event, token) || event.pullRequest === undefined) return;
@@ -148,6 +177,7 @@ async function commentOnPullRequest(
     runUrl: runUrl(context),
     title: [context.workflow, context.job].filter((part) => part !== '').join(' / ') || 'pytest',
     linkFor: failureLinker(context, paths),
+    ...(base ? { base } : {}),
   });
   // Loaded only here: Octokit is not needed, nor paid for at start-up, by runs that do not comment.
   const { postComment } = await import('./report/comment/post.js');
