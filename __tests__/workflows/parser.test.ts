@@ -316,4 +316,14 @@ describe('the reusable workflow', () => {
     expect(post.if).toMatch(/^\$\{\{ always\(\)/);
     expect(post.needs).toEqual(expect.arrayContaining(['test', 'report', 'deploy']));
   });
+
+  it('leaves annotations, the pull-request comment and the results entry to the report job', () => {
+    const { test, report } = workflow.jobs;
+    // Each matrix job would otherwise write its own sticky comment next to the report job's.
+    const testWith = test.steps?.find((s) => s.uses === MAIN_ACTION_REF)?.with;
+    expect(testWith).toMatchObject({ annotations: false, comment: 'off' });
+    const reportWith = report.steps?.find((s) => s.uses === MAIN_ACTION_REF)?.with ?? {};
+    expect(reportWith).not.toHaveProperty('comment');
+    expect(reportWith).not.toHaveProperty('annotations');
+  });
 });
