@@ -34006,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9526);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1012);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7146);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34017,7 +34017,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1012:
+/***/ 7146:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43412,6 +43412,60 @@ function announce(interpreter, log) {
     return interpreter;
 }
 
+;// CONCATENATED MODULE: ./src/report/baseline/entry.ts
+/** At most this many ids are recorded and read; the JUnit reader keeps far fewer anyway. */
+const MAX_FAILING = 5_000;
+/** A node id longer than this is not recorded (nor read back). */
+const MAX_ID_CHARS = 1_000;
+/** A restored file larger than this is not read. */
+const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
+const HEX_SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+function buildResultsEntry(result, sha, ref) {
+    const ids = [...new Set(result.failures.map((failure) => failure.id))];
+    const kept = ids.filter((id) => id.length <= MAX_ID_CHARS).slice(0, MAX_FAILING);
+    return {
+        sha,
+        ref,
+        failing: kept,
+        omitted: result.failuresOmitted + (ids.length - kept.length),
+        tests: result.tests,
+    };
+}
+function isCount(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+/** The entry, or why it is not one (for one info line). */
+function parseResultsEntry(text) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        return { problem: 'it is not JSON' };
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data))
+        return { problem: 'it is not a JSON object' };
+    const { sha, ref, failing, omitted, tests } = data;
+    if (typeof sha !== 'string' || !HEX_SHA.test(sha))
+        return { problem: 'its sha is not a commit' };
+    if (typeof ref !== 'string' || !ref.startsWith('refs/heads/') || ref.length > 512)
+        return { problem: 'its ref is not a branch' };
+    if (!Array.isArray(failing) || failing.length > MAX_FAILING)
+        return { problem: `its failing list is not a list of at most ${MAX_FAILING} ids` };
+    if (!failing.every((id) => typeof id === 'string' && id !== '' && id.length <= MAX_ID_CHARS))
+        return { problem: 'its failing list holds something other than test ids' };
+    if (!isCount(omitted) || !isCount(tests))
+        return { problem: 'its counts are not counts' };
+    return { sha, ref, failing: failing, omitted, tests };
+}
+/** This run's failures, split by whether the base branch's run failed them too. */
+function splitFailures(failures, baseline) {
+    const before = new Set(baseline.failing);
+    const fresh = failures.filter((failure) => !before.has(failure.id));
+    const known = failures.filter((failure) => before.has(failure.id));
+    return { fresh, known, freshIds: new Set(fresh.map((failure) => failure.id)).size };
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 /** GitHub rejects step summaries over 1 MiB; keep clear of it. */
@@ -43618,6 +43672,7 @@ function clampBytes(text, max) {
 ;// CONCATENATED MODULE: ./src/report/comment/body.ts
 
 
+
 /** GitHub refuses comments over 65,536 characters; the body stays far below. */
 const MAX_LISTED = 20;
 /** `<!-- pyci:<workflow>:<job> -->`, with nothing in it that could end the comment early. */
@@ -43630,9 +43685,17 @@ function renderComment(content) {
     const flakyCount = flaky.length + (content.flakyOmitted ?? 0);
     const ok = result.failed + result.errors === 0;
     const icon = !ok ? '❌' : result.tests === 0 ? '⚠️' : '✅';
+    const split = content.base?.entry && result.failures.length > 0
+        ? splitFailures(result.failures, content.base.entry)
+        : undefined;
+    // Counted among the failures the report kept; more were counted than kept: "at least".
+    const fresh = split
+        ? `${result.failuresOmitted > 0 ? 'at least ' : ''}${split.freshIds} new`
+        : '';
     const counts = [
         result.failed > 0 ? `${result.failed} failed` : '',
         result.errors > 0 ? `${result.errors} ${result.errors === 1 ? 'error' : 'errors'}` : '',
+        fresh,
         `${result.passed} passed`,
         result.skipped > 0 ? `${result.skipped} skipped` : '',
         flakyCount > 0 ? `${flakyCount} flaky` : '',
@@ -43642,23 +43705,7 @@ function renderComment(content) {
         `### ${icon} ${escapeHtml(truncate(content.title, 200))}: ${counts.join(', ')} in ${formatSeconds(result.durationSeconds)}`,
         '',
     ];
-    if (result.failures.length > 0) {
-        lines.push('**Failures and errors**', '');
-        for (const failure of result.failures.slice(0, MAX_LISTED)) {
-            const link = content.linkFor?.(failure);
-            const where = link
-                ? ` ([${escapeHtml(failure.file ?? '')}:${failure.line ?? ''}](${link}))`
-                : '';
-            const message = truncate(failure.message.split('\n', 1)[0].trim(), 300);
-            lines.push(`- ${failure.kind === 'error' ? '💥' : '❌'} <code>${escapeHtml(truncate(failure.id, 300))}</code>${where}${message ? `: ${escapeHtml(message)}` : ''}`);
-        }
-        const more = result.failures.length +
-            result.failuresOmitted -
-            Math.min(result.failures.length, MAX_LISTED);
-        if (more > 0)
-            lines.push(`- and ${more} more (see the run)`);
-        lines.push('');
-    }
+    lines.push(...failureLines(content));
     if (flakyCount > 0) {
         lines.push('**Flaky** (failed, then passed on a rerun)', '');
         for (const id of flaky.slice(0, MAX_LISTED))
@@ -43672,6 +43719,271 @@ function renderComment(content) {
     if (content.runUrl)
         lines.push(`[Run details and the full report](${content.runUrl})`);
     return lines.join('\n');
+}
+function failureLine(failure, linkFor) {
+    const link = linkFor?.(failure);
+    const where = link ? ` ([${escapeHtml(failure.file ?? '')}:${failure.line ?? ''}](${link}))` : '';
+    const message = truncate(failure.message.split('\n', 1)[0].trim(), 300);
+    return `- ${failure.kind === 'error' ? '💥' : '❌'} <code>${escapeHtml(truncate(failure.id, 300))}</code>${where}${message ? `: ${escapeHtml(message)}` : ''}`;
+}
+/**
+ * The failures: one list, or (compared with the base branch) the new ones first, then those
+ * already failing there. At most MAX_LISTED lines in all.
+ */
+function failureLines(content) {
+    const { result, base } = content;
+    if (result.failures.length === 0)
+        return [];
+    const branch = `<code>${escapeHtml(truncate(base?.branch ?? '', 200))}</code>`;
+    const groups = [];
+    if (base?.entry) {
+        const { fresh, known } = splitFailures(result.failures, base.entry);
+        const omitted = base.entry.omitted;
+        groups.push({
+            heading: '**New failures**',
+            failures: fresh,
+            note: omitted > 0
+                ? `_${branch} had ${omitted} more failure(s) than its results list; some of these may be among them._`
+                : undefined,
+        });
+        groups.push({
+            heading: `**Already failing on ${branch}** (at ${base.entry.sha.slice(0, 7)})`,
+            failures: known,
+        });
+    }
+    else {
+        groups.push({ heading: '**Failures and errors**', failures: result.failures });
+    }
+    const lines = [];
+    let room = MAX_LISTED;
+    const shownGroups = groups.filter((group) => group.failures.length > 0);
+    for (const group of shownGroups) {
+        lines.push(group.heading, '');
+        for (const failure of group.failures.slice(0, room))
+            lines.push(failureLine(failure, content.linkFor));
+        const shown = Math.min(group.failures.length, room);
+        room -= shown;
+        // The last list's "more" also counts the failures the report did not keep.
+        const last = group === shownGroups[shownGroups.length - 1];
+        const more = group.failures.length - shown + (last ? result.failuresOmitted : 0);
+        if (more > 0)
+            lines.push(`- and ${more} more${last ? ' (see the run)' : ''}`);
+        if (group.note && shown > 0)
+            lines.push('', group.note);
+        lines.push('');
+    }
+    if (base && !base.entry)
+        lines.push(`_No results from ${branch} to compare with._`, '');
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/report/baseline/line.ts
+
+
+/** '' when there is nothing to say: no comparison, or no failures. */
+function comparisonLine(result, base) {
+    if (!base || result.failures.length === 0)
+        return '';
+    const branch = `<code>${escapeHtml(base.branch)}</code>`;
+    if (!base.entry)
+        return `No results from ${branch} to compare these failures with.`;
+    const { freshIds, known } = splitFailures(result.failures, base.entry);
+    const knownIds = new Set(known.map((failure) => failure.id)).size;
+    return `Compared with ${branch} at ${base.entry.sha.slice(0, 7)}: ${freshIds} new failing test(s), ${knownIds} already failing there.`;
+}
+
+;// CONCATENATED MODULE: ./src/report/baseline/key.ts
+/**
+ * Cache keys of results entries (pure): `pyci-results-<hash>-<branch>:<sha>`. The hash names the
+ * workflow, job and shard, so that each job compares with its own earlier results. Git forbids
+ * `:` and `~` in branch names, so `<branch>:` as a prefix matches that branch only (never
+ * `main-2` for `main`); GitHub's cache refuses commas in keys, so `%` and `,` are escaped.
+ */
+
+const MAX_BRANCH_CHARS = 200;
+function scopeHash(scope) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify([scope.workflow, scope.job, scope.shard]))
+        .digest('hex')
+        .slice(0, 12);
+}
+function branchPart(branch) {
+    const escaped = branch.replace(/%/g, '%25').replace(/,/g, '%2C');
+    if (escaped.length <= MAX_BRANCH_CHARS)
+        return escaped;
+    // Long names: cut, plus a digest of the whole name after a `~` no branch name can hold.
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(branch).digest('hex').slice(0, 16);
+    return `${escaped.slice(0, MAX_BRANCH_CHARS)}~${digest}`;
+}
+/** What every entry of `branch` in this scope starts with. */
+function resultsKeyPrefix(scope, branch) {
+    return `pyci-results-${scopeHash(scope)}-${branchPart(branch)}:`;
+}
+function resultsKey(scope, branch, sha) {
+    return `${resultsKeyPrefix(scope, branch)}${sha}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/baseline/store.ts
+/**
+ * Edge: results entries through the dependency cache's backends (GitHub's cache service, else the
+ * local directory with its authenticated entries), each call bounded by `cache-timeout`. An entry
+ * is one small JSON file in a directory of its own. Neither a save nor a restore ever fails the
+ * step: problems are one info or warning line.
+ *
+ * The directory sits at the same path in every run (`$RUNNER_TEMP/pyci-results`): GitHub's cache
+ * versions an entry by the paths it holds, so a pull request finds only what was saved from the
+ * same path.
+ */
+
+
+
+
+
+
+
+const FILE = 'results.json';
+/** The backend for results, or undefined with `cache: none`. */
+function resultsBackend(store) {
+    const log = store.log ?? coreLog;
+    const chosen = chooseBackend({
+        log,
+        // The cache input's mode only picks the venv's key and path; results go to the same store.
+        mode: store.cache.mode,
+        cacheDir: store.cache.dir,
+        env: process.env,
+        localSecret: store.cache.localSecret,
+        localMaxBytes: store.cache.localMaxBytes,
+        event: store.event,
+    });
+    return chosen && boundedBackend(chosen, store.cache.timeoutSeconds, log);
+}
+function store_entryDir(runnerTemp) {
+    return (0,external_node_path_namespaceObject.join)(runnerTemp, 'pyci-results');
+}
+async function saveResults(backend, store, key, entry) {
+    const log = store.log ?? coreLog;
+    const dir = store_entryDir(store.runnerTemp);
+    try {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(dir, FILE), JSON.stringify(entry));
+        if (await backend.save(key, [dir]))
+            log.info(`Recorded this run's results as ${key}, for pull requests to compare with.`);
+    }
+    catch (error) {
+        log.warning(`Could not record this run's results as ${key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+}
+/** The newest entry whose key starts with `prefix`, checked; undefined when none is usable. */
+async function restoreResults(backend, store, prefix, expectedRef) {
+    const log = store.log ?? coreLog;
+    const dir = store_entryDir(store.runnerTemp);
+    try {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        const key = await backend.restore(prefix, [dir], [prefix]);
+        if (key === undefined)
+            return undefined;
+        const file = (0,external_node_path_namespaceObject.join)(dir, FILE);
+        const stat = await (0,promises_namespaceObject.lstat)(file).catch(() => undefined);
+        const problem = !stat?.isFile()
+            ? `it holds no ${FILE} file`
+            : stat.size > MAX_ENTRY_BYTES
+                ? `its ${FILE} is larger than ${MAX_ENTRY_BYTES} bytes`
+                : undefined;
+        const parsed = problem ? { problem } : parseResultsEntry(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
+        const why = 'problem' in parsed
+            ? parsed.problem
+            : parsed.ref !== expectedRef
+                ? `it holds the results of ${parsed.ref}, not ${expectedRef}`
+                : undefined;
+        if (why !== undefined) {
+            log.info(`Ignoring the results entry ${key}: ${why}.`);
+            return undefined;
+        }
+        return parsed;
+    }
+    catch (error) {
+        log.info(`Could not read the base branch's results: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/baseline/when.ts
+/** Which runs record their results and which compare with the base branch's (pure). */
+
+
+/**
+ * A run of the repository's own code on a branch (push, schedule, workflow_dispatch, ...) records
+ * its results, under the same refusals as the cache (mayShareCache). Entries are tiny and one per
+ * commit, so `cache-save: default-branch` does not narrow it (a pull request into `develop` needs
+ * develop's results); `never` does. `comment: off` or `cache: none`: nothing is recorded.
+ */
+function recordDecision(event, settings, branchScoped) {
+    // No line in the log for runs that never record (pull requests, comment or cache off).
+    if (settings.comment === 'off' || settings.cacheMode === 'none')
+        return undefined;
+    if (!TRUSTED_EVENTS.has(event.name) || event.refType !== 'branch')
+        return undefined;
+    const policy = settings.cacheSave === 'never' ? 'never' : 'always';
+    return mayShareCache(event, branchScoped, policy);
+}
+/** A run that comments on a pull request looks up the base branch's results (not with `cache: none`). */
+function comparesWithBase(event, settings, commenting) {
+    return commenting && settings.cacheMode !== 'none' && event.baseRef !== '';
+}
+
+;// CONCATENATED MODULE: ./src/report/baseline/stage.ts
+
+
+
+
+
+function settings(request) {
+    return {
+        comment: request.comment,
+        cacheMode: request.cache.mode,
+        cacheSave: request.cache.save ?? 'default-branch',
+    };
+}
+/** Records the run's failures when it is a trusted branch run (see when.ts). */
+async function recordResults(request, result) {
+    const { event } = request;
+    const first = recordDecision(event, settings(request), true);
+    if (!first?.save || !HEX_SHA.test(request.sha))
+        return;
+    const store = { cache: request.cache, event, runnerTemp: request.runnerTemp };
+    const backend = resultsBackend(store);
+    if (!backend)
+        return;
+    // The local directory has no branch scopes: the policy is asked again knowing the store.
+    const decision = recordDecision(event, settings(request), backend.name === 'github');
+    if (!decision?.save) {
+        coreLog.info(`Not recording this run's results: ${decision?.reason ?? 'not allowed'}.`);
+        return;
+    }
+    const key = resultsKey(request.scope, event.refName, request.sha);
+    await saveResults(backend, store, key, buildResultsEntry(result, request.sha, event.ref));
+}
+/** The base branch's last results, for a pull request run that comments; undefined when it does not look. */
+async function compareWithBase(request, commenting) {
+    const { event } = request;
+    if (!comparesWithBase(event, settings(request), commenting))
+        return undefined;
+    const store = { cache: request.cache, event, runnerTemp: request.runnerTemp };
+    const backend = resultsBackend(store);
+    if (!backend)
+        return undefined;
+    const prefix = resultsKeyPrefix(request.scope, event.baseRef);
+    const entry = await restoreResults(backend, store, prefix, `refs/heads/${event.baseRef}`);
+    if (entry)
+        coreLog.info(`Comparing failures with ${event.baseRef} at ${entry.sha.slice(0, 7)}.`);
+    return { branch: event.baseRef, ...(entry ? { entry } : {}) };
 }
 
 ;// CONCATENATED MODULE: ./src/report/comment/when.ts
@@ -45385,6 +45697,8 @@ async function combineShards(request) {
 
 
 
+
+
 /** Makes the interpreter and the venv the default for the job's later steps. */
 function exportToLaterSteps(interpreter, venv) {
     const exported = interpreterExports(interpreter);
@@ -45440,14 +45754,17 @@ async function finish(config, event, run, testFailure, coverage) {
     // Failed tests are the first thing to fix; a low coverage fails the step when they pass.
     failure = failure ?? coverageFailure(coverage);
     setCoverageOutputs(coverage);
+    const results = resultsRequest(config, event);
     try {
+        // Before the report: the summary and the comment split failures into new and known ones.
+        const base = await compareWithBase(results, commentWanted(config.comment, event, config.python.token));
         await publishReport({
             result: run.result,
             junitPaths: run.junitPaths,
             repoRoot: config.workspace,
             workingDirectory: config.workingDirectory,
             pytestRootdir: run.rootdir,
-            extraLines: [decisionSummaryLine(decision)],
+            extraLines: [comparisonLine(run.result, base), decisionSummaryLine(decision)].filter((line) => line !== ''),
             sections: [flakySection(flaky, config.failOnFlaky, flakyOmitted)].filter((s) => s !== ''),
             stepWillFail: failure !== undefined,
             ...(coverage ? { coverage } : {}),
@@ -45455,7 +45772,8 @@ async function finish(config, event, run, testFailure, coverage) {
             commit: config.context,
             runnerTemp: config.runnerTemp,
         });
-        await commentOnPullRequest(config, event, run.result, flaky, flakyOmitted, decision, run.rootdir);
+        await commentOnPullRequest(config, event, run.result, flaky, flakyOmitted, decision, run.rootdir, base);
+        await recordResults(results, run.result);
     }
     finally {
         // The tests' verdict stands even when writing the report fails.
@@ -45464,8 +45782,24 @@ async function finish(config, event, run, testFailure, coverage) {
     }
     setDecisionOutputs(decision);
 }
+/** Where this run's results are recorded and the base branch's are found. */
+function resultsRequest(config, event) {
+    const { context, shard } = config;
+    return {
+        event,
+        cache: config.cache,
+        comment: config.comment,
+        scope: {
+            workflow: context.workflow,
+            job: context.job,
+            shard: shard ? `${shard.index}of${shard.total}` : '',
+        },
+        sha: context.sha,
+        runnerTemp: config.runnerTemp,
+    };
+}
 /** The sticky pull-request comment, when the comment input and the event call for one. */
-async function commentOnPullRequest(config, event, result, flaky, flakyOmitted, decision, rootdir) {
+async function commentOnPullRequest(config, event, result, flaky, flakyOmitted, decision, rootdir, base) {
     const token = config.python.token;
     if (!commentWanted(config.comment, event, token) || event.pullRequest === undefined)
         return;
@@ -45485,6 +45819,7 @@ async function commentOnPullRequest(config, event, result, flaky, flakyOmitted, 
         runUrl: runUrl(context),
         title: [context.workflow, context.job].filter((part) => part !== '').join(' / ') || 'pytest',
         linkFor: failureLinker(context, paths),
+        ...(base ? { base } : {}),
     });
     // Loaded only here: Octokit is not needed, nor paid for at start-up, by runs that do not comment.
     const { postComment } = await __nccwpck_require__.e(/* import() */ 638).then(__nccwpck_require__.bind(__nccwpck_require__, 9638));

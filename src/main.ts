@@ -13,7 +13,9 @@ import { readRunEvent } from './runner/event-file.js';
 import { decisionSummaryLine, setDecisionOutputs } from './gate/outputs.js';
 import type { Interpreter } from './python/interpreter.js';
 import { interpreterExports, setupPython } from './python/setup.js';
-import { commentMarker, renderComment } from './report/comment/body.js';
+import { commentMarker, renderComment, type BaseComparison } from './report/comment/body.js';
+import { comparisonLine } from './report/baseline/line.js';
+import { compareWithBase, recordResults, type ResultsRequest } from './report/baseline/stage.js';
 import { commentWanted } from './report/comment/when.js';
 import { flakySection } from './report/flaky.js';
 import { failureLinker } from './report/links.js';
@@ -108,14 +110,22 @@ async function finish(
   // Failed tests are the first thing to fix; a low coverage fails the step when they pass.
   failure = failure ?? coverageFailure(coverage);
   setCoverageOutputs(coverage);
+  const results = resultsRequest(config, event);
   try {
+    // Before the report: the summary and the comment split failures into new and known ones.
+    const base = await compareWithBase(
+      results,
+      commentWanted(config.comment, event, config.python.token),
+    );
     await publishReport({
       result: run.result,
       junitPaths: run.junitPaths,
       repoRoot: config.workspace,
       workingDirectory: config.workingDirectory,
       pytestRootdir: run.rootdir,
-      extraLines: [decisionSummaryLine(decision)],
+      extraLines: [comparisonLine(run.result, base), decisionSummaryLine(decision)].filter(
+        (line) => line !== '',
+      ),
       sections: [flakySection(flaky, config.failOnFlaky, flakyOmitted)].filter((s) => s !== ''),
       stepWillFail: failure !== undefined,
       ...(coverage ? { coverage } : {}),
@@ -131,12 +141,31 @@ async function finish(
       flakyOmitted,
       decision,
       run.rootdir,
+      base,
     );
+    await recordResults(results, run.result);
   } finally {
     // The tests' verdict stands even when writing the report fails.
     if (failure) core.setFailed(failure);
   }
   setDecisionOutputs(decision);
+}
+
+/** Where this run's results are recorded and the base branch's are found. */
+function resultsRequest(config: ActionConfig, event: RunEvent): ResultsRequest {
+  const { context, shard } = config;
+  return {
+    event,
+    cache: config.cache,
+    comment: config.comment,
+    scope: {
+      workflow: context.workflow,
+      job: context.job,
+      shard: shard ? `${shard.index}of${shard.total}` : '',
+    },
+    sha: context.sha,
+    runnerTemp: config.runnerTemp,
+  };
 }
 
 /** The sticky pull-request comment, when the comment input and the event call for one. */
@@ -148,6 +177,7 @@ async function commentOnPullRequest(
   flakyOmitted: number,
   decision: Decision,
   rootdir: string | undefined,
+  base: BaseComparison | undefined,
 ): Promise<void> {
   const token = config.python.token;
   if (!commentWanted(config.comment, event, token) || event.pullRequest === undefined) return;
@@ -167,6 +197,7 @@ async function commentOnPullRequest(
     runUrl: runUrl(context),
     title: [context.workflow, context.job].filter((part) => part !== '').join(' / ') || 'pytest',
     linkFor: failureLinker(context, paths),
+    ...(base ? { base } : {}),
   });
   // Loaded only here: Octokit is not needed, nor paid for at start-up, by runs that do not comment.
   const { postComment } = await import('./report/comment/post.js');

@@ -317,6 +317,16 @@ describe('the reusable workflow', () => {
     expect(post.needs).toEqual(expect.arrayContaining(['test', 'report', 'deploy']));
   });
 
+  it('leaves annotations, the pull-request comment and the results entry to the report job', () => {
+    const { test, report } = workflow.jobs;
+    // Each matrix job would otherwise write its own sticky comment next to the report job's.
+    const testWith = test.steps?.find((s) => s.uses === MAIN_ACTION_REF)?.with;
+    expect(testWith).toMatchObject({ annotations: false, comment: 'off' });
+    const reportWith = report.steps?.find((s) => s.uses === MAIN_ACTION_REF)?.with ?? {};
+    expect(reportWith).not.toHaveProperty('comment');
+    expect(reportWith).not.toHaveProperty('annotations');
+  });
+
   it('reruns in the test jobs; the report job gives flaky and applies fail-on-flaky once', () => {
     expect(call.inputs).toHaveProperty('reruns');
     expect(call.inputs).toHaveProperty('fail-on-flaky');

@@ -5,7 +5,14 @@
  */
 import type { TestFailure, TestResult } from '../../pytest/result.js';
 import { truncate } from '../../runner/text.js';
+import { splitFailures, type ResultsEntry } from '../baseline/entry.js';
 import { escapeHtml, formatSeconds } from '../summary.js';
+
+/** The base branch a pull request was compared with, and its last recorded results if found. */
+export interface BaseComparison {
+  branch: string;
+  entry?: ResultsEntry;
+}
 
 export interface CommentContent {
   marker: string;
@@ -19,6 +26,8 @@ export interface CommentContent {
   /** What ran, e.g. the workflow and job. */
   title: string;
   linkFor?: (failure: TestFailure) => string | undefined;
+  /** Set when the run looked up the base branch's results (pull requests with a cache). */
+  base?: BaseComparison;
 }
 
 /** GitHub refuses comments over 65,536 characters; the body stays far below. */
@@ -35,9 +44,18 @@ export function renderComment(content: CommentContent): string {
   const flakyCount = flaky.length + (content.flakyOmitted ?? 0);
   const ok = result.failed + result.errors === 0;
   const icon = !ok ? '❌' : result.tests === 0 ? '⚠️' : '✅';
+  const split =
+    content.base?.entry && result.failures.length > 0
+      ? splitFailures(result.failures, content.base.entry)
+      : undefined;
+  // Counted among the failures the report kept; more were counted than kept: "at least".
+  const fresh = split
+    ? `${result.failuresOmitted > 0 ? 'at least ' : ''}${split.freshIds} new`
+    : '';
   const counts = [
     result.failed > 0 ? `${result.failed} failed` : '',
     result.errors > 0 ? `${result.errors} ${result.errors === 1 ? 'error' : 'errors'}` : '',
+    fresh,
     `${result.passed} passed`,
     result.skipped > 0 ? `${result.skipped} skipped` : '',
     flakyCount > 0 ? `${flakyCount} flaky` : '',
@@ -47,25 +65,7 @@ export function renderComment(content: CommentContent): string {
     `### ${icon} ${escapeHtml(truncate(content.title, 200))}: ${counts.join(', ')} in ${formatSeconds(result.durationSeconds)}`,
     '',
   ];
-  if (result.failures.length > 0) {
-    lines.push('**Failures and errors**', '');
-    for (const failure of result.failures.slice(0, MAX_LISTED)) {
-      const link = content.linkFor?.(failure);
-      const where = link
-        ? ` ([${escapeHtml(failure.file ?? '')}:${failure.line ?? ''}](${link}))`
-        : '';
-      const message = truncate(failure.message.split('\n', 1)[0].trim(), 300);
-      lines.push(
-        `- ${failure.kind === 'error' ? '💥' : '❌'} <code>${escapeHtml(truncate(failure.id, 300))}</code>${where}${message ? `: ${escapeHtml(message)}` : ''}`,
-      );
-    }
-    const more =
-      result.failures.length +
-      result.failuresOmitted -
-      Math.min(result.failures.length, MAX_LISTED);
-    if (more > 0) lines.push(`- and ${more} more (see the run)`);
-    lines.push('');
-  }
+  lines.push(...failureLines(content));
   if (flakyCount > 0) {
     lines.push('**Flaky** (failed, then passed on a rerun)', '');
     for (const id of flaky.slice(0, MAX_LISTED))
@@ -77,4 +77,58 @@ export function renderComment(content: CommentContent): string {
   lines.push(content.deployLine, '');
   if (content.runUrl) lines.push(`[Run details and the full report](${content.runUrl})`);
   return lines.join('\n');
+}
+
+function failureLine(failure: TestFailure, linkFor: CommentContent['linkFor']): string {
+  const link = linkFor?.(failure);
+  const where = link ? ` ([${escapeHtml(failure.file ?? '')}:${failure.line ?? ''}](${link}))` : '';
+  const message = truncate(failure.message.split('\n', 1)[0].trim(), 300);
+  return `- ${failure.kind === 'error' ? '💥' : '❌'} <code>${escapeHtml(truncate(failure.id, 300))}</code>${where}${message ? `: ${escapeHtml(message)}` : ''}`;
+}
+
+/**
+ * The failures: one list, or (compared with the base branch) the new ones first, then those
+ * already failing there. At most MAX_LISTED lines in all.
+ */
+function failureLines(content: CommentContent): string[] {
+  const { result, base } = content;
+  if (result.failures.length === 0) return [];
+  const branch = `<code>${escapeHtml(truncate(base?.branch ?? '', 200))}</code>`;
+  const groups: { heading: string; failures: TestFailure[]; note?: string }[] = [];
+  if (base?.entry) {
+    const { fresh, known } = splitFailures(result.failures, base.entry);
+    const omitted = base.entry.omitted;
+    groups.push({
+      heading: '**New failures**',
+      failures: fresh,
+      note:
+        omitted > 0
+          ? `_${branch} had ${omitted} more failure(s) than its results list; some of these may be among them._`
+          : undefined,
+    });
+    groups.push({
+      heading: `**Already failing on ${branch}** (at ${base.entry.sha.slice(0, 7)})`,
+      failures: known,
+    });
+  } else {
+    groups.push({ heading: '**Failures and errors**', failures: result.failures });
+  }
+  const lines: string[] = [];
+  let room = MAX_LISTED;
+  const shownGroups = groups.filter((group) => group.failures.length > 0);
+  for (const group of shownGroups) {
+    lines.push(group.heading, '');
+    for (const failure of group.failures.slice(0, room))
+      lines.push(failureLine(failure, content.linkFor));
+    const shown = Math.min(group.failures.length, room);
+    room -= shown;
+    // The last list's "more" also counts the failures the report did not keep.
+    const last = group === shownGroups[shownGroups.length - 1];
+    const more = group.failures.length - shown + (last ? result.failuresOmitted : 0);
+    if (more > 0) lines.push(`- and ${more} more${last ? ' (see the run)' : ''}`);
+    if (group.note && shown > 0) lines.push('', group.note);
+    lines.push('');
+  }
+  if (base && !base.entry) lines.push(`_No results from ${branch} to compare with._`, '');
+  return lines;
 }
