@@ -6,8 +6,8 @@
  *   warm     the action with the cache-dir a previous run filled, same workspace path
  *   unpack   `tar -I zstd -xf` of the venv archive the warm cache holds (the floor for a restore)
  *   in place the action again in the warm workspace, the venv the warm run left still there
- *   bumped   the action with one requirement changed (BUMP) and a copy of the warm cache, which
- *            holds the environment from before the change
+ *   bumped   the action with one requirement changed (BUMP) and a hard-link copy of the warm
+ *            cache, which holds the environment from before the change
  * and prints a markdown table of medians with the ratios of the same run. The last two measure
  * whatever the action does in those cases (reuse or restore; incremental or full install).
  *
@@ -280,9 +280,10 @@ async function main(): Promise<void> {
     inPlace.push(await actionRun(warmWorkspace, warmCache, toolCache, true));
 
     // One requirement changed, with the cache as it was before the change (a copy, untimed, so
-    // the bumped entry a run saves never makes the next round a plain hit).
+    // the bumped entry a run saves never makes the next round a plain hit). A hard-link copy:
+    // an entry's hard-link tree is used only while its files keep their inodes.
     const bumpCache = mkdtempSync(join(root, 'bump-cache-'));
-    cpSync(warmCache, bumpCache, { recursive: true });
+    execFileSync('cp', ['-al', `${warmCache}/.`, bumpCache]);
     rmSync(join(warmWorkspace, '.venv'), { recursive: true, force: true });
     writeFileSync(requirementsFile, requirements.replace(BUMP.from, BUMP.to));
     try {
