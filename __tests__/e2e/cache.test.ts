@@ -79,6 +79,11 @@ function entries(cacheDir: string): string[] {
     : [];
 }
 
+/** The venv entries' files: runs also save results entries (pyci-results-*, reporting.md). */
+function venvEntries(cacheDir: string): string[] {
+  return entries(cacheDir).filter((name) => name.startsWith('pyci-venv-'));
+}
+
 function pipCommands(result: RunResult): string[] {
   return result.stdout.split('\n').filter((line) => /^\[command\].* -m pip install /.test(line));
 }
@@ -105,8 +110,10 @@ describe('local backend (cache-dir)', () => {
       expect(key).toMatch(KEY);
       expect(cold.stdout).toContain(`No cache entry for ${key}; installing.`);
       expect(cold.stdout).toMatch(/Saved .*\.venv to the local cache/);
-      const saved = entries(cacheDir);
-      expect(saved).toHaveLength(3); // the archive, its checksum file and its authentication record
+      const saved = venvEntries(cacheDir);
+      // The archive, its checksum file, its authentication record, its hard-link tree and the
+      // tree's manifest (cache-tree.test.ts).
+      expect(saved).toHaveLength(5);
       expect(saved.some((name) => name.endsWith('.sha256'))).toBe(true);
       expect(saved.some((name) => name.endsWith('.auth'))).toBe(true);
 
@@ -121,7 +128,7 @@ describe('local backend (cache-dir)', () => {
       expect(warm.stdout).not.toMatch(/^Installing /m);
       // Nothing saved after a hit; the restore is recorded as the entry's last use (pruning).
       const used = saved.find((name) => name.endsWith('.sha256'))!.replace(/\.sha256$/, '.used');
-      expect(entries(cacheDir)).toEqual([...saved, used].sort());
+      expect(venvEntries(cacheDir)).toEqual([...saved, used].sort());
       saved.push(used);
       saved.sort();
 
@@ -171,7 +178,7 @@ describe('local backend (cache-dir)', () => {
         expect(result.outputs['cache-key']).toMatch(/^pyci-venv-/);
         keys.add(result.outputs['cache-key']);
         expect({ what, saidWhy: why.test(result.stdout) }).toEqual({ what, saidWhy: true });
-        expect(entries(cacheDir)).toEqual(saved);
+        expect(venvEntries(cacheDir)).toEqual(saved);
       }
       expect(keys.size).toBe(1 + changes.length); // every change gave a key of its own
 
@@ -184,6 +191,10 @@ describe('local backend (cache-dir)', () => {
       const bytes = readFileSync(join(cacheDir, archive));
       for (let i = Math.floor(bytes.length / 2); i < bytes.length / 2 + 64; i++) bytes[i] ^= 0xff;
       writeFileSync(join(cacheDir, archive), bytes);
+      // A restore from the entry's hard-link tree does not read the archive: without the tree
+      // (as on another file system) the archive is unpacked, and its checksum checked.
+      for (const name of saved.filter((n) => /\.tree(\.json)?$/.test(n)))
+        rmSync(join(cacheDir, name), { recursive: true });
       const corrupted = await run({ workspace, cacheDir });
       expectGreen(corrupted);
       expect(corrupted.outputs['cache-key']).toBe(key);
@@ -221,7 +232,7 @@ describe('local backend (cache-dir)', () => {
       const failing = await run({ workspace, cacheDir, toolCache: ownToolCache });
       expect(failing.exitCode).toBe(1);
       expect(failing.outputs).toMatchObject({ failed: '1', 'cache-hit': 'false' });
-      expect(entries(cacheDir)).toHaveLength(3); // saved right after install, before pytest
+      expect(venvEntries(cacheDir)).toHaveLength(5); // saved right after install, before pytest
 
       // 3.11 disappears from behind its tool-cache folder; the folder now holds another build
       // (here pyenv's 3.12: only our symlink changes, pyenv is untouched). The Python stage
@@ -252,8 +263,8 @@ describe('local cache entries are authenticated', () => {
       const cacheDir = mkdtempSync(join(root, 'cache-'));
       const cold = await run({ workspace, cacheDir });
       expectGreen(cold);
-      const archiveName = entries(cacheDir).find((name) => /\.tar(\.zst)?$/.test(name))!;
-      const checksumName = entries(cacheDir).find((name) => name.endsWith('.sha256'))!;
+      const archiveName = venvEntries(cacheDir).find((name) => /\.tar(\.zst)?$/.test(name))!;
+      const checksumName = venvEntries(cacheDir).find((name) => name.endsWith('.sha256'))!;
 
       // What a test running as the runner's user can do: pack a venv with a payload, put it in
       // place of the entry's archive and write its checksum in sha256sum format.
@@ -544,21 +555,22 @@ describe('a cache service that accepts connections and never answers', () => {
       const older = other('older', 5);
       const newer = other('newer', 1);
 
-      const cold = await run({ workspace, cacheDir }, { 'cache-local-max-size': '40M' });
+      // The new entry counts its hard-link tree (the venv's size) too: about 40 MB in all.
+      const cold = await run({ workspace, cacheDir }, { 'cache-local-max-size': '80M' });
       expectGreen(cold);
       expect(cold.stdout).toMatch(/Saved .*\.venv to the local cache/);
       expect(cold.stdout).toMatch(
-        /Pruned 1 least recently used entry \(30 MB\) from the local cache .* to stay under cache-local-max-size \(40 MB\)\./,
+        /Pruned 1 least recently used entry \(30 MB\) from the local cache .* to stay under cache-local-max-size \(80 MB\)\./,
       );
       const left = entries(cacheDir);
       expect(older.filter((file) => left.includes(file))).toEqual([]);
       expect(newer.every((file) => left.includes(file))).toBe(true);
       expect(
         left.filter((file) => file.startsWith(cold.outputs['cache-key'].slice(0, 40))),
-      ).toHaveLength(3);
+      ).toHaveLength(5);
 
       // The entry just saved is restored by the next run.
-      const warm = await run({ workspace, cacheDir }, { 'cache-local-max-size': '40M' });
+      const warm = await run({ workspace, cacheDir }, { 'cache-local-max-size': '80M' });
       expectGreen(warm);
       expect(warm.outputs['cache-hit']).toBe('true');
     },

@@ -12,7 +12,7 @@
  * local entries: a test that can read the secret can forge a marker (see docs/cache.md).
  */
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../runner/errors.js';
 import { listDistributions, normalizeName } from './checkout-check.js';
@@ -58,7 +58,11 @@ export async function writeMarker(
 ): Promise<void> {
   const digest = await currentDigest(venvPath, pythonVersion);
   const record = authRecord(auth.secret, fields(key, venvPath, digest), auth.run, Date.now());
-  await writeFile(join(venvPath, MARKER_FILE), record);
+  // Replaced by rename, never rewritten in place: a venv restored from a local entry's tree
+  // shares its files with the tree, and an in-place write would spoil the tree (local-tree.ts).
+  const temp = join(venvPath, `${MARKER_FILE}.${process.pid}.tmp`);
+  await writeFile(temp, record);
+  await rename(temp, join(venvPath, MARKER_FILE));
 }
 
 export type InPlaceVerdict = { reuse: true } | { reuse: false; why?: string };

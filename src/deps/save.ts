@@ -22,6 +22,7 @@ import type { CacheMode } from './cache/select.js';
 import type { DeferredLog } from './deferred-log.js';
 import { directorySize } from './dir-size.js';
 import { linkSnapshot } from './snapshot.js';
+import type { TreeEntry } from './cache/tree-manifest.js';
 
 export interface SaveRequest {
   backend: CacheBackend;
@@ -58,8 +59,9 @@ export function startSave(request: SaveRequest): PendingSave | undefined {
     request.mode === 'venv' && backend.name === 'local' ? snapshotOf(path) : undefined;
   core.info(`Saving the cache as ${request.key} while the tests run.`);
   request.log.defer();
-  const work = save(request, snapshot ?? path).finally(() =>
-    snapshot ? rm(snapshot, { recursive: true, force: true }) : undefined,
+  // The local backend may keep the snapshot as the entry's tree (moved away: then rm finds none).
+  const work = save(request, snapshot).finally(() =>
+    snapshot ? rm(snapshot.path, { recursive: true, force: true }) : undefined,
   );
   return {
     async complete() {
@@ -71,8 +73,9 @@ export function startSave(request: SaveRequest): PendingSave | undefined {
   };
 }
 
-async function save(request: SaveRequest, source: string): Promise<void> {
+async function save(request: SaveRequest, snapshot: Snapshot | undefined): Promise<void> {
   const { backend, log, path } = request;
+  const source = snapshot?.path ?? path;
   try {
     const limit = request.maxBytes ?? 0;
     if (limit > 0 && (await directorySize(source, limit)) > limit) {
@@ -85,20 +88,25 @@ async function save(request: SaveRequest, source: string): Promise<void> {
       );
       return;
     }
-    if (await backend.save(request.key, [source]))
+    const options = snapshot && { snapshot: { manifest: snapshot.manifest } };
+    if (await backend.save(request.key, [source], options))
       log.info(`Saved ${path} to the ${backend.name} cache as ${request.key}.`);
   } catch (error) {
     log.warning(`Could not save the cache as ${request.key}: ${errorMessage(error)}`);
   }
 }
 
+interface Snapshot {
+  path: string;
+  manifest: TreeEntry[];
+}
+
 /** A hard-link snapshot next to `path` (same file system), or undefined when links fail. */
-function snapshotOf(path: string): string | undefined {
+function snapshotOf(path: string): Snapshot | undefined {
   // Dot-named and holding a pyvenv.cfg: pytest's collection skips it.
   const snapshot = join(dirname(path), `.${basename(path)}.pyci-save-${randomUUID()}`);
   try {
-    linkSnapshot(path, snapshot);
-    return snapshot;
+    return { path: snapshot, manifest: linkSnapshot(path, snapshot) };
   } catch (error) {
     rmSync(snapshot, { recursive: true, force: true });
     core.info(

@@ -341,6 +341,8 @@ describe('entry file names', () => {
       sha256: sum,
       archive: 'base.0123456789ab.tar.zst',
       auth: 'base.0123456789ab.auth',
+      tree: 'base.0123456789ab.tree',
+      manifest: 'base.0123456789ab.tree.json',
       generation: '0123456789ab',
       compression: 'zstd',
     });

@@ -1,7 +1,8 @@
 /**
  * Concurrent runs on one local cache directory, as separate processes (as jobs on a self-hosted
  * runner are): 3 savers and 3 restorers of the same key, 30 rounds each. A restore must never
- * report a corrupted or refused entry because another run was replacing it at that moment.
+ * report a corrupted or refused entry because another run was replacing it at that moment, also
+ * when it was linking the entry's hard-link tree while a save removed it.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
@@ -23,6 +24,7 @@ interface Round {
   ok: boolean;
   warnings: string[];
   problem: string;
+  via: 'tree' | 'archive';
 }
 
 let scratch: string;
@@ -70,6 +72,8 @@ test('3 concurrent savers and 3 restorers of one key: every restore hits a whole
   expect(restores).toHaveLength(3 * ROUNDS);
   const failed = restores.filter((r) => !r.ok || r.problem || r.warnings.length > 0);
   expect(failed).toEqual([]);
+  // Half the saves keep a hard-link tree: some restores linked one while savers replaced it.
+  expect(restores.some((r) => r.via === 'tree')).toBe(true);
   // Savers either wrote an entry or stood aside for one being written; none warned.
   const saves = results.filter((r) => r.role === 'save');
   expect(saves.flatMap((r) => r.warnings)).toEqual([]);

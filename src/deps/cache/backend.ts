@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import type { Log } from '../../runner/log.js';
+import type { TreeEntry } from './tree-manifest.js';
 
 export interface CacheBackend {
   /** `github` or `local`, for the log. */
@@ -21,7 +22,16 @@ export interface CacheBackend {
     restoreKeys?: readonly string[],
   ): Promise<string | undefined>;
   /** Saves `paths` under `key`. Resolves true when an entry was written. */
-  save(key: string, paths: string[]): Promise<boolean>;
+  save(key: string, paths: string[], options?: SaveOptions): Promise<boolean>;
+}
+
+export interface SaveOptions {
+  /**
+   * `paths[0]` is a hard-link snapshot made for this save (deps/snapshot.ts), with its
+   * manifest: the backend may keep it (the local one, as the entry's tree) instead of the
+   * caller deleting it afterwards.
+   */
+  snapshot?: { manifest: readonly TreeEntry[] };
 }
 
 /** What backends need of the log (@actions/core by default, a recorder in tests). */

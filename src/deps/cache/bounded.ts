@@ -54,8 +54,8 @@ export function boundedBackend(
       );
       return undefined;
     },
-    async save(key, paths) {
-      const outcome = await within(backend.save(key, paths), ms);
+    async save(key, paths, options) {
+      const outcome = await within(backend.save(key, paths, options), ms);
       if (outcome.done) return outcome.value;
       releaseAbandonedSockets();
       log.warning(

@@ -4,6 +4,8 @@
  *     B.sha256              `<sha256>  B.<gen>.tar.zst`: names the current generation, renamed in last
  *     B.<gen>.tar.zst       one generation's archive (`.tar` without zstd), never changed once named
  *     B.<gen>.auth          that generation's HMAC record (entry-auth.ts), never changed once named
+ *     B.<gen>.tree/         optional: the saved venv as hard links, restored by linking (local-tree.ts)
+ *     B.<gen>.tree.json     the tree's manifest, authenticated and bound to the generation
  *     B.used                empty; its mtime is the last restore (access times are often off)
  *     B.lock/               a save or a pruning holds the entry (local-lock.ts)
  *     .tmp-*                files being written (or left by an interrupted save)
@@ -46,15 +48,29 @@ export function generationFiles(
   base: string,
   generation: string,
   compression: Compression,
-): { archive: string; auth: string } {
+): { archive: string; auth: string; tree: string; manifest: string } {
   return {
     archive: `${base}.${generation}${ARCHIVE_EXTENSION[compression]}`,
-    auth: `${base}.${generation}.auth`,
+    ...sideFiles(base, generation),
   };
 }
 
+/** A generation's files besides its archive: the record, and the optional tree and manifest. */
+function sideFiles(base: string, generation: string) {
+  const stem = `${base}.${generation}`;
+  return { auth: `${stem}.auth`, tree: `${stem}.tree`, manifest: `${stem}.tree.json` };
+}
+
 export type Pointer =
-  | { sha256: string; archive: string; auth: string; generation: string; compression: Compression }
+  | {
+      sha256: string;
+      archive: string;
+      auth: string;
+      tree: string;
+      manifest: string;
+      generation: string;
+      compression: Compression;
+    }
   | { legacy: true };
 
 /**
@@ -72,7 +88,7 @@ export function parseChecksumFile(text: string, base: string): Pointer | undefin
       ? archive.slice(base.length + 1, archive.length - extension.length)
       : '';
     if (archive.endsWith(extension) && /^[0-9a-f]{12}$/.test(generation)) {
-      return { sha256, archive, auth: `${base}.${generation}.auth`, generation, compression };
+      return { sha256, archive, ...sideFiles(base, generation), generation, compression };
     }
   }
   return undefined;
@@ -89,11 +105,13 @@ export function classifyName(
   name: string,
 ): { base: string; role: FileRole; generation?: string } | undefined {
   const match =
-    /^(.+-[0-9a-f]{16})(?:\.([0-9a-f]{12}))?\.(sha256|used|lock|auth|tar|tar\.zst)$/.exec(name);
+    /^(.+-[0-9a-f]{16})(?:\.([0-9a-f]{12}))?\.(sha256|used|lock|auth|tar|tar\.zst|tree|tree\.json)$/.exec(
+      name,
+    );
   if (!match || name.startsWith('.')) return undefined;
   const [, base, generation, suffix] = match;
   if (generation) {
-    return suffix === 'auth' || suffix.startsWith('tar')
+    return suffix === 'auth' || suffix.startsWith('tar') || suffix.startsWith('tree')
       ? { base, role: 'generation', generation }
       : undefined;
   }
@@ -105,7 +123,7 @@ export function classifyName(
     tar: 'legacy',
     'tar.zst': 'legacy',
   };
-  return { base, role: roles[suffix] };
+  return suffix in roles ? { base, role: roles[suffix] } : undefined;
 }
 
 /** Temp files of saves and broken locks: `.tmp-<uuid>...`. */

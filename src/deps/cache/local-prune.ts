@@ -6,6 +6,9 @@
  * in progress, unless the lock is stale); each removal takes the entry's lock itself, so a save
  * cannot start under it.
  * Temp files older than a day (interrupted saves) are removed whatever the size.
+ *
+ * An entry's hard-link tree counts by the sizes of its files, each file once even when trees of
+ * several entries (or a live venv) share it: what removing them all would free at most.
  */
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -67,7 +70,14 @@ async function prune(directory: string, maxBytes: number, options: PruneOptions)
     });
     if (!('lock' in locked)) continue; // a save started on it meanwhile
     try {
-      for (const name of entry.files) await rm(join(directory, name), { force: true });
+      for (const name of entry.files) {
+        // A tree may be removed by a restore that found it changed at the same time.
+        await rm(join(directory, name), { recursive: true, force: true }).catch(
+          (error: unknown) => {
+            if (!name.endsWith('.tree')) throw error;
+          },
+        );
+      }
     } finally {
       await locked.lock.release();
     }
@@ -92,6 +102,7 @@ async function survey(
   now: number,
 ): Promise<{ entries: EntryUsage[]; total: number }> {
   const byBase = new Map<string, EntryUsage>();
+  const counted = new Set<bigint>(); // inodes of tree files already counted
   let total = 0;
   for (const name of await readdir(directory)) {
     const path = join(directory, name);
@@ -112,8 +123,9 @@ async function survey(
     };
     byBase.set(file.base, entry);
     if (file.role === 'lock') continue; // taken (or found held) at removal
-    entry.bytes += info.size;
-    total += info.size;
+    const bytes = info.isDirectory() ? await treeBytes(path, counted) : info.size;
+    entry.bytes += bytes;
+    total += bytes;
     if (file.role === 'pointer') entry.files.unshift(name);
     else entry.files.push(name);
     if (file.role === 'pointer' || file.role === 'used')
@@ -129,6 +141,25 @@ async function survey(
     }
   }
   return { entries: [...byBase.values()], total };
+}
+
+/** The sizes of the regular files below `dir` whose inodes are not in `counted` yet. */
+async function treeBytes(dir: string, counted: Set<bigint>): Promise<number> {
+  let total = 0;
+  const pending = [dir];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    for (const name of await readdir(current).catch(() => [] as string[])) {
+      const child = join(current, name);
+      const info = await lstat(child, { bigint: true }).catch(() => undefined);
+      if (info?.isDirectory()) pending.push(child);
+      else if (info?.isFile() && !counted.has(info.ino)) {
+        counted.add(info.ino);
+        total += Number(info.size);
+      }
+    }
+  }
+  return total;
 }
 
 function megabytes(bytes: number): string {

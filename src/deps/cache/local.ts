@@ -5,10 +5,12 @@
  * to `cache-local-max-size` is local-prune.ts.
  *
  * Restores unpack into a temp sibling of the target and rename it into place only when the bytes
- * read match the checksum, so a corrupted entry leaves nothing behind.
+ * read match the checksum, so a corrupted entry leaves nothing behind. A generation saved from a
+ * hard-link snapshot keeps that snapshot as its tree: restores link it instead of unpacking,
+ * while it still matches its authenticated manifest (local-tree.ts), else unpack the archive.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import {
   mkdir,
   open,
@@ -30,7 +32,12 @@ import {
 } from './archive.js';
 import { errorMessage } from '../../runner/errors.js';
 import { coreLog } from '../../runner/log.js';
-import { firstOccupiedPath, type CacheBackend, type CacheLog } from './backend.js';
+import {
+  firstOccupiedPath,
+  type CacheBackend,
+  type CacheLog,
+  type SaveOptions,
+} from './backend.js';
 import { authRecord, checkAuthRecord, readAuthRecord, type EntryWriter } from './entry-auth.js';
 import {
   classifyName,
@@ -41,6 +48,8 @@ import {
 } from './local-layout.js';
 import { tryLock } from './local-lock.js';
 import { pruneLocalCache } from './local-prune.js';
+import { linkTree } from './local-tree.js';
+import { manifestText, readManifest, type TreeEntry } from './tree-manifest.js';
 import { isTrustedEvent, type CacheEvent } from './policy.js';
 import { loadCacheSecret } from './secret.js';
 
@@ -70,6 +79,26 @@ export interface LocalCacheOptions {
   maxBytes?: number;
   /** When a lock left by another run counts as abandoned (tests shorten it). */
   lockStaleMs?: number;
+  /** Whether two existing paths are on one file system (hard links work); tests replace it. */
+  sameDevice?: (a: string, b: string) => boolean;
+}
+
+/** An open generation: its archive's handle, its fields and file names. */
+interface OpenedEntry {
+  handle: FileHandle;
+  sha256: string;
+  archive: string;
+  tree: string;
+  manifest: string;
+  compression: Compression;
+}
+
+function onSameDevice(a: string, b: string): boolean {
+  try {
+    return statSync(a).dev === statSync(b).dev;
+  } catch {
+    return false;
+  }
 }
 
 /** The default authentication: `~/.config/pyci-action/cache-hmac.key`, the runner's event. */
@@ -154,7 +183,10 @@ export class LocalCacheBackend implements CacheBackend {
       if (opened === 'replaced') continue;
       if (!opened) return false;
       try {
-        return await this.unpack(key, opened, target);
+        return (
+          (await this.linkFromTree(key, opened, target, auth.secret)) ||
+          (await this.unpack(key, opened, target))
+        );
       } finally {
         await opened.handle.close();
       }
@@ -173,11 +205,7 @@ export class LocalCacheBackend implements CacheBackend {
   private async openEntry(
     key: string,
     auth: { secret: Buffer; run: EntryWriter },
-  ): Promise<
-    | { handle: FileHandle; sha256: string; archive: string; compression: Compression }
-    | 'replaced'
-    | undefined
-  > {
+  ): Promise<OpenedEntry | 'replaced' | undefined> {
     const names = entryFileNames(key);
     let text: string;
     try {
@@ -245,14 +273,99 @@ export class LocalCacheBackend implements CacheBackend {
       );
       return undefined;
     }
-    return { handle, ...fields, compression: pointer.compression };
+    return {
+      handle,
+      ...fields,
+      tree: pointer.tree,
+      manifest: pointer.manifest,
+      compression: pointer.compression,
+    };
   }
 
-  private async unpack(
+  /**
+   * Restores by linking the generation's tree, when it has one with an authentic manifest, on
+   * the target's file system, and it still matches the manifest; false (the caller unpacks the
+   * archive, whose handle it holds) otherwise. A tree found changed is removed: it never matches
+   * again, and the entry stays whole without it.
+   */
+  private async linkFromTree(
     key: string,
-    entry: { handle: FileHandle; sha256: string; archive: string; compression: Compression },
+    entry: OpenedEntry,
     target: string,
+    secret: Buffer,
   ): Promise<boolean> {
+    const tree = join(this.directory, entry.tree);
+    const text = await readFile(join(this.directory, entry.manifest), 'utf8').catch(() => '');
+    if (!text) return false;
+    await mkdir(dirname(target), { recursive: true }); // as unpacking would
+    const sameDevice = this.options.sameDevice ?? onSameDevice;
+    if (!sameDevice(dirname(target), tree)) return false;
+    const manifest = readManifest(text, secret, {
+      key,
+      archive: entry.archive,
+      sha256: entry.sha256,
+    });
+    if (typeof manifest === 'string') {
+      this.log.info(
+        `Not linking the tree of cache entry ${key}: ${manifest}; unpacking the archive.`,
+      );
+      return false;
+    }
+    const staging = join(dirname(target), `.${basename(target)}.pyci-restore-${randomUUID()}`);
+    try {
+      await mkdir(staging, { recursive: true });
+      const problem = linkTree(tree, manifest, staging);
+      if (problem && 'failed' in problem) {
+        this.log.info(
+          `Could not link the tree of cache entry ${key} (${problem.failed}); unpacking the archive.`,
+        );
+        return false;
+      }
+      if (problem) {
+        // Being removed (a newer save or a pruning swapped the pointer away from it first):
+        // not a change, and the archive is still open.
+        if (!(await this.stillCurrent(key, entry))) return false;
+        this.log.info(
+          `The tree of cache entry ${key} changed since it was saved (${problem.changed}); unpacking the archive.`,
+        );
+        await this.discardTree(entry);
+        return false;
+      }
+      if (existsSync(target)) await rmdir(target); // empty, checked above
+      await rename(staging, target);
+      await writeFile(join(this.directory, entryFileNames(key).used), '').catch(() => undefined);
+      this.log.info(
+        `Restored ${target} from the local cache by hard links to ${entry.tree} (the tree of ${entry.archive}).`,
+      );
+      return true;
+    } catch (error) {
+      this.log.info(
+        `Could not link the tree of cache entry ${key} (${errorMessage(error)}); unpacking the archive.`,
+      );
+      return false;
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  private async stillCurrent(key: string, entry: OpenedEntry): Promise<boolean> {
+    const pointer = join(this.directory, entryFileNames(key).checksum);
+    return (await readFile(pointer, 'utf8').catch(() => '')).includes(entry.archive);
+  }
+
+  /** The manifest first (later restores skip the tree at once), then the tree, out of sight. */
+  private async discardTree(entry: OpenedEntry): Promise<void> {
+    const aside = join(this.directory, `.tmp-${randomUUID()}.tree`);
+    try {
+      await rm(join(this.directory, entry.manifest), { force: true });
+      await rename(join(this.directory, entry.tree), aside);
+      await rm(aside, { recursive: true, force: true });
+    } catch {
+      // Not ours to remove (another user's directory), or removed meanwhile: the archive serves.
+    }
+  }
+
+  private async unpack(key: string, entry: OpenedEntry, target: string): Promise<boolean> {
     const staging = join(dirname(target), `.${basename(target)}.pyci-restore-${randomUUID()}`);
     try {
       await mkdir(staging, { recursive: true });
@@ -279,7 +392,7 @@ export class LocalCacheBackend implements CacheBackend {
     }
   }
 
-  async save(key: string, paths: string[]): Promise<boolean> {
+  async save(key: string, paths: string[], options: SaveOptions = {}): Promise<boolean> {
     const auth = this.auth();
     if (!auth) return false;
     const source = singlePath(paths);
@@ -300,7 +413,13 @@ export class LocalCacheBackend implements CacheBackend {
       }
       let saved: boolean;
       try {
-        saved = await this.writeGeneration(key, source, auth, () => locked.lock.stillHeld());
+        saved = await this.writeGeneration(
+          key,
+          source,
+          auth,
+          () => locked.lock.stillHeld(),
+          options.snapshot?.manifest,
+        );
       } finally {
         await locked.lock.release();
       }
@@ -320,12 +439,17 @@ export class LocalCacheBackend implements CacheBackend {
     }
   }
 
-  /** Under the entry's lock: a new generation, the pointer swapped to it, older ones removed. */
+  /**
+   * Under the entry's lock: a new generation, the pointer swapped to it, older ones removed.
+   * With a snapshot's manifest, the snapshot (`source`) becomes the generation's tree when it is
+   * on the cache directory's file system (a rename), published with the archive by the swap.
+   */
   private async writeGeneration(
     key: string,
     source: string,
     auth: { secret: Buffer; run: EntryWriter },
     stillLocked: () => Promise<boolean>,
+    snapshot?: readonly TreeEntry[],
   ): Promise<boolean> {
     const names = entryFileNames(key);
     const compression = this.options.compression ?? (await detectCompression());
@@ -335,6 +459,7 @@ export class LocalCacheBackend implements CacheBackend {
     const tempArchive = temp(ARCHIVE_EXTENSION[compression]);
     const tempChecksum = temp('.sha256');
     const tempAuth = temp('.auth');
+    const tempManifest = temp('.tree.json');
     try {
       const sha256 = await createArchive(source, compression, tempArchive);
       await writeFile(tempChecksum, `${sha256}  ${files.archive}\n`, { flag: 'wx' });
@@ -345,6 +470,12 @@ export class LocalCacheBackend implements CacheBackend {
         Date.now(),
       );
       await writeFile(tempAuth, record, { flag: 'wx' });
+      const sameDevice = this.options.sameDevice ?? onSameDevice;
+      const keepTree = snapshot !== undefined && sameDevice(source, this.directory);
+      if (keepTree) {
+        const fields = { key, archive: files.archive, sha256 };
+        await writeFile(tempManifest, manifestText(auth.secret, fields, snapshot), { flag: 'wx' });
+      }
       if (!(await stillLocked())) {
         this.log.info(
           `Not saving cache entry ${key}: another run took over its lock (it had been held too long).`,
@@ -353,6 +484,7 @@ export class LocalCacheBackend implements CacheBackend {
       }
       await rename(tempArchive, join(this.directory, files.archive));
       await rename(tempAuth, join(this.directory, files.auth));
+      if (keepTree) await this.adoptTree(source, tempManifest, files);
       // The swap: from here on readers get this generation.
       await rename(tempChecksum, join(this.directory, names.checksum));
       await this.removeOtherGenerations(names.base, generation);
@@ -364,6 +496,23 @@ export class LocalCacheBackend implements CacheBackend {
       await rm(tempArchive, { force: true });
       await rm(tempChecksum, { force: true });
       await rm(tempAuth, { force: true });
+      await rm(tempManifest, { force: true });
+    }
+  }
+
+  /** The snapshot into place as the tree, then its manifest; without them the archive serves. */
+  private async adoptTree(
+    snapshot: string,
+    tempManifest: string,
+    files: { tree: string; manifest: string },
+  ): Promise<void> {
+    try {
+      await rename(snapshot, join(this.directory, files.tree));
+      await rename(tempManifest, join(this.directory, files.manifest));
+    } catch (error) {
+      this.log.info(
+        `Keeping no hard-link tree for this entry (${errorMessage(error)}); restores unpack its archive.`,
+      );
     }
   }
 
@@ -377,7 +526,12 @@ export class LocalCacheBackend implements CacheBackend {
       const file = classifyName(name);
       if (file?.base !== base) continue;
       if ((file.role === 'generation' && file.generation !== kept) || file.role === 'legacy') {
-        await rm(join(this.directory, name), { force: true });
+        // A tree may be removed by a restore that found it changed at the same time.
+        await rm(join(this.directory, name), { recursive: true, force: true }).catch(
+          (error: unknown) => {
+            if (!name.endsWith('.tree')) throw error;
+          },
+        );
       }
     }
   }
