@@ -40704,7 +40704,9 @@ async function breakLock(path) {
  * Temp files older than a day (interrupted saves) are removed whatever the size.
  *
  * An entry's hard-link tree counts by the sizes of its files, each file once even when trees of
- * several entries (or a live venv) share it: what removing them all would free at most.
+ * several entries (or a live venv) share it: what removing them all would free at most. Trees
+ * go first, least recently used first: they only make restores faster, and an entry without
+ * its tree still restores from its archive. Whole entries go only when that is not enough.
  */
 
 
@@ -40732,33 +40734,50 @@ async function prune(directory, maxBytes, options) {
     const { entries, total } = await survey(directory, now());
     let freed = 0;
     let removed = 0;
-    for (const entry of evictionOrder(entries, options.protect)) {
-        if (total - freed <= maxBytes)
-            break;
-        // A held lock is a save in progress (skipped); a stale one is broken and the entry goes.
+    let treesFreed = 0;
+    let treesRemoved = 0;
+    // A held lock is a save in progress (skipped); a stale one is broken and the entry goes.
+    const underLock = async (entry, names) => {
         const locked = await tryLock((0,external_node_path_namespaceObject.join)(directory, `${entry.base}.lock`), {
             staleMs: options.lockStaleMs,
             now,
         });
         if (!('lock' in locked))
-            continue; // a save started on it meanwhile
+            return false; // a save started on it meanwhile
         try {
-            for (const name of entry.files) {
-                // A tree may be removed by a restore that found it changed at the same time.
-                await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(directory, name), { recursive: true, force: true }).catch((error) => {
-                    if (!name.endsWith('.tree'))
-                        throw error;
-                });
-            }
+            for (const name of names)
+                await removeFile((0,external_node_path_namespaceObject.join)(directory, name));
         }
         finally {
             await locked.lock.release();
         }
+        return true;
+    };
+    const order = evictionOrder(entries, options.protect);
+    for (const entry of order) {
+        if (total - freed <= maxBytes)
+            break;
+        if (entry.trees.names.length === 0 || !(await underLock(entry, entry.trees.names)))
+            continue;
+        entry.files = entry.files.filter((name) => !entry.trees.names.includes(name));
+        entry.bytes -= entry.trees.bytes;
+        freed += entry.trees.bytes;
+        treesFreed += entry.trees.bytes;
+        treesRemoved++;
+    }
+    for (const entry of order) {
+        if (total - freed <= maxBytes)
+            break;
+        if (!(await underLock(entry, entry.files)))
+            continue;
         freed += entry.bytes;
         removed++;
     }
+    if (treesRemoved > 0) {
+        options.log.info(`Removed the hard-link trees of ${treesRemoved} least recently used entr${treesRemoved === 1 ? 'y' : 'ies'} (${megabytes(treesFreed)}) from the local cache ${directory} to stay under cache-local-max-size (${megabytes(maxBytes)}); they restore from their archives.`);
+    }
     if (removed > 0) {
-        options.log.info(`Pruned ${removed} least recently used entr${removed === 1 ? 'y' : 'ies'} (${megabytes(freed)}) from the local cache ${directory} to stay under cache-local-max-size (${megabytes(maxBytes)}).`);
+        options.log.info(`Pruned ${removed} least recently used entr${removed === 1 ? 'y' : 'ies'} (${megabytes(freed - treesFreed)}) from the local cache ${directory} to stay under cache-local-max-size (${megabytes(maxBytes)}).`);
     }
     if (total - freed > maxBytes) {
         options.log.info(`The local cache ${directory} holds ${megabytes(total - freed)}, over cache-local-max-size (${megabytes(maxBytes)}): what is left is the entry just saved or entries being saved.`);
@@ -40789,6 +40808,7 @@ async function survey(directory, now) {
             bytes: 0,
             lastUsed: 0,
             files: [],
+            trees: { names: [], bytes: 0 },
         };
         byBase.set(file.base, entry);
         if (file.role === 'lock')
@@ -40796,6 +40816,12 @@ async function survey(directory, now) {
         const bytes = info.isDirectory() ? await treeBytes(path, counted) : info.size;
         entry.bytes += bytes;
         total += bytes;
+        if (name.endsWith('.tree.json'))
+            entry.trees.names.unshift(name);
+        else if (name.endsWith('.tree'))
+            entry.trees.names.push(name);
+        if (name.endsWith('.tree') || name.endsWith('.tree.json'))
+            entry.trees.bytes += bytes;
         if (file.role === 'pointer')
             entry.files.unshift(name);
         else
@@ -40813,6 +40839,13 @@ async function survey(directory, now) {
         }
     }
     return { entries: [...byBase.values()], total };
+}
+/** A tree may be removed by a restore that found it changed at the same time. */
+async function removeFile(path) {
+    await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true }).catch((error) => {
+        if (!path.endsWith('.tree'))
+            throw error;
+    });
 }
 /** The sizes of the regular files below `dir` whose inodes are not in `counted` yet. */
 async function treeBytes(dir, counted) {
@@ -41244,8 +41277,8 @@ class LocalCacheBackend {
                 return false;
             }
             if (problem) {
-                // Being removed (a newer save or a pruning swapped the pointer away from it first):
-                // not a change, and the archive is still open.
+                // Being removed (by a newer save or a pruning, which first swap the pointer or remove
+                // the manifest): not a change, and the archive is still open.
                 if (!(await this.stillCurrent(key, entry)))
                     return false;
                 this.log.info(`The tree of cache entry ${key} changed since it was saved (${problem.changed}); unpacking the archive.`);
@@ -41267,9 +41300,12 @@ class LocalCacheBackend {
             await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
         }
     }
+    /** Whether the pointer still names this generation and its tree has its manifest (pruning
+     * removes a tree's manifest first). */
     async stillCurrent(key, entry) {
         const pointer = (0,external_node_path_namespaceObject.join)(this.directory, entryFileNames(key).checksum);
-        return (await (0,promises_namespaceObject.readFile)(pointer, 'utf8').catch(() => '')).includes(entry.archive);
+        return ((await (0,promises_namespaceObject.readFile)(pointer, 'utf8').catch(() => '')).includes(entry.archive) &&
+            (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(this.directory, entry.manifest)));
     }
     /** The manifest first (later restores skip the tree at once), then the tree, out of sight. */
     async discardTree(entry) {

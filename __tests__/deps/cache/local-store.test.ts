@@ -234,7 +234,13 @@ describe('entries of the layout before generations', () => {
 
 describe('pruning to cache-local-max-size', () => {
   test('the order: least recently used first, never the entry just saved', () => {
-    const entry = (base: string, lastUsed: number) => ({ base, lastUsed, bytes: 1, files: [] });
+    const entry = (base: string, lastUsed: number) => ({
+      base,
+      lastUsed,
+      bytes: 1,
+      files: [],
+      trees: { names: [], bytes: 0 },
+    });
     expect(
       evictionOrder([entry('a', 30), entry('b', 10), entry('c', 20), entry('d', 5)], 'd').map(
         (e) => e.base,

@@ -305,8 +305,48 @@ describe('local entries with a hard-link tree', () => {
     const log = recordingLog();
     await pruneLocalCache(cacheDir, bytes, { log });
     expect(log.infos).toEqual([]);
+    // One byte less: trees go (which of the two holds the shared files' count depends on the
+    // directory's order), the entries stay.
     await pruneLocalCache(cacheDir, bytes - 1, { log });
-    expect(log.infos).toContainEqual(expect.stringMatching(/^Pruned 1 least recently used entry/));
-    expect(readdirSync(cacheDir).filter((name) => name.endsWith('.tree'))).toHaveLength(1);
+    expect(log.infos).toEqual([
+      expect.stringMatching(/^Removed the hard-link trees of [12] least recently used entr/),
+    ]);
+    expect(readdirSync(cacheDir).filter((name) => name.endsWith('.tar.zst'))).toHaveLength(2);
+  }, 60_000);
+
+  test('pruning removes the trees of the least recently used entries first; they restore from their archives', async () => {
+    const cacheDir = join(scratch, 'cache-trees-first');
+    const { backend } = backendIn(cacheDir);
+    // Venvs of their own (copies, not links), so that each tree's files count for that tree.
+    const sources = ['a', 'b'].map((name) => {
+      const source = join(scratch, `trees-first-${name}`);
+      execFileSync('cp', ['-a', venv, source]);
+      return source;
+    });
+    expect(await saveSnapshot(backend, 'pyci-venv-first-a', sources[0])).toBe(true);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 20)); // a is the older
+    expect(await saveSnapshot(backend, 'pyci-venv-first-b', sources[1])).toBe(true);
+    const a = generation(cacheDir, 'pyci-venv-first-a');
+    const b = generation(cacheDir, 'pyci-venv-first-b');
+    const du = (path: string) =>
+      Number(execFileSync('du', ['-sb', path], { encoding: 'utf8' }).split('\t')[0]);
+    const total = du(cacheDir);
+
+    // Room for everything but about half of one tree: a's tree goes, nothing else.
+    const log = recordingLog();
+    await pruneLocalCache(cacheDir, total - du(a.treePath) / 2, { log });
+    expect(log.infos).toEqual([
+      expect.stringMatching(/^Removed the hard-link trees of 1 least recently used entry \(/),
+    ]);
+    expect(existsSync(a.treePath)).toBe(false);
+    expect(existsSync(join(cacheDir, a.manifest))).toBe(false);
+    expect(existsSync(join(cacheDir, a.archive))).toBe(true);
+    expect(existsSync(b.treePath)).toBe(true);
+
+    const restores = backendIn(cacheDir);
+    const target = join(scratch, 'trees-first-restore', '.venv');
+    expect(await restores.backend.restore('pyci-venv-first-a', [target])).toBe('pyci-venv-first-a');
+    expect(restores.log.infos).toEqual([expect.stringMatching(ARCHIVE_LINE)]);
+    expect(listing(target)).toEqual(listing(venv));
   }, 60_000);
 });

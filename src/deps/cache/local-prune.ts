@@ -8,7 +8,9 @@
  * Temp files older than a day (interrupted saves) are removed whatever the size.
  *
  * An entry's hard-link tree counts by the sizes of its files, each file once even when trees of
- * several entries (or a live venv) share it: what removing them all would free at most.
+ * several entries (or a live venv) share it: what removing them all would free at most. Trees
+ * go first, least recently used first: they only make restores faster, and an entry without
+ * its tree still restores from its archive. Whole entries go only when that is not enough.
  */
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -34,6 +36,8 @@ export interface EntryUsage {
   lastUsed: number;
   /** Names of its files, the pointer first: its removal makes the entry vanish for readers. */
   files: string[];
+  /** Its hard-link trees and their manifests (also in `files`), manifests first, and their bytes. */
+  trees: { names: string[]; bytes: number };
 }
 
 /** The order entries are removed in: least recently used first, never the protected one. */
@@ -61,32 +65,46 @@ async function prune(directory: string, maxBytes: number, options: PruneOptions)
   const { entries, total } = await survey(directory, now());
   let freed = 0;
   let removed = 0;
-  for (const entry of evictionOrder(entries, options.protect)) {
-    if (total - freed <= maxBytes) break;
-    // A held lock is a save in progress (skipped); a stale one is broken and the entry goes.
+  let treesFreed = 0;
+  let treesRemoved = 0;
+  // A held lock is a save in progress (skipped); a stale one is broken and the entry goes.
+  const underLock = async (entry: EntryUsage, names: string[]): Promise<boolean> => {
     const locked = await tryLock(join(directory, `${entry.base}.lock`), {
       staleMs: options.lockStaleMs,
       now,
     });
-    if (!('lock' in locked)) continue; // a save started on it meanwhile
+    if (!('lock' in locked)) return false; // a save started on it meanwhile
     try {
-      for (const name of entry.files) {
-        // A tree may be removed by a restore that found it changed at the same time.
-        await rm(join(directory, name), { recursive: true, force: true }).catch(
-          (error: unknown) => {
-            if (!name.endsWith('.tree')) throw error;
-          },
-        );
-      }
+      for (const name of names) await removeFile(join(directory, name));
     } finally {
       await locked.lock.release();
     }
+    return true;
+  };
+  const order = evictionOrder(entries, options.protect);
+  for (const entry of order) {
+    if (total - freed <= maxBytes) break;
+    if (entry.trees.names.length === 0 || !(await underLock(entry, entry.trees.names))) continue;
+    entry.files = entry.files.filter((name) => !entry.trees.names.includes(name));
+    entry.bytes -= entry.trees.bytes;
+    freed += entry.trees.bytes;
+    treesFreed += entry.trees.bytes;
+    treesRemoved++;
+  }
+  for (const entry of order) {
+    if (total - freed <= maxBytes) break;
+    if (!(await underLock(entry, entry.files))) continue;
     freed += entry.bytes;
     removed++;
   }
+  if (treesRemoved > 0) {
+    options.log.info(
+      `Removed the hard-link trees of ${treesRemoved} least recently used entr${treesRemoved === 1 ? 'y' : 'ies'} (${megabytes(treesFreed)}) from the local cache ${directory} to stay under cache-local-max-size (${megabytes(maxBytes)}); they restore from their archives.`,
+    );
+  }
   if (removed > 0) {
     options.log.info(
-      `Pruned ${removed} least recently used entr${removed === 1 ? 'y' : 'ies'} (${megabytes(freed)}) from the local cache ${directory} to stay under cache-local-max-size (${megabytes(maxBytes)}).`,
+      `Pruned ${removed} least recently used entr${removed === 1 ? 'y' : 'ies'} (${megabytes(freed - treesFreed)}) from the local cache ${directory} to stay under cache-local-max-size (${megabytes(maxBytes)}).`,
     );
   }
   if (total - freed > maxBytes) {
@@ -120,12 +138,16 @@ async function survey(
       bytes: 0,
       lastUsed: 0,
       files: [],
+      trees: { names: [], bytes: 0 },
     };
     byBase.set(file.base, entry);
     if (file.role === 'lock') continue; // taken (or found held) at removal
     const bytes = info.isDirectory() ? await treeBytes(path, counted) : info.size;
     entry.bytes += bytes;
     total += bytes;
+    if (name.endsWith('.tree.json')) entry.trees.names.unshift(name);
+    else if (name.endsWith('.tree')) entry.trees.names.push(name);
+    if (name.endsWith('.tree') || name.endsWith('.tree.json')) entry.trees.bytes += bytes;
     if (file.role === 'pointer') entry.files.unshift(name);
     else entry.files.push(name);
     if (file.role === 'pointer' || file.role === 'used')
@@ -141,6 +163,13 @@ async function survey(
     }
   }
   return { entries: [...byBase.values()], total };
+}
+
+/** A tree may be removed by a restore that found it changed at the same time. */
+async function removeFile(path: string): Promise<void> {
+  await rm(path, { recursive: true, force: true }).catch((error: unknown) => {
+    if (!path.endsWith('.tree')) throw error;
+  });
 }
 
 /** The sizes of the regular files below `dir` whose inodes are not in `counted` yet. */

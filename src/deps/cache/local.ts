@@ -322,8 +322,8 @@ export class LocalCacheBackend implements CacheBackend {
         return false;
       }
       if (problem) {
-        // Being removed (a newer save or a pruning swapped the pointer away from it first):
-        // not a change, and the archive is still open.
+        // Being removed (by a newer save or a pruning, which first swap the pointer or remove
+        // the manifest): not a change, and the archive is still open.
         if (!(await this.stillCurrent(key, entry))) return false;
         this.log.info(
           `The tree of cache entry ${key} changed since it was saved (${problem.changed}); unpacking the archive.`,
@@ -348,9 +348,14 @@ export class LocalCacheBackend implements CacheBackend {
     }
   }
 
+  /** Whether the pointer still names this generation and its tree has its manifest (pruning
+   * removes a tree's manifest first). */
   private async stillCurrent(key: string, entry: OpenedEntry): Promise<boolean> {
     const pointer = join(this.directory, entryFileNames(key).checksum);
-    return (await readFile(pointer, 'utf8').catch(() => '')).includes(entry.archive);
+    return (
+      (await readFile(pointer, 'utf8').catch(() => '')).includes(entry.archive) &&
+      existsSync(join(this.directory, entry.manifest))
+    );
   }
 
   /** The manifest first (later restores skip the tree at once), then the tree, out of sight. */
