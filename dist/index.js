@@ -40918,8 +40918,10 @@ function describe(file, path) {
         type,
         mode: Number(info.mode & 4095n),
         size: info.isFile() ? Number(info.size) : -1, // -1: not a regular file
-        mtimeNs: type === 'dir' ? '0' : info.mtimeNs.toString(), // a dir's changes with its entries
-        ino: info.ino.toString(),
+        // A folder's mtime changes with its entries, which are checked one by one; its inode is not
+        // needed either (a copy made with `cp -al` has new folders holding the same files).
+        mtimeNs: type === 'dir' ? '0' : info.mtimeNs.toString(),
+        ino: type === 'dir' ? '0' : info.ino.toString(),
     };
     if (type === 'symlink')
         entry.target = (0,external_node_fs_.readlinkSync)(file);
@@ -40932,8 +40934,8 @@ function describe(file, path) {
  * its archive: one link per file, no data written, ~10x faster for a large venv. The tree's
  * files are shared with the venvs restored from it (and with the venv it was snapshotted from),
  * so a write into one of them in place would change the tree: every entry is checked against
- * the authenticated manifest (same inode, type, mode, size, mtime; same symlink target; nothing
- * missing, nothing extra) while it is linked, and any difference makes the caller unpack the
+ * the authenticated manifest (same type and mode; for files and symlinks the same inode, size
+ * and mtime; same symlink target; nothing missing, nothing extra) while it is linked, and any difference makes the caller unpack the
  * archive instead. Each file is compared after linking, through the new link, so what was
  * checked is what was linked.
  */
@@ -42497,7 +42499,8 @@ async function directorySize(path, stopAbove = Infinity) {
  *
  * Consistency: the tests run in the venv being archived. With the local backend the archive is
  * made from a hard-link snapshot taken before the tests start (snapshot.ts), so files the tests
- * add, delete or replace never reach the entry. GitHub's backend archives the paths it is given
+ * add, delete or replace never reach the entry; the backend then keeps the snapshot as the
+ * entry's hard-link tree (cache/local-tree.ts) when it can, and it is deleted here otherwise. GitHub's backend archives the paths it is given
  * at their own location (the paths are part of the entry), so there the live venv is archived:
  * what Python writes there while tests run (.pyc files, replaced by rename) is harmless; a test
  * that installs into the venv during the save could leave part of that install in the entry.

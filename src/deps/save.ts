@@ -5,7 +5,8 @@
  *
  * Consistency: the tests run in the venv being archived. With the local backend the archive is
  * made from a hard-link snapshot taken before the tests start (snapshot.ts), so files the tests
- * add, delete or replace never reach the entry. GitHub's backend archives the paths it is given
+ * add, delete or replace never reach the entry; the backend then keeps the snapshot as the
+ * entry's hard-link tree (cache/local-tree.ts) when it can, and it is deleted here otherwise. GitHub's backend archives the paths it is given
  * at their own location (the paths are part of the entry), so there the live venv is archived:
  * what Python writes there while tests run (.pyc files, replaced by rename) is harmless; a test
  * that installs into the venv during the save could leave part of that install in the entry.

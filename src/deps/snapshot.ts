@@ -47,8 +47,10 @@ export function describe(file: string, path: string): TreeEntry {
     type,
     mode: Number(info.mode & 0o7777n),
     size: info.isFile() ? Number(info.size) : -1, // -1: not a regular file
-    mtimeNs: type === 'dir' ? '0' : info.mtimeNs.toString(), // a dir's changes with its entries
-    ino: info.ino.toString(),
+    // A folder's mtime changes with its entries, which are checked one by one; its inode is not
+    // needed either (a copy made with `cp -al` has new folders holding the same files).
+    mtimeNs: type === 'dir' ? '0' : info.mtimeNs.toString(),
+    ino: type === 'dir' ? '0' : info.ino.toString(),
   };
   if (type === 'symlink') entry.target = readlinkSync(file);
   return entry;

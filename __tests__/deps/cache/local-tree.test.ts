@@ -139,6 +139,21 @@ describe('local entries with a hard-link tree', () => {
     expect(readdirSync(join(scratch, 'same-tree'))).toEqual(['.venv']);
   }, 60_000);
 
+  test('a cache directory copied with cp -al (new folders, the same files) still links its trees', async () => {
+    const cacheDir = join(scratch, 'cache-copied');
+    const { backend } = backendIn(cacheDir);
+    expect(await saveSnapshot(backend, 'pyci-venv-tree-copied')).toBe(true);
+    const copy = join(scratch, 'cache-copied-2');
+    execFileSync('cp', ['-al', cacheDir, copy]);
+    const copied = backendIn(copy);
+    const target = join(scratch, 'copied-restore', '.venv');
+    expect(await copied.backend.restore('pyci-venv-tree-copied', [target])).toBe(
+      'pyci-venv-tree-copied',
+    );
+    expect(copied.log.infos).toEqual([expect.stringMatching(TREE_LINE)]);
+    expect(listing(target)).toEqual(listing(venv));
+  }, 60_000);
+
   test('a file written in place after the save: the archive is unpacked (saved content), the tree dropped', async () => {
     const source = join(scratch, 'inplace-src');
     // A copy of its own (not links): appending must not reach the other tests' venvs.

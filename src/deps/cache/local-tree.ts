@@ -3,8 +3,8 @@
  * its archive: one link per file, no data written, ~10x faster for a large venv. The tree's
  * files are shared with the venvs restored from it (and with the venv it was snapshotted from),
  * so a write into one of them in place would change the tree: every entry is checked against
- * the authenticated manifest (same inode, type, mode, size, mtime; same symlink target; nothing
- * missing, nothing extra) while it is linked, and any difference makes the caller unpack the
+ * the authenticated manifest (same type and mode; for files and symlinks the same inode, size
+ * and mtime; same symlink target; nothing missing, nothing extra) while it is linked, and any difference makes the caller unpack the
  * archive instead. Each file is compared after linking, through the new link, so what was
  * checked is what was linked.
  */
