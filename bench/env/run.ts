@@ -236,7 +236,9 @@ async function main(): Promise<void> {
   copyProject(warmWorkspace);
   console.error('Filling the warm cache (one unmeasured cold run)...');
   await actionRun(warmWorkspace, warmCache, toolCache, false);
-  const archive = readdirSync(warmCache).find((name) => name.endsWith('.tar.zst'));
+  const archive = readdirSync(warmCache).find(
+    (name) => name.startsWith('pyci-venv-') && name.endsWith('.tar.zst'),
+  );
   if (!archive) throw new Error(`No .tar.zst archive in ${warmCache} (is zstd installed?)`);
   const archivePath = join(warmCache, archive);
   const venvMB = Number(output('du', ['-sm', join(warmWorkspace, '.venv')]).split(/\s/)[0]);
