@@ -201,7 +201,12 @@ describe('merging', () => {
 
 describe('paths', () => {
   it("maps another runner's source folder and site-packages to the checkout", () => {
-    const local = new Set(['/w/repo/src/calc/a.py', '/w/repo/tools/t.py']);
+    const local = new Set([
+      '/w/repo/src/calc/a.py',
+      '/w/repo/tools/t.py',
+      // The venv in the checkout holds an installed copy: the checkout's file is the one meant.
+      '/w/repo/.venv/lib/python3.11/site-packages/calc/a.py',
+    ]);
     const resolve = reportedFileResolver({
       workspace: '/w/repo',
       workingDirectory: '/w/repo',
@@ -210,6 +215,9 @@ describe('paths', () => {
     });
     expect(resolve('calc/a.py', ['/home/runner/work/repo/repo/src'])).toBe('src/calc/a.py');
     expect(resolve('calc/a.py', ['/opt/venv/lib/python3.11/site-packages'])).toBe('src/calc/a.py');
+    expect(resolve('calc/a.py', ['/w/repo/.venv/lib/python3.11/site-packages'])).toBe(
+      'src/calc/a.py',
+    );
     expect(resolve('tools/t.py', ['D:\\a\\repo\\repo'])).toBe('tools/t.py');
     expect(resolve('tools/t.py', [])).toBe('tools/t.py');
     // Not in this checkout: kept as reported, so it still counts.

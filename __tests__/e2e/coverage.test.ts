@@ -320,6 +320,42 @@ describe('changed lines of a pull request', () => {
     );
   }, 120_000);
 
+  it('measures the changed lines from a coverage.xml in report-only mode', async () => {
+    const dir = pullRequestRepo('pr-xml');
+    git(dir, 'update-ref', 'refs/remotes/origin/main', 'main');
+    const tested = await run(dir, {}, prEvent);
+    expect(tested.errors).toEqual([]);
+    // The report job of the same checkout (its venv, with an installed copy, is in it too).
+    mkdirSync(join(dir, 'reports'));
+    execFileSync(
+      join(dir, '.venv/bin/python'),
+      [
+        '-m',
+        'coverage',
+        'xml',
+        `--data-file=${tested.outputs['coverage-file']}`,
+        '-o',
+        join(dir, 'reports/coverage.xml'),
+      ],
+      { cwd: dir, stdio: 'pipe' },
+    );
+    copyFileSync(tested.outputs['junit-path'], join(dir, 'reports/junit.xml'));
+    const report = await runAction({
+      workspace: dir,
+      toolCache,
+      inputs: {
+        cache: 'none',
+        'junit-files': 'reports/junit.xml',
+        'coverage-files': 'reports/coverage.xml',
+      },
+      event: prEvent,
+    });
+    expect(report.errors).toEqual([]);
+    expect(report.outputs.coverage).toBe(tested.outputs.coverage);
+    expect(report.outputs['coverage-changed']).toBe('50.0');
+    expect(report.warnings).toEqual(tested.warnings);
+  }, 180_000);
+
   it('says so when the base branch is not in a shallow clone', async () => {
     const origin = pullRequestRepo('pr-origin');
     const shallow = join(workspaces, 'pr-shallow');

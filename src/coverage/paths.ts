@@ -69,8 +69,8 @@ const isAbsoluteAnywhere = (path: string) => /^([A-Za-z]:)?[\\/]/.test(path);
 
 /**
  * The repository path (`/`-separated, relative to `workspace`) of a file a Cobertura report names:
- * `filename` is relative to one of its `<source>` folders, which may be another runner's checkout
- * or site-packages (found back under `localRoots`, as the data files' roots are). A file found
+ * `filename` is relative to one of its `<source>` folders, which may be this checkout, another
+ * runner's, or a site-packages (found back under `localRoots`, as the data files' roots are). A file found
  * nowhere keeps its reported path: it still counts, under the name the report gave it.
  * Answers are cached: shards name the same files again and again.
  */
@@ -88,8 +88,18 @@ export function reportedFileResolver(where: {
   };
   const find = (candidates: string[]): string => {
     for (const candidate of candidates) {
-      const rel = inWorkspace(candidate);
-      if (rel !== undefined && where.exists(candidate)) return rel;
+      // An installed copy (a venv may sit in the checkout): the checkout's own file is meant.
+      const installed = /[\\/]site-packages[\\/](.+)$/.exec(candidate);
+      const rel = installed
+        ? where.localRoots
+            .map((root) => `${withSep(root)}${installed[1].replace(/\\/g, '/')}`)
+            .filter((path) => where.exists(path))
+            .map(inWorkspace)
+            .find((path) => path !== undefined)
+        : where.exists(candidate)
+          ? inWorkspace(candidate)
+          : undefined;
+      if (rel !== undefined) return rel;
     }
     for (const candidate of candidates) {
       const found = localFileOf(candidate, where.localRoots, where.exists);
