@@ -34006,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7844);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6278);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7855);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34017,7 +34017,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6278:
+/***/ 7855:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39591,7 +39591,7 @@ function readCoverage(get, workingDirectory, reportOnly) {
     const files = patterns.flatMap((pattern) => {
         const found = findFiles(workingDirectory, pattern);
         if (found.length === 0) {
-            throw new errors/* InputError */.dz(`coverage-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the data files were downloaded to (actions/download-artifact's path; the files' names start with a dot, so upload them with include-hidden-files: true).`);
+            throw new errors/* InputError */.dz(`coverage-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the data files or coverage XML reports were downloaded to (actions/download-artifact's path; data files' names start with a dot, so upload them with include-hidden-files: true).`);
         }
         return found;
     });
@@ -44823,6 +44823,526 @@ function noTestsRun(verdict, result, request, shardIds) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/coverage/cobertura.ts
+/**
+ * Streaming Cobertura XML reader (coverage.py's `coverage xml`, pytest-cov's --cov-report=xml,
+ * and other languages' tools). Reads in chunks with saxes and hands every `<line>` of every
+ * `<class>` to a LineUnion: classes sharing a filename, and several reports (shards), merge there.
+ * Nothing else of the file is kept. saxes does not expand DTD entities: a report that declares
+ * its own (a "billion laughs" file) fails on the first use of one, as an undefined entity.
+ */
+
+
+
+/** A report that cannot be read: not XML, truncated, or not Cobertura. */
+class CoberturaError extends errors/* InputError */.dz {
+    constructor(file, reason) {
+        super(`coverage-files: cannot read the Cobertura XML report ${file}: ${reason}. Check that it is a complete coverage XML report (e.g. pytest-cov's --cov-report=xml); a job that was killed or ran out of disk can leave it truncated.`);
+        this.name = 'CoberturaError';
+    }
+}
+/** 64 KiB reads, as the JUnit reader (bigger ones only raise peak memory). */
+const cobertura_CHUNK_BYTES = 1 << 16;
+/** coverage.py nests 6 levels (coverage, packages, package, classes, class, lines, line). */
+const cobertura_MAX_DEPTH = 64;
+const MAX_SOURCE_CHARS = 4096;
+const MAX_SOURCES = 1000;
+const MAX_LINE = 0xffffffff;
+/** Reads the Cobertura reports at `paths` into `union`. */
+async function readCobertura(paths, union, resolveFile, chunkBytes = cobertura_CHUNK_BYTES) {
+    for (const path of paths) {
+        const reader = new CoberturaReader(union, resolveFile);
+        try {
+            let empty = true;
+            for await (const chunk of (0,external_node_fs_.createReadStream)(path, {
+                encoding: 'utf8',
+                highWaterMark: chunkBytes,
+            })) {
+                if (empty && /\S/.test(chunk))
+                    empty = false;
+                reader.write(chunk);
+            }
+            if (empty)
+                throw new Error('the file is empty');
+            reader.end();
+        }
+        catch (error) {
+            if (error instanceof errors/* InputError */.dz)
+                throw error;
+            throw new CoberturaError(path, (0,errors/* errorMessage */.gJ)(error));
+        }
+    }
+}
+/** One report being read: the sources seen, the class being read, the nesting guard. */
+class CoberturaReader {
+    union;
+    resolveFile;
+    parser = new saxes/* SaxesParser */.wT({ xmlns: false, position: true });
+    depth = 0;
+    rootSeen = false;
+    sources = [];
+    source;
+    /** The class being read (its repository path), and the depth of its element. */
+    file;
+    classDepth = -1;
+    /** Inside a class's <methods>: their lines repeat the class's own. */
+    inMethods = false;
+    constructor(union, resolveFile) {
+        this.union = union;
+        this.resolveFile = resolveFile;
+        this.parser.on('error', (error) => {
+            throw new Error(this.where(error.message.replace(/^\d+:\d+: /, '')));
+        });
+        this.parser.on('opentag', (tag) => this.openTag(tag));
+        this.parser.on('closetag', (tag) => this.closeTag(tag));
+        this.parser.on('text', (text) => {
+            if (this.source !== undefined && this.source.length < MAX_SOURCE_CHARS)
+                this.source += text.slice(0, MAX_SOURCE_CHARS - this.source.length);
+        });
+    }
+    write(text) {
+        this.parser.write(text);
+    }
+    end() {
+        try {
+            this.parser.close();
+        }
+        catch (error) {
+            throw new Error(`the XML ends before it is complete: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+        if (!this.rootSeen)
+            throw new Error('there is no <coverage> element');
+    }
+    where(reason) {
+        return `${reason} (line ${this.parser.line}, column ${this.parser.column})`;
+    }
+    openTag(tag) {
+        if (++this.depth > cobertura_MAX_DEPTH)
+            throw new Error(this.where(`elements are nested more than ${cobertura_MAX_DEPTH} levels deep`));
+        if (!this.rootSeen) {
+            this.rootSeen = true;
+            if (tag.name !== 'coverage')
+                throw new Error(`the root element is <${tag.name}>, not <coverage>`);
+            return;
+        }
+        if (this.file === undefined) {
+            if (tag.name === 'source')
+                this.source = '';
+            else if (tag.name === 'class')
+                this.openClass(tag);
+        }
+        else if (tag.name === 'methods')
+            this.inMethods = true;
+        else if (tag.name === 'line' && !this.inMethods)
+            this.readLine(tag, this.file);
+    }
+    closeTag(tag) {
+        if (tag.name === 'source' && this.source !== undefined) {
+            const source = this.source.trim();
+            if (source !== '' && this.sources.length < MAX_SOURCES)
+                this.sources.push(source);
+            this.source = undefined;
+        }
+        else if (tag.name === 'methods')
+            this.inMethods = false;
+        else if (this.depth === this.classDepth) {
+            this.union.settle(this.file);
+            this.file = undefined;
+            this.classDepth = -1;
+        }
+        this.depth--;
+    }
+    openClass(tag) {
+        const filename = tag.attributes.filename;
+        if (!filename)
+            throw new Error(this.where('a <class> has no filename attribute'));
+        this.file = this.resolveFile(filename, this.sources);
+        this.classDepth = this.depth;
+        this.union.file(this.file);
+    }
+    readLine(tag, file) {
+        const { number, hits, branch } = tag.attributes;
+        const line = Number(number);
+        if (!Number.isInteger(line) || line < 1 || line > MAX_LINE)
+            throw new Error(this.where(`a <line> has number="${number?.slice(0, 20)}"`));
+        const count = Number(hits ?? '0');
+        if (!(count >= 0))
+            throw new Error(this.where(`a <line> has hits="${hits?.slice(0, 20)}"`));
+        // condition-coverage="50% (1/2)": exits taken of the line's exits.
+        const exits = branch === 'true'
+            ? /\((\d+)\/(\d+)\)/.exec(tag.attributes['condition-coverage'] ?? '')
+            : null;
+        this.union.line(file, line, count > 0, exits ? { taken: Number(exits[1]), total: Number(exits[2]) } : undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/coverage/file-kind.ts
+/**
+ * What a coverage-files entry is, from its first bytes (not its name: `coverage.xml`, `.coverage`
+ * and `.coverage.<shard>` are all conventions, and artifacts get renamed): a coverage.py data
+ * file (SQLite, or the JSON of coverage.py before 5) or a Cobertura XML report.
+ */
+
+
+const HEAD_BYTES = 256;
+/** Pure: the kind of a file starting with `head`, undefined when it is neither. */
+function kindOfHead(head) {
+    if (head.subarray(0, 16).toString('latin1') === 'SQLite format 3\0')
+        return 'data';
+    // A UTF-8 byte order mark and blank lines may come before the XML.
+    const text = head
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trimStart();
+    if (text.startsWith('!coverage.py:'))
+        return 'data';
+    if (/^<(\?xml[\s?]|coverage[\s>/]|!DOCTYPE\s+coverage[\s>[]|!--)/.test(text))
+        return 'xml';
+    return undefined;
+}
+function coverageFileKind(path) {
+    const head = Buffer.alloc(HEAD_BYTES);
+    const fd = (0,external_node_fs_.openSync)(path, 'r');
+    let read;
+    try {
+        read = (0,external_node_fs_.readSync)(fd, head, 0, HEAD_BYTES, 0);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+    const kind = kindOfHead(head.subarray(0, read));
+    if (kind === undefined) {
+        throw new errors/* InputError */.dz(`coverage-files: ${path} is neither a coverage.py data file nor a Cobertura XML report (it starts with ${JSON.stringify(head.subarray(0, Math.min(read, 24)).toString('latin1'))}). Give the .coverage.* data files the test jobs wrote, or their coverage.xml (pytest-cov's --cov-report=xml, coverage xml).`);
+    }
+    return kind;
+}
+
+;// CONCATENATED MODULE: ./src/coverage/report.ts
+const LEAST_COVERED = 10;
+/** Lower coverage first; among equals, more missing statements first, then by path. */
+function worse(a, b) {
+    return (a.percent - b.percent ||
+        b.statements - b.covered - (a.statements - a.covered) ||
+        (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+/** Adds `file` to `least` (lowest first, at most `keep`) if it is among the least covered so far. */
+function addLeastCovered(least, file, keep) {
+    // Files without statements have nothing to cover.
+    if (file.statements === 0)
+        return;
+    if (least.length >= keep && worse(file, least[least.length - 1]) >= 0)
+        return;
+    least.push(file);
+    least.sort(worse);
+    if (least.length > keep)
+        least.pop();
+}
+/**
+ * Collects a report from (path, scalar) pairs. `wantLines(path)` says whose line numbers to keep;
+ * everyone else's are dropped as they pass.
+ */
+class CoverageReportBuilder {
+    wantLines;
+    keepLeast;
+    report = {
+        percent: NaN,
+        statements: 0,
+        covered: 0,
+        files: 0,
+        leastCovered: [],
+        lines: new Map(),
+    };
+    current;
+    constructor(wantLines = () => false, keepLeast = LEAST_COVERED) {
+        this.wantLines = wantLines;
+        this.keepLeast = keepLeast;
+    }
+    onScalar = (path, value) => {
+        if (path[0] === 'totals' && path.length === 2 && typeof value === 'number') {
+            if (path[1] === 'percent_covered')
+                this.report.percent = value;
+            if (path[1] === 'num_statements')
+                this.report.statements = value;
+            if (path[1] === 'covered_lines')
+                this.report.covered = value;
+            return;
+        }
+        if (path[0] !== 'files' || path.length < 3 || typeof value !== 'number')
+            return;
+        const file = path[1];
+        if (this.current?.path !== file)
+            this.startFile(file);
+        if (path[2] === 'summary' && path.length === 4) {
+            if (path[3] === 'num_statements')
+                this.current.statements = value;
+            if (path[3] === 'covered_lines')
+                this.current.covered = value;
+            if (path[3] === 'percent_covered')
+                this.current.percent = value;
+        }
+        else if (path.length === 4 && (path[2] === 'executed_lines' || path[2] === 'missing_lines')) {
+            const lines = this.report.lines.get(file);
+            if (lines)
+                (path[2] === 'executed_lines' ? lines.executed : lines.missing).push(value);
+        }
+    };
+    startFile(file) {
+        this.flushFile();
+        this.current = { path: file, statements: 0, covered: 0, percent: 100 };
+        this.report.files++;
+        if (this.wantLines(file))
+            this.report.lines.set(file, { executed: [], missing: [] });
+    }
+    /** Keeps the finished file if it is among the least covered so far. */
+    flushFile() {
+        const file = this.current;
+        this.current = undefined;
+        if (file)
+            addLeastCovered(this.report.leastCovered, file, this.keepLeast);
+    }
+    finish() {
+        this.flushFile();
+        return this.report;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/coverage/line-union.ts
+/**
+ * Line coverage of several reports merged: per file, the union of their statements, a line
+ * covered when any report covers it. Kept as sorted typed arrays (8 bytes a distinct statement),
+ * so memory follows the project's size, not the reports' size nor their number. Pure.
+ */
+
+/** Bit 0: covered. Bits 1-15: branches taken. Bits 16-31: branches (exits) of the line. */
+const COVERED = 1;
+const BRANCH_MAX = 0x7fff;
+const packBranches = (taken, total) => (Math.min(taken, BRANCH_MAX) << 1) | (Math.min(total, 0xffff) << 16);
+const taken = (info) => (info >>> 1) & BRANCH_MAX;
+const exits = (info) => info >>> 16;
+/** Pending additions are folded into the sorted arrays past this many. */
+const PENDING_MAX = 8192;
+class FileLineSet {
+    lines = new Uint32Array(0);
+    info = new Uint32Array(0);
+    pending = [];
+    add(line, info) {
+        this.pending.push(line, info);
+        if (this.pending.length >= PENDING_MAX * 2)
+            this.flush();
+    }
+    /** Folds the pending lines in: covered if any says so; branches: the most any report took. */
+    flush() {
+        if (this.pending.length === 0)
+            return;
+        const pairs = [];
+        for (let i = 0; i < this.pending.length; i += 2)
+            pairs.push([this.pending[i], this.pending[i + 1]]);
+        this.pending = [];
+        pairs.sort((a, b) => a[0] - b[0]);
+        const lines = [];
+        const info = [];
+        let j = 0;
+        const push = (line, value) => {
+            const last = lines.length - 1;
+            if (last >= 0 && lines[last] === line)
+                info[last] = merge(info[last], value);
+            else {
+                lines.push(line);
+                info.push(value);
+            }
+        };
+        for (let i = 0; i < this.lines.length; i++) {
+            while (j < pairs.length && pairs[j][0] < this.lines[i])
+                push(pairs[j][0], pairs[j++][1]);
+            push(this.lines[i], this.info[i]);
+        }
+        while (j < pairs.length)
+            push(pairs[j][0], pairs[j++][1]);
+        this.lines = Uint32Array.from(lines);
+        this.info = Uint32Array.from(info);
+    }
+}
+function merge(a, b) {
+    return (((a | b) & COVERED) | packBranches(Math.max(taken(a), taken(b)), Math.max(exits(a), exits(b))));
+}
+class LineUnion {
+    files = new Map();
+    /** A file with no statements still counts as a file of the report. */
+    file(path) {
+        if (!this.files.has(path))
+            this.files.set(path, new FileLineSet());
+    }
+    line(path, line, covered, branches) {
+        let set = this.files.get(path);
+        if (!set)
+            this.files.set(path, (set = new FileLineSet()));
+        set.add(line, (covered ? COVERED : 0) | (branches ? packBranches(branches.taken, branches.total) : 0));
+    }
+    /** Folds what is pending (e.g. at the end of a class): keeps memory at the distinct lines. */
+    settle(path) {
+        this.files.get(path)?.flush();
+    }
+    /**
+     * The report: totals as coverage.py counts them (branches, when any, in the percentage), the
+     * least covered files, and line numbers of the files `wantLines` asks for.
+     */
+    report(wantLines = () => false, keepLeast = LEAST_COVERED) {
+        const report = {
+            percent: 100,
+            statements: 0,
+            covered: 0,
+            files: this.files.size,
+            leastCovered: [],
+            lines: new Map(),
+        };
+        let branches = 0;
+        let branchesTaken = 0;
+        for (const [path, set] of [...this.files.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+            set.flush();
+            const want = wantLines(path)
+                ? { executed: [], missing: [] }
+                : undefined;
+            let covered = 0;
+            let fileBranches = 0;
+            let fileTaken = 0;
+            for (let i = 0; i < set.lines.length; i++) {
+                const info = set.info[i];
+                if (info & COVERED)
+                    covered++;
+                fileBranches += exits(info);
+                fileTaken += Math.min(taken(info), exits(info));
+                if (want)
+                    (info & COVERED ? want.executed : want.missing).push(set.lines[i]);
+            }
+            if (want)
+                report.lines.set(path, want);
+            const statements = set.lines.length;
+            report.statements += statements;
+            report.covered += covered;
+            branches += fileBranches;
+            branchesTaken += fileTaken;
+            addLeastCovered(report.leastCovered, {
+                path,
+                statements,
+                covered,
+                percent: percentOf(covered + fileTaken, statements + fileBranches),
+            }, keepLeast);
+        }
+        report.percent = percentOf(report.covered + branchesTaken, report.statements + branches);
+        return report;
+    }
+}
+/** coverage.py's percentage: 100 when there is nothing to cover. */
+function percentOf(done, total) {
+    return total === 0 ? 100 : (done / total) * 100;
+}
+
+;// CONCATENATED MODULE: ./src/coverage/paths.ts
+/**
+ * Where recorded files are in this checkout. Shards ran on other runners, with the checkout at
+ * other paths (/home/runner/work/r/r, D:\a\r\r, ...), and a project installed without -e runs
+ * from the venv's site-packages: coverage.py's `[paths]` setting maps such roots to local
+ * folders, and the roots are found from the recorded paths themselves. Pure.
+ */
+
+const withSep = (dir) => (/[\\/]$/.test(dir) ? dir : `${dir}/`);
+/**
+ * The local file a recorded absolute path stands for: its longest tail found under one of
+ * `localRoots` (tried in order). `exists` gets the local path. Undefined when no tail exists.
+ */
+function localFileOf(recorded, localRoots, exists) {
+    if (!/^([A-Za-z]:)?[\\/]/.test(recorded))
+        return undefined; // relative: nothing to map
+    for (const match of recorded.matchAll(/[\\/]/g)) {
+        const cut = match.index + 1;
+        const tail = recorded.slice(cut).replace(/\\/g, '/');
+        if (tail === '')
+            break;
+        for (const root of localRoots) {
+            const path = `${withSep(root)}${tail}`;
+            if (exists(path))
+                return { local: withSep(root), remote: recorded.slice(0, cut), path };
+        }
+    }
+    return undefined;
+}
+/** The recorded roots of each local root, from the recorded paths (those found locally). */
+function checkoutRoots(recorded, localRoots, exists) {
+    const byLocal = new Map();
+    for (const path of recorded) {
+        const found = localFileOf(path, localRoots, exists);
+        if (!found || found.remote === found.local)
+            continue;
+        const remotes = byLocal.get(found.local) ?? new Set();
+        remotes.add(found.remote);
+        byLocal.set(found.local, remotes);
+    }
+    return [...byLocal.entries()]
+        .map(([local, remotes]) => ({ local, remotes: [...remotes].sort() }))
+        .sort((a, b) => (a.local < b.local ? -1 : 1));
+}
+/** A .coveragerc holding only `[paths]`: one entry per local root, its recorded roots after it. */
+function pathsRc(mappings) {
+    const lines = ['[paths]'];
+    mappings.forEach((mapping, index) => {
+        lines.push(`source${index} =`, ...[mapping.local, ...mapping.remotes].map((r) => `    ${r}`));
+    });
+    return `${lines.join('\n')}\n`;
+}
+const isAbsoluteAnywhere = (path) => /^([A-Za-z]:)?[\\/]/.test(path);
+/**
+ * The repository path (`/`-separated, relative to `workspace`) of a file a Cobertura report names:
+ * `filename` is relative to one of its `<source>` folders, which may be this checkout, another
+ * runner's, or a site-packages (found back under `localRoots`, as the data files' roots are). A file found
+ * nowhere keeps its reported path: it still counts, under the name the report gave it.
+ * Answers are cached: shards name the same files again and again.
+ */
+function reportedFileResolver(where) {
+    const cache = new Map();
+    const inWorkspace = (path) => {
+        const rel = (0,external_node_path_namespaceObject.relative)(where.workspace, path);
+        if (rel === '' || rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel))
+            return undefined;
+        return rel.split(external_node_path_namespaceObject.sep).join('/');
+    };
+    const find = (candidates) => {
+        for (const candidate of candidates) {
+            // An installed copy (a venv may sit in the checkout): the checkout's own file is meant.
+            const installed = /[\\/]site-packages[\\/](.+)$/.exec(candidate);
+            const rel = installed
+                ? where.localRoots
+                    .map((root) => `${withSep(root)}${installed[1].replace(/\\/g, '/')}`)
+                    .filter((path) => where.exists(path))
+                    .map(inWorkspace)
+                    .find((path) => path !== undefined)
+                : where.exists(candidate)
+                    ? inWorkspace(candidate)
+                    : undefined;
+            if (rel !== undefined)
+                return rel;
+        }
+        for (const candidate of candidates) {
+            const found = localFileOf(candidate, where.localRoots, where.exists);
+            const rel = found && inWorkspace(found.path);
+            if (rel !== undefined)
+                return rel;
+        }
+        return inWorkspace(candidates[0]) ?? candidates[0];
+    };
+    return (filename, sources) => {
+        const candidates = isAbsoluteAnywhere(filename)
+            ? [filename]
+            : (sources.length > 0 ? sources : ['.']).map((source) => isAbsoluteAnywhere(source)
+                ? `${source.replace(/[\\/]+$/, '')}/${filename}`
+                : (0,external_node_path_namespaceObject.resolve)(where.workingDirectory, source, filename));
+        const key = candidates.join('\0');
+        let path = cache.get(key);
+        if (path === undefined)
+            cache.set(key, (path = find(candidates)));
+        return path;
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/coverage/changed.ts
 /**
  * `lines` is keyed by coverage.py's path; `toRepoPath` turns it into the diff's path (undefined
@@ -45184,58 +45704,6 @@ function parallelFiles(dataFileName, namesInDir) {
     return namesInDir.filter((name) => name.startsWith(`${dataFileName}.`)).sort();
 }
 
-;// CONCATENATED MODULE: ./src/coverage/paths.ts
-/**
- * Where recorded files are in this checkout. Shards ran on other runners, with the checkout at
- * other paths (/home/runner/work/r/r, D:\a\r\r, ...), and a project installed without -e runs
- * from the venv's site-packages: coverage.py's `[paths]` setting maps such roots to local
- * folders, and the roots are found from the recorded paths themselves. Pure.
- */
-const withSep = (dir) => (/[\\/]$/.test(dir) ? dir : `${dir}/`);
-/**
- * The local file a recorded absolute path stands for: its longest tail found under one of
- * `localRoots` (tried in order). `exists` gets the local path. Undefined when no tail exists.
- */
-function localFileOf(recorded, localRoots, exists) {
-    if (!/^([A-Za-z]:)?[\\/]/.test(recorded))
-        return undefined; // relative: nothing to map
-    for (const match of recorded.matchAll(/[\\/]/g)) {
-        const cut = match.index + 1;
-        const tail = recorded.slice(cut).replace(/\\/g, '/');
-        if (tail === '')
-            break;
-        for (const root of localRoots) {
-            const path = `${withSep(root)}${tail}`;
-            if (exists(path))
-                return { local: withSep(root), remote: recorded.slice(0, cut), path };
-        }
-    }
-    return undefined;
-}
-/** The recorded roots of each local root, from the recorded paths (those found locally). */
-function checkoutRoots(recorded, localRoots, exists) {
-    const byLocal = new Map();
-    for (const path of recorded) {
-        const found = localFileOf(path, localRoots, exists);
-        if (!found || found.remote === found.local)
-            continue;
-        const remotes = byLocal.get(found.local) ?? new Set();
-        remotes.add(found.remote);
-        byLocal.set(found.local, remotes);
-    }
-    return [...byLocal.entries()]
-        .map(([local, remotes]) => ({ local, remotes: [...remotes].sort() }))
-        .sort((a, b) => (a.local < b.local ? -1 : 1));
-}
-/** A .coveragerc holding only `[paths]`: one entry per local root, its recorded roots after it. */
-function pathsRc(mappings) {
-    const lines = ['[paths]'];
-    mappings.forEach((mapping, index) => {
-        lines.push(`source${index} =`, ...[mapping.local, ...mapping.remotes].map((r) => `    ${r}`));
-    });
-    return `${lines.join('\n')}\n`;
-}
-
 ;// CONCATENATED MODULE: ./src/coverage/json-stream.ts
 /**
  * A streaming JSON reader: hands every scalar to a callback with its path (keys and indexes from
@@ -45389,90 +45857,6 @@ function stringEnd(text, start) {
     return -1;
 }
 
-;// CONCATENATED MODULE: ./src/coverage/report.ts
-const LEAST_COVERED = 10;
-/** Lower coverage first; among equals, more missing statements first, then by path. */
-function worse(a, b) {
-    return (a.percent - b.percent ||
-        b.statements - b.covered - (a.statements - a.covered) ||
-        (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-/**
- * Collects a report from (path, scalar) pairs. `wantLines(path)` says whose line numbers to keep;
- * everyone else's are dropped as they pass.
- */
-class CoverageReportBuilder {
-    wantLines;
-    keepLeast;
-    report = {
-        percent: NaN,
-        statements: 0,
-        covered: 0,
-        files: 0,
-        leastCovered: [],
-        lines: new Map(),
-    };
-    current;
-    constructor(wantLines = () => false, keepLeast = LEAST_COVERED) {
-        this.wantLines = wantLines;
-        this.keepLeast = keepLeast;
-    }
-    onScalar = (path, value) => {
-        if (path[0] === 'totals' && path.length === 2 && typeof value === 'number') {
-            if (path[1] === 'percent_covered')
-                this.report.percent = value;
-            if (path[1] === 'num_statements')
-                this.report.statements = value;
-            if (path[1] === 'covered_lines')
-                this.report.covered = value;
-            return;
-        }
-        if (path[0] !== 'files' || path.length < 3 || typeof value !== 'number')
-            return;
-        const file = path[1];
-        if (this.current?.path !== file)
-            this.startFile(file);
-        if (path[2] === 'summary' && path.length === 4) {
-            if (path[3] === 'num_statements')
-                this.current.statements = value;
-            if (path[3] === 'covered_lines')
-                this.current.covered = value;
-            if (path[3] === 'percent_covered')
-                this.current.percent = value;
-        }
-        else if (path.length === 4 && (path[2] === 'executed_lines' || path[2] === 'missing_lines')) {
-            const lines = this.report.lines.get(file);
-            if (lines)
-                (path[2] === 'executed_lines' ? lines.executed : lines.missing).push(value);
-        }
-    };
-    startFile(file) {
-        this.flushFile();
-        this.current = { path: file, statements: 0, covered: 0, percent: 100 };
-        this.report.files++;
-        if (this.wantLines(file))
-            this.report.lines.set(file, { executed: [], missing: [] });
-    }
-    /** Keeps the finished file if it is among the least covered so far (files without statements are not). */
-    flushFile() {
-        const file = this.current;
-        this.current = undefined;
-        if (!file || file.statements === 0)
-            return;
-        const least = this.report.leastCovered;
-        if (least.length >= this.keepLeast && worse(file, least[least.length - 1]) >= 0)
-            return;
-        least.push(file);
-        least.sort(worse);
-        if (least.length > this.keepLeast)
-            least.pop();
-    }
-    finish() {
-        this.flushFile();
-        return this.report;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/coverage/read-report.ts
 /** Reads coverage.py's JSON report from disk as a stream (see report.ts for what is kept). */
 
@@ -45504,7 +45888,7 @@ async function readCoverageJson(path, wantLines = () => false) {
 ;// CONCATENATED MODULE: ./src/coverage/tool.ts
 /**
  * coverage.py and pytest-cov in a venv: installing them when missing, and the coverage commands
- * the action runs (json, combine, reading recorded paths). argv arrays only.
+ * the action runs (json, xml, combine, reading recorded paths). argv arrays only.
  */
 
 
@@ -45535,23 +45919,27 @@ async function coverageVenv(basePython, path, pipArgs, cwd) {
     return python;
 }
 /**
- * coverage.py's JSON report of `dataFile`, run in `cwd` with the project's own coverage settings
- * (exclusions, omit). Exit 2 is coverage's own fail_under: the action's threshold decides.
+ * Runs `coverage <command> ...args` in `cwd` to write `output`; `failure` is the error when it
+ * exits other than `okExits` or writes nothing. The output is removed first unless `append`.
  */
-async function writeJsonReport(python, dataFile, output, cwd, rcfile) {
-    (0,external_node_fs_.rmSync)(output, { force: true });
-    const result = await (0,exec/* execProgram */.SI)(python, [
-        '-m',
-        'coverage',
-        'json',
-        `--data-file=${dataFile}`,
-        ...(rcfile ? [`--rcfile=${rcfile}`] : []),
-        '-o',
+async function coverageCommand(python, args, run) {
+    if (!run.append)
+        (0,external_node_fs_.rmSync)(run.output, { force: true });
+    const result = await (0,exec/* execProgram */.SI)(python, ['-m', 'coverage', ...args], { cwd: run.cwd });
+    if (!(run.okExits ?? [0]).includes(result.exitCode) || !(0,external_node_fs_.existsSync)(run.output))
+        throw run.failure(result.exitCode, tool_lastLines(result.output));
+}
+/**
+ * coverage.py's JSON or XML report of `dataFile`, run in `cwd` with the project's own coverage
+ * settings (exclusions, omit). Exit 2 is coverage's own fail_under: the action's threshold decides.
+ */
+async function writeReport(format, python, dataFile, output, cwd, rcfile) {
+    await coverageCommand(python, [format, `--data-file=${dataFile}`, ...(rcfile ? [`--rcfile=${rcfile}`] : []), '-o', output], {
         output,
-    ], { cwd });
-    if ((result.exitCode !== 0 && result.exitCode !== 2) || !(0,external_node_fs_.existsSync)(output)) {
-        throw new errors/* SetupError */.w3(`coverage: \`coverage json\` failed (exit ${result.exitCode}) for ${dataFile}: ${tool_lastLines(result.output)}`);
-    }
+        cwd,
+        okExits: [0, 2],
+        failure: (exit, said) => new errors/* SetupError */.w3(`coverage: \`coverage ${format}\` failed (exit ${exit}) for ${dataFile}: ${said}`),
+    });
 }
 /** Lists the paths recorded in data files (distinct), to find the shards' checkout roots. */
 const RECORDED_PATHS = `
@@ -45578,19 +45966,11 @@ async function recordedPaths(python, files) {
 }
 /** `coverage combine --keep` of `files` into `output`, with the `[paths]` of `rcfile`. */
 async function combineData(python, files, rcfile, output, cwd) {
-    (0,external_node_fs_.rmSync)(output, { force: true });
-    const result = await (0,exec/* execProgram */.SI)(python, [
-        '-m',
-        'coverage',
-        'combine',
-        '--keep',
-        `--rcfile=${rcfile}`,
-        `--data-file=${output}`,
-        ...files,
-    ], { cwd });
-    if (result.exitCode !== 0 || !(0,external_node_fs_.existsSync)(output)) {
-        throw new errors/* InputError */.dz(`coverage-files: \`coverage combine\` failed (exit ${result.exitCode}): ${tool_lastLines(result.output)}`);
-    }
+    await coverageCommand(python, ['combine', '--keep', `--rcfile=${rcfile}`, `--data-file=${output}`, ...files], {
+        output,
+        cwd,
+        failure: (exit, said) => new errors/* InputError */.dz(`coverage-files: \`coverage combine\` failed (exit ${exit}): ${said}`),
+    });
 }
 /**
  * Parallel-mode data files (`<dataFile>.<host>.<pid>.<random>`) combined into `dataFile` (kept if
@@ -45598,18 +45978,18 @@ async function combineData(python, files, rcfile, output, cwd) {
  * to the checkout, as its own `coverage combine` would).
  */
 async function combineParallel(python, dataFile, files, cwd, rcfile) {
-    const result = await (0,exec/* execProgram */.SI)(python, [
-        '-m',
-        'coverage',
+    await coverageCommand(python, [
         'combine',
         ...((0,external_node_fs_.existsSync)(dataFile) ? ['--append'] : []),
         `--data-file=${dataFile}`,
         ...(rcfile ? [`--rcfile=${rcfile}`] : []),
         ...files,
-    ], { cwd });
-    if (result.exitCode !== 0 || !(0,external_node_fs_.existsSync)(dataFile)) {
-        throw new errors/* SetupError */.w3(`coverage: \`coverage combine\` of the parallel data files failed (exit ${result.exitCode}): ${tool_lastLines(result.output)}`);
-    }
+    ], {
+        output: dataFile,
+        cwd,
+        append: true,
+        failure: (exit, said) => new errors/* SetupError */.w3(`coverage: \`coverage combine\` of the parallel data files failed (exit ${exit}): ${said}`),
+    });
 }
 function tool_lastLines(text) {
     return text.trim().split(/\r?\n/).slice(-3).join(' | ');
@@ -45694,8 +46074,16 @@ async function reportCoverage(request) {
         return undefined;
     }
     const jsonPath = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-coverage-${(0,external_node_crypto_.randomUUID)()}.json`);
-    await writeJsonReport(request.python, request.dataFile, jsonPath, request.workingDirectory, request.rcfile);
+    await writeReport('json', request.python, request.dataFile, jsonPath, request.workingDirectory, request.rcfile);
     const toRepoPath = (reported) => repoPathOf(reported, request);
+    return outcomeOf(request, (want) => readCoverageJson(jsonPath, want), toRepoPath, request.dataFile);
+}
+/**
+ * The outcome of a report `read` makes (keeping the lines of the reported paths `want` asks
+ * for): a pull request's changed lines measured, the least covered shown at their repository
+ * paths, the threshold applied. `toRepoPath` turns a reported path into a repository one.
+ */
+async function outcomeOf(request, read, toRepoPath, dataFile) {
     let changedLines;
     let changedUnavailable;
     if (PULL_REQUEST_EVENTS.has(request.event.name) && request.event.baseRef !== '') {
@@ -45705,7 +46093,7 @@ async function reportCoverage(request) {
         else
             changedUnavailable = found.unavailable;
     }
-    const report = await readCoverageJson(jsonPath, (reported) => {
+    const report = await read((reported) => {
         const path = toRepoPath(reported);
         return changedLines !== undefined && path !== undefined && changedLines.has(path);
     });
@@ -45720,7 +46108,7 @@ async function reportCoverage(request) {
         ...(changed ? { changed } : {}),
         ...(changedUnavailable ? { changedUnavailable } : {}),
         ...(request.threshold !== undefined ? { threshold: request.threshold } : {}),
-        dataFile: request.dataFile,
+        dataFile,
     };
     if (request.applyThreshold) {
         const problem = thresholdProblem(report.percent, request.threshold);
@@ -45733,18 +46121,16 @@ async function reportCoverage(request) {
     }
     return outcome;
 }
+/** Where other runners' files are looked for: the checkout first (longest match), then where an installed project's files live in it. */
+function localRootsOf(where) {
+    return [
+        ...new Set([where.workspace, (0,external_node_path_namespaceObject.join)(where.workingDirectory, 'src'), where.workingDirectory]),
+    ];
+}
 /** Report-only mode: the shards' data files combined into one, their checkout roots mapped to ours. */
 async function combineShards(request) {
     const paths = await recordedPaths(request.python, request.files);
-    // The checkout first (longest match), then where an installed project's files live in it.
-    const localRoots = [
-        ...new Set([
-            request.workspace,
-            (0,external_node_path_namespaceObject.join)(request.workingDirectory, 'src'),
-            request.workingDirectory,
-        ]),
-    ];
-    const mappings = checkoutRoots(paths, localRoots, external_node_fs_.existsSync);
+    const mappings = checkoutRoots(paths, localRootsOf(request), external_node_fs_.existsSync);
     const described = mappings.map((m) => `${m.remotes.join(', ')} -> ${m.local}`).join('; ');
     core.info(`coverage: combining ${request.files.length} data file(s); paths mapped: ${described || '(none needed)'}.`);
     const rcfile = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-coverage-paths-${(0,external_node_crypto_.randomUUID)()}.rc`);
@@ -45754,11 +46140,62 @@ async function combineShards(request) {
     return output;
 }
 
+;// CONCATENATED MODULE: ./src/coverage/report-only.ts
+/**
+ * Report-only mode's coverage: the coverage-files told apart by their content (file-kind.ts).
+ * Data files only: combined by coverage.py and read from its JSON, as before. With Cobertura
+ * XML reports: the data files, if any, combined and written as one more XML report by
+ * coverage.py, then every report merged line by line (a line is covered when any report covers
+ * it: line-union.ts). With XML reports only, no Python is set up at all.
+ */
+
+
+
+
+
+
+
+
+
+
+async function reportOnlyCoverage(request) {
+    const xml = request.files.filter((file) => coverageFileKind(file) === 'xml');
+    const data = request.files.filter((file) => !xml.includes(file));
+    let dataFile = '';
+    let python;
+    if (data.length > 0) {
+        core.info(`coverage: combining ${data.length} coverage data file(s).`);
+        python = await request.coveragePython();
+        dataFile = await combineShards({ ...request, python, files: data });
+    }
+    if (xml.length === 0)
+        return reportCoverage({ ...request, python: python, dataFile, applyThreshold: true });
+    if (python) {
+        const combinedXml = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-coverage-combined-${(0,external_node_crypto_.randomUUID)()}.xml`);
+        await writeReport('xml', python, dataFile, combinedXml, request.workingDirectory);
+        xml.push(combinedXml);
+    }
+    core.info(`coverage: merging ${xml.length} Cobertura XML report(s).`);
+    const resolveFile = reportedFileResolver({
+        ...request,
+        localRoots: localRootsOf(request),
+        exists: external_node_fs_.existsSync,
+    });
+    return outcomeOf({ ...request, applyThreshold: true }, async (want) => {
+        const union = new LineUnion();
+        await readCobertura(xml, union, resolveFile);
+        return union.report(want);
+    }, 
+    // The reader already names files by their repository paths; the others are not in it.
+    (path) => path.startsWith('../') || (0,external_node_path_namespaceObject.isAbsolute)(path) || /^[A-Za-z]:/.test(path) ? undefined : path, dataFile);
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * Orchestration only: read the config, run the stages in order, hand their plain values to the
  * next, set outputs. Each stage lives in its own folder.
  */
+
 
 
 
@@ -45935,28 +46372,24 @@ async function reportOnly(config, event) {
     const flaky = { flaky: result.flaky?.ids ?? [], flakyOmitted: result.flaky?.omitted ?? 0 };
     await finish(config, event, { result, junitPaths: config.junitFiles, ...flaky }, failure, coverage);
 }
-/** Report-only mode: the shards' coverage data combined, with a Python and coverage.py of its own. */
-async function combinedCoverage(config, event) {
-    core.info(`Report-only mode: combining ${config.coverage.files.length} coverage data file(s).`);
-    const interpreter = await setupPython(config.python);
-    const scratch = (0,external_node_path_namespaceObject.join)(config.runnerTemp, `pyci-coverage-venv-${process.pid}`);
-    const python = await coverageVenv(interpreter.executable, scratch, config.install.pipArgs, config.workingDirectory);
-    const dataFile = await combineShards({
-        python,
+/**
+ * Report-only mode: the shards' coverage data files and/or Cobertura XML reports combined; a
+ * Python with coverage.py of its own is set up only for data files.
+ */
+function combinedCoverage(config, event) {
+    core.info(`Report-only mode: combining ${config.coverage.files.length} coverage file(s).`);
+    return reportOnlyCoverage({
         files: config.coverage.files,
+        coveragePython: async () => {
+            const interpreter = await setupPython(config.python);
+            const scratch = (0,external_node_path_namespaceObject.join)(config.runnerTemp, `pyci-coverage-venv-${process.pid}`);
+            return coverageVenv(interpreter.executable, scratch, config.install.pipArgs, config.workingDirectory);
+        },
         workspace: config.workspace,
         workingDirectory: config.workingDirectory,
-        scratchDir: config.runnerTemp,
-    });
-    return reportCoverage({
-        python,
-        dataFile,
-        workingDirectory: config.workingDirectory,
-        workspace: config.workspace,
         scratchDir: config.runnerTemp,
         event,
         threshold: config.coverage.threshold,
-        applyThreshold: true,
     });
 }
 async function fullRun(config, event) {

@@ -28,12 +28,8 @@ import { readJUnitReports } from './pytest/junit.js';
 import type { TestResult } from './pytest/result.js';
 import { runTests } from './pytest/stage.js';
 import { formatPercent } from './coverage/settings.js';
-import {
-  combineShards,
-  prepareMeasurement,
-  reportCoverage,
-  type CoverageOutcome,
-} from './coverage/stage.js';
+import { reportOnlyCoverage } from './coverage/report-only.js';
+import { prepareMeasurement, reportCoverage, type CoverageOutcome } from './coverage/stage.js';
 import { coverageVenv } from './coverage/tool.js';
 
 /** Makes the interpreter and the venv the default for the job's later steps. */
@@ -237,36 +233,32 @@ async function reportOnly(config: ActionConfig, event: RunEvent): Promise<void> 
   );
 }
 
-/** Report-only mode: the shards' coverage data combined, with a Python and coverage.py of its own. */
-async function combinedCoverage(
+/**
+ * Report-only mode: the shards' coverage data files and/or Cobertura XML reports combined; a
+ * Python with coverage.py of its own is set up only for data files.
+ */
+function combinedCoverage(
   config: ActionConfig,
   event: RunEvent,
 ): Promise<CoverageOutcome | undefined> {
-  core.info(`Report-only mode: combining ${config.coverage.files.length} coverage data file(s).`);
-  const interpreter = await setupPython(config.python);
-  const scratch = join(config.runnerTemp, `pyci-coverage-venv-${process.pid}`);
-  const python = await coverageVenv(
-    interpreter.executable,
-    scratch,
-    config.install.pipArgs,
-    config.workingDirectory,
-  );
-  const dataFile = await combineShards({
-    python,
+  core.info(`Report-only mode: combining ${config.coverage.files.length} coverage file(s).`);
+  return reportOnlyCoverage({
     files: config.coverage.files,
+    coveragePython: async () => {
+      const interpreter = await setupPython(config.python);
+      const scratch = join(config.runnerTemp, `pyci-coverage-venv-${process.pid}`);
+      return coverageVenv(
+        interpreter.executable,
+        scratch,
+        config.install.pipArgs,
+        config.workingDirectory,
+      );
+    },
     workspace: config.workspace,
     workingDirectory: config.workingDirectory,
-    scratchDir: config.runnerTemp,
-  });
-  return reportCoverage({
-    python,
-    dataFile,
-    workingDirectory: config.workingDirectory,
-    workspace: config.workspace,
     scratchDir: config.runnerTemp,
     event,
     threshold: config.coverage.threshold,
-    applyThreshold: true,
   });
 }
 
