@@ -46158,6 +46158,7 @@ async function combineShards(request) {
 
 
 
+
 async function reportOnlyCoverage(request) {
     const xml = request.files.filter((file) => coverageFileKind(file) === 'xml');
     const data = request.files.filter((file) => !xml.includes(file));
@@ -46184,7 +46185,11 @@ async function reportOnlyCoverage(request) {
     return outcomeOf({ ...request, applyThreshold: true }, async (want) => {
         const union = new LineUnion();
         await readCobertura(xml, union, resolveFile);
-        return union.report(want);
+        const report = union.report(want);
+        // coverage.py refuses this case ("No data to report"); a 100% of nothing must not pass.
+        if (report.statements === 0)
+            throw new errors/* InputError */.dz(`coverage-files: the Cobertura XML report(s) measure no lines (no <class> with <line>s): ${xml.join(', ')}. Check that the test jobs ran with coverage and uploaded their reports.`);
+        return report;
     }, 
     // The reader already names files by their repository paths; the others are not in it.
     (path) => path.startsWith('../') || (0,external_node_path_namespaceObject.isAbsolute)(path) || /^[A-Za-z]:/.test(path) ? undefined : path, dataFile);

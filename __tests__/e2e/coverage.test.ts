@@ -267,6 +267,19 @@ describe('shards combined in report-only mode', () => {
     },
     60_000,
   );
+  it('refuses Cobertura reports that measure no line (coverage.py would say "No data to report")', async () => {
+    // Without this, an empty report read as 100% and passed any threshold.
+    const empty = await reportJob('report-empty', 'cov/empty.xml', '40', (ws) =>
+      writeFileSync(
+        join(ws, 'cov/empty.xml'),
+        '<?xml version="1.0" ?>\n<coverage line-rate="1" branch-rate="0" version="7.6"><sources><source>/x</source></sources><packages/></coverage>\n',
+      ),
+    );
+    expectCleanFailure(empty);
+    expect(empty.errors[0]).toMatch(
+      /^coverage-files: the Cobertura XML report\(s\) measure no lines \(no <class> with <line>s\)/,
+    );
+  }, 60_000);
 });
 
 describe('changed lines of a pull request', () => {

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import * as core from '@actions/core';
+import { InputError } from '../runner/errors.js';
 import type { RunEvent } from '../runner/event.js';
 import { readCobertura } from './cobertura.js';
 import { coverageFileKind } from './file-kind.js';
@@ -60,7 +61,13 @@ export async function reportOnlyCoverage(request: {
     async (want) => {
       const union = new LineUnion();
       await readCobertura(xml, union, resolveFile);
-      return union.report(want);
+      const report = union.report(want);
+      // coverage.py refuses this case ("No data to report"); a 100% of nothing must not pass.
+      if (report.statements === 0)
+        throw new InputError(
+          `coverage-files: the Cobertura XML report(s) measure no lines (no <class> with <line>s): ${xml.join(', ')}. Check that the test jobs ran with coverage and uploaded their reports.`,
+        );
+      return report;
     },
     // The reader already names files by their repository paths; the others are not in it.
     (path) =>
