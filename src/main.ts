@@ -99,9 +99,10 @@ async function finish(
     if (config.failOnFlaky && !failure) {
       failure = `${flakyCount} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${named}. See the job summary.`;
     } else if (!config.failOnFlaky) {
-      core.warning(
-        `${flakyCount} test(s) failed and then passed on a rerun (flaky): ${named}. See the job summary.`,
-      );
+      const message = `${flakyCount} test(s) failed and then passed on a rerun (flaky): ${named}. See the job summary.`;
+      // annotations: false (the reusable workflow's matrix jobs): the report job warns once.
+      if (config.annotations) core.warning(message);
+      else core.info(message);
     }
   } else if (config.reruns > 0) {
     core.setOutput(OUTPUT.flaky, '0');
