@@ -59,8 +59,13 @@ const pullRequest: EventContext = {
 
 /** A workspace with one JUnit report of tests a, b and c; those named in `failing` failed. */
 function workspaceFailing(...failing: string[]): string {
+  return workspaceOf(['a', 'b', 'c'], failing);
+}
+
+/** A workspace with one JUnit report of the tests `names`; those in `failing` failed. */
+function workspaceOf(names: string[], failing: string[]): string {
   const dir = mkdtempSync(join(scratch, 'ws-'));
-  const cases = ['a', 'b', 'c'].map((name) => {
+  const cases = names.map((name) => {
     const failure = failing.includes(name)
       ? `<failure message="assert ${name}">tests/test_x.py:9: AssertionError</failure>`
       : '';
@@ -148,6 +153,28 @@ describe('local cache directory', () => {
     // (4) A pull request run records nothing.
     expect(resultsEntries(cacheDir)).toHaveLength(1);
     expect(pr.stdout).not.toContain("Recorded this run's results");
+  }, 120_000);
+
+  test('more than 50 failures on both sides: only the tests main did not fail are new', async () => {
+    const cacheDir = join(scratch, 'cache-many');
+    const inputs = { 'cache-dir': cacheDir };
+    const names = Array.from({ length: 150 }, (_, i) => `t${i}`);
+    // main fails t0..t99; the pull request fails t0..t119: 20 new, beyond the 50 kept in detail.
+    const main = await run(workspaceOf(names, names.slice(0, 100)), onMain, MAIN_SHA, inputs);
+    expect(main.exitCode).toBe(1);
+    expect(main.warnings).toEqual([]);
+    const pr = await run(workspaceOf(names, names.slice(0, 120)), pullRequest, PR_SHA, inputs);
+    expect(pr.exitCode).toBe(1);
+    expect(pr.warnings).toEqual([]);
+    expect(pr.summary).toContain(
+      'Compared with <code>main</code> at a1b2c3d: 20 new failing test(s), 100 already failing there.',
+    );
+    const body = comment()!;
+    expect(body).toContain('120 failed, 20 new, 30 passed');
+    expect(body).not.toContain('at least');
+    expect(body).not.toContain('more failure(s) than its results list');
+    // The 50 failures kept in detail are all known ones; the 20 new are counted in their list.
+    expect(section(body, '**New failures**')).toEqual(['- and 20 more']);
   }, 120_000);
 
   test('a garbage entry is ignored with one info line; the comment lists the failures unsplit', async () => {
