@@ -37483,7 +37483,9 @@ function buildRunEvent(env, payload) {
         headRef: env.GITHUB_HEAD_REF ||
             event_text(field(payload, 'pull_request', 'head', 'ref')) ||
             event_text(field(payload, 'workflow_run', 'head_branch')),
-        baseRef: env.GITHUB_BASE_REF || event_text(field(payload, 'pull_request', 'base', 'ref')),
+        baseRef: env.GITHUB_BASE_REF ||
+            event_text(field(payload, 'pull_request', 'base', 'ref')) ||
+            event_text(field(payload, 'workflow_run', 'pull_requests', '0', 'base', 'ref')),
         isFork: detectFork(name, payload),
         headCommitMessage: event_text(field(payload, 'head_commit', 'message')) ||
             event_text(field(payload, 'workflow_run', 'head_commit', 'message')) ||
@@ -44037,6 +44039,16 @@ function commentWanted(mode, event, token) {
         return false;
     return mode === 'always' || event.name === 'pull_request';
 }
+/**
+ * Why `comment: always` on workflow_run writes nothing, when the payload names no pull request:
+ * GitHub lists only pull requests of the same repository in `workflow_run.pull_requests`, so
+ * the run behind one from a fork has none. undefined when that is not the case.
+ */
+function noPullRequestBehindRun(mode, event) {
+    if (mode !== 'always' || event.name !== 'workflow_run' || event.pullRequest !== undefined)
+        return undefined;
+    return 'No pull-request comment: the workflow_run payload lists no pull request (GitHub lists none for a pull request from a fork), so there is no pull request to comment on nor base branch to compare with.';
+}
 
 ;// CONCATENATED MODULE: ./src/report/flaky.ts
 /** The summary section for tests that failed and then passed on a rerun (see pytest/reruns.ts). */
@@ -45846,6 +45858,9 @@ function resultsRequest(config, event) {
 /** The sticky pull-request comment, when the comment input and the event call for one. */
 async function commentOnPullRequest(config, event, result, flaky, flakyOmitted, decision, rootdir, base) {
     const token = config.python.token;
+    const noPullRequest = noPullRequestBehindRun(config.comment, event);
+    if (noPullRequest)
+        core.info(noPullRequest);
     if (!commentWanted(config.comment, event, token) || event.pullRequest === undefined)
         return;
     const { context } = config;

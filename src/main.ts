@@ -16,7 +16,7 @@ import { interpreterExports, setupPython } from './python/setup.js';
 import { commentMarker, renderComment, type BaseComparison } from './report/comment/body.js';
 import { comparisonLine } from './report/baseline/line.js';
 import { compareWithBase, recordResults, type ResultsRequest } from './report/baseline/stage.js';
-import { commentWanted } from './report/comment/when.js';
+import { commentWanted, noPullRequestBehindRun } from './report/comment/when.js';
 import { flakySection } from './report/flaky.js';
 import { failureLinker } from './report/links.js';
 import { runUrl } from './runner/context.js';
@@ -181,6 +181,8 @@ async function commentOnPullRequest(
   base: BaseComparison | undefined,
 ): Promise<void> {
   const token = config.python.token;
+  const noPullRequest = noPullRequestBehindRun(config.comment, event);
+  if (noPullRequest) core.info(noPullRequest);
   if (!commentWanted(config.comment, event, token) || event.pullRequest === undefined) return;
   const { context } = config;
   const paths = {

@@ -177,6 +177,42 @@ describe('local cache directory', () => {
     expect(section(body, '**New failures**')).toEqual(['- and 20 more']);
   }, 120_000);
 
+  test('workflow_run behind a pull request (the two-workflow setup) compares with its base branch', async () => {
+    const cacheDir = join(scratch, 'cache-workflow-run');
+    const inputs = { 'cache-dir': cacheDir, comment: 'always', annotations: 'false' };
+    await run(workspaceFailing('a'), onMain, MAIN_SHA, inputs);
+    const behind = (pullRequests: unknown[]): EventContext => ({
+      name: 'workflow_run',
+      ref: 'refs/heads/main',
+      payload: {
+        action: 'completed',
+        workflow_run: {
+          event: 'pull_request',
+          head_branch: 'feature',
+          head_sha: PR_SHA,
+          head_repository: { full_name: 'octo-org/octo-service' },
+          pull_requests: pullRequests,
+        },
+        repository: { full_name: 'octo-org/octo-service', default_branch: 'main' },
+      },
+    });
+    const listed = [{ number: PR, base: { ref: 'main' }, head: { ref: 'feature' } }];
+    const pr = await run(workspaceFailing('a', 'b'), behind(listed), MAIN_SHA, inputs);
+    expect(pr.exitCode).toBe(1);
+    expect(pr.warnings).toEqual([]);
+    expectSplitComment(comment());
+    // It never records: workflow_run acts on a pull request's results.
+    expect(resultsEntries(cacheDir)).toHaveLength(1);
+
+    // From a fork GitHub lists no pull request: no comment, one line saying why.
+    api.comments.clear();
+    const fork = await run(workspaceFailing('a', 'b'), behind([]), MAIN_SHA, inputs);
+    expect(fork.exitCode).toBe(1);
+    expect(fork.warnings).toEqual([]);
+    expect(comment()).toBeUndefined();
+    expect(fork.stdout).toContain('lists no pull request');
+  }, 120_000);
+
   test('a garbage entry is ignored with one info line; the comment lists the failures unsplit', async () => {
     const cacheDir = join(scratch, 'cache-garbage');
     // Planted with the cache's own secret, so only its content is wrong.
