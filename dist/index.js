@@ -44665,7 +44665,6 @@ async function runTests(request) {
                 result: EMPTY_RESULT,
                 verdict: judgePytestExit(5, '', request.allowNoTests),
                 junitPath: '',
-                flaky: [],
             };
         }
         const timings = request.shardTimings ? await readShardTimings(request.shardTimings) : undefined;
@@ -44677,7 +44676,6 @@ async function runTests(request) {
                 result: EMPTY_RESULT,
                 verdict: { ok: true, hasReport: false },
                 junitPath: '',
-                flaky: [],
             };
         }
     }
@@ -44717,7 +44715,8 @@ async function runTests(request) {
     // Only plain test failures (exit 1) are rerun: an interrupted or broken run would be again.
     const failedIds = run.exitCode === 1 && reruns > 0 ? plugin.failedIds() : [];
     if (failedIds.length > 0 && (0,external_node_fs_.existsSync)(junitPath)) {
-        const { flaky, mergedReport } = await rerunFailures({
+        // Flaky tests are those the merged report marks (result.flaky), as in report-only mode.
+        const { mergedReport } = await rerunFailures({
             python: request.python,
             cwd: request.workingDirectory,
             env,
@@ -44736,7 +44735,6 @@ async function runTests(request) {
                 verdict: passes ? { ok: true, hasReport: true } : verdict,
                 junitPath: mergedReport,
                 rootdir,
-                flaky,
             };
         }
     }
@@ -44755,7 +44753,6 @@ async function runTests(request) {
             verdict: { ok: false, hasReport: true, message },
             junitPath,
             rootdir,
-            flaky: [],
         };
     }
     return {
@@ -44763,7 +44760,6 @@ async function runTests(request) {
         verdict: noTestsRun(verdict, result, request, shardIds),
         junitPath,
         rootdir,
-        flaky: [],
     };
 }
 /**
@@ -45891,6 +45887,13 @@ async function commentOnPullRequest(config, event, result, flaky, flakyOmitted, 
         body,
     });
 }
+/**
+ * Flaky tests, one source for both modes: the cases a report marks as passed on a rerun (the
+ * rerun merge marks them; a report job reads the shards' merged reports).
+ */
+function flakyOf(result) {
+    return { flaky: result.flaky?.ids ?? [], flakyOmitted: result.flaky?.omitted ?? 0 };
+}
 function failureCounts(result) {
     return `${result.failed} failed, ${result.errors} errors, ${result.passed} passed`;
 }
@@ -45907,9 +45910,7 @@ async function reportOnly(config, event) {
             'junit-files: the JUnit files hold no test cases. Check that the test jobs ran and uploaded their reports, or set allow-no-tests: true.';
     }
     const coverage = config.coverage.enabled ? await combinedCoverage(config, event) : undefined;
-    // Tests the shards' reruns marked as passed on a rerun: flaky, as in a full run.
-    const flaky = { flaky: result.flaky?.ids ?? [], flakyOmitted: result.flaky?.omitted ?? 0 };
-    await finish(config, event, { result, junitPaths: config.junitFiles, ...flaky }, failure, coverage);
+    await finish(config, event, { result, junitPaths: config.junitFiles, ...flakyOf(result) }, failure, coverage);
 }
 /** Report-only mode: the shards' coverage data combined, with a Python and coverage.py of its own. */
 async function combinedCoverage(config, event) {
@@ -45958,7 +45959,7 @@ async function fullRun(config, event) {
                 pytestArgs: config.pytestArgs,
             })
             : undefined;
-        const { result, verdict, junitPath, rootdir, flaky } = await runTests({
+        const { result, verdict, junitPath, rootdir } = await runTests({
             python: venv.python,
             venvPath: venv.venvPath,
             workingDirectory: config.workingDirectory,
@@ -45990,7 +45991,7 @@ async function fullRun(config, event) {
         const failure = verdict.ok
             ? undefined
             : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
-        await finish(config, event, { result, junitPaths: junitPath ? [junitPath] : [], rootdir, flaky }, failure, coverage);
+        await finish(config, event, { result, junitPaths: junitPath ? [junitPath] : [], rootdir, ...flakyOf(result) }, failure, coverage);
     }
     finally {
         // The cache save ran alongside the tests; it must end before the step does (it only warns).

@@ -82,7 +82,7 @@ async function finish(
     junitPaths: string[];
     rootdir?: string;
     flaky?: string[];
-    /** Flaky tests counted but not named (report-only mode keeps a bounded number of ids). */
+    /** Flaky tests counted but not named (the JUnit reader keeps a bounded number of ids). */
     flakyOmitted?: number;
   },
   testFailure: string | undefined,
@@ -213,6 +213,14 @@ async function commentOnPullRequest(
   });
 }
 
+/**
+ * Flaky tests, one source for both modes: the cases a report marks as passed on a rerun (the
+ * rerun merge marks them; a report job reads the shards' merged reports).
+ */
+function flakyOf(result: TestResult): { flaky: string[]; flakyOmitted: number } {
+  return { flaky: result.flaky?.ids ?? [], flakyOmitted: result.flaky?.omitted ?? 0 };
+}
+
 function failureCounts(result: TestResult): string {
   return `${result.failed} failed, ${result.errors} errors, ${result.passed} passed`;
 }
@@ -229,12 +237,10 @@ async function reportOnly(config: ActionConfig, event: RunEvent): Promise<void> 
       'junit-files: the JUnit files hold no test cases. Check that the test jobs ran and uploaded their reports, or set allow-no-tests: true.';
   }
   const coverage = config.coverage.enabled ? await combinedCoverage(config, event) : undefined;
-  // Tests the shards' reruns marked as passed on a rerun: flaky, as in a full run.
-  const flaky = { flaky: result.flaky?.ids ?? [], flakyOmitted: result.flaky?.omitted ?? 0 };
   await finish(
     config,
     event,
-    { result, junitPaths: config.junitFiles, ...flaky },
+    { result, junitPaths: config.junitFiles, ...flakyOf(result) },
     failure,
     coverage,
   );
@@ -298,7 +304,7 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
           pytestArgs: config.pytestArgs,
         })
       : undefined;
-    const { result, verdict, junitPath, rootdir, flaky } = await runTests({
+    const { result, verdict, junitPath, rootdir } = await runTests({
       python: venv.python,
       venvPath: venv.venvPath,
       workingDirectory: config.workingDirectory,
@@ -332,7 +338,7 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
     await finish(
       config,
       event,
-      { result, junitPaths: junitPath ? [junitPath] : [], rootdir, flaky },
+      { result, junitPaths: junitPath ? [junitPath] : [], rootdir, ...flakyOf(result) },
       failure,
       coverage,
     );
