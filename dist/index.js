@@ -37483,7 +37483,9 @@ function buildRunEvent(env, payload) {
         headRef: env.GITHUB_HEAD_REF ||
             event_text(field(payload, 'pull_request', 'head', 'ref')) ||
             event_text(field(payload, 'workflow_run', 'head_branch')),
-        baseRef: env.GITHUB_BASE_REF || event_text(field(payload, 'pull_request', 'base', 'ref')),
+        baseRef: env.GITHUB_BASE_REF ||
+            event_text(field(payload, 'pull_request', 'base', 'ref')) ||
+            event_text(field(payload, 'workflow_run', 'pull_requests', '0', 'base', 'ref')),
         isFork: detectFork(name, payload),
         headCommitMessage: event_text(field(payload, 'head_commit', 'message')) ||
             event_text(field(payload, 'workflow_run', 'head_commit', 'message')) ||
@@ -38993,6 +38995,7 @@ const DEFAULTS = {
     maxDetailChars: 4000,
     slowest: 10,
     maxFlaky: 1000,
+    maxFailingIds: 5000,
     fastPath: true,
 };
 /**
@@ -39044,6 +39047,9 @@ class Tally {
     /** Distinct ids of test cases that passed on a rerun, bounded by limits.maxFlaky. */
     flaky = new Set();
     flakyOmitted = 0;
+    /** Distinct ids of every failed or errored case (details or not), bounded by limits.maxFailingIds. */
+    failingIds = new Set();
+    failingOmitted = 0;
     constructor(limits, onTestCase) {
         this.limits = limits;
         this.onTestCase = onTestCase;
@@ -39063,7 +39069,17 @@ class Tally {
             ...(this.flaky.size + this.flakyOmitted > 0
                 ? { flaky: { ids: [...this.flaky], omitted: this.flakyOmitted } }
                 : {}),
+            failing: { ids: [...this.failingIds], omitted: this.failingOmitted },
         };
+    }
+    /** A failed or errored case: its id is listed once, across files, up to the bound. */
+    addFailing(id) {
+        if (this.failingIds.has(id))
+            return;
+        if (this.failingIds.size < this.limits.maxFailingIds)
+            this.failingIds.add(id);
+        else
+            this.failingOmitted++;
     }
     /** A test that passed on a rerun; the same test in several files (matrix legs) counts once. */
     addFlaky(id) {
@@ -39329,6 +39345,8 @@ class ReportReader {
                 tally.passed++;
             if (this.failedIds.size < MAX_REMEMBERED_IDS)
                 this.failedIds.add(id);
+            // Only failing cases get here: passing ones (the fast path) never touch this list.
+            tally.addFailing(id);
         }
         // As reruns.ts judges: a marked run without failure or error (a skip too) made it flaky.
         if (open.rerun && open.failures + open.errors === 0)
@@ -43497,21 +43515,31 @@ function announce(interpreter, log) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/baseline/entry.ts
-/** At most this many ids are recorded and read; the JUnit reader keeps far fewer anyway. */
+/** At most this many ids are recorded and read (the JUnit reader's bound on failing ids). */
 const MAX_FAILING = 5_000;
 /** A node id longer than this is not recorded (nor read back). */
 const MAX_ID_CHARS = 1_000;
 /** A restored file larger than this is not read. */
 const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
 const HEX_SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-function buildResultsEntry(result, sha, ref) {
+/**
+ * The distinct ids of a run's failing tests and how many more failed: the reader's list of every
+ * failing id, or (a result built without it) the ids of the failures kept for display.
+ */
+function failingIds(result) {
+    if (result.failing)
+        return result.failing;
     const ids = [...new Set(result.failures.map((failure) => failure.id))];
+    return { ids, omitted: result.failuresOmitted };
+}
+function buildResultsEntry(result, sha, ref) {
+    const { ids, omitted } = failingIds(result);
     const kept = ids.filter((id) => id.length <= MAX_ID_CHARS).slice(0, MAX_FAILING);
     return {
         sha,
         ref,
         failing: kept,
-        omitted: result.failuresOmitted + (ids.length - kept.length),
+        omitted: omitted + (ids.length - kept.length),
         tests: result.tests,
     };
 }
@@ -43543,11 +43571,17 @@ function parseResultsEntry(text) {
     return { sha, ref, failing: failing, omitted, tests };
 }
 /** This run's failures, split by whether the base branch's run failed them too. */
-function splitFailures(failures, baseline) {
+function splitFailures(result, baseline) {
     const before = new Set(baseline.failing);
-    const fresh = failures.filter((failure) => !before.has(failure.id));
-    const known = failures.filter((failure) => before.has(failure.id));
-    return { fresh, known, freshIds: new Set(fresh.map((failure) => failure.id)).size };
+    const { ids, omitted } = failingIds(result);
+    const knownIds = ids.filter((id) => before.has(id)).length;
+    return {
+        fresh: result.failures.filter((failure) => !before.has(failure.id)),
+        known: result.failures.filter((failure) => before.has(failure.id)),
+        freshIds: ids.length - knownIds,
+        knownIds,
+        unsorted: omitted,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -43770,12 +43804,10 @@ function renderComment(content) {
     const ok = result.failed + result.errors === 0;
     const icon = !ok ? '❌' : result.tests === 0 ? '⚠️' : '✅';
     const split = content.base?.entry && result.failures.length > 0
-        ? splitFailures(result.failures, content.base.entry)
+        ? splitFailures(result, content.base.entry)
         : undefined;
-    // Counted among the failures the report kept; more were counted than kept: "at least".
-    const fresh = split
-        ? `${result.failuresOmitted > 0 ? 'at least ' : ''}${split.freshIds} new`
-        : '';
+    // Counted among every failing test's id; past the reader's bound of ids: "at least".
+    const fresh = split ? `${split.unsorted > 0 ? 'at least ' : ''}${split.freshIds} new` : '';
     const counts = [
         result.failed > 0 ? `${result.failed} failed` : '',
         result.errors > 0 ? `${result.errors} ${result.errors === 1 ? 'error' : 'errors'}` : '',
@@ -43819,13 +43851,17 @@ function failureLines(content) {
     if (result.failures.length === 0)
         return [];
     const branch = `<code>${escapeHtml(truncate(base?.branch ?? '', 200))}</code>`;
+    /** `tests`: distinct failing tests in the group, listed or not (split lists only). */
     const groups = [];
+    let unlisted = result.failuresOmitted;
     if (base?.entry) {
-        const { fresh, known } = splitFailures(result.failures, base.entry);
+        const { fresh, known, freshIds, knownIds, unsorted } = splitFailures(result, base.entry);
         const omitted = base.entry.omitted;
+        unlisted = unsorted;
         groups.push({
             heading: '**New failures**',
             failures: fresh,
+            tests: freshIds,
             note: omitted > 0
                 ? `_${branch} had ${omitted} more failure(s) than its results list; some of these may be among them._`
                 : undefined,
@@ -43833,6 +43869,7 @@ function failureLines(content) {
         groups.push({
             heading: `**Already failing on ${branch}** (at ${base.entry.sha.slice(0, 7)})`,
             failures: known,
+            tests: knownIds,
         });
     }
     else {
@@ -43840,16 +43877,21 @@ function failureLines(content) {
     }
     const lines = [];
     let room = MAX_LISTED;
-    const shownGroups = groups.filter((group) => group.failures.length > 0);
+    // A split group can hold tests past the 50 kept with details: listed by count only.
+    const shownGroups = groups.filter((group) => group.failures.length > 0 || (group.tests ?? 0) > 0);
     for (const group of shownGroups) {
         lines.push(group.heading, '');
-        for (const failure of group.failures.slice(0, room))
+        const listed = group.failures.slice(0, room);
+        for (const failure of listed)
             lines.push(failureLine(failure, content.linkFor));
-        const shown = Math.min(group.failures.length, room);
+        const shown = listed.length;
         room -= shown;
-        // The last list's "more" also counts the failures the report did not keep.
+        // The last list's "more" also counts the failures no list holds.
         const last = group === shownGroups[shownGroups.length - 1];
-        const more = group.failures.length - shown + (last ? result.failuresOmitted : 0);
+        const rest = group.tests === undefined
+            ? group.failures.length - shown
+            : Math.max(0, group.tests - new Set(listed.map((failure) => failure.id)).size);
+        const more = rest + (last ? unlisted : 0);
         if (more > 0)
             lines.push(`- and ${more} more${last ? ' (see the run)' : ''}`);
         if (group.note && shown > 0)
@@ -43871,9 +43913,9 @@ function comparisonLine(result, base) {
     const branch = `<code>${escapeHtml(base.branch)}</code>`;
     if (!base.entry)
         return `No results from ${branch} to compare these failures with.`;
-    const { freshIds, known } = splitFailures(result.failures, base.entry);
-    const knownIds = new Set(known.map((failure) => failure.id)).size;
-    return `Compared with ${branch} at ${base.entry.sha.slice(0, 7)}: ${freshIds} new failing test(s), ${knownIds} already failing there.`;
+    const { freshIds, knownIds, unsorted } = splitFailures(result, base.entry);
+    const fresh = `${unsorted > 0 ? 'at least ' : ''}${freshIds}`;
+    return `Compared with ${branch} at ${base.entry.sha.slice(0, 7)}: ${fresh} new failing test(s), ${knownIds} already failing there.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/baseline/key.ts
@@ -44080,6 +44122,16 @@ function commentWanted(mode, event, token) {
     if (mode === 'off' || token === '' || event.pullRequest === undefined)
         return false;
     return mode === 'always' || event.name === 'pull_request';
+}
+/**
+ * Why `comment: always` on workflow_run writes nothing, when the payload names no pull request:
+ * GitHub lists only pull requests of the same repository in `workflow_run.pull_requests`, so
+ * the run behind one from a fork has none. undefined when that is not the case.
+ */
+function noPullRequestBehindRun(mode, event) {
+    if (mode !== 'always' || event.name !== 'workflow_run' || event.pullRequest !== undefined)
+        return undefined;
+    return 'No pull-request comment: the workflow_run payload lists no pull request (GitHub lists none for a pull request from a fork), so there is no pull request to comment on nor base branch to compare with.';
 }
 
 ;// CONCATENATED MODULE: ./src/report/flaky.ts
@@ -44697,7 +44749,6 @@ async function runTests(request) {
                 result: EMPTY_RESULT,
                 verdict: judgePytestExit(5, '', request.allowNoTests),
                 junitPath: '',
-                flaky: [],
             };
         }
         const timings = request.shardTimings ? await readShardTimings(request.shardTimings) : undefined;
@@ -44709,7 +44760,6 @@ async function runTests(request) {
                 result: EMPTY_RESULT,
                 verdict: { ok: true, hasReport: false },
                 junitPath: '',
-                flaky: [],
             };
         }
     }
@@ -44749,7 +44799,8 @@ async function runTests(request) {
     // Only plain test failures (exit 1) are rerun: an interrupted or broken run would be again.
     const failedIds = run.exitCode === 1 && reruns > 0 ? plugin.failedIds() : [];
     if (failedIds.length > 0 && (0,external_node_fs_.existsSync)(junitPath)) {
-        const { flaky, mergedReport } = await rerunFailures({
+        // Flaky tests are those the merged report marks (result.flaky), as in report-only mode.
+        const { mergedReport } = await rerunFailures({
             python: request.python,
             cwd: request.workingDirectory,
             env,
@@ -44768,7 +44819,6 @@ async function runTests(request) {
                 verdict: passes ? { ok: true, hasReport: true } : verdict,
                 junitPath: mergedReport,
                 rootdir,
-                flaky,
             };
         }
     }
@@ -44787,7 +44837,6 @@ async function runTests(request) {
             verdict: { ok: false, hasReport: true, message },
             junitPath,
             rootdir,
-            flaky: [],
         };
     }
     return {
@@ -44795,7 +44844,6 @@ async function runTests(request) {
         verdict: noTestsRun(verdict, result, request, shardIds),
         junitPath,
         rootdir,
-        flaky: [],
     };
 }
 /**
@@ -46270,7 +46318,12 @@ async function finish(config, event, run, testFailure, coverage) {
             failure = `${flakyCount} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${named}. See the job summary.`;
         }
         else if (!config.failOnFlaky) {
-            core.warning(`${flakyCount} test(s) failed and then passed on a rerun (flaky): ${named}. See the job summary.`);
+            const message = `${flakyCount} test(s) failed and then passed on a rerun (flaky): ${named}. See the job summary.`;
+            // annotations: false (the reusable workflow's matrix jobs): the report job warns once.
+            if (config.annotations)
+                core.warning(message);
+            else
+                core.info(message);
         }
     }
     else if (config.reruns > 0) {
@@ -46327,6 +46380,9 @@ function resultsRequest(config, event) {
 /** The sticky pull-request comment, when the comment input and the event call for one. */
 async function commentOnPullRequest(config, event, result, flaky, flakyOmitted, decision, rootdir, base) {
     const token = config.python.token;
+    const noPullRequest = noPullRequestBehindRun(config.comment, event);
+    if (noPullRequest)
+        core.info(noPullRequest);
     if (!commentWanted(config.comment, event, token) || event.pullRequest === undefined)
         return;
     const { context } = config;
@@ -46357,6 +46413,13 @@ async function commentOnPullRequest(config, event, result, flaky, flakyOmitted, 
         body,
     });
 }
+/**
+ * Flaky tests, one source for both modes: the cases a report marks as passed on a rerun (the
+ * rerun merge marks them; a report job reads the shards' merged reports).
+ */
+function flakyOf(result) {
+    return { flaky: result.flaky?.ids ?? [], flakyOmitted: result.flaky?.omitted ?? 0 };
+}
 function failureCounts(result) {
     return `${result.failed} failed, ${result.errors} errors, ${result.passed} passed`;
 }
@@ -46373,9 +46436,7 @@ async function reportOnly(config, event) {
             'junit-files: the JUnit files hold no test cases. Check that the test jobs ran and uploaded their reports, or set allow-no-tests: true.';
     }
     const coverage = config.coverage.enabled ? await combinedCoverage(config, event) : undefined;
-    // Tests the shards' reruns marked as passed on a rerun: flaky, as in a full run.
-    const flaky = { flaky: result.flaky?.ids ?? [], flakyOmitted: result.flaky?.omitted ?? 0 };
-    await finish(config, event, { result, junitPaths: config.junitFiles, ...flaky }, failure, coverage);
+    await finish(config, event, { result, junitPaths: config.junitFiles, ...flakyOf(result) }, failure, coverage);
 }
 /**
  * Report-only mode: the shards' coverage data files and/or Cobertura XML reports combined; a
@@ -46420,7 +46481,7 @@ async function fullRun(config, event) {
                 pytestArgs: config.pytestArgs,
             })
             : undefined;
-        const { result, verdict, junitPath, rootdir, flaky } = await runTests({
+        const { result, verdict, junitPath, rootdir } = await runTests({
             python: venv.python,
             venvPath: venv.venvPath,
             workingDirectory: config.workingDirectory,
@@ -46452,7 +46513,7 @@ async function fullRun(config, event) {
         const failure = verdict.ok
             ? undefined
             : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
-        await finish(config, event, { result, junitPaths: junitPath ? [junitPath] : [], rootdir, flaky }, failure, coverage);
+        await finish(config, event, { result, junitPaths: junitPath ? [junitPath] : [], rootdir, ...flakyOf(result) }, failure, coverage);
     }
     finally {
         // The cache save ran alongside the tests; it must end before the step does (it only warns).

@@ -16,7 +16,7 @@ import { interpreterExports, setupPython } from './python/setup.js';
 import { commentMarker, renderComment, type BaseComparison } from './report/comment/body.js';
 import { comparisonLine } from './report/baseline/line.js';
 import { compareWithBase, recordResults, type ResultsRequest } from './report/baseline/stage.js';
-import { commentWanted } from './report/comment/when.js';
+import { commentWanted, noPullRequestBehindRun } from './report/comment/when.js';
 import { flakySection } from './report/flaky.js';
 import { failureLinker } from './report/links.js';
 import { runUrl } from './runner/context.js';
@@ -78,7 +78,7 @@ async function finish(
     junitPaths: string[];
     rootdir?: string;
     flaky?: string[];
-    /** Flaky tests counted but not named (report-only mode keeps a bounded number of ids). */
+    /** Flaky tests counted but not named (the JUnit reader keeps a bounded number of ids). */
     flakyOmitted?: number;
   },
   testFailure: string | undefined,
@@ -95,9 +95,10 @@ async function finish(
     if (config.failOnFlaky && !failure) {
       failure = `${flakyCount} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${named}. See the job summary.`;
     } else if (!config.failOnFlaky) {
-      core.warning(
-        `${flakyCount} test(s) failed and then passed on a rerun (flaky): ${named}. See the job summary.`,
-      );
+      const message = `${flakyCount} test(s) failed and then passed on a rerun (flaky): ${named}. See the job summary.`;
+      // annotations: false (the reusable workflow's matrix jobs): the report job warns once.
+      if (config.annotations) core.warning(message);
+      else core.info(message);
     }
   } else if (config.reruns > 0) {
     core.setOutput(OUTPUT.flaky, '0');
@@ -176,6 +177,8 @@ async function commentOnPullRequest(
   base: BaseComparison | undefined,
 ): Promise<void> {
   const token = config.python.token;
+  const noPullRequest = noPullRequestBehindRun(config.comment, event);
+  if (noPullRequest) core.info(noPullRequest);
   if (!commentWanted(config.comment, event, token) || event.pullRequest === undefined) return;
   const { context } = config;
   const paths = {
@@ -206,6 +209,14 @@ async function commentOnPullRequest(
   });
 }
 
+/**
+ * Flaky tests, one source for both modes: the cases a report marks as passed on a rerun (the
+ * rerun merge marks them; a report job reads the shards' merged reports).
+ */
+function flakyOf(result: TestResult): { flaky: string[]; flakyOmitted: number } {
+  return { flaky: result.flaky?.ids ?? [], flakyOmitted: result.flaky?.omitted ?? 0 };
+}
+
 function failureCounts(result: TestResult): string {
   return `${result.failed} failed, ${result.errors} errors, ${result.passed} passed`;
 }
@@ -222,12 +233,10 @@ async function reportOnly(config: ActionConfig, event: RunEvent): Promise<void> 
       'junit-files: the JUnit files hold no test cases. Check that the test jobs ran and uploaded their reports, or set allow-no-tests: true.';
   }
   const coverage = config.coverage.enabled ? await combinedCoverage(config, event) : undefined;
-  // Tests the shards' reruns marked as passed on a rerun: flaky, as in a full run.
-  const flaky = { flaky: result.flaky?.ids ?? [], flakyOmitted: result.flaky?.omitted ?? 0 };
   await finish(
     config,
     event,
-    { result, junitPaths: config.junitFiles, ...flaky },
+    { result, junitPaths: config.junitFiles, ...flakyOf(result) },
     failure,
     coverage,
   );
@@ -287,7 +296,7 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
           pytestArgs: config.pytestArgs,
         })
       : undefined;
-    const { result, verdict, junitPath, rootdir, flaky } = await runTests({
+    const { result, verdict, junitPath, rootdir } = await runTests({
       python: venv.python,
       venvPath: venv.venvPath,
       workingDirectory: config.workingDirectory,
@@ -321,7 +330,7 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
     await finish(
       config,
       event,
-      { result, junitPaths: junitPath ? [junitPath] : [], rootdir, flaky },
+      { result, junitPaths: junitPath ? [junitPath] : [], rootdir, ...flakyOf(result) },
       failure,
       coverage,
     );

@@ -113,6 +113,25 @@ describe('buildRunEvent', () => {
     expect(buildRunEvent({ GITHUB_EVENT_NAME: 'workflow_run' }, {}).isFork).toBe(true);
   });
 
+  it('reads the base branch of the pull request behind workflow_run, when the payload lists it', () => {
+    const run = (pullRequests: unknown[]) => ({
+      repository: repo('octo-org/octo-service'),
+      workflow_run: {
+        event: 'pull_request',
+        head_branch: 'feature',
+        head_repository: repo('octo-org/octo-service'),
+        pull_requests: pullRequests,
+      },
+    });
+    const env = { GITHUB_EVENT_NAME: 'workflow_run', GITHUB_REF: 'refs/heads/main' };
+    const listed = [{ number: 7, base: { ref: 'develop' }, head: { ref: 'feature' } }];
+    expect(buildRunEvent(env, run(listed))).toMatchObject({ baseRef: 'develop', pullRequest: 7 });
+    // A pull request from a fork: GitHub lists none, so there is no base to compare with.
+    const fromFork = buildRunEvent(env, run([]));
+    expect(fromFork.baseRef).toBe('');
+    expect(fromFork.pullRequest).toBeUndefined();
+  });
+
   it('reads the conclusion of the run behind workflow_run, and only for workflow_run', () => {
     const payload = (conclusion: unknown) => ({
       action: 'completed',

@@ -32271,7 +32271,9 @@ function buildRunEvent(env, payload) {
         headRef: env.GITHUB_HEAD_REF ||
             event_text(field(payload, 'pull_request', 'head', 'ref')) ||
             event_text(field(payload, 'workflow_run', 'head_branch')),
-        baseRef: env.GITHUB_BASE_REF || event_text(field(payload, 'pull_request', 'base', 'ref')),
+        baseRef: env.GITHUB_BASE_REF ||
+            event_text(field(payload, 'pull_request', 'base', 'ref')) ||
+            event_text(field(payload, 'workflow_run', 'pull_requests', '0', 'base', 'ref')),
         isFork: detectFork(name, payload),
         headCommitMessage: event_text(field(payload, 'head_commit', 'message')) ||
             event_text(field(payload, 'workflow_run', 'head_commit', 'message')) ||

@@ -15,7 +15,11 @@ export interface RunEvent {
   refName: string;
   /** The branch a pull request (or the run behind workflow_run) comes from; empty otherwise. */
   headRef: string;
-  /** The branch a pull request targets; empty otherwise. */
+  /**
+   * The branch a pull request targets (also behind workflow_run, when the payload lists the pull
+   * request: GitHub leaves `pull_requests` empty for one from a fork); empty otherwise. Read by
+   * the base-branch comparison, and by changed-line coverage on pull_request events only.
+   */
   baseRef: string;
   /** The code comes from another repository (or we cannot tell that it does not). */
   isFork: boolean;
@@ -159,7 +163,10 @@ export function buildRunEvent(env: Env, payload: unknown): RunEvent {
       env.GITHUB_HEAD_REF ||
       text(field(payload, 'pull_request', 'head', 'ref')) ||
       text(field(payload, 'workflow_run', 'head_branch')),
-    baseRef: env.GITHUB_BASE_REF || text(field(payload, 'pull_request', 'base', 'ref')),
+    baseRef:
+      env.GITHUB_BASE_REF ||
+      text(field(payload, 'pull_request', 'base', 'ref')) ||
+      text(field(payload, 'workflow_run', 'pull_requests', '0', 'base', 'ref')),
     isFork: detectFork(name, payload),
     headCommitMessage:
       text(field(payload, 'head_commit', 'message')) ||
