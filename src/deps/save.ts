@@ -5,10 +5,9 @@
  *
  * Consistency: the tests run in the venv being archived. With the local backend the archive is
  * made from a hard-link snapshot taken before the tests start (snapshot.ts), so files the tests
- * add, delete or replace never reach the entry. GitHub's backend archives the paths it is given
- * at their own location (the paths are part of the entry), so there the live venv is archived:
- * what Python writes there while tests run (.pyc files, replaced by rename) is harmless; a test
- * that installs into the venv during the save could leave part of that install in the entry.
+ * add, delete or replace never reach the entry. GitHub's backend binds entries to the paths they
+ * were saved from, so there the snapshot sits at a fixed staging path, where restores unpack too
+ * (cache/staging.ts).
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -22,6 +21,7 @@ import type { CacheMode } from './cache/select.js';
 import type { DeferredLog } from './deferred-log.js';
 import { directorySize } from './dir-size.js';
 import { linkSnapshot } from './snapshot.js';
+import { entriesBoundToPaths, stagingPath } from './cache/staging.js';
 
 export interface SaveRequest {
   backend: CacheBackend;
@@ -54,8 +54,14 @@ export function startSave(request: SaveRequest): PendingSave | undefined {
     core.info(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
     return undefined;
   }
-  const snapshot =
-    request.mode === 'venv' && backend.name === 'local' ? snapshotOf(path) : undefined;
+  const boundToPath = entriesBoundToPaths(backend);
+  const snapshot = request.mode === 'venv' ? snapshotOf(path, boundToPath) : undefined;
+  if (request.mode === 'venv' && boundToPath && !snapshot) {
+    core.info(
+      `Not saving the cache: ${path} could not be snapshot with hard links, and the ${backend.name} cache restores entries only at the path they were saved from.`,
+    );
+    return undefined;
+  }
   core.info(`Saving the cache as ${request.key} while the tests run.`);
   request.log.defer();
   const work = save(request, snapshot ?? path).finally(() =>
@@ -92,17 +98,24 @@ async function save(request: SaveRequest, source: string): Promise<void> {
   }
 }
 
-/** A hard-link snapshot next to `path` (same file system), or undefined when links fail. */
-function snapshotOf(path: string): string | undefined {
+/**
+ * A hard-link snapshot next to `path` (same file system), or undefined when links fail. For a
+ * backend bound to paths it is at the fixed staging path restores unpack to (staging.ts).
+ */
+function snapshotOf(path: string, atStagingPath: boolean): string | undefined {
   // Dot-named and holding a pyvenv.cfg: pytest's collection skips it.
-  const snapshot = join(dirname(path), `.${basename(path)}.pyci-save-${randomUUID()}`);
+  const snapshot = atStagingPath
+    ? stagingPath(path)
+    : join(dirname(path), `.${basename(path)}.pyci-save-${randomUUID()}`);
+  // A staging folder left by a cancelled run.
+  if (atStagingPath) rmSync(snapshot, { recursive: true, force: true });
   try {
     linkSnapshot(path, snapshot);
     return snapshot;
   } catch (error) {
     rmSync(snapshot, { recursive: true, force: true });
     core.info(
-      `Could not snapshot ${path} with hard links (${errorMessage(error)}); archiving it in place while the tests run.`,
+      `Could not snapshot ${path} with hard links (${errorMessage(error)})${atStagingPath ? '' : '; archiving it in place while the tests run'}.`,
     );
     return undefined;
   }
