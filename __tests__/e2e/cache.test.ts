@@ -71,10 +71,11 @@ function run(options: Options, inputs: Record<string, string> = {}): Promise<Run
 }
 
 /** Entries of a local cache directory: file names, temp files excluded. */
+/** The files of the venv's (or pip's) entries; push runs also record a results entry there. */
 function entries(cacheDir: string): string[] {
   return existsSync(cacheDir)
     ? readdirSync(cacheDir)
-        .filter((name) => !name.startsWith('.'))
+        .filter((name) => !name.startsWith('.') && !name.startsWith('pyci-results-'))
         .sort()
     : [];
 }
