@@ -2,9 +2,9 @@
  * The two-workflow setup for a pull request from a fork, through the bundle: the workflow_run
  * payload lists no pull request (GitHub leaves `pull_requests` empty for a fork's), so the action
  * finds it with the REST API stand-in (`GET /repos/o/r/pulls?head=owner:branch`, paginated),
- * comments on it and compares with its base branch's recorded failures. A closed pull request:
- * one info line; a token that may not list pull requests (403): one notice; neither fails the
- * step. The gate still refuses workflow_run. Report-only mode keeps these runs free of Python.
+ * comments on it and compares with its base branch's recorded failures. A closed pull request,
+ * or two at the commit: one info line; a token that may not list pull requests (403): one
+ * notice; a 5xx is retried; none fails the step. The gate still refuses workflow_run. Report-only mode keeps these runs free of Python.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -204,4 +204,38 @@ test('a token that may not list pull requests (403): one notice, no comment, no 
   expect(api.calls).toHaveLength(1);
   expect(pullListings()).toHaveLength(1);
   expect(result.outputs.deploy).toBe('false');
+}, 60_000);
+
+test('a 5xx on listing is retried, then the comment is written', async () => {
+  api.pulls.push(forkPull(PR, { owner: 'mallory', branch: 'fix/parser', sha: FORK_SHA }));
+  api.faults.push(502);
+  const result = await run(workspaceFailing(), behindForkRun, MAIN_SHA, {
+    comment: 'always',
+    annotations: 'false',
+  });
+  expect(result.exitCode).toBe(0);
+  expect(result.warnings).toEqual([]);
+  expect(result.notices).toEqual([]);
+  expect(pullListings().map((c) => c.status)).toEqual([502, 200]);
+  expect(commentOn(PR)).toContain('3 passed');
+}, 60_000);
+
+test('two open pull requests at the run commit: one info line naming them, no comment', async () => {
+  api.pulls.push(
+    forkPull(PR, { owner: 'mallory', branch: 'fix/parser', sha: FORK_SHA, base: 'main' }),
+    forkPull(PR + 1, { owner: 'mallory', branch: 'fix/parser', sha: FORK_SHA, base: 'develop' }),
+  );
+  const result = await run(workspaceFailing(), behindForkRun, MAIN_SHA, {
+    comment: 'always',
+    annotations: 'false',
+  });
+  expect(result.exitCode).toBe(0);
+  expect(result.warnings).toEqual([]);
+  expect(result.notices).toEqual([]);
+  const lines = result.stdout.split('\n').filter((l) => l.startsWith('No pull-request comment'));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain(
+    `2 open pull requests from mallory:fix/parser at 0123456 into ${REPO} (#31, #32)`,
+  );
+  expect(writes()).toEqual([]);
 }, 60_000);
