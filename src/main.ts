@@ -16,7 +16,8 @@ import { interpreterExports, setupPython } from './python/setup.js';
 import { commentMarker, renderComment, type BaseComparison } from './report/comment/body.js';
 import { comparisonLine } from './report/baseline/line.js';
 import { compareWithBase, recordResults, type ResultsRequest } from './report/baseline/stage.js';
-import { commentWanted, noPullRequestBehindRun } from './report/comment/when.js';
+import { commentWanted } from './report/comment/when.js';
+import { pullRequestLookup } from './report/comment/behind-run.js';
 import { flakySection } from './report/flaky.js';
 import { failureLinker } from './report/links.js';
 import { runUrl } from './runner/context.js';
@@ -109,10 +110,12 @@ async function finish(
   setCoverageOutputs(coverage);
   const results = resultsRequest(config, event);
   try {
+    // The gate above judged the event as it came; only the comment and its base use the lookup.
+    const commentEvent = await withPullRequestBehindRun(config, event);
     // Before the report: the summary and the comment split failures into new and known ones.
     const base = await compareWithBase(
-      results,
-      commentWanted(config.comment, event, config.python.token),
+      { ...results, event: commentEvent },
+      commentWanted(config.comment, commentEvent, config.python.token),
     );
     await publishReport({
       result: run.result,
@@ -132,7 +135,7 @@ async function finish(
     });
     await commentOnPullRequest(
       config,
-      event,
+      commentEvent,
       run.result,
       flaky,
       flakyOmitted,
@@ -165,6 +168,24 @@ function resultsRequest(config: ActionConfig, event: RunEvent): ResultsRequest {
   };
 }
 
+/**
+ * A workflow_run behind a fork's pull request: its payload lists none, so it is looked up through
+ * the API; the event comes back with the pull request's number and base branch when found.
+ */
+async function withPullRequestBehindRun(config: ActionConfig, event: RunEvent): Promise<RunEvent> {
+  const token = config.python.token;
+  const lookup = pullRequestLookup(config.comment, event, token, config.context.repository);
+  if (lookup === undefined) return event;
+  if ('line' in lookup) {
+    core.info(lookup.line);
+    return event;
+  }
+  // Loaded only here, as post.js: Octokit is paid for only by runs that look something up.
+  const { findPullRequest } = await import('./report/comment/find-pull-request.js');
+  const found = await findPullRequest(token, lookup.query);
+  return found ? { ...event, pullRequest: found.number, baseRef: found.baseRef } : event;
+}
+
 /** The sticky pull-request comment, when the comment input and the event call for one. */
 async function commentOnPullRequest(
   config: ActionConfig,
@@ -177,8 +198,6 @@ async function commentOnPullRequest(
   base: BaseComparison | undefined,
 ): Promise<void> {
   const token = config.python.token;
-  const noPullRequest = noPullRequestBehindRun(config.comment, event);
-  if (noPullRequest) core.info(noPullRequest);
   if (!commentWanted(config.comment, event, token) || event.pullRequest === undefined) return;
   const { context } = config;
   const paths = {

@@ -204,7 +204,8 @@ describe('local cache directory', () => {
     // It never records: workflow_run acts on a pull request's results.
     expect(resultsEntries(cacheDir)).toHaveLength(1);
 
-    // From a fork GitHub lists no pull request: no comment, one line saying why.
+    // No pull request listed and no head owner to look one up by: no comment, one line saying
+    // why (a fork's, found through the API: fork-pr-comment.test.ts).
     api.comments.clear();
     const fork = await run(workspaceFailing('a', 'b'), behind([]), MAIN_SHA, inputs);
     expect(fork.exitCode).toBe(1);

@@ -132,6 +132,34 @@ describe('buildRunEvent', () => {
     expect(fromFork.pullRequest).toBeUndefined();
   });
 
+  it('reads the run behind workflow_run (its event, head owner, branch and commit), and only there', () => {
+    const payload = {
+      repository: repo('octo-org/octo-service'),
+      workflow_run: {
+        event: 'pull_request',
+        head_branch: 'fix/parser',
+        head_sha: 'ab'.repeat(20),
+        head_repository: { ...repo('mallory/octo-service'), owner: { login: 'mallory' } },
+        pull_requests: [],
+      },
+    };
+    expect(buildRunEvent({ GITHUB_EVENT_NAME: 'workflow_run' }, payload).behindRun).toEqual({
+      event: 'pull_request',
+      headOwner: 'mallory',
+      headBranch: 'fix/parser',
+      headSha: 'ab'.repeat(20),
+    });
+    // Wrong types read as empty, never as text of another kind.
+    const odd = { workflow_run: { event: 7, head_sha: null, head_repository: { owner: 'x' } } };
+    expect(buildRunEvent({ GITHUB_EVENT_NAME: 'workflow_run' }, odd).behindRun).toEqual({
+      event: '',
+      headOwner: '',
+      headBranch: '',
+      headSha: '',
+    });
+    expect(buildRunEvent({ GITHUB_EVENT_NAME: 'push' }, payload).behindRun).toBeUndefined();
+  });
+
   it('reads the conclusion of the run behind workflow_run, and only for workflow_run', () => {
     const payload = (conclusion: unknown) => ({
       action: 'completed',

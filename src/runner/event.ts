@@ -37,6 +37,22 @@ export interface RunEvent {
    * Optional so events built by hand (the gate's tests) need not name it.
    */
   defaultBranch?: string;
+  /**
+   * workflow_run: the run behind it (its event and where its code came from), so the pull
+   * request behind a fork's run, which the payload does not list, can be looked up.
+   */
+  behindRun?: RunBehind;
+}
+
+export interface RunBehind {
+  /** The run's own event (`workflow_run.event`), e.g. pull_request, push. */
+  event: string;
+  /** `workflow_run.head_repository.owner.login`: the fork's owner for a fork's pull request. */
+  headOwner: string;
+  /** `workflow_run.head_branch`. */
+  headBranch: string;
+  /** `workflow_run.head_sha`. */
+  headSha: string;
 }
 
 /** Events whose code is a pull request's head branch rather than GITHUB_REF. */
@@ -147,6 +163,19 @@ function pullRequestNumber(name: string, payload: unknown): { pullRequest?: numb
     : {};
 }
 
+function runBehind(name: string, payload: unknown): { behindRun?: RunBehind } {
+  if (name !== 'workflow_run') return {};
+  const run = field(payload, 'workflow_run');
+  return {
+    behindRun: {
+      event: text(field(run, 'event')),
+      headOwner: text(field(run, 'head_repository', 'owner', 'login')),
+      headBranch: text(field(run, 'head_branch')),
+      headSha: text(field(run, 'head_sha')),
+    },
+  };
+}
+
 export function buildRunEvent(env: Env, payload: unknown): RunEvent {
   const name = env.GITHUB_EVENT_NAME ?? '';
   if (name === '') {
@@ -178,5 +207,6 @@ export function buildRunEvent(env: Env, payload: unknown): RunEvent {
     pullRequestComment: isPullRequestComment(name, payload),
     ...pullRequestNumber(name, payload),
     defaultBranch: text(field(payload, 'repository', 'default_branch')),
+    ...runBehind(name, payload),
   };
 }

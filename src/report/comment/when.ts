@@ -16,17 +16,3 @@ export function commentWanted(
   if (mode === 'off' || token === '' || event.pullRequest === undefined) return false;
   return mode === 'always' || event.name === 'pull_request';
 }
-
-/**
- * Why `comment: always` on workflow_run writes nothing, when the payload names no pull request:
- * GitHub lists only pull requests of the same repository in `workflow_run.pull_requests`, so
- * the run behind one from a fork has none. undefined when that is not the case.
- */
-export function noPullRequestBehindRun(
-  mode: CommentMode,
-  event: Pick<RunEvent, 'name' | 'pullRequest'>,
-): string | undefined {
-  if (mode !== 'always' || event.name !== 'workflow_run' || event.pullRequest !== undefined)
-    return undefined;
-  return 'No pull-request comment: the workflow_run payload lists no pull request (GitHub lists none for a pull request from a fork), so there is no pull request to comment on nor base branch to compare with.';
-}
