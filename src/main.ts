@@ -19,7 +19,7 @@ import { compareWithBase, recordResults, type ResultsRequest } from './report/ba
 import { commentWanted } from './report/comment/when.js';
 import { pullRequestLookup } from './report/comment/behind-run.js';
 import { flakySection } from './report/flaky.js';
-import { failureLinker } from './report/links.js';
+import { commitThatRan, failureLinker } from './report/links.js';
 import { runUrl } from './runner/context.js';
 import { publishReport } from './report/publish.js';
 import { failStep } from './runner/failure.js';
@@ -130,7 +130,7 @@ async function finish(
       stepWillFail: failure !== undefined,
       ...(coverage ? { coverage } : {}),
       annotate: config.annotations,
-      commit: config.context,
+      commit: commitThatRan(config.context, event),
       runnerTemp: config.runnerTemp,
     });
     await commentOnPullRequest(
@@ -214,7 +214,7 @@ async function commentOnPullRequest(
     deployLine: decisionSummaryLine(decision),
     runUrl: runUrl(context),
     title: [context.workflow, context.job].filter((part) => part !== '').join(' / ') || 'pytest',
-    linkFor: failureLinker(context, paths),
+    linkFor: failureLinker(commitThatRan(context, event), paths),
     ...(base ? { base } : {}),
   });
   // Loaded only here: Octokit is not needed, nor paid for at start-up, by runs that do not comment.

@@ -154,6 +154,11 @@ test("a fork's pull request: found through the API, commented on, compared with 
   expect(result.summary).toContain(
     'Compared with <code>develop</code> at a1b2c3d: 1 new failing test(s), 1 already failing there.',
   );
+  // Failures link to their line at the commit the tests ran (the fork's head), in the comment
+  // and the summary, not at GITHUB_SHA (the default branch's head behind workflow_run).
+  expect(body).toContain(`/blob/${FORK_SHA}/tests/test_x.py#L`);
+  expect(result.summary).toContain(`/blob/${FORK_SHA}/tests/test_x.py#L`);
+  expect(`${body}${result.summary}`).not.toContain(`/blob/${MAIN_SHA}/`);
   // Only pull request #31 got a comment.
   expect([...api.comments.keys()]).toEqual([PR]);
 
