@@ -41898,6 +41898,8 @@ function planInstall(spec, addPytest = false) {
     if (spec.testTools && spec.testTools.length > 0) {
         args.push(...spec.testTools);
         what.push(spec.testTools.join(', '));
+        // Only `coverage` adds test tools today (pytest-cov): a failure there points at it.
+        inputs.push('coverage');
     }
     if (args.length === 0)
         return undefined;
