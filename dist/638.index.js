@@ -6,6 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ withRetries),
 /* harmony export */   postComment: () => (/* binding */ postComment)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4846);
@@ -38,6 +39,7 @@ function retryDelay(error, attempt) {
             : 250 * 2 ** attempt;
     return Math.min(Math.max(wait, 0), MAX_WAIT_MS);
 }
+/** Runs `call`, again after a server error or a rate limit (at most ATTEMPTS times in all). */
 async function withRetries(what, call) {
     for (let attempt = 1;; attempt++) {
         try {

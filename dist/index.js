@@ -34006,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9526);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8416);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4411);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34017,7 +34017,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8416:
+/***/ 4411:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37470,6 +37470,19 @@ function pullRequestNumber(name, payload) {
         ? { pullRequest: number }
         : {};
 }
+function runBehind(name, payload) {
+    if (name !== 'workflow_run')
+        return {};
+    const run = field(payload, 'workflow_run');
+    return {
+        behindRun: {
+            event: event_text(field(run, 'event')),
+            headOwner: event_text(field(run, 'head_repository', 'owner', 'login')),
+            headBranch: event_text(field(run, 'head_branch')),
+            headSha: event_text(field(run, 'head_sha')),
+        },
+    };
+}
 function buildRunEvent(env, payload) {
     const name = env.GITHUB_EVENT_NAME ?? '';
     if (name === '') {
@@ -37483,7 +37496,9 @@ function buildRunEvent(env, payload) {
         headRef: env.GITHUB_HEAD_REF ||
             event_text(field(payload, 'pull_request', 'head', 'ref')) ||
             event_text(field(payload, 'workflow_run', 'head_branch')),
-        baseRef: env.GITHUB_BASE_REF || event_text(field(payload, 'pull_request', 'base', 'ref')),
+        baseRef: env.GITHUB_BASE_REF ||
+            event_text(field(payload, 'pull_request', 'base', 'ref')) ||
+            event_text(field(payload, 'workflow_run', 'pull_requests', '0', 'base', 'ref')),
         isFork: detectFork(name, payload),
         headCommitMessage: event_text(field(payload, 'head_commit', 'message')) ||
             event_text(field(payload, 'workflow_run', 'head_commit', 'message')) ||
@@ -37493,6 +37508,7 @@ function buildRunEvent(env, payload) {
         pullRequestComment: isPullRequestComment(name, payload),
         ...pullRequestNumber(name, payload),
         defaultBranch: event_text(field(payload, 'repository', 'default_branch')),
+        ...runBehind(name, payload),
     };
 }
 
@@ -38993,6 +39009,7 @@ const DEFAULTS = {
     maxDetailChars: 4000,
     slowest: 10,
     maxFlaky: 1000,
+    maxFailingIds: 5000,
     fastPath: true,
 };
 /**
@@ -39044,6 +39061,9 @@ class Tally {
     /** Distinct ids of test cases that passed on a rerun, bounded by limits.maxFlaky. */
     flaky = new Set();
     flakyOmitted = 0;
+    /** Distinct ids of every failed or errored case (details or not), bounded by limits.maxFailingIds. */
+    failingIds = new Set();
+    failingOmitted = 0;
     constructor(limits, onTestCase) {
         this.limits = limits;
         this.onTestCase = onTestCase;
@@ -39063,7 +39083,17 @@ class Tally {
             ...(this.flaky.size + this.flakyOmitted > 0
                 ? { flaky: { ids: [...this.flaky], omitted: this.flakyOmitted } }
                 : {}),
+            failing: { ids: [...this.failingIds], omitted: this.failingOmitted },
         };
+    }
+    /** A failed or errored case: its id is listed once, across files, up to the bound. */
+    addFailing(id) {
+        if (this.failingIds.has(id))
+            return;
+        if (this.failingIds.size < this.limits.maxFailingIds)
+            this.failingIds.add(id);
+        else
+            this.failingOmitted++;
     }
     /** A test that passed on a rerun; the same test in several files (matrix legs) counts once. */
     addFlaky(id) {
@@ -39329,6 +39359,8 @@ class ReportReader {
                 tally.passed++;
             if (this.failedIds.size < MAX_REMEMBERED_IDS)
                 this.failedIds.add(id);
+            // Only failing cases get here: passing ones (the fast path) never touch this list.
+            tally.addFailing(id);
         }
         // As reruns.ts judges: a marked run without failure or error (a skip too) made it flaky.
         if (open.rerun && open.failures + open.errors === 0)
@@ -39591,7 +39623,7 @@ function readCoverage(get, workingDirectory, reportOnly) {
     const files = patterns.flatMap((pattern) => {
         const found = findFiles(workingDirectory, pattern);
         if (found.length === 0) {
-            throw new errors/* InputError */.dz(`coverage-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the data files were downloaded to (actions/download-artifact's path; the files' names start with a dot, so upload them with include-hidden-files: true).`);
+            throw new errors/* InputError */.dz(`coverage-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the data files or coverage XML reports were downloaded to (actions/download-artifact's path; data files' names start with a dot, so upload them with include-hidden-files: true).`);
         }
         return found;
     });
@@ -41580,6 +41612,24 @@ function defaultCacheDir(env) {
     return (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), '.cache', 'pyci');
 }
 
+;// CONCATENATED MODULE: ./src/deps/cache/staging.ts
+/**
+ * Where a venv is archived from and unpacked to for a backend whose entries are bound to the
+ * paths they were saved from (GitHub's: @actions/cache hashes the paths into the entry's version).
+ * The save archives a hard-link snapshot of the venv (so the tests running in the venv meanwhile
+ * cannot reach the entry), and that snapshot must sit at the same path in every run for the
+ * restore to find the entry: a fixed, dot-named sibling of the venv. The restore unpacks there
+ * and renames the result into place.
+ */
+
+function stagingPath(venvPath) {
+    return (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(venvPath), `.${(0,external_node_path_namespaceObject.basename)(venvPath)}.pyci-cache`);
+}
+/** GitHub's entries are bound to their paths; a local entry unpacks anywhere. */
+function entriesBoundToPaths(backend) {
+    return backend.name === 'github';
+}
+
 ;// CONCATENATED MODULE: ./src/runner/asset.ts
 /**
  * Where a file shipped next to a module lives (a `.py` file, say). Write the reference as
@@ -41625,16 +41675,100 @@ function removeVenv(venvPath) {
     (0,external_node_fs_.rmSync)(venvPath, { recursive: true, force: true });
 }
 /**
- * Makes a fresh virtualenv at `venvPath` (removing whatever was there) and upgrades its pip,
- * with `pipArgs` like every other pip install (an index given there may be the only one).
+ * Makes a fresh virtualenv at `venvPath` (removing whatever was there) holding what
+ * `python -m venv` seeds it with (pip, and setuptools before 3.12), pip at its newest, with
+ * `pipArgs` like every other pip install (an index given there may be the only one).
+ *
+ * Why not `python -m venv` then `pip install --upgrade pip`: ensurepip starts a pip of its own to
+ * install the bundled pip, which the upgrade then replaces; that is two pip processes and one
+ * install thrown away (~2-3 s). Here the venv is made without pip and ONE pip process, run from
+ * ensurepip's own bundled wheel, installs the newest pip (and the bundled setuptools where
+ * ensurepip would). Interpreters without bundled wheels (Debian's) take the long way.
  */
 async function createVenv(basePython, venvPath, pipArgs = [], env) {
     removeVenv(venvPath);
-    const created = await (0,exec/* execProgram */.SI)(basePython, ['-m', 'venv', venvPath]);
+    const [wheels, created] = await Promise.all([
+        bundledWheels(basePython),
+        (0,exec/* execProgram */.SI)(basePython, ['-m', 'venv', '--without-pip', venvPath]),
+    ]);
     if (created.exitCode !== 0) {
         throw new errors/* SetupError */.w3(`Could not create a virtualenv at ${venvPath} with ${basePython} (exit ${created.exitCode}). Check that venv-path is writable; on Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`);
     }
-    const upgraded = await (0,exec/* execProgram */.SI)(venvPython(venvPath), ['-m', 'pip', 'install', '--upgrade', 'pip', ...pipArgs], { env });
+    if (wheels) {
+        if (await seedFromWheels(venvPath, wheels, pipArgs, env))
+            return;
+    }
+    else {
+        core.info('No bundled pip wheel in this interpreter (ensurepip); seeding pip with ensurepip.');
+    }
+    await seedWithEnsurepip(venvPath, pipArgs, env);
+}
+/**
+ * Finds the wheels `python -m ensurepip` would install, where that interpreter keeps them
+ * (ensurepip/_bundled, or the distribution's WHEEL_PKG_DIR). Undefined when there is no pip wheel.
+ */
+async function bundledWheels(basePython) {
+    const probe = await (0,exec/* captureProgram */.rg)(basePython, ['-I', '-c', BUNDLED_WHEELS_PROBE]).catch(() => undefined);
+    if (probe?.exitCode !== 0)
+        return undefined;
+    try {
+        const found = JSON.parse(probe.stdout);
+        if (typeof found.pip !== 'string' || !(0,external_node_fs_.existsSync)(found.pip))
+            return undefined;
+        const setuptools = typeof found.setuptools === 'string' && (0,external_node_fs_.existsSync)(found.setuptools)
+            ? found.setuptools
+            : undefined;
+        return { pip: found.pip, ...(setuptools ? { setuptools } : {}) };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Python 3.8+: prints {"pip": path, "setuptools": path} of ensurepip's wheels (what it installs). */
+const BUNDLED_WHEELS_PROBE = `
+import glob, json, os, sys, sysconfig
+try:
+    import ensurepip
+except ImportError:
+    print("{}"); sys.exit(0)
+dirs = [os.path.join(os.path.dirname(ensurepip.__file__), "_bundled")]
+extra = sysconfig.get_config_var("WHEEL_PKG_DIR")
+if extra:
+    dirs.insert(0, extra)
+found = {}
+names = ["pip"] + (["setuptools"] if sys.version_info < (3, 12) else [])
+for name in names:
+    for d in dirs:
+        wheels = sorted(glob.glob(os.path.join(d, name + "-*.whl")))
+        if wheels:
+            found[name] = wheels[-1]
+            break
+print(json.dumps(found))
+`;
+/** One pip, run from its bundled wheel, installs the newest pip (+ setuptools' bundled wheel). */
+async function seedFromWheels(venvPath, wheels, pipArgs, env) {
+    const python = venvPython(venvPath);
+    const pipFromWheel = (0,external_node_path_namespaceObject.join)(wheels.pip, 'pip');
+    const extra = wheels.setuptools ? [wheels.setuptools] : [];
+    const newest = await (0,exec/* execProgram */.SI)(python, [pipFromWheel, 'install', '--upgrade', 'pip', ...extra, ...pipArgs], { env });
+    if (newest.exitCode === 0)
+        return true;
+    // No index reachable: what ensurepip would have installed, from the wheels alone.
+    const bundled = await (0,exec/* execProgram */.SI)(python, [pipFromWheel, 'install', '--no-index', wheels.pip, ...extra], { env });
+    if (bundled.exitCode === 0) {
+        core.warning(`Could not upgrade pip in the virtualenv (exit ${newest.exitCode}); continuing with the pip bundled with Python.`);
+        return true;
+    }
+    return false;
+}
+/** The long way: ensurepip, then the upgrade; a failed upgrade keeps the pip ensurepip gave. */
+async function seedWithEnsurepip(venvPath, pipArgs, env) {
+    const python = venvPython(venvPath);
+    const seeded = await (0,exec/* execProgram */.SI)(python, ['-m', 'ensurepip', '--default-pip'], { env });
+    if (seeded.exitCode !== 0) {
+        throw new errors/* SetupError */.w3(`Could not install pip into the virtualenv at ${venvPath} (ensurepip exit ${seeded.exitCode}). On Debian/Ubuntu system Pythons install the pythonX.Y-venv package.`);
+    }
+    const upgraded = await (0,exec/* execProgram */.SI)(python, ['-m', 'pip', 'install', '--upgrade', 'pip', ...pipArgs], { env });
     if (upgraded.exitCode !== 0) {
         // An old pip still installs plain requirements; say so rather than fail the run.
         core.warning(`Could not upgrade pip in the virtualenv (exit ${upgraded.exitCode}); continuing with the pip it has.`);
@@ -42147,6 +42281,8 @@ function planInstall(spec, addPytest = false) {
     if (spec.testTools && spec.testTools.length > 0) {
         args.push(...spec.testTools);
         what.push(spec.testTools.join(', '));
+        // Only `coverage` adds test tools today (pytest-cov): a failure there points at it.
+        inputs.push('coverage');
     }
     if (args.length === 0)
         return undefined;
@@ -42499,12 +42635,12 @@ async function directorySize(path, stopAbove = Infinity) {
  *
  * Consistency: the tests run in the venv being archived. With the local backend the archive is
  * made from a hard-link snapshot taken before the tests start (snapshot.ts), so files the tests
- * add, delete or replace never reach the entry; the backend then keeps the snapshot as the
- * entry's hard-link tree (cache/local-tree.ts) when it can, and it is deleted here otherwise. GitHub's backend archives the paths it is given
- * at their own location (the paths are part of the entry), so there the live venv is archived:
- * what Python writes there while tests run (.pyc files, replaced by rename) is harmless; a test
- * that installs into the venv during the save could leave part of that install in the entry.
+ * add, delete or replace never reach the entry. GitHub's backend binds entries to the paths they
+ * were saved from, so there the snapshot sits at a fixed staging path, where restores unpack too
+ * (cache/staging.ts). The local backend keeps the snapshot as the entry's hard-link tree
+ * (cache/local-tree.ts) when it can; otherwise it is deleted here after the save.
  */
+
 
 
 
@@ -42527,7 +42663,12 @@ function startSave(request) {
         core.info(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
         return undefined;
     }
-    const snapshot = request.mode === 'venv' && backend.name === 'local' ? snapshotOf(path) : undefined;
+    const boundToPath = entriesBoundToPaths(backend);
+    const snapshot = request.mode === 'venv' ? snapshotOf(path, boundToPath) : undefined;
+    if (request.mode === 'venv' && boundToPath && !snapshot) {
+        core.info(`Not saving the cache: ${path} could not be snapshot with hard links, and the ${backend.name} cache restores entries only at the path they were saved from.`);
+        return undefined;
+    }
     core.info(`Saving the cache as ${request.key} while the tests run.`);
     request.log.defer();
     // The local backend may keep the snapshot as the entry's tree (moved away: then rm finds none).
@@ -42561,16 +42702,24 @@ async function save(request, snapshot) {
         log.warning(`Could not save the cache as ${request.key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
 }
-/** A hard-link snapshot next to `path` (same file system), or undefined when links fail. */
-function snapshotOf(path) {
+/**
+ * A hard-link snapshot next to `path` (same file system), or undefined when links fail. For a
+ * backend bound to paths it is at the fixed staging path restores unpack to (staging.ts).
+ */
+function snapshotOf(path, atStagingPath) {
     // Dot-named and holding a pyvenv.cfg: pytest's collection skips it.
-    const snapshot = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(path), `.${(0,external_node_path_namespaceObject.basename)(path)}.pyci-save-${(0,external_node_crypto_.randomUUID)()}`);
+    const snapshot = atStagingPath
+        ? stagingPath(path)
+        : (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(path), `.${(0,external_node_path_namespaceObject.basename)(path)}.pyci-save-${(0,external_node_crypto_.randomUUID)()}`);
+    // A staging folder left by a cancelled run.
+    if (atStagingPath)
+        (0,external_node_fs_.rmSync)(snapshot, { recursive: true, force: true });
     try {
         return { path: snapshot, manifest: linkSnapshot(path, snapshot) };
     }
     catch (error) {
         (0,external_node_fs_.rmSync)(snapshot, { recursive: true, force: true });
-        core.info(`Could not snapshot ${path} with hard links (${(0,errors/* errorMessage */.gJ)(error)}); archiving it in place while the tests run.`);
+        core.info(`Could not snapshot ${path} with hard links (${(0,errors/* errorMessage */.gJ)(error)})${atStagingPath ? '' : '; archiving it in place while the tests run'}.`);
         return undefined;
     }
 }
@@ -42585,6 +42734,7 @@ function mebibytes(bytes) {
  * verification), else the nearest one of the same shape, updated incrementally (incremental.ts);
  * with `cache: pip` only pip's download cache is.
  */
+
 
 
 
@@ -42678,6 +42828,21 @@ function updateFromNearest(request, interpreter, restoredKey) {
         scratchDir: request.scratchDir,
     });
 }
+/**
+ * Restores the entry (or the nearest by prefix) to `cachedPath`. A venv from a backend bound to
+ * paths is unpacked at the staging path it was saved from, then moved into place (staging.ts).
+ */
+async function restoreInto(backend, request, key, cachedPath) {
+    const prefixes = [restorePrefix(key)];
+    if (!(request.cache.mode === 'venv' && entriesBoundToPaths(backend)))
+        return backend.restore(key, [cachedPath], prefixes);
+    const staging = stagingPath(cachedPath);
+    (0,external_node_fs_.rmSync)(staging, { recursive: true, force: true });
+    const restored = await backend.restore(key, [staging], prefixes);
+    if (restored)
+        (0,external_node_fs_.renameSync)(staging, cachedPath);
+    return restored;
+}
 async function install(request, interpreter, python, pipCacheDir) {
     // pip's cache goes where `cache: pip` saves it from, for these pip runs only.
     const env = pipCacheDir ? { ...process.env, PIP_CACHE_DIR: pipCacheDir } : undefined;
@@ -42748,7 +42913,7 @@ async function prepareVenv(request, interpreter) {
                 removeVenv(request.venvPath);
             // On a miss, the newest entry of the same shape (another set of dependency files): pip
             // then changes only what differs. pip's own cache is as good a start as any for `pip`.
-            const restoredKey = await backend.restore(venv.cacheKey, [cachedPath], [restorePrefix(venv.cacheKey)]);
+            const restoredKey = await restoreInto(backend, request, venv.cacheKey, cachedPath);
             if (restoredKey && request.cache.mode === 'venv') {
                 const problem = (await verifyRestoredVenv(request.venvPath, interpreter.version)) ??
                     (restoredKey === venv.cacheKey
@@ -43778,21 +43943,31 @@ function announce(interpreter, log) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/baseline/entry.ts
-/** At most this many ids are recorded and read; the JUnit reader keeps far fewer anyway. */
+/** At most this many ids are recorded and read (the JUnit reader's bound on failing ids). */
 const MAX_FAILING = 5_000;
 /** A node id longer than this is not recorded (nor read back). */
 const MAX_ID_CHARS = 1_000;
 /** A restored file larger than this is not read. */
 const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
 const HEX_SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-function buildResultsEntry(result, sha, ref) {
+/**
+ * The distinct ids of a run's failing tests and how many more failed: the reader's list of every
+ * failing id, or (a result built without it) the ids of the failures kept for display.
+ */
+function failingIds(result) {
+    if (result.failing)
+        return result.failing;
     const ids = [...new Set(result.failures.map((failure) => failure.id))];
+    return { ids, omitted: result.failuresOmitted };
+}
+function buildResultsEntry(result, sha, ref) {
+    const { ids, omitted } = failingIds(result);
     const kept = ids.filter((id) => id.length <= MAX_ID_CHARS).slice(0, MAX_FAILING);
     return {
         sha,
         ref,
         failing: kept,
-        omitted: result.failuresOmitted + (ids.length - kept.length),
+        omitted: omitted + (ids.length - kept.length),
         tests: result.tests,
     };
 }
@@ -43824,11 +43999,17 @@ function parseResultsEntry(text) {
     return { sha, ref, failing: failing, omitted, tests };
 }
 /** This run's failures, split by whether the base branch's run failed them too. */
-function splitFailures(failures, baseline) {
+function splitFailures(result, baseline) {
     const before = new Set(baseline.failing);
-    const fresh = failures.filter((failure) => !before.has(failure.id));
-    const known = failures.filter((failure) => before.has(failure.id));
-    return { fresh, known, freshIds: new Set(fresh.map((failure) => failure.id)).size };
+    const { ids, omitted } = failingIds(result);
+    const knownIds = ids.filter((id) => before.has(id)).length;
+    return {
+        fresh: result.failures.filter((failure) => !before.has(failure.id)),
+        known: result.failures.filter((failure) => before.has(failure.id)),
+        freshIds: ids.length - knownIds,
+        knownIds,
+        unsorted: omitted,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -44051,12 +44232,10 @@ function renderComment(content) {
     const ok = result.failed + result.errors === 0;
     const icon = !ok ? '❌' : result.tests === 0 ? '⚠️' : '✅';
     const split = content.base?.entry && result.failures.length > 0
-        ? splitFailures(result.failures, content.base.entry)
+        ? splitFailures(result, content.base.entry)
         : undefined;
-    // Counted among the failures the report kept; more were counted than kept: "at least".
-    const fresh = split
-        ? `${result.failuresOmitted > 0 ? 'at least ' : ''}${split.freshIds} new`
-        : '';
+    // Counted among every failing test's id; past the reader's bound of ids: "at least".
+    const fresh = split ? `${split.unsorted > 0 ? 'at least ' : ''}${split.freshIds} new` : '';
     const counts = [
         result.failed > 0 ? `${result.failed} failed` : '',
         result.errors > 0 ? `${result.errors} ${result.errors === 1 ? 'error' : 'errors'}` : '',
@@ -44100,13 +44279,17 @@ function failureLines(content) {
     if (result.failures.length === 0)
         return [];
     const branch = `<code>${escapeHtml(truncate(base?.branch ?? '', 200))}</code>`;
+    /** `tests`: distinct failing tests in the group, listed or not (split lists only). */
     const groups = [];
+    let unlisted = result.failuresOmitted;
     if (base?.entry) {
-        const { fresh, known } = splitFailures(result.failures, base.entry);
+        const { fresh, known, freshIds, knownIds, unsorted } = splitFailures(result, base.entry);
         const omitted = base.entry.omitted;
+        unlisted = unsorted;
         groups.push({
             heading: '**New failures**',
             failures: fresh,
+            tests: freshIds,
             note: omitted > 0
                 ? `_${branch} had ${omitted} more failure(s) than its results list; some of these may be among them._`
                 : undefined,
@@ -44114,6 +44297,7 @@ function failureLines(content) {
         groups.push({
             heading: `**Already failing on ${branch}** (at ${base.entry.sha.slice(0, 7)})`,
             failures: known,
+            tests: knownIds,
         });
     }
     else {
@@ -44121,16 +44305,21 @@ function failureLines(content) {
     }
     const lines = [];
     let room = MAX_LISTED;
-    const shownGroups = groups.filter((group) => group.failures.length > 0);
+    // A split group can hold tests past the 50 kept with details: listed by count only.
+    const shownGroups = groups.filter((group) => group.failures.length > 0 || (group.tests ?? 0) > 0);
     for (const group of shownGroups) {
         lines.push(group.heading, '');
-        for (const failure of group.failures.slice(0, room))
+        const listed = group.failures.slice(0, room);
+        for (const failure of listed)
             lines.push(failureLine(failure, content.linkFor));
-        const shown = Math.min(group.failures.length, room);
+        const shown = listed.length;
         room -= shown;
-        // The last list's "more" also counts the failures the report did not keep.
+        // The last list's "more" also counts the failures no list holds.
         const last = group === shownGroups[shownGroups.length - 1];
-        const more = group.failures.length - shown + (last ? result.failuresOmitted : 0);
+        const rest = group.tests === undefined
+            ? group.failures.length - shown
+            : Math.max(0, group.tests - new Set(listed.map((failure) => failure.id)).size);
+        const more = rest + (last ? unlisted : 0);
         if (more > 0)
             lines.push(`- and ${more} more${last ? ' (see the run)' : ''}`);
         if (group.note && shown > 0)
@@ -44152,9 +44341,9 @@ function comparisonLine(result, base) {
     const branch = `<code>${escapeHtml(base.branch)}</code>`;
     if (!base.entry)
         return `No results from ${branch} to compare these failures with.`;
-    const { freshIds, known } = splitFailures(result.failures, base.entry);
-    const knownIds = new Set(known.map((failure) => failure.id)).size;
-    return `Compared with ${branch} at ${base.entry.sha.slice(0, 7)}: ${freshIds} new failing test(s), ${knownIds} already failing there.`;
+    const { freshIds, knownIds, unsorted } = splitFailures(result, base.entry);
+    const fresh = `${unsorted > 0 ? 'at least ' : ''}${freshIds}`;
+    return `Compared with ${branch} at ${base.entry.sha.slice(0, 7)}: ${fresh} new failing test(s), ${knownIds} already failing there.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/baseline/key.ts
@@ -44210,8 +44399,14 @@ const FILE = 'results.json';
 /** The backend for results, or undefined with `cache: none`. */
 function resultsBackend(store) {
     const log = store.log ?? coreLog;
+    // Results are a convenience: the store's problems (a broken cache directory, no secret) are
+    // info lines here; the venv's cache already warns about the same store.
+    const quiet = {
+        info: (text) => log.info(text),
+        warning: (text) => log.info(text),
+    };
     const chosen = chooseBackend({
-        log,
+        log: quiet,
         // The cache input's mode only picks the venv's key and path; results go to the same store.
         mode: store.cache.mode,
         cacheDir: store.cache.dir,
@@ -44220,7 +44415,7 @@ function resultsBackend(store) {
         localMaxBytes: store.cache.localMaxBytes,
         event: store.event,
     });
-    return chosen && boundedBackend(chosen, store.cache.timeoutSeconds, log);
+    return chosen && boundedBackend(chosen, store.cache.timeoutSeconds, quiet);
 }
 function store_entryDir(runnerTemp) {
     return (0,external_node_path_namespaceObject.join)(runnerTemp, 'pyci-results');
@@ -44236,7 +44431,7 @@ async function saveResults(backend, store, key, entry) {
             log.info(`Recorded this run's results as ${key}, for pull requests to compare with.`);
     }
     catch (error) {
-        log.warning(`Could not record this run's results as ${key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        log.info(`Could not record this run's results as ${key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
     finally {
         await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }).catch(() => undefined);
@@ -44363,6 +44558,8 @@ function commentWanted(mode, event, token) {
     return mode === 'always' || event.name === 'pull_request';
 }
 
+// EXTERNAL MODULE: ./src/report/comment/behind-run.ts
+var behind_run = __nccwpck_require__(7032);
 ;// CONCATENATED MODULE: ./src/report/flaky.ts
 /** The summary section for tests that failed and then passed on a rerun (see pytest/reruns.ts). */
 
@@ -44479,6 +44676,15 @@ function repoRelative(file, paths) {
 
 ;// CONCATENATED MODULE: ./src/report/links.ts
 
+/**
+ * The commit whose code the tests ran: GITHUB_SHA, except behind workflow_run, where GITHUB_SHA is
+ * the default branch's head and the tests ran at the triggering run's `head_sha` (a pull
+ * request's head, fork or not: GitHub serves it in the base repository too).
+ */
+function commitThatRan(context, event) {
+    const headSha = event.name === 'workflow_run' ? event.behindRun?.headSha : undefined;
+    return headSha && /^[0-9a-f]{40}$/i.test(headSha) ? { ...context, sha: headSha } : context;
+}
 /** A function giving each failure its link, or undefined when the runner variables are missing. */
 function failureLinker(commit, paths) {
     const { serverUrl, repository, sha } = commit;
@@ -44978,7 +45184,6 @@ async function runTests(request) {
                 result: EMPTY_RESULT,
                 verdict: judgePytestExit(5, '', request.allowNoTests),
                 junitPath: '',
-                flaky: [],
             };
         }
         const timings = request.shardTimings ? await readShardTimings(request.shardTimings) : undefined;
@@ -44990,7 +45195,6 @@ async function runTests(request) {
                 result: EMPTY_RESULT,
                 verdict: { ok: true, hasReport: false },
                 junitPath: '',
-                flaky: [],
             };
         }
     }
@@ -45030,7 +45234,8 @@ async function runTests(request) {
     // Only plain test failures (exit 1) are rerun: an interrupted or broken run would be again.
     const failedIds = run.exitCode === 1 && reruns > 0 ? plugin.failedIds() : [];
     if (failedIds.length > 0 && (0,external_node_fs_.existsSync)(junitPath)) {
-        const { flaky, mergedReport } = await rerunFailures({
+        // Flaky tests are those the merged report marks (result.flaky), as in report-only mode.
+        const { mergedReport } = await rerunFailures({
             python: request.python,
             cwd: request.workingDirectory,
             env,
@@ -45049,7 +45254,6 @@ async function runTests(request) {
                 verdict: passes ? { ok: true, hasReport: true } : verdict,
                 junitPath: mergedReport,
                 rootdir,
-                flaky,
             };
         }
     }
@@ -45068,7 +45272,6 @@ async function runTests(request) {
             verdict: { ok: false, hasReport: true, message },
             junitPath,
             rootdir,
-            flaky: [],
         };
     }
     return {
@@ -45076,7 +45279,6 @@ async function runTests(request) {
         verdict: noTestsRun(verdict, result, request, shardIds),
         junitPath,
         rootdir,
-        flaky: [],
     };
 }
 /**
@@ -45101,6 +45303,526 @@ function noTestsRun(verdict, result, request, shardIds) {
         ok: false,
         hasReport: true,
         message: 'pytest ran no tests (its report holds no test cases; e.g. --collect-only in pytest-args). Remove what stops them from running, or set allow-no-tests: true',
+    };
+}
+
+;// CONCATENATED MODULE: ./src/coverage/cobertura.ts
+/**
+ * Streaming Cobertura XML reader (coverage.py's `coverage xml`, pytest-cov's --cov-report=xml,
+ * and other languages' tools). Reads in chunks with saxes and hands every `<line>` of every
+ * `<class>` to a LineUnion: classes sharing a filename, and several reports (shards), merge there.
+ * Nothing else of the file is kept. saxes does not expand DTD entities: a report that declares
+ * its own (a "billion laughs" file) fails on the first use of one, as an undefined entity.
+ */
+
+
+
+/** A report that cannot be read: not XML, truncated, or not Cobertura. */
+class CoberturaError extends errors/* InputError */.dz {
+    constructor(file, reason) {
+        super(`coverage-files: cannot read the Cobertura XML report ${file}: ${reason}. Check that it is a complete coverage XML report (e.g. pytest-cov's --cov-report=xml); a job that was killed or ran out of disk can leave it truncated.`);
+        this.name = 'CoberturaError';
+    }
+}
+/** 64 KiB reads, as the JUnit reader (bigger ones only raise peak memory). */
+const cobertura_CHUNK_BYTES = 1 << 16;
+/** coverage.py nests 6 levels (coverage, packages, package, classes, class, lines, line). */
+const cobertura_MAX_DEPTH = 64;
+const MAX_SOURCE_CHARS = 4096;
+const MAX_SOURCES = 1000;
+const MAX_LINE = 0xffffffff;
+/** Reads the Cobertura reports at `paths` into `union`. */
+async function readCobertura(paths, union, resolveFile, chunkBytes = cobertura_CHUNK_BYTES) {
+    for (const path of paths) {
+        const reader = new CoberturaReader(union, resolveFile);
+        try {
+            let empty = true;
+            for await (const chunk of (0,external_node_fs_.createReadStream)(path, {
+                encoding: 'utf8',
+                highWaterMark: chunkBytes,
+            })) {
+                if (empty && /\S/.test(chunk))
+                    empty = false;
+                reader.write(chunk);
+            }
+            if (empty)
+                throw new Error('the file is empty');
+            reader.end();
+        }
+        catch (error) {
+            if (error instanceof errors/* InputError */.dz)
+                throw error;
+            throw new CoberturaError(path, (0,errors/* errorMessage */.gJ)(error));
+        }
+    }
+}
+/** One report being read: the sources seen, the class being read, the nesting guard. */
+class CoberturaReader {
+    union;
+    resolveFile;
+    parser = new saxes/* SaxesParser */.wT({ xmlns: false, position: true });
+    depth = 0;
+    rootSeen = false;
+    sources = [];
+    source;
+    /** The class being read (its repository path), and the depth of its element. */
+    file;
+    classDepth = -1;
+    /** Inside a class's <methods>: their lines repeat the class's own. */
+    inMethods = false;
+    constructor(union, resolveFile) {
+        this.union = union;
+        this.resolveFile = resolveFile;
+        this.parser.on('error', (error) => {
+            throw new Error(this.where(error.message.replace(/^\d+:\d+: /, '')));
+        });
+        this.parser.on('opentag', (tag) => this.openTag(tag));
+        this.parser.on('closetag', (tag) => this.closeTag(tag));
+        this.parser.on('text', (text) => {
+            if (this.source !== undefined && this.source.length < MAX_SOURCE_CHARS)
+                this.source += text.slice(0, MAX_SOURCE_CHARS - this.source.length);
+        });
+    }
+    write(text) {
+        this.parser.write(text);
+    }
+    end() {
+        try {
+            this.parser.close();
+        }
+        catch (error) {
+            throw new Error(`the XML ends before it is complete: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+        if (!this.rootSeen)
+            throw new Error('there is no <coverage> element');
+    }
+    where(reason) {
+        return `${reason} (line ${this.parser.line}, column ${this.parser.column})`;
+    }
+    openTag(tag) {
+        if (++this.depth > cobertura_MAX_DEPTH)
+            throw new Error(this.where(`elements are nested more than ${cobertura_MAX_DEPTH} levels deep`));
+        if (!this.rootSeen) {
+            this.rootSeen = true;
+            if (tag.name !== 'coverage')
+                throw new Error(`the root element is <${tag.name}>, not <coverage>`);
+            return;
+        }
+        if (this.file === undefined) {
+            if (tag.name === 'source')
+                this.source = '';
+            else if (tag.name === 'class')
+                this.openClass(tag);
+        }
+        else if (tag.name === 'methods')
+            this.inMethods = true;
+        else if (tag.name === 'line' && !this.inMethods)
+            this.readLine(tag, this.file);
+    }
+    closeTag(tag) {
+        if (tag.name === 'source' && this.source !== undefined) {
+            const source = this.source.trim();
+            if (source !== '' && this.sources.length < MAX_SOURCES)
+                this.sources.push(source);
+            this.source = undefined;
+        }
+        else if (tag.name === 'methods')
+            this.inMethods = false;
+        else if (this.depth === this.classDepth) {
+            this.union.settle(this.file);
+            this.file = undefined;
+            this.classDepth = -1;
+        }
+        this.depth--;
+    }
+    openClass(tag) {
+        const filename = tag.attributes.filename;
+        if (!filename)
+            throw new Error(this.where('a <class> has no filename attribute'));
+        this.file = this.resolveFile(filename, this.sources);
+        this.classDepth = this.depth;
+        this.union.file(this.file);
+    }
+    readLine(tag, file) {
+        const { number, hits, branch } = tag.attributes;
+        const line = Number(number);
+        if (!Number.isInteger(line) || line < 1 || line > MAX_LINE)
+            throw new Error(this.where(`a <line> has number="${number?.slice(0, 20)}"`));
+        const count = Number(hits ?? '0');
+        if (!(count >= 0))
+            throw new Error(this.where(`a <line> has hits="${hits?.slice(0, 20)}"`));
+        // condition-coverage="50% (1/2)": exits taken of the line's exits.
+        const exits = branch === 'true'
+            ? /\((\d+)\/(\d+)\)/.exec(tag.attributes['condition-coverage'] ?? '')
+            : null;
+        this.union.line(file, line, count > 0, exits ? { taken: Number(exits[1]), total: Number(exits[2]) } : undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/coverage/file-kind.ts
+/**
+ * What a coverage-files entry is, from its first bytes (not its name: `coverage.xml`, `.coverage`
+ * and `.coverage.<shard>` are all conventions, and artifacts get renamed): a coverage.py data
+ * file (SQLite, or the JSON of coverage.py before 5) or a Cobertura XML report.
+ */
+
+
+const HEAD_BYTES = 256;
+/** Pure: the kind of a file starting with `head`, undefined when it is neither. */
+function kindOfHead(head) {
+    if (head.subarray(0, 16).toString('latin1') === 'SQLite format 3\0')
+        return 'data';
+    // A UTF-8 byte order mark and blank lines may come before the XML.
+    const text = head
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trimStart();
+    if (text.startsWith('!coverage.py:'))
+        return 'data';
+    if (/^<(\?xml[\s?]|coverage[\s>/]|!DOCTYPE\s+coverage[\s>[]|!--)/.test(text))
+        return 'xml';
+    return undefined;
+}
+function coverageFileKind(path) {
+    const head = Buffer.alloc(HEAD_BYTES);
+    const fd = (0,external_node_fs_.openSync)(path, 'r');
+    let read;
+    try {
+        read = (0,external_node_fs_.readSync)(fd, head, 0, HEAD_BYTES, 0);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+    const kind = kindOfHead(head.subarray(0, read));
+    if (kind === undefined) {
+        throw new errors/* InputError */.dz(`coverage-files: ${path} is neither a coverage.py data file nor a Cobertura XML report (it starts with ${JSON.stringify(head.subarray(0, Math.min(read, 24)).toString('latin1'))}). Give the .coverage.* data files the test jobs wrote, or their coverage.xml (pytest-cov's --cov-report=xml, coverage xml).`);
+    }
+    return kind;
+}
+
+;// CONCATENATED MODULE: ./src/coverage/report.ts
+const LEAST_COVERED = 10;
+/** Lower coverage first; among equals, more missing statements first, then by path. */
+function worse(a, b) {
+    return (a.percent - b.percent ||
+        b.statements - b.covered - (a.statements - a.covered) ||
+        (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+/** Adds `file` to `least` (lowest first, at most `keep`) if it is among the least covered so far. */
+function addLeastCovered(least, file, keep) {
+    // Files without statements have nothing to cover.
+    if (file.statements === 0)
+        return;
+    if (least.length >= keep && worse(file, least[least.length - 1]) >= 0)
+        return;
+    least.push(file);
+    least.sort(worse);
+    if (least.length > keep)
+        least.pop();
+}
+/**
+ * Collects a report from (path, scalar) pairs. `wantLines(path)` says whose line numbers to keep;
+ * everyone else's are dropped as they pass.
+ */
+class CoverageReportBuilder {
+    wantLines;
+    keepLeast;
+    report = {
+        percent: NaN,
+        statements: 0,
+        covered: 0,
+        files: 0,
+        leastCovered: [],
+        lines: new Map(),
+    };
+    current;
+    constructor(wantLines = () => false, keepLeast = LEAST_COVERED) {
+        this.wantLines = wantLines;
+        this.keepLeast = keepLeast;
+    }
+    onScalar = (path, value) => {
+        if (path[0] === 'totals' && path.length === 2 && typeof value === 'number') {
+            if (path[1] === 'percent_covered')
+                this.report.percent = value;
+            if (path[1] === 'num_statements')
+                this.report.statements = value;
+            if (path[1] === 'covered_lines')
+                this.report.covered = value;
+            return;
+        }
+        if (path[0] !== 'files' || path.length < 3 || typeof value !== 'number')
+            return;
+        const file = path[1];
+        if (this.current?.path !== file)
+            this.startFile(file);
+        if (path[2] === 'summary' && path.length === 4) {
+            if (path[3] === 'num_statements')
+                this.current.statements = value;
+            if (path[3] === 'covered_lines')
+                this.current.covered = value;
+            if (path[3] === 'percent_covered')
+                this.current.percent = value;
+        }
+        else if (path.length === 4 && (path[2] === 'executed_lines' || path[2] === 'missing_lines')) {
+            const lines = this.report.lines.get(file);
+            if (lines)
+                (path[2] === 'executed_lines' ? lines.executed : lines.missing).push(value);
+        }
+    };
+    startFile(file) {
+        this.flushFile();
+        this.current = { path: file, statements: 0, covered: 0, percent: 100 };
+        this.report.files++;
+        if (this.wantLines(file))
+            this.report.lines.set(file, { executed: [], missing: [] });
+    }
+    /** Keeps the finished file if it is among the least covered so far. */
+    flushFile() {
+        const file = this.current;
+        this.current = undefined;
+        if (file)
+            addLeastCovered(this.report.leastCovered, file, this.keepLeast);
+    }
+    finish() {
+        this.flushFile();
+        return this.report;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/coverage/line-union.ts
+/**
+ * Line coverage of several reports merged: per file, the union of their statements, a line
+ * covered when any report covers it. Kept as sorted typed arrays (8 bytes a distinct statement),
+ * so memory follows the project's size, not the reports' size nor their number. Pure.
+ */
+
+/** Bit 0: covered. Bits 1-15: branches taken. Bits 16-31: branches (exits) of the line. */
+const COVERED = 1;
+const BRANCH_MAX = 0x7fff;
+const packBranches = (taken, total) => (Math.min(taken, BRANCH_MAX) << 1) | (Math.min(total, 0xffff) << 16);
+const taken = (info) => (info >>> 1) & BRANCH_MAX;
+const exits = (info) => info >>> 16;
+/** Pending additions are folded into the sorted arrays past this many. */
+const PENDING_MAX = 8192;
+class FileLineSet {
+    lines = new Uint32Array(0);
+    info = new Uint32Array(0);
+    pending = [];
+    add(line, info) {
+        this.pending.push(line, info);
+        if (this.pending.length >= PENDING_MAX * 2)
+            this.flush();
+    }
+    /** Folds the pending lines in: covered if any says so; branches: the most any report took. */
+    flush() {
+        if (this.pending.length === 0)
+            return;
+        const pairs = [];
+        for (let i = 0; i < this.pending.length; i += 2)
+            pairs.push([this.pending[i], this.pending[i + 1]]);
+        this.pending = [];
+        pairs.sort((a, b) => a[0] - b[0]);
+        const lines = [];
+        const info = [];
+        let j = 0;
+        const push = (line, value) => {
+            const last = lines.length - 1;
+            if (last >= 0 && lines[last] === line)
+                info[last] = merge(info[last], value);
+            else {
+                lines.push(line);
+                info.push(value);
+            }
+        };
+        for (let i = 0; i < this.lines.length; i++) {
+            while (j < pairs.length && pairs[j][0] < this.lines[i])
+                push(pairs[j][0], pairs[j++][1]);
+            push(this.lines[i], this.info[i]);
+        }
+        while (j < pairs.length)
+            push(pairs[j][0], pairs[j++][1]);
+        this.lines = Uint32Array.from(lines);
+        this.info = Uint32Array.from(info);
+    }
+}
+function merge(a, b) {
+    return (((a | b) & COVERED) | packBranches(Math.max(taken(a), taken(b)), Math.max(exits(a), exits(b))));
+}
+class LineUnion {
+    files = new Map();
+    /** A file with no statements still counts as a file of the report. */
+    file(path) {
+        if (!this.files.has(path))
+            this.files.set(path, new FileLineSet());
+    }
+    line(path, line, covered, branches) {
+        let set = this.files.get(path);
+        if (!set)
+            this.files.set(path, (set = new FileLineSet()));
+        set.add(line, (covered ? COVERED : 0) | (branches ? packBranches(branches.taken, branches.total) : 0));
+    }
+    /** Folds what is pending (e.g. at the end of a class): keeps memory at the distinct lines. */
+    settle(path) {
+        this.files.get(path)?.flush();
+    }
+    /**
+     * The report: totals as coverage.py counts them (branches, when any, in the percentage), the
+     * least covered files, and line numbers of the files `wantLines` asks for.
+     */
+    report(wantLines = () => false, keepLeast = LEAST_COVERED) {
+        const report = {
+            percent: 100,
+            statements: 0,
+            covered: 0,
+            files: this.files.size,
+            leastCovered: [],
+            lines: new Map(),
+        };
+        let branches = 0;
+        let branchesTaken = 0;
+        for (const [path, set] of [...this.files.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+            set.flush();
+            const want = wantLines(path)
+                ? { executed: [], missing: [] }
+                : undefined;
+            let covered = 0;
+            let fileBranches = 0;
+            let fileTaken = 0;
+            for (let i = 0; i < set.lines.length; i++) {
+                const info = set.info[i];
+                if (info & COVERED)
+                    covered++;
+                fileBranches += exits(info);
+                fileTaken += Math.min(taken(info), exits(info));
+                if (want)
+                    (info & COVERED ? want.executed : want.missing).push(set.lines[i]);
+            }
+            if (want)
+                report.lines.set(path, want);
+            const statements = set.lines.length;
+            report.statements += statements;
+            report.covered += covered;
+            branches += fileBranches;
+            branchesTaken += fileTaken;
+            addLeastCovered(report.leastCovered, {
+                path,
+                statements,
+                covered,
+                percent: percentOf(covered + fileTaken, statements + fileBranches),
+            }, keepLeast);
+        }
+        report.percent = percentOf(report.covered + branchesTaken, report.statements + branches);
+        return report;
+    }
+}
+/** coverage.py's percentage: 100 when there is nothing to cover. */
+function percentOf(done, total) {
+    return total === 0 ? 100 : (done / total) * 100;
+}
+
+;// CONCATENATED MODULE: ./src/coverage/paths.ts
+/**
+ * Where recorded files are in this checkout. Shards ran on other runners, with the checkout at
+ * other paths (/home/runner/work/r/r, D:\a\r\r, ...), and a project installed without -e runs
+ * from the venv's site-packages: coverage.py's `[paths]` setting maps such roots to local
+ * folders, and the roots are found from the recorded paths themselves. Pure.
+ */
+
+const withSep = (dir) => (/[\\/]$/.test(dir) ? dir : `${dir}/`);
+/**
+ * The local file a recorded absolute path stands for: its longest tail found under one of
+ * `localRoots` (tried in order). `exists` gets the local path. Undefined when no tail exists.
+ */
+function localFileOf(recorded, localRoots, exists) {
+    if (!/^([A-Za-z]:)?[\\/]/.test(recorded))
+        return undefined; // relative: nothing to map
+    for (const match of recorded.matchAll(/[\\/]/g)) {
+        const cut = match.index + 1;
+        const tail = recorded.slice(cut).replace(/\\/g, '/');
+        if (tail === '')
+            break;
+        for (const root of localRoots) {
+            const path = `${withSep(root)}${tail}`;
+            if (exists(path))
+                return { local: withSep(root), remote: recorded.slice(0, cut), path };
+        }
+    }
+    return undefined;
+}
+/** The recorded roots of each local root, from the recorded paths (those found locally). */
+function checkoutRoots(recorded, localRoots, exists) {
+    const byLocal = new Map();
+    for (const path of recorded) {
+        const found = localFileOf(path, localRoots, exists);
+        if (!found || found.remote === found.local)
+            continue;
+        const remotes = byLocal.get(found.local) ?? new Set();
+        remotes.add(found.remote);
+        byLocal.set(found.local, remotes);
+    }
+    return [...byLocal.entries()]
+        .map(([local, remotes]) => ({ local, remotes: [...remotes].sort() }))
+        .sort((a, b) => (a.local < b.local ? -1 : 1));
+}
+/** A .coveragerc holding only `[paths]`: one entry per local root, its recorded roots after it. */
+function pathsRc(mappings) {
+    const lines = ['[paths]'];
+    mappings.forEach((mapping, index) => {
+        lines.push(`source${index} =`, ...[mapping.local, ...mapping.remotes].map((r) => `    ${r}`));
+    });
+    return `${lines.join('\n')}\n`;
+}
+const isAbsoluteAnywhere = (path) => /^([A-Za-z]:)?[\\/]/.test(path);
+/**
+ * The repository path (`/`-separated, relative to `workspace`) of a file a Cobertura report names:
+ * `filename` is relative to one of its `<source>` folders, which may be this checkout, another
+ * runner's, or a site-packages (found back under `localRoots`, as the data files' roots are). A file found
+ * nowhere keeps its reported path: it still counts, under the name the report gave it.
+ * Answers are cached: shards name the same files again and again.
+ */
+function reportedFileResolver(where) {
+    const cache = new Map();
+    const inWorkspace = (path) => {
+        const rel = (0,external_node_path_namespaceObject.relative)(where.workspace, path);
+        if (rel === '' || rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel))
+            return undefined;
+        return rel.split(external_node_path_namespaceObject.sep).join('/');
+    };
+    const find = (candidates) => {
+        for (const candidate of candidates) {
+            // An installed copy (a venv may sit in the checkout): the checkout's own file is meant.
+            const installed = /[\\/]site-packages[\\/](.+)$/.exec(candidate);
+            const rel = installed
+                ? where.localRoots
+                    .map((root) => `${withSep(root)}${installed[1].replace(/\\/g, '/')}`)
+                    .filter((path) => where.exists(path))
+                    .map(inWorkspace)
+                    .find((path) => path !== undefined)
+                : where.exists(candidate)
+                    ? inWorkspace(candidate)
+                    : undefined;
+            if (rel !== undefined)
+                return rel;
+        }
+        for (const candidate of candidates) {
+            const found = localFileOf(candidate, where.localRoots, where.exists);
+            const rel = found && inWorkspace(found.path);
+            if (rel !== undefined)
+                return rel;
+        }
+        return inWorkspace(candidates[0]) ?? candidates[0];
+    };
+    return (filename, sources) => {
+        const candidates = isAbsoluteAnywhere(filename)
+            ? [filename]
+            : (sources.length > 0 ? sources : ['.']).map((source) => isAbsoluteAnywhere(source)
+                ? `${source.replace(/[\\/]+$/, '')}/${filename}`
+                : (0,external_node_path_namespaceObject.resolve)(where.workingDirectory, source, filename));
+        const key = candidates.join('\0');
+        let path = cache.get(key);
+        if (path === undefined)
+            cache.set(key, (path = find(candidates)));
+        return path;
     };
 }
 
@@ -45465,58 +46187,6 @@ function parallelFiles(dataFileName, namesInDir) {
     return namesInDir.filter((name) => name.startsWith(`${dataFileName}.`)).sort();
 }
 
-;// CONCATENATED MODULE: ./src/coverage/paths.ts
-/**
- * Where recorded files are in this checkout. Shards ran on other runners, with the checkout at
- * other paths (/home/runner/work/r/r, D:\a\r\r, ...), and a project installed without -e runs
- * from the venv's site-packages: coverage.py's `[paths]` setting maps such roots to local
- * folders, and the roots are found from the recorded paths themselves. Pure.
- */
-const withSep = (dir) => (/[\\/]$/.test(dir) ? dir : `${dir}/`);
-/**
- * The local file a recorded absolute path stands for: its longest tail found under one of
- * `localRoots` (tried in order). `exists` gets the local path. Undefined when no tail exists.
- */
-function localFileOf(recorded, localRoots, exists) {
-    if (!/^([A-Za-z]:)?[\\/]/.test(recorded))
-        return undefined; // relative: nothing to map
-    for (const match of recorded.matchAll(/[\\/]/g)) {
-        const cut = match.index + 1;
-        const tail = recorded.slice(cut).replace(/\\/g, '/');
-        if (tail === '')
-            break;
-        for (const root of localRoots) {
-            const path = `${withSep(root)}${tail}`;
-            if (exists(path))
-                return { local: withSep(root), remote: recorded.slice(0, cut), path };
-        }
-    }
-    return undefined;
-}
-/** The recorded roots of each local root, from the recorded paths (those found locally). */
-function checkoutRoots(recorded, localRoots, exists) {
-    const byLocal = new Map();
-    for (const path of recorded) {
-        const found = localFileOf(path, localRoots, exists);
-        if (!found || found.remote === found.local)
-            continue;
-        const remotes = byLocal.get(found.local) ?? new Set();
-        remotes.add(found.remote);
-        byLocal.set(found.local, remotes);
-    }
-    return [...byLocal.entries()]
-        .map(([local, remotes]) => ({ local, remotes: [...remotes].sort() }))
-        .sort((a, b) => (a.local < b.local ? -1 : 1));
-}
-/** A .coveragerc holding only `[paths]`: one entry per local root, its recorded roots after it. */
-function pathsRc(mappings) {
-    const lines = ['[paths]'];
-    mappings.forEach((mapping, index) => {
-        lines.push(`source${index} =`, ...[mapping.local, ...mapping.remotes].map((r) => `    ${r}`));
-    });
-    return `${lines.join('\n')}\n`;
-}
-
 ;// CONCATENATED MODULE: ./src/coverage/json-stream.ts
 /**
  * A streaming JSON reader: hands every scalar to a callback with its path (keys and indexes from
@@ -45670,90 +46340,6 @@ function stringEnd(text, start) {
     return -1;
 }
 
-;// CONCATENATED MODULE: ./src/coverage/report.ts
-const LEAST_COVERED = 10;
-/** Lower coverage first; among equals, more missing statements first, then by path. */
-function worse(a, b) {
-    return (a.percent - b.percent ||
-        b.statements - b.covered - (a.statements - a.covered) ||
-        (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-/**
- * Collects a report from (path, scalar) pairs. `wantLines(path)` says whose line numbers to keep;
- * everyone else's are dropped as they pass.
- */
-class CoverageReportBuilder {
-    wantLines;
-    keepLeast;
-    report = {
-        percent: NaN,
-        statements: 0,
-        covered: 0,
-        files: 0,
-        leastCovered: [],
-        lines: new Map(),
-    };
-    current;
-    constructor(wantLines = () => false, keepLeast = LEAST_COVERED) {
-        this.wantLines = wantLines;
-        this.keepLeast = keepLeast;
-    }
-    onScalar = (path, value) => {
-        if (path[0] === 'totals' && path.length === 2 && typeof value === 'number') {
-            if (path[1] === 'percent_covered')
-                this.report.percent = value;
-            if (path[1] === 'num_statements')
-                this.report.statements = value;
-            if (path[1] === 'covered_lines')
-                this.report.covered = value;
-            return;
-        }
-        if (path[0] !== 'files' || path.length < 3 || typeof value !== 'number')
-            return;
-        const file = path[1];
-        if (this.current?.path !== file)
-            this.startFile(file);
-        if (path[2] === 'summary' && path.length === 4) {
-            if (path[3] === 'num_statements')
-                this.current.statements = value;
-            if (path[3] === 'covered_lines')
-                this.current.covered = value;
-            if (path[3] === 'percent_covered')
-                this.current.percent = value;
-        }
-        else if (path.length === 4 && (path[2] === 'executed_lines' || path[2] === 'missing_lines')) {
-            const lines = this.report.lines.get(file);
-            if (lines)
-                (path[2] === 'executed_lines' ? lines.executed : lines.missing).push(value);
-        }
-    };
-    startFile(file) {
-        this.flushFile();
-        this.current = { path: file, statements: 0, covered: 0, percent: 100 };
-        this.report.files++;
-        if (this.wantLines(file))
-            this.report.lines.set(file, { executed: [], missing: [] });
-    }
-    /** Keeps the finished file if it is among the least covered so far (files without statements are not). */
-    flushFile() {
-        const file = this.current;
-        this.current = undefined;
-        if (!file || file.statements === 0)
-            return;
-        const least = this.report.leastCovered;
-        if (least.length >= this.keepLeast && worse(file, least[least.length - 1]) >= 0)
-            return;
-        least.push(file);
-        least.sort(worse);
-        if (least.length > this.keepLeast)
-            least.pop();
-    }
-    finish() {
-        this.flushFile();
-        return this.report;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/coverage/read-report.ts
 /** Reads coverage.py's JSON report from disk as a stream (see report.ts for what is kept). */
 
@@ -45785,7 +46371,7 @@ async function readCoverageJson(path, wantLines = () => false) {
 ;// CONCATENATED MODULE: ./src/coverage/tool.ts
 /**
  * coverage.py and pytest-cov in a venv: installing them when missing, and the coverage commands
- * the action runs (json, combine, reading recorded paths). argv arrays only.
+ * the action runs (json, xml, combine, reading recorded paths). argv arrays only.
  */
 
 
@@ -45816,23 +46402,27 @@ async function coverageVenv(basePython, path, pipArgs, cwd) {
     return python;
 }
 /**
- * coverage.py's JSON report of `dataFile`, run in `cwd` with the project's own coverage settings
- * (exclusions, omit). Exit 2 is coverage's own fail_under: the action's threshold decides.
+ * Runs `coverage <command> ...args` in `cwd` to write `output`; `failure` is the error when it
+ * exits other than `okExits` or writes nothing. The output is removed first unless `append`.
  */
-async function writeJsonReport(python, dataFile, output, cwd, rcfile) {
-    (0,external_node_fs_.rmSync)(output, { force: true });
-    const result = await (0,exec/* execProgram */.SI)(python, [
-        '-m',
-        'coverage',
-        'json',
-        `--data-file=${dataFile}`,
-        ...(rcfile ? [`--rcfile=${rcfile}`] : []),
-        '-o',
+async function coverageCommand(python, args, run) {
+    if (!run.append)
+        (0,external_node_fs_.rmSync)(run.output, { force: true });
+    const result = await (0,exec/* execProgram */.SI)(python, ['-m', 'coverage', ...args], { cwd: run.cwd });
+    if (!(run.okExits ?? [0]).includes(result.exitCode) || !(0,external_node_fs_.existsSync)(run.output))
+        throw run.failure(result.exitCode, tool_lastLines(result.output));
+}
+/**
+ * coverage.py's JSON or XML report of `dataFile`, run in `cwd` with the project's own coverage
+ * settings (exclusions, omit). Exit 2 is coverage's own fail_under: the action's threshold decides.
+ */
+async function writeReport(format, python, dataFile, output, cwd, rcfile) {
+    await coverageCommand(python, [format, `--data-file=${dataFile}`, ...(rcfile ? [`--rcfile=${rcfile}`] : []), '-o', output], {
         output,
-    ], { cwd });
-    if ((result.exitCode !== 0 && result.exitCode !== 2) || !(0,external_node_fs_.existsSync)(output)) {
-        throw new errors/* SetupError */.w3(`coverage: \`coverage json\` failed (exit ${result.exitCode}) for ${dataFile}: ${tool_lastLines(result.output)}`);
-    }
+        cwd,
+        okExits: [0, 2],
+        failure: (exit, said) => new errors/* SetupError */.w3(`coverage: \`coverage ${format}\` failed (exit ${exit}) for ${dataFile}: ${said}`),
+    });
 }
 /** Lists the paths recorded in data files (distinct), to find the shards' checkout roots. */
 const RECORDED_PATHS = `
@@ -45859,19 +46449,11 @@ async function recordedPaths(python, files) {
 }
 /** `coverage combine --keep` of `files` into `output`, with the `[paths]` of `rcfile`. */
 async function combineData(python, files, rcfile, output, cwd) {
-    (0,external_node_fs_.rmSync)(output, { force: true });
-    const result = await (0,exec/* execProgram */.SI)(python, [
-        '-m',
-        'coverage',
-        'combine',
-        '--keep',
-        `--rcfile=${rcfile}`,
-        `--data-file=${output}`,
-        ...files,
-    ], { cwd });
-    if (result.exitCode !== 0 || !(0,external_node_fs_.existsSync)(output)) {
-        throw new errors/* InputError */.dz(`coverage-files: \`coverage combine\` failed (exit ${result.exitCode}): ${tool_lastLines(result.output)}`);
-    }
+    await coverageCommand(python, ['combine', '--keep', `--rcfile=${rcfile}`, `--data-file=${output}`, ...files], {
+        output,
+        cwd,
+        failure: (exit, said) => new errors/* InputError */.dz(`coverage-files: \`coverage combine\` failed (exit ${exit}): ${said}`),
+    });
 }
 /**
  * Parallel-mode data files (`<dataFile>.<host>.<pid>.<random>`) combined into `dataFile` (kept if
@@ -45879,18 +46461,18 @@ async function combineData(python, files, rcfile, output, cwd) {
  * to the checkout, as its own `coverage combine` would).
  */
 async function combineParallel(python, dataFile, files, cwd, rcfile) {
-    const result = await (0,exec/* execProgram */.SI)(python, [
-        '-m',
-        'coverage',
+    await coverageCommand(python, [
         'combine',
         ...((0,external_node_fs_.existsSync)(dataFile) ? ['--append'] : []),
         `--data-file=${dataFile}`,
         ...(rcfile ? [`--rcfile=${rcfile}`] : []),
         ...files,
-    ], { cwd });
-    if (result.exitCode !== 0 || !(0,external_node_fs_.existsSync)(dataFile)) {
-        throw new errors/* SetupError */.w3(`coverage: \`coverage combine\` of the parallel data files failed (exit ${result.exitCode}): ${tool_lastLines(result.output)}`);
-    }
+    ], {
+        output: dataFile,
+        cwd,
+        append: true,
+        failure: (exit, said) => new errors/* SetupError */.w3(`coverage: \`coverage combine\` of the parallel data files failed (exit ${exit}): ${said}`),
+    });
 }
 function tool_lastLines(text) {
     return text.trim().split(/\r?\n/).slice(-3).join(' | ');
@@ -45975,8 +46557,16 @@ async function reportCoverage(request) {
         return undefined;
     }
     const jsonPath = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-coverage-${(0,external_node_crypto_.randomUUID)()}.json`);
-    await writeJsonReport(request.python, request.dataFile, jsonPath, request.workingDirectory, request.rcfile);
+    await writeReport('json', request.python, request.dataFile, jsonPath, request.workingDirectory, request.rcfile);
     const toRepoPath = (reported) => repoPathOf(reported, request);
+    return outcomeOf(request, (want) => readCoverageJson(jsonPath, want), toRepoPath, request.dataFile);
+}
+/**
+ * The outcome of a report `read` makes (keeping the lines of the reported paths `want` asks
+ * for): a pull request's changed lines measured, the least covered shown at their repository
+ * paths, the threshold applied. `toRepoPath` turns a reported path into a repository one.
+ */
+async function outcomeOf(request, read, toRepoPath, dataFile) {
     let changedLines;
     let changedUnavailable;
     if (PULL_REQUEST_EVENTS.has(request.event.name) && request.event.baseRef !== '') {
@@ -45986,7 +46576,7 @@ async function reportCoverage(request) {
         else
             changedUnavailable = found.unavailable;
     }
-    const report = await readCoverageJson(jsonPath, (reported) => {
+    const report = await read((reported) => {
         const path = toRepoPath(reported);
         return changedLines !== undefined && path !== undefined && changedLines.has(path);
     });
@@ -46001,7 +46591,7 @@ async function reportCoverage(request) {
         ...(changed ? { changed } : {}),
         ...(changedUnavailable ? { changedUnavailable } : {}),
         ...(request.threshold !== undefined ? { threshold: request.threshold } : {}),
-        dataFile: request.dataFile,
+        dataFile,
     };
     if (request.applyThreshold) {
         const problem = thresholdProblem(report.percent, request.threshold);
@@ -46014,18 +46604,16 @@ async function reportCoverage(request) {
     }
     return outcome;
 }
+/** Where other runners' files are looked for: the checkout first (longest match), then where an installed project's files live in it. */
+function localRootsOf(where) {
+    return [
+        ...new Set([where.workspace, (0,external_node_path_namespaceObject.join)(where.workingDirectory, 'src'), where.workingDirectory]),
+    ];
+}
 /** Report-only mode: the shards' data files combined into one, their checkout roots mapped to ours. */
 async function combineShards(request) {
     const paths = await recordedPaths(request.python, request.files);
-    // The checkout first (longest match), then where an installed project's files live in it.
-    const localRoots = [
-        ...new Set([
-            request.workspace,
-            (0,external_node_path_namespaceObject.join)(request.workingDirectory, 'src'),
-            request.workingDirectory,
-        ]),
-    ];
-    const mappings = checkoutRoots(paths, localRoots, external_node_fs_.existsSync);
+    const mappings = checkoutRoots(paths, localRootsOf(request), external_node_fs_.existsSync);
     const described = mappings.map((m) => `${m.remotes.join(', ')} -> ${m.local}`).join('; ');
     core.info(`coverage: combining ${request.files.length} data file(s); paths mapped: ${described || '(none needed)'}.`);
     const rcfile = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-coverage-paths-${(0,external_node_crypto_.randomUUID)()}.rc`);
@@ -46035,11 +46623,68 @@ async function combineShards(request) {
     return output;
 }
 
+;// CONCATENATED MODULE: ./src/coverage/report-only.ts
+/**
+ * Report-only mode's coverage: the coverage-files told apart by their content (file-kind.ts).
+ * Data files only: combined by coverage.py and read from its JSON, as before. With Cobertura
+ * XML reports: the data files, if any, combined and written as one more XML report by
+ * coverage.py, then every report merged line by line (a line is covered when any report covers
+ * it: line-union.ts). With XML reports only, no Python is set up at all.
+ */
+
+
+
+
+
+
+
+
+
+
+
+async function reportOnlyCoverage(request) {
+    const xml = request.files.filter((file) => coverageFileKind(file) === 'xml');
+    const data = request.files.filter((file) => !xml.includes(file));
+    let dataFile = '';
+    let python;
+    if (data.length > 0) {
+        core.info(`coverage: combining ${data.length} coverage data file(s).`);
+        python = await request.coveragePython();
+        dataFile = await combineShards({ ...request, python, files: data });
+    }
+    if (xml.length === 0)
+        return reportCoverage({ ...request, python: python, dataFile, applyThreshold: true });
+    if (python) {
+        const combinedXml = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-coverage-combined-${(0,external_node_crypto_.randomUUID)()}.xml`);
+        await writeReport('xml', python, dataFile, combinedXml, request.workingDirectory);
+        xml.push(combinedXml);
+    }
+    core.info(`coverage: merging ${xml.length} Cobertura XML report(s).`);
+    const resolveFile = reportedFileResolver({
+        ...request,
+        localRoots: localRootsOf(request),
+        exists: external_node_fs_.existsSync,
+    });
+    return outcomeOf({ ...request, applyThreshold: true }, async (want) => {
+        const union = new LineUnion();
+        await readCobertura(xml, union, resolveFile);
+        const report = union.report(want);
+        // coverage.py refuses this case ("No data to report"); a 100% of nothing must not pass.
+        if (report.statements === 0)
+            throw new errors/* InputError */.dz(`coverage-files: the Cobertura XML report(s) measure no lines (no <class> with <line>s): ${xml.join(', ')}. Check that the test jobs ran with coverage and uploaded their reports.`);
+        return report;
+    }, 
+    // The reader already names files by their repository paths; the others are not in it.
+    (path) => path.startsWith('../') || (0,external_node_path_namespaceObject.isAbsolute)(path) || /^[A-Za-z]:/.test(path) ? undefined : path, dataFile);
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * Orchestration only: read the config, run the stages in order, hand their plain values to the
  * next, set outputs. Each stage lives in its own folder.
  */
+
+
 
 
 
@@ -46109,7 +46754,12 @@ async function finish(config, event, run, testFailure, coverage) {
             failure = `${flakyCount} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${named}. See the job summary.`;
         }
         else if (!config.failOnFlaky) {
-            core.warning(`${flakyCount} test(s) failed and then passed on a rerun (flaky): ${named}. See the job summary.`);
+            const message = `${flakyCount} test(s) failed and then passed on a rerun (flaky): ${named}. See the job summary.`;
+            // annotations: false (the reusable workflow's matrix jobs): the report job warns once.
+            if (config.annotations)
+                core.warning(message);
+            else
+                core.info(message);
         }
     }
     else if (config.reruns > 0) {
@@ -46121,8 +46771,10 @@ async function finish(config, event, run, testFailure, coverage) {
     setCoverageOutputs(coverage);
     const results = resultsRequest(config, event);
     try {
+        // The gate above judged the event as it came; only the comment and its base use the lookup.
+        const commentEvent = await withPullRequestBehindRun(config, event);
         // Before the report: the summary and the comment split failures into new and known ones.
-        const base = await compareWithBase(results, commentWanted(config.comment, event, config.python.token));
+        const base = await compareWithBase({ ...results, event: commentEvent }, commentWanted(config.comment, commentEvent, config.python.token));
         await publishReport({
             result: run.result,
             junitPaths: run.junitPaths,
@@ -46134,10 +46786,10 @@ async function finish(config, event, run, testFailure, coverage) {
             stepWillFail: failure !== undefined,
             ...(coverage ? { coverage } : {}),
             annotate: config.annotations,
-            commit: config.context,
+            commit: commitThatRan(config.context, event),
             runnerTemp: config.runnerTemp,
         });
-        await commentOnPullRequest(config, event, run.result, flaky, flakyOmitted, decision, run.rootdir, base);
+        await commentOnPullRequest(config, commentEvent, run.result, flaky, flakyOmitted, decision, run.rootdir, base);
         await recordResults(results, run.result);
     }
     finally {
@@ -46163,6 +46815,24 @@ function resultsRequest(config, event) {
         runnerTemp: config.runnerTemp,
     };
 }
+/**
+ * A workflow_run behind a fork's pull request: its payload lists none, so it is looked up through
+ * the API; the event comes back with the pull request's number and base branch when found.
+ */
+async function withPullRequestBehindRun(config, event) {
+    const token = config.python.token;
+    const lookup = (0,behind_run/* pullRequestLookup */.V)(config.comment, event, token, config.context.repository);
+    if (lookup === undefined)
+        return event;
+    if ('line' in lookup) {
+        core.info(lookup.line);
+        return event;
+    }
+    // Loaded only here, as post.js: Octokit is paid for only by runs that look something up.
+    const { findPullRequest } = await __nccwpck_require__.e(/* import() */ 127).then(__nccwpck_require__.bind(__nccwpck_require__, 4127));
+    const found = await findPullRequest(token, lookup.query);
+    return found ? { ...event, pullRequest: found.number, baseRef: found.baseRef } : event;
+}
 /** The sticky pull-request comment, when the comment input and the event call for one. */
 async function commentOnPullRequest(config, event, result, flaky, flakyOmitted, decision, rootdir, base) {
     const token = config.python.token;
@@ -46183,7 +46853,7 @@ async function commentOnPullRequest(config, event, result, flaky, flakyOmitted, 
         deployLine: decisionSummaryLine(decision),
         runUrl: runUrl(context),
         title: [context.workflow, context.job].filter((part) => part !== '').join(' / ') || 'pytest',
-        linkFor: failureLinker(context, paths),
+        linkFor: failureLinker(commitThatRan(context, event), paths),
         ...(base ? { base } : {}),
     });
     // Loaded only here: Octokit is not needed, nor paid for at start-up, by runs that do not comment.
@@ -46195,6 +46865,13 @@ async function commentOnPullRequest(config, event, result, flaky, flakyOmitted, 
         marker,
         body,
     });
+}
+/**
+ * Flaky tests, one source for both modes: the cases a report marks as passed on a rerun (the
+ * rerun merge marks them; a report job reads the shards' merged reports).
+ */
+function flakyOf(result) {
+    return { flaky: result.flaky?.ids ?? [], flakyOmitted: result.flaky?.omitted ?? 0 };
 }
 function failureCounts(result) {
     return `${result.failed} failed, ${result.errors} errors, ${result.passed} passed`;
@@ -46212,32 +46889,26 @@ async function reportOnly(config, event) {
             'junit-files: the JUnit files hold no test cases. Check that the test jobs ran and uploaded their reports, or set allow-no-tests: true.';
     }
     const coverage = config.coverage.enabled ? await combinedCoverage(config, event) : undefined;
-    // Tests the shards' reruns marked as passed on a rerun: flaky, as in a full run.
-    const flaky = { flaky: result.flaky?.ids ?? [], flakyOmitted: result.flaky?.omitted ?? 0 };
-    await finish(config, event, { result, junitPaths: config.junitFiles, ...flaky }, failure, coverage);
+    await finish(config, event, { result, junitPaths: config.junitFiles, ...flakyOf(result) }, failure, coverage);
 }
-/** Report-only mode: the shards' coverage data combined, with a Python and coverage.py of its own. */
-async function combinedCoverage(config, event) {
-    core.info(`Report-only mode: combining ${config.coverage.files.length} coverage data file(s).`);
-    const interpreter = await setupPython(config.python);
-    const scratch = (0,external_node_path_namespaceObject.join)(config.runnerTemp, `pyci-coverage-venv-${process.pid}`);
-    const python = await coverageVenv(interpreter.executable, scratch, config.install.pipArgs, config.workingDirectory);
-    const dataFile = await combineShards({
-        python,
+/**
+ * Report-only mode: the shards' coverage data files and/or Cobertura XML reports combined; a
+ * Python with coverage.py of its own is set up only for data files.
+ */
+function combinedCoverage(config, event) {
+    core.info(`Report-only mode: combining ${config.coverage.files.length} coverage file(s).`);
+    return reportOnlyCoverage({
         files: config.coverage.files,
+        coveragePython: async () => {
+            const interpreter = await setupPython(config.python);
+            const scratch = (0,external_node_path_namespaceObject.join)(config.runnerTemp, `pyci-coverage-venv-${process.pid}`);
+            return coverageVenv(interpreter.executable, scratch, config.install.pipArgs, config.workingDirectory);
+        },
         workspace: config.workspace,
         workingDirectory: config.workingDirectory,
-        scratchDir: config.runnerTemp,
-    });
-    return reportCoverage({
-        python,
-        dataFile,
-        workingDirectory: config.workingDirectory,
-        workspace: config.workspace,
         scratchDir: config.runnerTemp,
         event,
         threshold: config.coverage.threshold,
-        applyThreshold: true,
     });
 }
 async function fullRun(config, event) {
@@ -46263,7 +46934,7 @@ async function fullRun(config, event) {
                 pytestArgs: config.pytestArgs,
             })
             : undefined;
-        const { result, verdict, junitPath, rootdir, flaky } = await runTests({
+        const { result, verdict, junitPath, rootdir } = await runTests({
             python: venv.python,
             venvPath: venv.venvPath,
             workingDirectory: config.workingDirectory,
@@ -46295,7 +46966,7 @@ async function fullRun(config, event) {
         const failure = verdict.ok
             ? undefined
             : `${verdict.message?.replace(/\.$/, '')}: ${failureCounts(result)}. See the job summary.`;
-        await finish(config, event, { result, junitPaths: junitPath ? [junitPath] : [], rootdir, flaky }, failure, coverage);
+        await finish(config, event, { result, junitPaths: junitPath ? [junitPath] : [], rootdir, ...flakyOf(result) }, failure, coverage);
     }
     finally {
         // The cache save ran alongside the tests; it must end before the step does (it only warns).
@@ -46314,6 +46985,98 @@ async function main_run() {
         // The one failure path (runner/failure.ts): deploy=false, one ::error:: line, no stack trace.
         (0,failure/* failStep */.vy)(error);
     }
+}
+
+
+/***/ }),
+
+/***/ 7032:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ matchPullRequest),
+/* harmony export */   V: () => (/* binding */ pullRequestLookup)
+/* harmony export */ });
+const HEX_SHA = /^[0-9a-f]{40}$/;
+/** A GitHub login, and a branch name as git allows it (no control characters, spaces, `:`). */
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const BRANCH_TEXT = /^(?!-)[^\s:~^?*[\\]{1,255}$/;
+function isBranch(value) {
+    return BRANCH_TEXT.test(value) && ![...value].some((c) => c < ' ' || c === '\u007f');
+}
+/**
+ * What to do for this run: undefined when there is nothing to look up (not workflow_run, a
+ * comment not asked for with `always`, or the payload lists the pull request already); a line
+ * saying why there is no comment; or the query.
+ */
+function pullRequestLookup(mode, event, token, repository) {
+    if (mode !== 'always' || event.name !== 'workflow_run' || event.pullRequest !== undefined)
+        return undefined;
+    const run = event.behindRun;
+    const why = 'No pull-request comment: the workflow_run payload lists no pull request';
+    if (run?.event !== 'pull_request')
+        return {
+            line: `${why}, and the run behind it is a ${run?.event || 'run of an unknown event'}, not a pull_request one: there is no pull request to comment on nor base branch to compare with.`,
+        };
+    if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
+        return {
+            line: `${why}, and GITHUB_REPOSITORY does not name this repository, so it cannot be looked up.`,
+        };
+    if (token === '')
+        return { line: `${why}, and without a token it cannot be looked up.` };
+    if (!LOGIN.test(run.headOwner) || !isBranch(run.headBranch) || !HEX_SHA.test(run.headSha))
+        return {
+            line: `${why}, and its workflow_run.head_repository.owner.login, head_branch or head_sha is missing or malformed, so it cannot be looked up.`,
+        };
+    return {
+        query: { head: `${run.headOwner}:${run.headBranch}`, headSha: run.headSha, repository },
+    };
+}
+function field(value, ...path) {
+    let current = value;
+    for (const key of path) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = current[key];
+    }
+    return current;
+}
+/** One item of the API's list, when it has the shape of a pull request matching the query. */
+function matches(pull, query) {
+    const number = field(pull, 'number');
+    const sha = field(pull, 'head', 'sha');
+    const target = field(pull, 'base', 'repo', 'full_name');
+    const baseRef = field(pull, 'base', 'ref');
+    if (typeof number !== 'number' || !Number.isSafeInteger(number) || number <= 0)
+        return undefined;
+    if (typeof sha !== 'string' || sha.toLowerCase() !== query.headSha)
+        return undefined;
+    // Repository names are case-insensitive on GitHub.
+    if (typeof target !== 'string' || target.toLowerCase() !== query.repository.toLowerCase())
+        return undefined;
+    if (typeof baseRef !== 'string' || !isBranch(baseRef))
+        return undefined;
+    return { number, baseRef };
+}
+/** The one pull request the run belongs to, or a line saying why there is none to comment on. */
+function matchPullRequest(pulls, query) {
+    const found = new Map();
+    for (const pull of pulls) {
+        const match = matches(pull, query);
+        if (match)
+            found.set(match.number, match);
+    }
+    const where = `${query.head} at ${query.headSha.slice(0, 7)} into ${query.repository}`;
+    if (found.size === 1)
+        return [...found.values()][0];
+    if (found.size === 0)
+        return {
+            line: `No pull-request comment: no open pull request from ${where} (closed, or pushed to since this run), so there is nothing to comment on nor base branch to compare with.`,
+        };
+    const numbers = [...found.keys()].map((n) => `#${n}`).join(', ');
+    return {
+        line: `No pull-request comment: ${found.size} open pull requests from ${where} (${numbers}); not guessing which one the run belongs to.`,
+    };
 }
 
 

@@ -122,7 +122,7 @@ function readCoverage(
     const found = findFiles(workingDirectory, pattern);
     if (found.length === 0) {
       throw new InputError(
-        `coverage-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the data files were downloaded to (actions/download-artifact's path; the files' names start with a dot, so upload them with include-hidden-files: true).`,
+        `coverage-files: nothing matches "${pattern}" (relative to ${workingDirectory}). Check the path the data files or coverage XML reports were downloaded to (actions/download-artifact's path; data files' names start with a dot, so upload them with include-hidden-files: true).`,
       );
     }
     return found;

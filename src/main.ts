@@ -17,8 +17,9 @@ import { commentMarker, renderComment, type BaseComparison } from './report/comm
 import { comparisonLine } from './report/baseline/line.js';
 import { compareWithBase, recordResults, type ResultsRequest } from './report/baseline/stage.js';
 import { commentWanted } from './report/comment/when.js';
+import { pullRequestLookup } from './report/comment/behind-run.js';
 import { flakySection } from './report/flaky.js';
-import { failureLinker } from './report/links.js';
+import { commitThatRan, failureLinker } from './report/links.js';
 import { runUrl } from './runner/context.js';
 import { publishReport } from './report/publish.js';
 import { failStep } from './runner/failure.js';
@@ -28,12 +29,8 @@ import { readJUnitReports } from './pytest/junit.js';
 import type { TestResult } from './pytest/result.js';
 import { runTests } from './pytest/stage.js';
 import { formatPercent } from './coverage/settings.js';
-import {
-  combineShards,
-  prepareMeasurement,
-  reportCoverage,
-  type CoverageOutcome,
-} from './coverage/stage.js';
+import { reportOnlyCoverage } from './coverage/report-only.js';
+import { prepareMeasurement, reportCoverage, type CoverageOutcome } from './coverage/stage.js';
 import { coverageVenv } from './coverage/tool.js';
 
 /** Makes the interpreter and the venv the default for the job's later steps. */
@@ -82,7 +79,7 @@ async function finish(
     junitPaths: string[];
     rootdir?: string;
     flaky?: string[];
-    /** Flaky tests counted but not named (report-only mode keeps a bounded number of ids). */
+    /** Flaky tests counted but not named (the JUnit reader keeps a bounded number of ids). */
     flakyOmitted?: number;
   },
   testFailure: string | undefined,
@@ -99,9 +96,10 @@ async function finish(
     if (config.failOnFlaky && !failure) {
       failure = `${flakyCount} flaky test(s) passed only on a rerun, and fail-on-flaky is true: ${named}. See the job summary.`;
     } else if (!config.failOnFlaky) {
-      core.warning(
-        `${flakyCount} test(s) failed and then passed on a rerun (flaky): ${named}. See the job summary.`,
-      );
+      const message = `${flakyCount} test(s) failed and then passed on a rerun (flaky): ${named}. See the job summary.`;
+      // annotations: false (the reusable workflow's matrix jobs): the report job warns once.
+      if (config.annotations) core.warning(message);
+      else core.info(message);
     }
   } else if (config.reruns > 0) {
     core.setOutput(OUTPUT.flaky, '0');
@@ -112,10 +110,12 @@ async function finish(
   setCoverageOutputs(coverage);
   const results = resultsRequest(config, event);
   try {
+    // The gate above judged the event as it came; only the comment and its base use the lookup.
+    const commentEvent = await withPullRequestBehindRun(config, event);
     // Before the report: the summary and the comment split failures into new and known ones.
     const base = await compareWithBase(
-      results,
-      commentWanted(config.comment, event, config.python.token),
+      { ...results, event: commentEvent },
+      commentWanted(config.comment, commentEvent, config.python.token),
     );
     await publishReport({
       result: run.result,
@@ -130,12 +130,12 @@ async function finish(
       stepWillFail: failure !== undefined,
       ...(coverage ? { coverage } : {}),
       annotate: config.annotations,
-      commit: config.context,
+      commit: commitThatRan(config.context, event),
       runnerTemp: config.runnerTemp,
     });
     await commentOnPullRequest(
       config,
-      event,
+      commentEvent,
       run.result,
       flaky,
       flakyOmitted,
@@ -168,6 +168,24 @@ function resultsRequest(config: ActionConfig, event: RunEvent): ResultsRequest {
   };
 }
 
+/**
+ * A workflow_run behind a fork's pull request: its payload lists none, so it is looked up through
+ * the API; the event comes back with the pull request's number and base branch when found.
+ */
+async function withPullRequestBehindRun(config: ActionConfig, event: RunEvent): Promise<RunEvent> {
+  const token = config.python.token;
+  const lookup = pullRequestLookup(config.comment, event, token, config.context.repository);
+  if (lookup === undefined) return event;
+  if ('line' in lookup) {
+    core.info(lookup.line);
+    return event;
+  }
+  // Loaded only here, as post.js: Octokit is paid for only by runs that look something up.
+  const { findPullRequest } = await import('./report/comment/find-pull-request.js');
+  const found = await findPullRequest(token, lookup.query);
+  return found ? { ...event, pullRequest: found.number, baseRef: found.baseRef } : event;
+}
+
 /** The sticky pull-request comment, when the comment input and the event call for one. */
 async function commentOnPullRequest(
   config: ActionConfig,
@@ -196,7 +214,7 @@ async function commentOnPullRequest(
     deployLine: decisionSummaryLine(decision),
     runUrl: runUrl(context),
     title: [context.workflow, context.job].filter((part) => part !== '').join(' / ') || 'pytest',
-    linkFor: failureLinker(context, paths),
+    linkFor: failureLinker(commitThatRan(context, event), paths),
     ...(base ? { base } : {}),
   });
   // Loaded only here: Octokit is not needed, nor paid for at start-up, by runs that do not comment.
@@ -208,6 +226,14 @@ async function commentOnPullRequest(
     marker,
     body,
   });
+}
+
+/**
+ * Flaky tests, one source for both modes: the cases a report marks as passed on a rerun (the
+ * rerun merge marks them; a report job reads the shards' merged reports).
+ */
+function flakyOf(result: TestResult): { flaky: string[]; flakyOmitted: number } {
+  return { flaky: result.flaky?.ids ?? [], flakyOmitted: result.flaky?.omitted ?? 0 };
 }
 
 function failureCounts(result: TestResult): string {
@@ -226,47 +252,41 @@ async function reportOnly(config: ActionConfig, event: RunEvent): Promise<void> 
       'junit-files: the JUnit files hold no test cases. Check that the test jobs ran and uploaded their reports, or set allow-no-tests: true.';
   }
   const coverage = config.coverage.enabled ? await combinedCoverage(config, event) : undefined;
-  // Tests the shards' reruns marked as passed on a rerun: flaky, as in a full run.
-  const flaky = { flaky: result.flaky?.ids ?? [], flakyOmitted: result.flaky?.omitted ?? 0 };
   await finish(
     config,
     event,
-    { result, junitPaths: config.junitFiles, ...flaky },
+    { result, junitPaths: config.junitFiles, ...flakyOf(result) },
     failure,
     coverage,
   );
 }
 
-/** Report-only mode: the shards' coverage data combined, with a Python and coverage.py of its own. */
-async function combinedCoverage(
+/**
+ * Report-only mode: the shards' coverage data files and/or Cobertura XML reports combined; a
+ * Python with coverage.py of its own is set up only for data files.
+ */
+function combinedCoverage(
   config: ActionConfig,
   event: RunEvent,
 ): Promise<CoverageOutcome | undefined> {
-  core.info(`Report-only mode: combining ${config.coverage.files.length} coverage data file(s).`);
-  const interpreter = await setupPython(config.python);
-  const scratch = join(config.runnerTemp, `pyci-coverage-venv-${process.pid}`);
-  const python = await coverageVenv(
-    interpreter.executable,
-    scratch,
-    config.install.pipArgs,
-    config.workingDirectory,
-  );
-  const dataFile = await combineShards({
-    python,
+  core.info(`Report-only mode: combining ${config.coverage.files.length} coverage file(s).`);
+  return reportOnlyCoverage({
     files: config.coverage.files,
+    coveragePython: async () => {
+      const interpreter = await setupPython(config.python);
+      const scratch = join(config.runnerTemp, `pyci-coverage-venv-${process.pid}`);
+      return coverageVenv(
+        interpreter.executable,
+        scratch,
+        config.install.pipArgs,
+        config.workingDirectory,
+      );
+    },
     workspace: config.workspace,
     workingDirectory: config.workingDirectory,
-    scratchDir: config.runnerTemp,
-  });
-  return reportCoverage({
-    python,
-    dataFile,
-    workingDirectory: config.workingDirectory,
-    workspace: config.workspace,
     scratchDir: config.runnerTemp,
     event,
     threshold: config.coverage.threshold,
-    applyThreshold: true,
   });
 }
 
@@ -295,7 +315,7 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
           pytestArgs: config.pytestArgs,
         })
       : undefined;
-    const { result, verdict, junitPath, rootdir, flaky } = await runTests({
+    const { result, verdict, junitPath, rootdir } = await runTests({
       python: venv.python,
       venvPath: venv.venvPath,
       workingDirectory: config.workingDirectory,
@@ -329,7 +349,7 @@ async function fullRun(config: ActionConfig, event: RunEvent): Promise<void> {
     await finish(
       config,
       event,
-      { result, junitPaths: junitPath ? [junitPath] : [], rootdir, flaky },
+      { result, junitPaths: junitPath ? [junitPath] : [], rootdir, ...flakyOf(result) },
       failure,
       coverage,
     );

@@ -3,7 +3,6 @@
  * measure, the warning filters, the user's --cov-config, and parallel data files. Then the probe
  * itself, in a real venv with coverage.py, on each place a configuration can live.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import {
   userCovConfig,
   warningFilterArgs,
 } from '../../src/coverage/project-config.js';
-import { newestPatch } from '../../tools/toolcache.js';
+import { coverageVenv } from '../support/venv-fixtures.js';
 
 const INCLUDE = { ...NO_CONFIG, file: '/p/.coveragerc', include: ['src/pkg/*', 'tests/*'] };
 
@@ -114,13 +113,7 @@ describe('the probe in a venv with coverage.py', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'pyci-covcfg-'));
   const python = join(scratch, 'venv/bin/python');
   beforeAll(() => {
-    const base = join(execFileSync('pyenv', ['root'], { encoding: 'utf8' }).trim(), 'versions');
-    execFileSync(join(base, newestPatch('3.11'), 'bin/python'), [
-      '-m',
-      'venv',
-      join(scratch, 'venv'),
-    ]);
-    execFileSync(python, ['-m', 'pip', 'install', '-q', 'coverage'], { stdio: 'pipe' });
+    coverageVenv(join(scratch, 'venv'));
   }, 120_000);
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

@@ -33,7 +33,7 @@ describe('planInstall', () => {
     expect(planInstall({ ...nothing, testTools: ['pytest-cov'], pipArgs: ['-q'] }, true)).toEqual({
       what: 'pytest, pytest-cov',
       args: ['install', 'pytest', 'pytest-cov', '-q'],
-      inputs: [],
+      inputs: ['coverage'],
       addsPytest: true,
     });
   });
@@ -228,6 +228,18 @@ describe('explainPipFailure', () => {
   it('spots the extra pip only warns about', () => {
     expect(missingExtra("WARNING: demo 0.1 does not provide the extra 'gpu'\n")).toBe('gpu');
     expect(missingExtra('Successfully installed demo-0.1')).toBeUndefined();
+  });
+
+  it('a package pytest-cov needs that the index lacks names the coverage input, not pip-args', () => {
+    // Seen on a machine whose index had coverage's wheels for 3.11 only, with coverage: true on 3.12.
+    const step = planInstall({ ...nothing, testTools: ['pytest-cov'] }, true)!;
+    const output =
+      'ERROR: Could not find a version that satisfies the requirement coverage>=7.10.6 (from pytest-cov) (from versions: none)\nERROR: No matching distribution found for coverage>=7.10.6\n';
+    expect(
+      explainPipFailure({ step, exitCode: 1, output, requirementFiles: [], workingDirectory: dir }),
+    ).toBe(
+      'coverage: pip could not find package "coverage>=7.10.6" (while installing pytest, pytest-cov). Check its spelling and version, or add the index that serves it with pip-args (e.g. --extra-index-url).',
+    );
   });
 });
 

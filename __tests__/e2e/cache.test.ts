@@ -71,17 +71,13 @@ function run(options: Options, inputs: Record<string, string> = {}): Promise<Run
 }
 
 /** Entries of a local cache directory: file names, temp files excluded. */
+/** The files of the venv's (or pip's) entries; push runs also record a results entry there. */
 function entries(cacheDir: string): string[] {
   return existsSync(cacheDir)
     ? readdirSync(cacheDir)
-        .filter((name) => !name.startsWith('.'))
+        .filter((name) => !name.startsWith('.') && !name.startsWith('pyci-results-'))
         .sort()
     : [];
-}
-
-/** The venv entries' files: runs also save results entries (pyci-results-*, reporting.md). */
-function venvEntries(cacheDir: string): string[] {
-  return entries(cacheDir).filter((name) => name.startsWith('pyci-venv-'));
 }
 
 function pipCommands(result: RunResult): string[] {
@@ -110,7 +106,7 @@ describe('local backend (cache-dir)', () => {
       expect(key).toMatch(KEY);
       expect(cold.stdout).toContain(`No cache entry for ${key}; installing.`);
       expect(cold.stdout).toMatch(/Saved .*\.venv to the local cache/);
-      const saved = venvEntries(cacheDir);
+      const saved = entries(cacheDir);
       // The archive, its checksum file, its authentication record, its hard-link tree and the
       // tree's manifest (cache-tree.test.ts).
       expect(saved).toHaveLength(5);
@@ -128,7 +124,7 @@ describe('local backend (cache-dir)', () => {
       expect(warm.stdout).not.toMatch(/^Installing /m);
       // Nothing saved after a hit; the restore is recorded as the entry's last use (pruning).
       const used = saved.find((name) => name.endsWith('.sha256'))!.replace(/\.sha256$/, '.used');
-      expect(venvEntries(cacheDir)).toEqual([...saved, used].sort());
+      expect(entries(cacheDir)).toEqual([...saved, used].sort());
       saved.push(used);
       saved.sort();
 
@@ -178,7 +174,7 @@ describe('local backend (cache-dir)', () => {
         expect(result.outputs['cache-key']).toMatch(/^pyci-venv-/);
         keys.add(result.outputs['cache-key']);
         expect({ what, saidWhy: why.test(result.stdout) }).toEqual({ what, saidWhy: true });
-        expect(venvEntries(cacheDir)).toEqual(saved);
+        expect(entries(cacheDir)).toEqual(saved);
       }
       expect(keys.size).toBe(1 + changes.length); // every change gave a key of its own
 
@@ -232,7 +228,7 @@ describe('local backend (cache-dir)', () => {
       const failing = await run({ workspace, cacheDir, toolCache: ownToolCache });
       expect(failing.exitCode).toBe(1);
       expect(failing.outputs).toMatchObject({ failed: '1', 'cache-hit': 'false' });
-      expect(venvEntries(cacheDir)).toHaveLength(5); // saved right after install, before pytest
+      expect(entries(cacheDir)).toHaveLength(5); // saved right after install, before pytest
 
       // 3.11 disappears from behind its tool-cache folder; the folder now holds another build
       // (here pyenv's 3.12: only our symlink changes, pyenv is untouched). The Python stage
@@ -263,8 +259,8 @@ describe('local cache entries are authenticated', () => {
       const cacheDir = mkdtempSync(join(root, 'cache-'));
       const cold = await run({ workspace, cacheDir });
       expectGreen(cold);
-      const archiveName = venvEntries(cacheDir).find((name) => /\.tar(\.zst)?$/.test(name))!;
-      const checksumName = venvEntries(cacheDir).find((name) => name.endsWith('.sha256'))!;
+      const archiveName = entries(cacheDir).find((name) => /\.tar(\.zst)?$/.test(name))!;
+      const checksumName = entries(cacheDir).find((name) => name.endsWith('.sha256'))!;
 
       // What a test running as the runner's user can do: pack a venv with a payload, put it in
       // place of the entry's archive and write its checksum in sha256sum format.

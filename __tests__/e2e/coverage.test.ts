@@ -11,6 +11,7 @@ import {
   cpSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -117,10 +118,12 @@ describe('coverage with a threshold', () => {
 });
 
 describe('shards combined in report-only mode', () => {
-  it('three shards combined in another checkout path give the full run total', async () => {
+  /** The shards' artifacts: data file and JUnit in downloads/shardN, coverage.xml in xml/shardN. */
+  const downloads = join(scratch, 'downloads');
+  const xmlDownloads = join(scratch, 'xml');
+
+  beforeAll(async () => {
     const shardWorkspace = workspaceFrom('shards');
-    const downloads = join(scratch, 'downloads');
-    mkdirSync(downloads, { recursive: true });
     for (const index of [1, 2, 3]) {
       const shard = await run(shardWorkspace, {
         shard: `${index}/3`,
@@ -142,49 +145,141 @@ describe('shards combined in report-only mode', () => {
         join(dir, basename(shard.outputs['coverage-file'])),
       );
       copyFileSync(shard.outputs['junit-path'], join(dir, 'junit.xml'));
+      // What pytest-cov's --cov-report=xml writes at the end of the shard's run.
+      mkdirSync(join(xmlDownloads, `shard${index}`), { recursive: true });
+      execFileSync(
+        join(shardWorkspace, '.venv/bin/python'),
+        [
+          '-m',
+          'coverage',
+          'xml',
+          `--data-file=${shard.outputs['coverage-file']}`,
+          '-o',
+          join(xmlDownloads, `shard${index}`, 'coverage.xml'),
+        ],
+        { cwd: shardWorkspace, stdio: 'pipe' },
+      );
     }
-    // The report job: a fresh checkout at another path, no venv, the artifacts downloaded.
-    const reportWorkspace = workspaceFrom('report');
-    cpSync(downloads, join(reportWorkspace, 'artifacts'), { recursive: true });
-    const combined = await runAction({
-      workspace: reportWorkspace,
+  }, 300_000);
+
+  /** The report job: a fresh checkout at another path, no venv, the artifacts downloaded. */
+  function reportJob(
+    name: string,
+    coverageFiles: string,
+    threshold: string,
+    extra: (workspace: string) => void = () => {},
+  ): Promise<RunResult> {
+    const workspace = workspaceFrom(name);
+    cpSync(downloads, join(workspace, 'artifacts'), { recursive: true });
+    cpSync(xmlDownloads, join(workspace, 'cov'), { recursive: true });
+    extra(workspace);
+    return runAction({
+      workspace,
       toolCache,
       inputs: {
         'python-version': '3.11',
         'python-source': 'tool-cache',
         cache: 'none',
         'junit-files': 'artifacts/**/*.xml',
-        'coverage-files': 'artifacts/**/.coverage.*',
-        'coverage-threshold': '40',
+        'coverage-files': coverageFiles,
+        'coverage-threshold': threshold,
       },
     });
+  }
+
+  it('three shards combined in another checkout path give the full run total', async () => {
+    const combined = await reportJob('report', 'artifacts/**/.coverage.*', '40');
     expect(combined.errors).toEqual([]);
     expect(combined.outputs.tests).toBe('3');
     expect(combined.outputs.coverage).toBe(full.outputs.coverage);
     expect(combined.summary).toContain('src/calc/shapes.py');
 
     // The threshold applies once, to the combined total.
-    const artifacts = join(scratch, 'artifacts-copy');
-    cpSync(join(reportWorkspace, 'artifacts'), artifacts, { recursive: true });
-    const strict = workspaceFrom('report-strict');
-    cpSync(artifacts, join(strict, 'artifacts'), { recursive: true });
-    const failing = await runAction({
-      workspace: strict,
-      toolCache,
-      inputs: {
-        'python-version': '3.11',
-        'python-source': 'tool-cache',
-        cache: 'none',
-        'junit-files': 'artifacts/**/*.xml',
-        'coverage-files': 'artifacts/**/.coverage.*',
-        'coverage-threshold': '95',
-      },
-    });
+    const failing = await reportJob('report-strict', 'artifacts/**/.coverage.*', '95');
     expectCleanFailure(failing);
     expect(failing.outputs['deploy-reason']).toBe(
       `not deploying: coverage ${full.outputs.coverage}% is below 95%`,
     );
   }, 300_000);
+
+  it("three shards' coverage.xml give the full run total, with no Python set up", async () => {
+    const combined = await reportJob('report-xml', 'cov/**/coverage.xml', '40');
+    expect(combined.errors).toEqual([]);
+    expect(combined.exitCode).toBe(0);
+    expect(combined.outputs.coverage).toBe(full.outputs.coverage);
+    expect(combined.outputs.deploy).toBe('true');
+    expect(combined.outputs['coverage-file']).toBe('');
+    expect(combined.stdout).toContain('coverage: merging 3 Cobertura XML report(s).');
+    expect(readdirSync(combined.runnerTemp).filter((n) => n.includes('venv'))).toEqual([]);
+    // The least covered at their checkout paths (the shards ran an installed copy).
+    const table = combined.summary.slice(combined.summary.indexOf('Least covered'));
+    expect(table.indexOf('src/calc/shapes.py')).toBeGreaterThan(0);
+    expect(combined.summary).not.toContain('site-packages');
+    // One shard's report alone covers less: the total is the reports' union.
+    const one = await reportJob('report-xml-one', 'cov/shard1/coverage.xml', '');
+    expect(one.errors).toEqual([]);
+    expect(Number(one.outputs.coverage)).toBeLessThan(Number(full.outputs.coverage));
+
+    const failing = await reportJob('report-xml-strict', 'cov/**/coverage.xml', '95');
+    expectCleanFailure(failing);
+    expect(failing.errors[0]).toContain(`Coverage ${full.outputs.coverage}% is below 95%`);
+    expect(failing.outputs['deploy-reason']).toBe(
+      `not deploying: coverage ${full.outputs.coverage}% is below 95%`,
+    );
+  }, 120_000);
+
+  it('merges data files and coverage.xml reports together', async () => {
+    // Shards 1 and 2 as XML, shard 3 as its data file.
+    const mixed = await reportJob(
+      'report-mixed',
+      'cov/shard1/coverage.xml\ncov/shard2/coverage.xml\nartifacts/shard3/.coverage.*',
+      '40',
+    );
+    expect(mixed.errors).toEqual([]);
+    expect(mixed.outputs.coverage).toBe(full.outputs.coverage);
+    expect(mixed.stdout).toContain('coverage: merging 3 Cobertura XML report(s).');
+  }, 180_000);
+
+  it.each([
+    [
+      'an HTML page',
+      'cov/index.html',
+      '<!DOCTYPE html>\n<html><body>coverage</body></html>\n',
+      /is neither a coverage\.py data file nor a Cobertura XML report/,
+    ],
+    [
+      'a truncated coverage.xml',
+      'cov/cut.xml',
+      null,
+      /cannot read the Cobertura XML report \S+cut\.xml: the XML ends before it is complete/,
+    ],
+  ])(
+    'refuses %s in coverage-files with one error naming it',
+    async (_, name, text, reason) => {
+      const bad = await reportJob('report-bad', `cov/**/coverage.xml\n${name}`, '', (ws) => {
+        const whole = readFileSync(join(ws, 'cov/shard1/coverage.xml'), 'utf8');
+        writeFileSync(join(ws, name), text ?? whole.slice(0, Math.floor(whole.length / 2)));
+      });
+      expectCleanFailure(bad);
+      expect(bad.errors[0]).toMatch(/^coverage-files: /);
+      expect(bad.errors[0]).toContain(name);
+      expect(bad.errors[0]).toMatch(reason);
+    },
+    60_000,
+  );
+  it('refuses Cobertura reports that measure no line (coverage.py would say "No data to report")', async () => {
+    // Without this, an empty report read as 100% and passed any threshold.
+    const empty = await reportJob('report-empty', 'cov/empty.xml', '40', (ws) =>
+      writeFileSync(
+        join(ws, 'cov/empty.xml'),
+        '<?xml version="1.0" ?>\n<coverage line-rate="1" branch-rate="0" version="7.6"><sources><source>/x</source></sources><packages/></coverage>\n',
+      ),
+    );
+    expectCleanFailure(empty);
+    expect(empty.errors[0]).toMatch(
+      /^coverage-files: the Cobertura XML report\(s\) measure no lines \(no <class> with <line>s\)/,
+    );
+  }, 60_000);
 });
 
 describe('changed lines of a pull request', () => {
@@ -237,6 +332,42 @@ describe('changed lines of a pull request', () => {
       ),
     );
   }, 120_000);
+
+  it('measures the changed lines from a coverage.xml in report-only mode', async () => {
+    const dir = pullRequestRepo('pr-xml');
+    git(dir, 'update-ref', 'refs/remotes/origin/main', 'main');
+    const tested = await run(dir, {}, prEvent);
+    expect(tested.errors).toEqual([]);
+    // The report job of the same checkout (its venv, with an installed copy, is in it too).
+    mkdirSync(join(dir, 'reports'));
+    execFileSync(
+      join(dir, '.venv/bin/python'),
+      [
+        '-m',
+        'coverage',
+        'xml',
+        `--data-file=${tested.outputs['coverage-file']}`,
+        '-o',
+        join(dir, 'reports/coverage.xml'),
+      ],
+      { cwd: dir, stdio: 'pipe' },
+    );
+    copyFileSync(tested.outputs['junit-path'], join(dir, 'reports/junit.xml'));
+    const report = await runAction({
+      workspace: dir,
+      toolCache,
+      inputs: {
+        cache: 'none',
+        'junit-files': 'reports/junit.xml',
+        'coverage-files': 'reports/coverage.xml',
+      },
+      event: prEvent,
+    });
+    expect(report.errors).toEqual([]);
+    expect(report.outputs.coverage).toBe(tested.outputs.coverage);
+    expect(report.outputs['coverage-changed']).toBe('50.0');
+    expect(report.warnings).toEqual(tested.warnings);
+  }, 180_000);
 
   it('says so when the base branch is not in a shallow clone', async () => {
     const origin = pullRequestRepo('pr-origin');

@@ -29,6 +29,9 @@ interface Run extends RunResult {
   pipCommands: string[];
 }
 
+/** A pip run: `python -m pip ARGS`, or the venv's seeding pip run from its wheel (`python …/pip-X.whl/pip ARGS`). */
+const PIP_RUN = / (?:-m pip|\S+\.whl\/pip) (.*)$/;
+
 async function run(
   fixture: string | { workspace: string },
   inputs: Record<string, string> = {},
@@ -46,8 +49,11 @@ async function run(
     py: (code) => execFileSync(python, ['-c', code], { encoding: 'utf8' }).trim(),
     pipCommands: result.stdout
       .split('\n')
-      .filter((line) => line.startsWith('[command]') && line.includes(' -m pip '))
-      .map((line) => line.slice(line.indexOf(' -m pip ') + ' -m pip '.length)),
+      .filter((line) => line.startsWith('[command]'))
+      .map((line) => PIP_RUN.exec(line)?.[1])
+      .filter((args) => args !== undefined)
+      // The seeding pip installs Python's own bundled setuptools wheel (3.11): name it, not its path.
+      .map((args) => args.replace(/\S+\/setuptools-\S+\.whl/, '<bundled setuptools>')),
   };
 }
 
@@ -125,7 +131,7 @@ describe('each source alone', () => {
       'dependency-groups': 'test',
     });
     expectPassed(result, '1');
-    expect(result.pipCommands[0]).toBe('install --upgrade pip');
+    expect(result.pipCommands[0]).toBe('install --upgrade pip <bundled setuptools>');
     // --group arrived in pip 25.1.
     const [major, minor] = result.py('import pip; print(pip.__version__)').split('.').map(Number);
     expect(major * 100 + minor).toBeGreaterThanOrEqual(2501);
@@ -182,7 +188,7 @@ describe('packages and pip-args', () => {
     const pipArgs = `--progress-bar off --log ${log}`;
     const targets = `-r ${workspace}/requirements.txt -e ${workspace}[toml] --group lint idna`;
     expect(result.pipCommands).toEqual([
-      `install --upgrade pip ${pipArgs}`,
+      `install --upgrade pip <bundled setuptools> ${pipArgs}`,
       `install ${targets} ${pipArgs}`,
       `install ${targets} pytest ${pipArgs}`,
     ]);

@@ -59,8 +59,13 @@ const pullRequest: EventContext = {
 
 /** A workspace with one JUnit report of tests a, b and c; those named in `failing` failed. */
 function workspaceFailing(...failing: string[]): string {
+  return workspaceOf(['a', 'b', 'c'], failing);
+}
+
+/** A workspace with one JUnit report of the tests `names`; those in `failing` failed. */
+function workspaceOf(names: string[], failing: string[]): string {
   const dir = mkdtempSync(join(scratch, 'ws-'));
-  const cases = ['a', 'b', 'c'].map((name) => {
+  const cases = names.map((name) => {
     const failure = failing.includes(name)
       ? `<failure message="assert ${name}">tests/test_x.py:9: AssertionError</failure>`
       : '';
@@ -148,6 +153,65 @@ describe('local cache directory', () => {
     // (4) A pull request run records nothing.
     expect(resultsEntries(cacheDir)).toHaveLength(1);
     expect(pr.stdout).not.toContain("Recorded this run's results");
+  }, 120_000);
+
+  test('more than 50 failures on both sides: only the tests main did not fail are new', async () => {
+    const cacheDir = join(scratch, 'cache-many');
+    const inputs = { 'cache-dir': cacheDir };
+    const names = Array.from({ length: 150 }, (_, i) => `t${i}`);
+    // main fails t0..t99; the pull request fails t0..t119: 20 new, beyond the 50 kept in detail.
+    const main = await run(workspaceOf(names, names.slice(0, 100)), onMain, MAIN_SHA, inputs);
+    expect(main.exitCode).toBe(1);
+    expect(main.warnings).toEqual([]);
+    const pr = await run(workspaceOf(names, names.slice(0, 120)), pullRequest, PR_SHA, inputs);
+    expect(pr.exitCode).toBe(1);
+    expect(pr.warnings).toEqual([]);
+    expect(pr.summary).toContain(
+      'Compared with <code>main</code> at a1b2c3d: 20 new failing test(s), 100 already failing there.',
+    );
+    const body = comment()!;
+    expect(body).toContain('120 failed, 20 new, 30 passed');
+    expect(body).not.toContain('at least');
+    expect(body).not.toContain('more failure(s) than its results list');
+    // The 50 failures kept in detail are all known ones; the 20 new are counted in their list.
+    expect(section(body, '**New failures**')).toEqual(['- and 20 more']);
+  }, 120_000);
+
+  test('workflow_run behind a pull request (the two-workflow setup) compares with its base branch', async () => {
+    const cacheDir = join(scratch, 'cache-workflow-run');
+    const inputs = { 'cache-dir': cacheDir, comment: 'always', annotations: 'false' };
+    await run(workspaceFailing('a'), onMain, MAIN_SHA, inputs);
+    const behind = (pullRequests: unknown[]): EventContext => ({
+      name: 'workflow_run',
+      ref: 'refs/heads/main',
+      payload: {
+        action: 'completed',
+        workflow_run: {
+          event: 'pull_request',
+          head_branch: 'feature',
+          head_sha: PR_SHA,
+          head_repository: { full_name: 'octo-org/octo-service' },
+          pull_requests: pullRequests,
+        },
+        repository: { full_name: 'octo-org/octo-service', default_branch: 'main' },
+      },
+    });
+    const listed = [{ number: PR, base: { ref: 'main' }, head: { ref: 'feature' } }];
+    const pr = await run(workspaceFailing('a', 'b'), behind(listed), MAIN_SHA, inputs);
+    expect(pr.exitCode).toBe(1);
+    expect(pr.warnings).toEqual([]);
+    expectSplitComment(comment());
+    // It never records: workflow_run acts on a pull request's results.
+    expect(resultsEntries(cacheDir)).toHaveLength(1);
+
+    // No pull request listed and no head owner to look one up by: no comment, one line saying
+    // why (a fork's, found through the API: fork-pr-comment.test.ts).
+    api.comments.clear();
+    const fork = await run(workspaceFailing('a', 'b'), behind([]), MAIN_SHA, inputs);
+    expect(fork.exitCode).toBe(1);
+    expect(fork.warnings).toEqual([]);
+    expect(comment()).toBeUndefined();
+    expect(fork.stdout).toContain('lists no pull request');
   }, 120_000);
 
   test('a garbage entry is ignored with one info line; the comment lists the failures unsplit', async () => {

@@ -33,6 +33,13 @@ function result(failures: TestFailure[], omitted = 0): TestResult {
   };
 }
 
+/** A reader's result for many failing tests: every id listed, the first 50 kept in detail. */
+function manyFailing(count: number, omitted = 0): { ids: string[]; run: TestResult } {
+  const ids = Array.from({ length: count }, (_, i) => `t.py::t${i}`);
+  const kept = ids.slice(0, 50).map((id) => failure(id));
+  return { ids, run: { ...result(kept, count - 50), failing: { ids, omitted } } };
+}
+
 const entry = (failing: string[], omitted = 0): ResultsEntry => ({
   sha: SHA,
   ref: 'refs/heads/main',
@@ -100,12 +107,31 @@ describe('parseResultsEntry: restored data is untrusted', () => {
 describe('splitFailures', () => {
   test('failures the base branch also had are known; the rest are new', () => {
     const split = splitFailures(
-      [failure('a'), failure('b'), failure('b', 'error'), failure('c')],
+      result([failure('a'), failure('b'), failure('b', 'error'), failure('c')]),
       entry(['a', 'z']),
     );
     expect(split.fresh.map((f) => f.id)).toEqual(['b', 'b', 'c']);
     expect(split.known.map((f) => f.id)).toEqual(['a']);
     expect(split.freshIds).toBe(2);
+    expect(split.knownIds).toBe(1);
+  });
+
+  test('counts come from every failing id, not only the failures kept with details', () => {
+    // 120 failing tests, 50 kept with details (t0..t49); main failed t0..t89.
+    const { ids, run } = manyFailing(120);
+    const split = splitFailures(run, entry(ids.slice(0, 90)));
+    expect(split).toMatchObject({ freshIds: 30, knownIds: 90, unsorted: 0 });
+    expect(split.fresh).toEqual([]);
+    expect(split.known).toHaveLength(50);
+  });
+});
+
+describe('the entry from more than 50 failures', () => {
+  test('lists every failing id the reader listed, and counts the rest', () => {
+    const { ids, run } = manyFailing(120, 3);
+    const built = buildResultsEntry(run, SHA, 'refs/heads/main');
+    expect(built.failing).toEqual(ids);
+    expect(built.omitted).toBe(3);
   });
 });
 
@@ -219,6 +245,23 @@ describe('the comment and the summary line', () => {
     expect(body).toContain('at least 1 new');
     expect(body).toContain('<code>main</code> had 2 more failure(s) than its results list');
     expect(body).toContain('- and 4 more (see the run)');
+  });
+
+  test('more than 50 failures on both sides: the new ones past the 50th are not called new', () => {
+    // This run: 120 failing tests, details for the first 50; main failed the first 100.
+    const { ids, run: big } = manyFailing(120);
+    const base = { branch: 'main', entry: entry(ids.slice(0, 100)) };
+    const body = renderComment({ ...content, result: big, base });
+    expect(body).toContain('20 new');
+    expect(body).not.toContain('at least');
+    // No new failure has details: its list says how many, the known list shows 20 of 100.
+    const lines = body.split('\n');
+    const newAt = lines.indexOf('**New failures**');
+    expect(lines[newAt + 2]).toBe('- and 20 more');
+    expect(body).toContain('- and 80 more (see the run)');
+    expect(comparisonLine(big, base)).toBe(
+      'Compared with <code>main</code> at a1b2c3d: 20 new failing test(s), 100 already failing there.',
+    );
   });
 
   test('no base results: one short line, the failures in one list; nothing when all pass', () => {

@@ -1,6 +1,6 @@
 /** The job summary: content, HTML escaping, and the 1 MiB bound. */
 import { MAX_SUMMARY_BYTES, formatSeconds, renderSummary } from '../../src/report/summary.js';
-import { failureLinker } from '../../src/report/links.js';
+import { commitThatRan, failureLinker } from '../../src/report/links.js';
 import type { TestFailure, TestResult } from '../../src/pytest/result.js';
 
 function result(overrides: Partial<TestResult> = {}): TestResult {
@@ -146,6 +146,24 @@ describe('summary details', () => {
     expect(linkFor({ ...failure(2), file: 'tests/a b#c.py' })).toBe(
       'https://github.example/octo/app/blob/abc123/sub/project/tests/a%20b%23c.py#L2',
     );
+  });
+
+  test('behind workflow_run, failures link to the commit the tests ran, not the default branch', () => {
+    const head = 'f'.repeat(40);
+    const behindRun = {
+      event: 'pull_request',
+      headOwner: 'fork',
+      headBranch: 'fix',
+      headSha: head,
+    };
+    const ran = commitThatRan(commit, { name: 'workflow_run', behindRun });
+    expect(failureLinker(ran, paths)!(failure(4))).toBe(
+      `https://github.example/octo/app/blob/${head}/sub/project/tests/t.py#L4`,
+    );
+    // Any other event, or a head_sha that is not a commit id: GITHUB_SHA.
+    expect(commitThatRan(commit, { name: 'push', behindRun }).sha).toBe('abc123');
+    const odd = { ...behindRun, headSha: '../../etc' };
+    expect(commitThatRan(commit, { name: 'workflow_run', behindRun: odd }).sha).toBe('abc123');
   });
 
   test('the slowest table only when some test took 100 ms or more', () => {

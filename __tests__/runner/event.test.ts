@@ -113,6 +113,53 @@ describe('buildRunEvent', () => {
     expect(buildRunEvent({ GITHUB_EVENT_NAME: 'workflow_run' }, {}).isFork).toBe(true);
   });
 
+  it('reads the base branch of the pull request behind workflow_run, when the payload lists it', () => {
+    const run = (pullRequests: unknown[]) => ({
+      repository: repo('octo-org/octo-service'),
+      workflow_run: {
+        event: 'pull_request',
+        head_branch: 'feature',
+        head_repository: repo('octo-org/octo-service'),
+        pull_requests: pullRequests,
+      },
+    });
+    const env = { GITHUB_EVENT_NAME: 'workflow_run', GITHUB_REF: 'refs/heads/main' };
+    const listed = [{ number: 7, base: { ref: 'develop' }, head: { ref: 'feature' } }];
+    expect(buildRunEvent(env, run(listed))).toMatchObject({ baseRef: 'develop', pullRequest: 7 });
+    // A pull request from a fork: GitHub lists none, so there is no base to compare with.
+    const fromFork = buildRunEvent(env, run([]));
+    expect(fromFork.baseRef).toBe('');
+    expect(fromFork.pullRequest).toBeUndefined();
+  });
+
+  it('reads the run behind workflow_run (its event, head owner, branch and commit), and only there', () => {
+    const payload = {
+      repository: repo('octo-org/octo-service'),
+      workflow_run: {
+        event: 'pull_request',
+        head_branch: 'fix/parser',
+        head_sha: 'ab'.repeat(20),
+        head_repository: { ...repo('mallory/octo-service'), owner: { login: 'mallory' } },
+        pull_requests: [],
+      },
+    };
+    expect(buildRunEvent({ GITHUB_EVENT_NAME: 'workflow_run' }, payload).behindRun).toEqual({
+      event: 'pull_request',
+      headOwner: 'mallory',
+      headBranch: 'fix/parser',
+      headSha: 'ab'.repeat(20),
+    });
+    // Wrong types read as empty, never as text of another kind.
+    const odd = { workflow_run: { event: 7, head_sha: null, head_repository: { owner: 'x' } } };
+    expect(buildRunEvent({ GITHUB_EVENT_NAME: 'workflow_run' }, odd).behindRun).toEqual({
+      event: '',
+      headOwner: '',
+      headBranch: '',
+      headSha: '',
+    });
+    expect(buildRunEvent({ GITHUB_EVENT_NAME: 'push' }, payload).behindRun).toBeUndefined();
+  });
+
   it('reads the conclusion of the run behind workflow_run, and only for workflow_run', () => {
     const payload = (conclusion: unknown) => ({
       action: 'completed',

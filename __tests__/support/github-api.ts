@@ -1,7 +1,8 @@
 /**
  * A stand-in for GitHub's REST API on 127.0.0.1, as much of it as the pull-request comment
  * uses: list an issue's comments (paginated with Link headers, as GitHub does), create one,
- * update one. Faults can be queued (a 5xx, a 403 as a fork's read-only token gets), and it
+ * update one; list a repository's pull requests, filtered by `head` (`owner:branch`) and
+ * `state` as GitHub does, paginated likewise. Faults can be queued (a 5xx, a 403 as a fork's read-only token gets), and it
  * stops itself after `lifetimeMs` even if a test forgets to close it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -10,6 +11,34 @@ import type { AddressInfo } from 'node:net';
 export interface StoredComment {
   id: number;
   body: string;
+}
+
+/** A pull request as the list endpoint gives it (the fields the action reads, and a few more). */
+export interface StoredPull {
+  number: number;
+  state: 'open' | 'closed';
+  head: { ref: string; sha: string; label: string; repo: { full_name: string } };
+  base: { ref: string; repo: { full_name: string } };
+}
+
+/** A pull request from `owner`'s fork (`owner/<name>`) of the stand-in's repository. */
+export function forkPull(
+  number: number,
+  fields: { owner: string; branch: string; sha: string; base?: string; state?: 'open' | 'closed' },
+  repository = 'octo-org/octo-service',
+): StoredPull {
+  const name = repository.split('/')[1];
+  return {
+    number,
+    state: fields.state ?? 'open',
+    head: {
+      ref: fields.branch,
+      sha: fields.sha,
+      label: `${fields.owner}:${fields.branch}`,
+      repo: { full_name: `${fields.owner}/${name}` },
+    },
+    base: { ref: fields.base ?? 'main', repo: { full_name: repository } },
+  };
 }
 
 export interface RecordedCall {
@@ -24,6 +53,8 @@ export interface GitHubApi {
   url: string;
   /** Comments per issue number, in creation order. */
   comments: Map<number, StoredComment[]>;
+  /** The repository's pull requests (any state), as `GET /repos/o/r/pulls` lists them. */
+  pulls: StoredPull[];
   /** Every request with the status it got. */
   calls: RecordedCall[];
   /** The next requests (any route) answer these statuses instead, one each, in order. */
@@ -46,6 +77,7 @@ export async function startGitHubApi(
   const api: GitHubApi = {
     url: '',
     comments,
+    pulls: [],
     calls,
     faults: [],
     readOnly: false,
@@ -69,6 +101,24 @@ export async function startGitHubApi(
     res.end(JSON.stringify(body));
   };
 
+  /** One page of `all`, with GitHub's Link header to the others. */
+  const sendPage = (req: IncomingMessage, res: ServerResponse, url: URL, all: unknown[]) => {
+    const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), MAX_PER_PAGE);
+    const page = Math.max(Number(url.searchParams.get('page') ?? 1), 1);
+    const pages = Math.max(Math.ceil(all.length / perPage), 1);
+    const link = (n: number, rel: string) => {
+      const next = new URL(url);
+      next.searchParams.set('page', String(n));
+      return `<${api.url}${next.pathname}${next.search}>; rel="${rel}"`;
+    };
+    const links = [
+      ...(page < pages ? [link(page + 1, 'next'), link(pages, 'last')] : []),
+      ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : []),
+    ];
+    const slice = all.slice((page - 1) * perPage, page * perPage);
+    return send(req, res, 200, slice, links.length > 0 ? { link: links.join(', ') } : {});
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const fault = api.faults.shift();
@@ -82,22 +132,18 @@ export async function startGitHubApi(
     if (writes && api.readOnly) {
       return send(req, res, 403, { message: 'Resource not accessible by integration' });
     }
+    const pulls = /^\/repos\/([^/]+\/[^/]+)\/pulls$/.exec(url.pathname);
+    if (pulls && req.method === 'GET') {
+      if (pulls[1] !== repository) return send(req, res, 404, { message: 'Not Found' });
+      const state = url.searchParams.get('state') ?? 'open';
+      const head = url.searchParams.get('head');
+      const all = api.pulls.filter(
+        (pull) => (state === 'all' || pull.state === state) && (!head || pull.head.label === head),
+      );
+      return sendPage(req, res, url, all);
+    }
     if (list && req.method === 'GET') {
-      const all = comments.get(Number(list[2])) ?? [];
-      const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), MAX_PER_PAGE);
-      const page = Math.max(Number(url.searchParams.get('page') ?? 1), 1);
-      const pages = Math.max(Math.ceil(all.length / perPage), 1);
-      const link = (n: number, rel: string) => {
-        const next = new URL(url);
-        next.searchParams.set('page', String(n));
-        return `<${api.url}${next.pathname}${next.search}>; rel="${rel}"`;
-      };
-      const links = [
-        ...(page < pages ? [link(page + 1, 'next'), link(pages, 'last')] : []),
-        ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : []),
-      ];
-      const slice = all.slice((page - 1) * perPage, page * perPage);
-      return send(req, res, 200, slice, links.length > 0 ? { link: links.join(', ') } : {});
+      return sendPage(req, res, url, comments.get(Number(list[2])) ?? []);
     }
     if (list && req.method === 'POST') {
       const body = (JSON.parse(raw) as { body?: unknown }).body;

@@ -44,3 +44,11 @@ export function recordingLog(): RecordingLog {
   const warnings: string[] = [];
   return { infos, warnings, info: (m) => infos.push(m), warning: (m) => warnings.push(m) };
 }
+
+/** A venv at `path` with coverage.py (pip, as configured on the machine); returns its python. */
+export function coverageVenv(path: string): string {
+  makeVenv(systemPython().executable, path, { withPip: true });
+  const python = join(path, 'bin/python');
+  execFileSync(python, ['-m', 'pip', 'install', '-q', 'coverage'], { stdio: 'pipe' });
+  return python;
+}

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { combineShards } from '../../src/coverage/stage.js';
-import { writeJsonReport } from '../../src/coverage/tool.js';
+import { writeReport } from '../../src/coverage/tool.js';
 import { readCoverageJson } from '../../src/coverage/read-report.js';
 
 const [dir, python] = process.argv.slice(2);
@@ -30,7 +30,7 @@ const combined = await combineShards({
 const combineMs = performance.now() - t;
 t = performance.now();
 const json = join(scratch, 'report.json');
-await writeJsonReport(python, combined, json, project);
+await writeReport('json', python, combined, json, project);
 const jsonMs = performance.now() - t;
 const rssBefore = process.memoryUsage().rss;
 t = performance.now();

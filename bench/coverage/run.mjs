@@ -2,6 +2,8 @@
  * Coverage combine benchmark: 64 shard data files of a 2,000-file project (3 runner roots),
  * combined, reported and read by the action's own code; medians of --runs fresh processes.
  * Peak RSS of the whole pass (node and the coverage.py processes it starts) from GNU time.
+ * Then the same data as Cobertura XML (cobertura.py): coverage.py's report of the combined data,
+ * and one report per shard, read and merged by cobertura.ts.
  *
  *   node bench/coverage/run.mjs [--runs 5] [--dir $TMPDIR/coverage-bench]
  */
@@ -33,27 +35,36 @@ if (!existsSync(python)) {
 if (!existsSync(join(dir, 'data'))) {
   execFileSync(python, [join(here, 'generate.py'), dir], { stdio: 'inherit' });
 }
+if (!existsSync(join(dir, 'xml/full.xml'))) {
+  execFileSync(python, [join(here, 'cobertura.py'), dir], { stdio: 'inherit' });
+}
 const coverageVersion = execFileSync(python, ['-m', 'coverage', '--version'], {
   encoding: 'utf8',
 }).split('\n')[0];
 
-const results = [];
-for (let i = 0; i < runs; i++) {
-  const run = spawnSync(
-    '/usr/bin/time',
-    ['-f', 'PEAK %M', join(repo, 'node_modules/.bin/tsx'), join(here, 'once.ts'), dir, python],
-    { cwd: repo, encoding: 'utf8' },
-  );
-  if (run.status !== 0) throw new Error(`run failed: ${run.stderr}`);
-  const figures = JSON.parse(run.stdout.trim().split('\n').pop());
-  figures.peakKb = Number(/PEAK (\d+)/.exec(run.stderr)[1]);
-  results.push(figures);
-  console.error(`run ${i + 1}: ${JSON.stringify(figures)}`);
+/** `runs` fresh processes of `script` under GNU time: their JSON figures and peak RSS. */
+function measure(script, ...scriptArgs) {
+  const results = [];
+  for (let i = 0; i < runs; i++) {
+    const run = spawnSync(
+      '/usr/bin/time',
+      ['-f', 'PEAK %M', join(repo, 'node_modules/.bin/tsx'), join(here, script), ...scriptArgs],
+      { cwd: repo, encoding: 'utf8' },
+    );
+    if (run.status !== 0) throw new Error(`run failed: ${run.stderr}`);
+    const figures = JSON.parse(run.stdout.trim().split('\n').pop());
+    figures.peakKb = Number(/PEAK (\d+)/.exec(run.stderr)[1]);
+    results.push(figures);
+    console.error(`${script} ${scriptArgs.at(-1)} run ${i + 1}: ${JSON.stringify(figures)}`);
+  }
+  return results;
 }
-const median = (key) => {
+const medianOf = (results, key) => {
   const values = results.map((r) => r[key]).sort((a, b) => a - b);
   return values[Math.floor(values.length / 2)];
 };
+const results = measure('once.ts', dir, python);
+const median = (key) => medianOf(results, key);
 const ms = (v) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`);
 const mb = (kb) => `${Math.round(kb / 1024)} MB`;
 const r = results[0];
@@ -69,3 +80,16 @@ console.log(
 console.log(
   `| ${ms(median('combineMs'))} | ${ms(median('jsonMs'))} | ${ms(median('readMs'))} | ${mb(median('nodeMaxRssKb'))} | ${mb(median('peakKb'))} |`,
 );
+
+console.log(
+  '\nCobertura XML, read by cobertura.ts (fresh process each; node is the only process):\n',
+);
+console.log('| reports | size | read + merge | total | node peak RSS |');
+console.log('| ------: | ---: | -----------: | ----: | ------------: |');
+for (const which of ['full', 'shards']) {
+  const xml = measure('cobertura-once.ts', dir, which);
+  const x = xml[0];
+  console.log(
+    `| ${x.reports} (${which === 'full' ? "coverage.py's, combined" : 'one per shard'}) | ${(x.xmlBytes / 1e6).toFixed(1)} MB | ${ms(medianOf(xml, 'readMs'))} | ${x.percent.toFixed(2)}% | ${mb(medianOf(xml, 'nodeMaxRssKb'))} |`,
+  );
+}

@@ -185,10 +185,10 @@ function output(file: string, argv: string[]): string {
   }
 }
 
-/** Where a warm run's time goes: node, each child process, and the gaps between them. */
-function printProfile(trace: Trace, spawnedAt: number): void {
+/** Where a run's time goes: node, each child process, and the gaps between them. */
+function printProfile(title: string, trace: Trace, spawnedAt: number): void {
   const at = (t: number) => `${(t - trace.origin).toFixed(0).padStart(6)} ms`;
-  console.log('\n### Profile of the last warm run\n');
+  console.log(`\n### Profile of the last ${title} run\n`);
   console.log("Offsets from node's own start (performance.timeOrigin); negative: before it.\n");
   console.log('```');
   console.log(`${at(spawnedAt)}  harness calls runAction (temp dirs, GITHUB_* files, spawn)`);
@@ -236,7 +236,6 @@ async function main(): Promise<void> {
   copyProject(warmWorkspace);
   console.error('Filling the warm cache (one unmeasured cold run)...');
   await actionRun(warmWorkspace, warmCache, toolCache, false);
-  // The venv's entry: the cache also holds results entries (pyci-results-*), replaced every run.
   const archive = readdirSync(warmCache).find(
     (name) => name.startsWith('pyci-venv-') && name.endsWith('.tar.zst'),
   );
@@ -259,12 +258,15 @@ async function main(): Promise<void> {
   const requirements = readFileSync(requirementsFile, 'utf8');
   if (!requirements.includes(BUMP.from)) throw new Error(`${BUMP.from} not in ${BUMP.file}`);
   let lastWarmSpawn = 0;
+  let lastColdSpawn = 0;
+  let lastBumpedSpawn = 0;
   for (let round = 1; round <= runs; round++) {
     plain.push(await plainRun(python));
 
     const coldWorkspace = mkdtempSync(join(root, 'cold-ws-'));
     const coldCache = mkdtempSync(join(root, 'cold-cache-'));
     copyProject(coldWorkspace);
+    lastColdSpawn = now();
     cold.push(await actionRun(coldWorkspace, coldCache, toolCache, false));
     rmSync(coldWorkspace, { recursive: true, force: true });
     rmSync(coldCache, { recursive: true, force: true });
@@ -287,6 +289,7 @@ async function main(): Promise<void> {
     rmSync(join(warmWorkspace, '.venv'), { recursive: true, force: true });
     writeFileSync(requirementsFile, requirements.replace(BUMP.from, BUMP.to));
     try {
+      lastBumpedSpawn = now();
       bumped.push(await actionRun(warmWorkspace, bumpCache, toolCache, undefined));
     } finally {
       writeFileSync(requirementsFile, requirements);
@@ -374,7 +377,11 @@ async function main(): Promise<void> {
   );
   console.log(`| in-place outside pytest | ${seconds(m.inPlaceOverhead)} | < 1 s |`);
 
-  if (profile) printProfile(warm.at(-1)!.trace, lastWarmSpawn);
+  if (profile) {
+    printProfile('warm', warm.at(-1)!.trace, lastWarmSpawn);
+    printProfile('cold', cold.at(-1)!.trace, lastColdSpawn);
+    printProfile('bumped', bumped.at(-1)!.trace, lastBumpedSpawn);
+  }
   rmSync(join(root, 'warm'), { recursive: true, force: true });
 }
 

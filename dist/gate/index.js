@@ -32258,6 +32258,19 @@ function pullRequestNumber(name, payload) {
         ? { pullRequest: number }
         : {};
 }
+function runBehind(name, payload) {
+    if (name !== 'workflow_run')
+        return {};
+    const run = field(payload, 'workflow_run');
+    return {
+        behindRun: {
+            event: event_text(field(run, 'event')),
+            headOwner: event_text(field(run, 'head_repository', 'owner', 'login')),
+            headBranch: event_text(field(run, 'head_branch')),
+            headSha: event_text(field(run, 'head_sha')),
+        },
+    };
+}
 function buildRunEvent(env, payload) {
     const name = env.GITHUB_EVENT_NAME ?? '';
     if (name === '') {
@@ -32271,7 +32284,9 @@ function buildRunEvent(env, payload) {
         headRef: env.GITHUB_HEAD_REF ||
             event_text(field(payload, 'pull_request', 'head', 'ref')) ||
             event_text(field(payload, 'workflow_run', 'head_branch')),
-        baseRef: env.GITHUB_BASE_REF || event_text(field(payload, 'pull_request', 'base', 'ref')),
+        baseRef: env.GITHUB_BASE_REF ||
+            event_text(field(payload, 'pull_request', 'base', 'ref')) ||
+            event_text(field(payload, 'workflow_run', 'pull_requests', '0', 'base', 'ref')),
         isFork: detectFork(name, payload),
         headCommitMessage: event_text(field(payload, 'head_commit', 'message')) ||
             event_text(field(payload, 'workflow_run', 'head_commit', 'message')) ||
@@ -32281,6 +32296,7 @@ function buildRunEvent(env, payload) {
         pullRequestComment: isPullRequestComment(name, payload),
         ...pullRequestNumber(name, payload),
         defaultBranch: event_text(field(payload, 'repository', 'default_branch')),
+        ...runBehind(name, payload),
     };
 }
 

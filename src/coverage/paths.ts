@@ -4,6 +4,7 @@
  * from the venv's site-packages: coverage.py's `[paths]` setting maps such roots to local
  * folders, and the roots are found from the recorded paths themselves. Pure.
  */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 export interface RootMapping {
   /** A local folder, ending with a separator. */
@@ -62,4 +63,62 @@ export function pathsRc(mappings: RootMapping[]): string {
     lines.push(`source${index} =`, ...[mapping.local, ...mapping.remotes].map((r) => `    ${r}`));
   });
   return `${lines.join('\n')}\n`;
+}
+
+const isAbsoluteAnywhere = (path: string) => /^([A-Za-z]:)?[\\/]/.test(path);
+
+/**
+ * The repository path (`/`-separated, relative to `workspace`) of a file a Cobertura report names:
+ * `filename` is relative to one of its `<source>` folders, which may be this checkout, another
+ * runner's, or a site-packages (found back under `localRoots`, as the data files' roots are). A file found
+ * nowhere keeps its reported path: it still counts, under the name the report gave it.
+ * Answers are cached: shards name the same files again and again.
+ */
+export function reportedFileResolver(where: {
+  workspace: string;
+  workingDirectory: string;
+  localRoots: string[];
+  exists: (path: string) => boolean;
+}): (filename: string, sources: readonly string[]) => string {
+  const cache = new Map<string, string>();
+  const inWorkspace = (path: string): string | undefined => {
+    const rel = relative(where.workspace, path);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+    return rel.split(sep).join('/');
+  };
+  const find = (candidates: string[]): string => {
+    for (const candidate of candidates) {
+      // An installed copy (a venv may sit in the checkout): the checkout's own file is meant.
+      const installed = /[\\/]site-packages[\\/](.+)$/.exec(candidate);
+      const rel = installed
+        ? where.localRoots
+            .map((root) => `${withSep(root)}${installed[1].replace(/\\/g, '/')}`)
+            .filter((path) => where.exists(path))
+            .map(inWorkspace)
+            .find((path) => path !== undefined)
+        : where.exists(candidate)
+          ? inWorkspace(candidate)
+          : undefined;
+      if (rel !== undefined) return rel;
+    }
+    for (const candidate of candidates) {
+      const found = localFileOf(candidate, where.localRoots, where.exists);
+      const rel = found && inWorkspace(found.path);
+      if (rel !== undefined) return rel;
+    }
+    return inWorkspace(candidates[0]) ?? candidates[0];
+  };
+  return (filename, sources) => {
+    const candidates = isAbsoluteAnywhere(filename)
+      ? [filename]
+      : (sources.length > 0 ? sources : ['.']).map((source) =>
+          isAbsoluteAnywhere(source)
+            ? `${source.replace(/[\\/]+$/, '')}/${filename}`
+            : resolve(where.workingDirectory, source, filename),
+        );
+    const key = candidates.join('\0');
+    let path = cache.get(key);
+    if (path === undefined) cache.set(key, (path = find(candidates)));
+    return path;
+  };
 }

@@ -41,6 +41,16 @@ function worse(a: FileCoverage, b: FileCoverage): number {
   );
 }
 
+/** Adds `file` to `least` (lowest first, at most `keep`) if it is among the least covered so far. */
+export function addLeastCovered(least: FileCoverage[], file: FileCoverage, keep: number): void {
+  // Files without statements have nothing to cover.
+  if (file.statements === 0) return;
+  if (least.length >= keep && worse(file, least[least.length - 1]) >= 0) return;
+  least.push(file);
+  least.sort(worse);
+  if (least.length > keep) least.pop();
+}
+
 /**
  * Collects a report from (path, scalar) pairs. `wantLines(path)` says whose line numbers to keep;
  * everyone else's are dropped as they pass.
@@ -88,16 +98,11 @@ export class CoverageReportBuilder {
     if (this.wantLines(file)) this.report.lines.set(file, { executed: [], missing: [] });
   }
 
-  /** Keeps the finished file if it is among the least covered so far (files without statements are not). */
+  /** Keeps the finished file if it is among the least covered so far. */
   private flushFile(): void {
     const file = this.current;
     this.current = undefined;
-    if (!file || file.statements === 0) return;
-    const least = this.report.leastCovered;
-    if (least.length >= this.keepLeast && worse(file, least[least.length - 1]) >= 0) return;
-    least.push(file);
-    least.sort(worse);
-    if (least.length > this.keepLeast) least.pop();
+    if (file) addLeastCovered(this.report.leastCovered, file, this.keepLeast);
   }
 
   finish(): CoverageReport {

@@ -28,7 +28,7 @@ import {
   combineParallel,
   ensurePytestCov,
   recordedPaths,
-  writeJsonReport,
+  writeReport,
 } from './tool.js';
 
 /** What the pytest run needs to measure coverage. */
@@ -154,7 +154,8 @@ export async function reportCoverage(request: ReportRequest): Promise<CoverageOu
     return undefined;
   }
   const jsonPath = join(request.scratchDir, `pyci-coverage-${randomUUID()}.json`);
-  await writeJsonReport(
+  await writeReport(
+    'json',
     request.python,
     request.dataFile,
     jsonPath,
@@ -163,6 +164,31 @@ export async function reportCoverage(request: ReportRequest): Promise<CoverageOu
   );
 
   const toRepoPath = (reported: string) => repoPathOf(reported, request);
+  return outcomeOf(
+    request,
+    (want) => readCoverageJson(jsonPath, want),
+    toRepoPath,
+    request.dataFile,
+  );
+}
+
+/** What an outcome needs besides the report: where, the event, the threshold. */
+export type OutcomeRequest = Pick<
+  ReportRequest,
+  'workspace' | 'event' | 'threshold' | 'applyThreshold'
+>;
+
+/**
+ * The outcome of a report `read` makes (keeping the lines of the reported paths `want` asks
+ * for): a pull request's changed lines measured, the least covered shown at their repository
+ * paths, the threshold applied. `toRepoPath` turns a reported path into a repository one.
+ */
+export async function outcomeOf(
+  request: OutcomeRequest,
+  read: (want: (reported: string) => boolean) => Promise<CoverageReport>,
+  toRepoPath: (reported: string) => string | undefined,
+  dataFile: string,
+): Promise<CoverageOutcome> {
   let changedLines: ChangedLines | undefined;
   let changedUnavailable: string | undefined;
   if (PULL_REQUEST_EVENTS.has(request.event.name) && request.event.baseRef !== '') {
@@ -170,7 +196,7 @@ export async function reportCoverage(request: ReportRequest): Promise<CoverageOu
     if ('changed' in found) changedLines = found.changed;
     else changedUnavailable = found.unavailable;
   }
-  const report = await readCoverageJson(jsonPath, (reported) => {
+  const report = await read((reported) => {
     const path = toRepoPath(reported);
     return changedLines !== undefined && path !== undefined && changedLines.has(path);
   });
@@ -184,7 +210,7 @@ export async function reportCoverage(request: ReportRequest): Promise<CoverageOu
     ...(changed ? { changed } : {}),
     ...(changedUnavailable ? { changedUnavailable } : {}),
     ...(request.threshold !== undefined ? { threshold: request.threshold } : {}),
-    dataFile: request.dataFile,
+    dataFile,
   };
   if (request.applyThreshold) {
     const problem = thresholdProblem(report.percent, request.threshold);
@@ -196,6 +222,13 @@ export async function reportCoverage(request: ReportRequest): Promise<CoverageOu
   return outcome;
 }
 
+/** Where other runners' files are looked for: the checkout first (longest match), then where an installed project's files live in it. */
+export function localRootsOf(where: { workspace: string; workingDirectory: string }): string[] {
+  return [
+    ...new Set([where.workspace, join(where.workingDirectory, 'src'), where.workingDirectory]),
+  ];
+}
+
 /** Report-only mode: the shards' data files combined into one, their checkout roots mapped to ours. */
 export async function combineShards(request: {
   python: string;
@@ -205,15 +238,7 @@ export async function combineShards(request: {
   scratchDir: string;
 }): Promise<string> {
   const paths = await recordedPaths(request.python, request.files);
-  // The checkout first (longest match), then where an installed project's files live in it.
-  const localRoots = [
-    ...new Set([
-      request.workspace,
-      join(request.workingDirectory, 'src'),
-      request.workingDirectory,
-    ]),
-  ];
-  const mappings = checkoutRoots(paths, localRoots, existsSync);
+  const mappings = checkoutRoots(paths, localRootsOf(request), existsSync);
   const described = mappings.map((m) => `${m.remotes.join(', ')} -> ${m.local}`).join('; ');
   core.info(
     `coverage: combining ${request.files.length} data file(s); paths mapped: ${described || '(none needed)'}.`,

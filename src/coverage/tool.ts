@@ -1,6 +1,6 @@
 /**
  * coverage.py and pytest-cov in a venv: installing them when missing, and the coverage commands
- * the action runs (json, combine, reading recorded paths). argv arrays only.
+ * the action runs (json, xml, combine, reading recorded paths). argv arrays only.
  */
 import { existsSync, rmSync } from 'node:fs';
 import * as core from '@actions/core';
@@ -47,35 +47,51 @@ export async function coverageVenv(
 }
 
 /**
- * coverage.py's JSON report of `dataFile`, run in `cwd` with the project's own coverage settings
- * (exclusions, omit). Exit 2 is coverage's own fail_under: the action's threshold decides.
+ * Runs `coverage <command> ...args` in `cwd` to write `output`; `failure` is the error when it
+ * exits other than `okExits` or writes nothing. The output is removed first unless `append`.
  */
-export async function writeJsonReport(
+async function coverageCommand(
+  python: string,
+  args: string[],
+  run: {
+    output: string;
+    cwd: string;
+    okExits?: number[];
+    append?: boolean;
+    failure: (exitCode: number, output: string) => Error;
+  },
+): Promise<void> {
+  if (!run.append) rmSync(run.output, { force: true });
+  const result = await execProgram(python, ['-m', 'coverage', ...args], { cwd: run.cwd });
+  if (!(run.okExits ?? [0]).includes(result.exitCode) || !existsSync(run.output))
+    throw run.failure(result.exitCode, lastLines(result.output));
+}
+
+/**
+ * coverage.py's JSON or XML report of `dataFile`, run in `cwd` with the project's own coverage
+ * settings (exclusions, omit). Exit 2 is coverage's own fail_under: the action's threshold decides.
+ */
+export async function writeReport(
+  format: 'json' | 'xml',
   python: string,
   dataFile: string,
   output: string,
   cwd: string,
   rcfile?: string,
 ): Promise<void> {
-  rmSync(output, { force: true });
-  const result = await execProgram(
+  await coverageCommand(
     python,
-    [
-      '-m',
-      'coverage',
-      'json',
-      `--data-file=${dataFile}`,
-      ...(rcfile ? [`--rcfile=${rcfile}`] : []),
-      '-o',
+    [format, `--data-file=${dataFile}`, ...(rcfile ? [`--rcfile=${rcfile}`] : []), '-o', output],
+    {
       output,
-    ],
-    { cwd },
+      cwd,
+      okExits: [0, 2],
+      failure: (exit, said) =>
+        new SetupError(
+          `coverage: \`coverage ${format}\` failed (exit ${exit}) for ${dataFile}: ${said}`,
+        ),
+    },
   );
-  if ((result.exitCode !== 0 && result.exitCode !== 2) || !existsSync(output)) {
-    throw new SetupError(
-      `coverage: \`coverage json\` failed (exit ${result.exitCode}) for ${dataFile}: ${lastLines(result.output)}`,
-    );
-  }
 }
 
 /** Lists the paths recorded in data files (distinct), to find the shards' checkout roots. */
@@ -113,25 +129,16 @@ export async function combineData(
   output: string,
   cwd: string,
 ): Promise<void> {
-  rmSync(output, { force: true });
-  const result = await execProgram(
+  await coverageCommand(
     python,
-    [
-      '-m',
-      'coverage',
-      'combine',
-      '--keep',
-      `--rcfile=${rcfile}`,
-      `--data-file=${output}`,
-      ...files,
-    ],
-    { cwd },
+    ['combine', '--keep', `--rcfile=${rcfile}`, `--data-file=${output}`, ...files],
+    {
+      output,
+      cwd,
+      failure: (exit, said) =>
+        new InputError(`coverage-files: \`coverage combine\` failed (exit ${exit}): ${said}`),
+    },
   );
-  if (result.exitCode !== 0 || !existsSync(output)) {
-    throw new InputError(
-      `coverage-files: \`coverage combine\` failed (exit ${result.exitCode}): ${lastLines(result.output)}`,
-    );
-  }
 }
 
 /**
@@ -146,24 +153,25 @@ export async function combineParallel(
   cwd: string,
   rcfile?: string,
 ): Promise<void> {
-  const result = await execProgram(
+  await coverageCommand(
     python,
     [
-      '-m',
-      'coverage',
       'combine',
       ...(existsSync(dataFile) ? ['--append'] : []),
       `--data-file=${dataFile}`,
       ...(rcfile ? [`--rcfile=${rcfile}`] : []),
       ...files,
     ],
-    { cwd },
+    {
+      output: dataFile,
+      cwd,
+      append: true,
+      failure: (exit, said) =>
+        new SetupError(
+          `coverage: \`coverage combine\` of the parallel data files failed (exit ${exit}): ${said}`,
+        ),
+    },
   );
-  if (result.exitCode !== 0 || !existsSync(dataFile)) {
-    throw new SetupError(
-      `coverage: \`coverage combine\` of the parallel data files failed (exit ${result.exitCode}): ${lastLines(result.output)}`,
-    );
-  }
 }
 
 function lastLines(text: string): string {

@@ -25,7 +25,7 @@ export interface InstallSpec {
 
 /** The inputs a pip failure can point at. */
 export type InstallInput =
-  'requirements' | 'install-project' | 'extras' | 'dependency-groups' | 'packages';
+  'requirements' | 'install-project' | 'extras' | 'dependency-groups' | 'packages' | 'coverage';
 
 export interface PipStep {
   /** What this step installs, for the log and for error messages. */
@@ -87,6 +87,8 @@ export function planInstall(spec: InstallSpec, addPytest = false): PipStep | und
   if (spec.testTools && spec.testTools.length > 0) {
     args.push(...spec.testTools);
     what.push(spec.testTools.join(', '));
+    // Only `coverage` adds test tools today (pytest-cov): a failure there points at it.
+    inputs.push('coverage');
   }
   if (args.length === 0) return undefined;
   return {

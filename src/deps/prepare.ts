@@ -4,11 +4,12 @@
  * verification), else the nearest one of the same shape, updated incrementally (incremental.ts);
  * with `cache: pip` only pip's download cache is.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { errorMessage } from '../runner/errors.js';
 import type { Interpreter } from '../python/interpreter.js';
+import type { CacheBackend } from './cache/backend.js';
 import { boundedBackend } from './cache/bounded.js';
 import { hashFiles } from './cache/hash-files.js';
 import { hashLocalPaths } from './cache/hash-tree.js';
@@ -18,6 +19,7 @@ import { runnerOsFacts } from './cache/os-facts.js';
 import { isTrustedEvent, type CacheEvent, type CacheSavePolicy } from './cache/policy.js';
 import { loadCacheSecret } from './cache/secret.js';
 import { chooseBackend, type CacheMode } from './cache/select.js';
+import { entriesBoundToPaths, stagingPath } from './cache/staging.js';
 import { verifyRestoredVenv } from './cache/verify.js';
 import { updateIncrementally } from './incremental.js';
 import { installAll, refreshProject } from './install.js';
@@ -159,6 +161,26 @@ function updateFromNearest(
   });
 }
 
+/**
+ * Restores the entry (or the nearest by prefix) to `cachedPath`. A venv from a backend bound to
+ * paths is unpacked at the staging path it was saved from, then moved into place (staging.ts).
+ */
+async function restoreInto(
+  backend: CacheBackend,
+  request: VenvRequest,
+  key: string,
+  cachedPath: string,
+): Promise<string | undefined> {
+  const prefixes = [restorePrefix(key)];
+  if (!(request.cache.mode === 'venv' && entriesBoundToPaths(backend)))
+    return backend.restore(key, [cachedPath], prefixes);
+  const staging = stagingPath(cachedPath);
+  rmSync(staging, { recursive: true, force: true });
+  const restored = await backend.restore(key, [staging], prefixes);
+  if (restored) renameSync(staging, cachedPath);
+  return restored;
+}
+
 async function install(
   request: VenvRequest,
   interpreter: Interpreter,
@@ -250,11 +272,7 @@ export async function prepareVenv(
       else removeVenv(request.venvPath);
       // On a miss, the newest entry of the same shape (another set of dependency files): pip
       // then changes only what differs. pip's own cache is as good a start as any for `pip`.
-      const restoredKey = await backend.restore(
-        venv.cacheKey,
-        [cachedPath],
-        [restorePrefix(venv.cacheKey)],
-      );
+      const restoredKey = await restoreInto(backend, request, venv.cacheKey, cachedPath);
       if (restoredKey && request.cache.mode === 'venv') {
         const problem =
           (await verifyRestoredVenv(request.venvPath, interpreter.version)) ??

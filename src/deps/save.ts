@@ -5,11 +5,10 @@
  *
  * Consistency: the tests run in the venv being archived. With the local backend the archive is
  * made from a hard-link snapshot taken before the tests start (snapshot.ts), so files the tests
- * add, delete or replace never reach the entry; the backend then keeps the snapshot as the
- * entry's hard-link tree (cache/local-tree.ts) when it can, and it is deleted here otherwise. GitHub's backend archives the paths it is given
- * at their own location (the paths are part of the entry), so there the live venv is archived:
- * what Python writes there while tests run (.pyc files, replaced by rename) is harmless; a test
- * that installs into the venv during the save could leave part of that install in the entry.
+ * add, delete or replace never reach the entry. GitHub's backend binds entries to the paths they
+ * were saved from, so there the snapshot sits at a fixed staging path, where restores unpack too
+ * (cache/staging.ts). The local backend keeps the snapshot as the entry's hard-link tree
+ * (cache/local-tree.ts) when it can; otherwise it is deleted here after the save.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -23,6 +22,7 @@ import type { CacheMode } from './cache/select.js';
 import type { DeferredLog } from './deferred-log.js';
 import { directorySize } from './dir-size.js';
 import { linkSnapshot } from './snapshot.js';
+import { entriesBoundToPaths, stagingPath } from './cache/staging.js';
 import type { TreeEntry } from './cache/tree-manifest.js';
 
 export interface SaveRequest {
@@ -56,8 +56,14 @@ export function startSave(request: SaveRequest): PendingSave | undefined {
     core.info(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
     return undefined;
   }
-  const snapshot =
-    request.mode === 'venv' && backend.name === 'local' ? snapshotOf(path) : undefined;
+  const boundToPath = entriesBoundToPaths(backend);
+  const snapshot = request.mode === 'venv' ? snapshotOf(path, boundToPath) : undefined;
+  if (request.mode === 'venv' && boundToPath && !snapshot) {
+    core.info(
+      `Not saving the cache: ${path} could not be snapshot with hard links, and the ${backend.name} cache restores entries only at the path they were saved from.`,
+    );
+    return undefined;
+  }
   core.info(`Saving the cache as ${request.key} while the tests run.`);
   request.log.defer();
   // The local backend may keep the snapshot as the entry's tree (moved away: then rm finds none).
@@ -102,16 +108,23 @@ interface Snapshot {
   manifest: TreeEntry[];
 }
 
-/** A hard-link snapshot next to `path` (same file system), or undefined when links fail. */
-function snapshotOf(path: string): Snapshot | undefined {
+/**
+ * A hard-link snapshot next to `path` (same file system), or undefined when links fail. For a
+ * backend bound to paths it is at the fixed staging path restores unpack to (staging.ts).
+ */
+function snapshotOf(path: string, atStagingPath: boolean): Snapshot | undefined {
   // Dot-named and holding a pyvenv.cfg: pytest's collection skips it.
-  const snapshot = join(dirname(path), `.${basename(path)}.pyci-save-${randomUUID()}`);
+  const snapshot = atStagingPath
+    ? stagingPath(path)
+    : join(dirname(path), `.${basename(path)}.pyci-save-${randomUUID()}`);
+  // A staging folder left by a cancelled run.
+  if (atStagingPath) rmSync(snapshot, { recursive: true, force: true });
   try {
     return { path: snapshot, manifest: linkSnapshot(path, snapshot) };
   } catch (error) {
     rmSync(snapshot, { recursive: true, force: true });
     core.info(
-      `Could not snapshot ${path} with hard links (${errorMessage(error)}); archiving it in place while the tests run.`,
+      `Could not snapshot ${path} with hard links (${errorMessage(error)})${atStagingPath ? '' : '; archiving it in place while the tests run'}.`,
     );
     return undefined;
   }

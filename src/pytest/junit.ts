@@ -27,6 +27,8 @@ export interface JUnitReadOptions {
   slowest?: number;
   /** Ids of flaky tests (marked `pyci-rerun`) kept (default 1000); the rest are only counted. */
   maxFlaky?: number;
+  /** Ids of failed or errored tests kept, without details (default 5000); the rest are only counted. */
+  maxFailingIds?: number;
   /** Called once per test case with its node id and duration; only set when timings are wanted. */
   onTestCase?: (id: string, seconds: number) => void;
   /** @internal Tests and benchmarks: turn the fast path off, or read in smaller chunks. */
@@ -61,6 +63,7 @@ const DEFAULTS = {
   maxDetailChars: 4000,
   slowest: 10,
   maxFlaky: 1000,
+  maxFailingIds: 5000,
   fastPath: true,
 };
 /**
@@ -113,6 +116,9 @@ class Tally {
   /** Distinct ids of test cases that passed on a rerun, bounded by limits.maxFlaky. */
   readonly flaky = new Set<string>();
   flakyOmitted = 0;
+  /** Distinct ids of every failed or errored case (details or not), bounded by limits.maxFailingIds. */
+  readonly failingIds = new Set<string>();
+  failingOmitted = 0;
 
   constructor(
     readonly limits: typeof DEFAULTS,
@@ -135,7 +141,15 @@ class Tally {
       ...(this.flaky.size + this.flakyOmitted > 0
         ? { flaky: { ids: [...this.flaky], omitted: this.flakyOmitted } }
         : {}),
+      failing: { ids: [...this.failingIds], omitted: this.failingOmitted },
     };
+  }
+
+  /** A failed or errored case: its id is listed once, across files, up to the bound. */
+  addFailing(id: string): void {
+    if (this.failingIds.has(id)) return;
+    if (this.failingIds.size < this.limits.maxFailingIds) this.failingIds.add(id);
+    else this.failingOmitted++;
   }
 
   /** A test that passed on a rerun; the same test in several files (matrix legs) counts once. */
@@ -426,6 +440,8 @@ class ReportReader implements TextSink {
       // error. After a failed call pytest writes a second element, whose test was counted.
       if (callPassed && !this.failedIds.has(id)) tally.passed++;
       if (this.failedIds.size < MAX_REMEMBERED_IDS) this.failedIds.add(id);
+      // Only failing cases get here: passing ones (the fast path) never touch this list.
+      tally.addFailing(id);
     }
     // As reruns.ts judges: a marked run without failure or error (a skip too) made it flaky.
     if (open.rerun && open.failures + open.errors === 0) tally.addFlaky(caseId(open));

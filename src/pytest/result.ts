@@ -39,4 +39,10 @@ export interface TestResult {
    * Absent when the report has none.
    */
   flaky?: { ids: string[]; omitted: number };
+  /**
+   * Node ids of every failed or errored test case (not only those kept in `failures`): distinct,
+   * at most the reader's bound, and how many more failing cases there were. The base-branch
+   * comparison uses them. Set by the JUnit reader; results built by hand may leave it out.
+   */
+  failing?: { ids: string[]; omitted: number };
 }

@@ -45,8 +45,6 @@ export interface TestRun {
   junitPath: string;
   /** pytest's rootdir: JUnit file paths are relative to it. */
   rootdir?: string;
-  /** Node ids that failed and then passed on a rerun. */
-  flaky: string[];
 }
 
 const EMPTY_RESULT: TestResult = {
@@ -82,7 +80,6 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
         result: EMPTY_RESULT,
         verdict: judgePytestExit(5, '', request.allowNoTests),
         junitPath: '',
-        flaky: [],
       };
     }
     const timings = request.shardTimings ? await readShardTimings(request.shardTimings) : undefined;
@@ -98,7 +95,6 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
         result: EMPTY_RESULT,
         verdict: { ok: true, hasReport: false },
         junitPath: '',
-        flaky: [],
       };
     }
   }
@@ -140,7 +136,8 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
   // Only plain test failures (exit 1) are rerun: an interrupted or broken run would be again.
   const failedIds = run.exitCode === 1 && reruns > 0 ? plugin.failedIds() : [];
   if (failedIds.length > 0 && existsSync(junitPath)) {
-    const { flaky, mergedReport } = await rerunFailures({
+    // Flaky tests are those the merged report marks (result.flaky), as in report-only mode.
+    const { mergedReport } = await rerunFailures({
       python: request.python,
       cwd: request.workingDirectory,
       env,
@@ -159,7 +156,6 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
         verdict: passes ? { ok: true, hasReport: true } : verdict,
         junitPath: mergedReport,
         rootdir,
-        flaky,
       };
     }
   }
@@ -176,7 +172,6 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
       verdict: { ok: false, hasReport: true, message },
       junitPath,
       rootdir,
-      flaky: [],
     };
   }
   return {
@@ -184,7 +179,6 @@ export async function runTests(request: TestRequest): Promise<TestRun> {
     verdict: noTestsRun(verdict, result, request, shardIds),
     junitPath,
     rootdir,
-    flaky: [],
   };
 }
 

@@ -4,6 +4,7 @@
  * the pull-request comment. Pure: the caller hands in the runner's variables.
  */
 import type { TestFailure } from '../pytest/result.js';
+import type { RunEvent } from '../runner/event.js';
 import { repoRelative, type AnnotationPaths } from './annotations.js';
 
 export interface CommitRef {
@@ -13,6 +14,19 @@ export interface CommitRef {
   repository: string;
   /** GITHUB_SHA. */
   sha: string;
+}
+
+/**
+ * The commit whose code the tests ran: GITHUB_SHA, except behind workflow_run, where GITHUB_SHA is
+ * the default branch's head and the tests ran at the triggering run's `head_sha` (a pull
+ * request's head, fork or not: GitHub serves it in the base repository too).
+ */
+export function commitThatRan<T extends Partial<CommitRef>>(
+  context: T,
+  event: Pick<RunEvent, 'name' | 'behindRun'>,
+): T {
+  const headSha = event.name === 'workflow_run' ? event.behindRun?.headSha : undefined;
+  return headSha && /^[0-9a-f]{40}$/i.test(headSha) ? { ...context, sha: headSha } : context;
 }
 
 /** A function giving each failure its link, or undefined when the runner variables are missing. */

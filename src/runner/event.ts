@@ -15,7 +15,11 @@ export interface RunEvent {
   refName: string;
   /** The branch a pull request (or the run behind workflow_run) comes from; empty otherwise. */
   headRef: string;
-  /** The branch a pull request targets; empty otherwise. */
+  /**
+   * The branch a pull request targets (also behind workflow_run, when the payload lists the pull
+   * request: GitHub leaves `pull_requests` empty for one from a fork); empty otherwise. Read by
+   * the base-branch comparison, and by changed-line coverage on pull_request events only.
+   */
   baseRef: string;
   /** The code comes from another repository (or we cannot tell that it does not). */
   isFork: boolean;
@@ -33,6 +37,22 @@ export interface RunEvent {
    * Optional so events built by hand (the gate's tests) need not name it.
    */
   defaultBranch?: string;
+  /**
+   * workflow_run: the run behind it (its event and where its code came from), so the pull
+   * request behind a fork's run, which the payload does not list, can be looked up.
+   */
+  behindRun?: RunBehind;
+}
+
+export interface RunBehind {
+  /** The run's own event (`workflow_run.event`), e.g. pull_request, push. */
+  event: string;
+  /** `workflow_run.head_repository.owner.login`: the fork's owner for a fork's pull request. */
+  headOwner: string;
+  /** `workflow_run.head_branch`. */
+  headBranch: string;
+  /** `workflow_run.head_sha`. */
+  headSha: string;
 }
 
 /** Events whose code is a pull request's head branch rather than GITHUB_REF. */
@@ -143,6 +163,19 @@ function pullRequestNumber(name: string, payload: unknown): { pullRequest?: numb
     : {};
 }
 
+function runBehind(name: string, payload: unknown): { behindRun?: RunBehind } {
+  if (name !== 'workflow_run') return {};
+  const run = field(payload, 'workflow_run');
+  return {
+    behindRun: {
+      event: text(field(run, 'event')),
+      headOwner: text(field(run, 'head_repository', 'owner', 'login')),
+      headBranch: text(field(run, 'head_branch')),
+      headSha: text(field(run, 'head_sha')),
+    },
+  };
+}
+
 export function buildRunEvent(env: Env, payload: unknown): RunEvent {
   const name = env.GITHUB_EVENT_NAME ?? '';
   if (name === '') {
@@ -159,7 +192,10 @@ export function buildRunEvent(env: Env, payload: unknown): RunEvent {
       env.GITHUB_HEAD_REF ||
       text(field(payload, 'pull_request', 'head', 'ref')) ||
       text(field(payload, 'workflow_run', 'head_branch')),
-    baseRef: env.GITHUB_BASE_REF || text(field(payload, 'pull_request', 'base', 'ref')),
+    baseRef:
+      env.GITHUB_BASE_REF ||
+      text(field(payload, 'pull_request', 'base', 'ref')) ||
+      text(field(payload, 'workflow_run', 'pull_requests', '0', 'base', 'ref')),
     isFork: detectFork(name, payload),
     headCommitMessage:
       text(field(payload, 'head_commit', 'message')) ||
@@ -171,5 +207,6 @@ export function buildRunEvent(env: Env, payload: unknown): RunEvent {
     pullRequestComment: isPullRequestComment(name, payload),
     ...pullRequestNumber(name, payload),
     defaultBranch: text(field(payload, 'repository', 'default_branch')),
+    ...runBehind(name, payload),
   };
 }

@@ -10,14 +10,14 @@ export interface ResultsEntry {
   sha: string;
   /** The branch's full ref, e.g. refs/heads/main. */
   ref: string;
-  /** Node ids of the failed and errored tests the report kept (distinct). */
+  /** Node ids of the failed and errored tests (distinct; every one, up to MAX_FAILING). */
   failing: string[];
-  /** Failures and errors counted but not listed: the JUnit reader keeps a bounded number. */
+  /** Failing tests counted but not listed: past MAX_FAILING, or an over-long id. */
   omitted: number;
   tests: number;
 }
 
-/** At most this many ids are recorded and read; the JUnit reader keeps far fewer anyway. */
+/** At most this many ids are recorded and read (the JUnit reader's bound on failing ids). */
 export const MAX_FAILING = 5_000;
 /** A node id longer than this is not recorded (nor read back). */
 export const MAX_ID_CHARS = 1_000;
@@ -26,14 +26,24 @@ export const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
 
 export const HEX_SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
-export function buildResultsEntry(result: TestResult, sha: string, ref: string): ResultsEntry {
+/**
+ * The distinct ids of a run's failing tests and how many more failed: the reader's list of every
+ * failing id, or (a result built without it) the ids of the failures kept for display.
+ */
+export function failingIds(result: TestResult): { ids: string[]; omitted: number } {
+  if (result.failing) return result.failing;
   const ids = [...new Set(result.failures.map((failure) => failure.id))];
+  return { ids, omitted: result.failuresOmitted };
+}
+
+export function buildResultsEntry(result: TestResult, sha: string, ref: string): ResultsEntry {
+  const { ids, omitted } = failingIds(result);
   const kept = ids.filter((id) => id.length <= MAX_ID_CHARS).slice(0, MAX_FAILING);
   return {
     sha,
     ref,
     failing: kept,
-    omitted: result.failuresOmitted + (ids.length - kept.length),
+    omitted: omitted + (ids.length - kept.length),
     tests: result.tests,
   };
 }
@@ -65,17 +75,27 @@ export function parseResultsEntry(text: string): ResultsEntry | { problem: strin
 }
 
 export interface FailureSplit {
+  /** The failures kept for display, split. */
   fresh: TestFailure[];
   /** Failing on the base branch too. */
   known: TestFailure[];
-  /** Distinct ids among `fresh`. */
+  /** Distinct failing tests of the whole run (not only those displayed) new or known. */
   freshIds: number;
+  knownIds: number;
+  /** This run's failing tests counted but not listed (past the reader's bound): unsorted. */
+  unsorted: number;
 }
 
 /** This run's failures, split by whether the base branch's run failed them too. */
-export function splitFailures(failures: TestFailure[], baseline: ResultsEntry): FailureSplit {
+export function splitFailures(result: TestResult, baseline: ResultsEntry): FailureSplit {
   const before = new Set(baseline.failing);
-  const fresh = failures.filter((failure) => !before.has(failure.id));
-  const known = failures.filter((failure) => before.has(failure.id));
-  return { fresh, known, freshIds: new Set(fresh.map((failure) => failure.id)).size };
+  const { ids, omitted } = failingIds(result);
+  const knownIds = ids.filter((id) => before.has(id)).length;
+  return {
+    fresh: result.failures.filter((failure) => !before.has(failure.id)),
+    known: result.failures.filter((failure) => before.has(failure.id)),
+    freshIds: ids.length - knownIds,
+    knownIds,
+    unsorted: omitted,
+  };
 }

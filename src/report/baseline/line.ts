@@ -9,7 +9,7 @@ export function comparisonLine(result: TestResult, base: BaseComparison | undefi
   if (!base || result.failures.length === 0) return '';
   const branch = `<code>${escapeHtml(base.branch)}</code>`;
   if (!base.entry) return `No results from ${branch} to compare these failures with.`;
-  const { freshIds, known } = splitFailures(result.failures, base.entry);
-  const knownIds = new Set(known.map((failure) => failure.id)).size;
-  return `Compared with ${branch} at ${base.entry.sha.slice(0, 7)}: ${freshIds} new failing test(s), ${knownIds} already failing there.`;
+  const { freshIds, knownIds, unsorted } = splitFailures(result, base.entry);
+  const fresh = `${unsorted > 0 ? 'at least ' : ''}${freshIds}`;
+  return `Compared with ${branch} at ${base.entry.sha.slice(0, 7)}: ${fresh} new failing test(s), ${knownIds} already failing there.`;
 }

@@ -31,8 +31,14 @@ export interface ResultsStore {
 /** The backend for results, or undefined with `cache: none`. */
 export function resultsBackend(store: ResultsStore): CacheBackend | undefined {
   const log = store.log ?? coreLog;
+  // Results are a convenience: the store's problems (a broken cache directory, no secret) are
+  // info lines here; the venv's cache already warns about the same store.
+  const quiet = {
+    info: (text: string) => log.info(text),
+    warning: (text: string) => log.info(text),
+  };
   const chosen = chooseBackend({
-    log,
+    log: quiet,
     // The cache input's mode only picks the venv's key and path; results go to the same store.
     mode: store.cache.mode,
     cacheDir: store.cache.dir,
@@ -41,7 +47,7 @@ export function resultsBackend(store: ResultsStore): CacheBackend | undefined {
     localMaxBytes: store.cache.localMaxBytes,
     event: store.event,
   });
-  return chosen && boundedBackend(chosen, store.cache.timeoutSeconds, log);
+  return chosen && boundedBackend(chosen, store.cache.timeoutSeconds, quiet);
 }
 
 function entryDir(runnerTemp: string): string {
@@ -63,7 +69,7 @@ export async function saveResults(
     if (await backend.save(key, [dir]))
       log.info(`Recorded this run's results as ${key}, for pull requests to compare with.`);
   } catch (error) {
-    log.warning(`Could not record this run's results as ${key}: ${errorMessage(error)}`);
+    log.info(`Could not record this run's results as ${key}: ${errorMessage(error)}`);
   } finally {
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }

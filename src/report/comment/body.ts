@@ -46,12 +46,10 @@ export function renderComment(content: CommentContent): string {
   const icon = !ok ? '❌' : result.tests === 0 ? '⚠️' : '✅';
   const split =
     content.base?.entry && result.failures.length > 0
-      ? splitFailures(result.failures, content.base.entry)
+      ? splitFailures(result, content.base.entry)
       : undefined;
-  // Counted among the failures the report kept; more were counted than kept: "at least".
-  const fresh = split
-    ? `${result.failuresOmitted > 0 ? 'at least ' : ''}${split.freshIds} new`
-    : '';
+  // Counted among every failing test's id; past the reader's bound of ids: "at least".
+  const fresh = split ? `${split.unsorted > 0 ? 'at least ' : ''}${split.freshIds} new` : '';
   const counts = [
     result.failed > 0 ? `${result.failed} failed` : '',
     result.errors > 0 ? `${result.errors} ${result.errors === 1 ? 'error' : 'errors'}` : '',
@@ -94,13 +92,17 @@ function failureLines(content: CommentContent): string[] {
   const { result, base } = content;
   if (result.failures.length === 0) return [];
   const branch = `<code>${escapeHtml(truncate(base?.branch ?? '', 200))}</code>`;
-  const groups: { heading: string; failures: TestFailure[]; note?: string }[] = [];
+  /** `tests`: distinct failing tests in the group, listed or not (split lists only). */
+  const groups: { heading: string; failures: TestFailure[]; tests?: number; note?: string }[] = [];
+  let unlisted = result.failuresOmitted;
   if (base?.entry) {
-    const { fresh, known } = splitFailures(result.failures, base.entry);
+    const { fresh, known, freshIds, knownIds, unsorted } = splitFailures(result, base.entry);
     const omitted = base.entry.omitted;
+    unlisted = unsorted;
     groups.push({
       heading: '**New failures**',
       failures: fresh,
+      tests: freshIds,
       note:
         omitted > 0
           ? `_${branch} had ${omitted} more failure(s) than its results list; some of these may be among them._`
@@ -109,22 +111,28 @@ function failureLines(content: CommentContent): string[] {
     groups.push({
       heading: `**Already failing on ${branch}** (at ${base.entry.sha.slice(0, 7)})`,
       failures: known,
+      tests: knownIds,
     });
   } else {
     groups.push({ heading: '**Failures and errors**', failures: result.failures });
   }
   const lines: string[] = [];
   let room = MAX_LISTED;
-  const shownGroups = groups.filter((group) => group.failures.length > 0);
+  // A split group can hold tests past the 50 kept with details: listed by count only.
+  const shownGroups = groups.filter((group) => group.failures.length > 0 || (group.tests ?? 0) > 0);
   for (const group of shownGroups) {
     lines.push(group.heading, '');
-    for (const failure of group.failures.slice(0, room))
-      lines.push(failureLine(failure, content.linkFor));
-    const shown = Math.min(group.failures.length, room);
+    const listed = group.failures.slice(0, room);
+    for (const failure of listed) lines.push(failureLine(failure, content.linkFor));
+    const shown = listed.length;
     room -= shown;
-    // The last list's "more" also counts the failures the report did not keep.
+    // The last list's "more" also counts the failures no list holds.
     const last = group === shownGroups[shownGroups.length - 1];
-    const more = group.failures.length - shown + (last ? result.failuresOmitted : 0);
+    const rest =
+      group.tests === undefined
+        ? group.failures.length - shown
+        : Math.max(0, group.tests - new Set(listed.map((failure) => failure.id)).size);
+    const more = rest + (last ? unlisted : 0);
     if (more > 0) lines.push(`- and ${more} more${last ? ' (see the run)' : ''}`);
     if (group.note && shown > 0) lines.push('', group.note);
     lines.push('');

@@ -20,7 +20,7 @@ const ATTEMPTS = 4;
 /** Longest wait between attempts, whatever Retry-After says. */
 const MAX_WAIT_MS = 20_000;
 
-interface HttpError {
+export interface HttpError {
   status?: number;
   response?: { headers?: Record<string, string | undefined> };
   message?: string;
@@ -45,7 +45,8 @@ function retryDelay(error: HttpError, attempt: number): number | undefined {
   return Math.min(Math.max(wait, 0), MAX_WAIT_MS);
 }
 
-async function withRetries<T>(what: string, call: () => Promise<T>): Promise<T> {
+/** Runs `call`, again after a server error or a rate limit (at most ATTEMPTS times in all). */
+export async function withRetries<T>(what: string, call: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
