@@ -21,7 +21,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'pyci-snapshot-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('linkSnapshot', () => {
-  test('holds the files as they were; later additions, deletions and replacements stay out', () => {
+  test('holds the files as they were; later additions, deletions and replacements stay out', async () => {
     const venv = join(scratch, 'venv');
     mkdirSync(join(venv, 'lib/site'), { recursive: true });
     writeFileSync(join(venv, 'pyvenv.cfg'), 'home = /x\n');
@@ -31,7 +31,18 @@ describe('linkSnapshot', () => {
     symlinkSync('lib', join(venv, 'lib64'));
     const snapshot = join(scratch, '.venv.snap');
 
-    linkSnapshot(venv, snapshot);
+    const manifest = await linkSnapshot(venv, snapshot);
+    // The manifest describes the copy: every entry once, files by the inode they share.
+    expect(manifest.map((entry) => entry.path).sort()).toEqual(
+      ['.', 'lib', 'lib/site', 'lib/site/gone.py', 'lib/site/mod.py', 'lib64', 'pyvenv.cfg'].sort(),
+    );
+    const mod = manifest.find((entry) => entry.path === 'lib/site/mod.py');
+    expect(mod).toMatchObject({ type: 'file', size: 6 });
+    expect(mod?.ino).toBe(String(statSync(join(venv, 'lib/site/mod.py')).ino));
+    expect(manifest.find((entry) => entry.path === 'lib64')).toMatchObject({
+      type: 'symlink',
+      target: 'lib',
+    });
     // What tests and pip do: add files, delete them, replace them by rename.
     writeFileSync(join(venv, 'lib/site/new.py'), 'C = 1\n');
     rmSync(join(venv, 'lib/site/gone.py'));
@@ -46,9 +57,9 @@ describe('linkSnapshot', () => {
     expect(statSync(join(snapshot, 'pyvenv.cfg')).ino).toBe(statSync(join(venv, 'pyvenv.cfg')).ino);
   });
 
-  test('refuses a target that exists', () => {
+  test('refuses a target that exists', async () => {
     const venv = join(scratch, 'venv2');
     mkdirSync(venv);
-    expect(() => linkSnapshot(venv, venv)).toThrow(/EEXIST/);
+    await expect(linkSnapshot(venv, venv)).rejects.toThrow(/EEXIST/);
   });
 });

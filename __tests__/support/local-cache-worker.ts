@@ -38,7 +38,7 @@ for (let round = 0; round < rounds; round++) {
     if (round % 2 === 0) {
       // As deps/save.ts does: a hard-link snapshot, which becomes the generation's tree.
       const snapshot = `${dir}.snap`;
-      const manifest = linkSnapshot(dir, snapshot);
+      const manifest = await linkSnapshot(dir, snapshot);
       ok = await backend.save(key, [snapshot], { snapshot: { manifest } });
       rmSync(snapshot, { recursive: true, force: true });
     } else ok = await backend.save(key, [dir]);

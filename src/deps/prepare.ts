@@ -291,7 +291,7 @@ export async function prepareVenv(
         }
         if (!problem) {
           await mark();
-          venv.pendingSave = saveFrom(cachedPath);
+          venv.pendingSave = await saveFrom(cachedPath);
           return venv;
         }
         core.warning(
@@ -305,7 +305,7 @@ export async function prepareVenv(
     }
     await install(request, interpreter, python, pipCacheDir);
     await mark();
-    if (!venv.cacheHit) venv.pendingSave = saveFrom(cachedPath);
+    if (!venv.cacheHit) venv.pendingSave = await saveFrom(cachedPath);
   } finally {
     core.endGroup();
   }

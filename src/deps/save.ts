@@ -44,7 +44,7 @@ export interface PendingSave {
 }
 
 /** Starts the save when it is allowed (undefined when not: the reason is already logged). */
-export function startSave(request: SaveRequest): PendingSave | undefined {
+export async function startSave(request: SaveRequest): Promise<PendingSave | undefined> {
   const { backend, path } = request;
   const decision = mayShareCache(request.event, backend.name === 'github', request.policy);
   if (!decision.save) {
@@ -57,7 +57,7 @@ export function startSave(request: SaveRequest): PendingSave | undefined {
     return undefined;
   }
   const boundToPath = entriesBoundToPaths(backend);
-  const snapshot = request.mode === 'venv' ? snapshotOf(path, boundToPath) : undefined;
+  const snapshot = request.mode === 'venv' ? await snapshotOf(path, boundToPath) : undefined;
   if (request.mode === 'venv' && boundToPath && !snapshot) {
     core.info(
       `Not saving the cache: ${path} could not be snapshot with hard links, and the ${backend.name} cache restores entries only at the path they were saved from.`,
@@ -112,7 +112,7 @@ interface Snapshot {
  * A hard-link snapshot next to `path` (same file system), or undefined when links fail. For a
  * backend bound to paths it is at the fixed staging path restores unpack to (staging.ts).
  */
-function snapshotOf(path: string, atStagingPath: boolean): Snapshot | undefined {
+async function snapshotOf(path: string, atStagingPath: boolean): Promise<Snapshot | undefined> {
   // Dot-named and holding a pyvenv.cfg: pytest's collection skips it.
   const snapshot = atStagingPath
     ? stagingPath(path)
@@ -120,7 +120,7 @@ function snapshotOf(path: string, atStagingPath: boolean): Snapshot | undefined 
   // A staging folder left by a cancelled run.
   if (atStagingPath) rmSync(snapshot, { recursive: true, force: true });
   try {
-    return { path: snapshot, manifest: linkSnapshot(path, snapshot) };
+    return { path: snapshot, manifest: await linkSnapshot(path, snapshot) };
   } catch (error) {
     rmSync(snapshot, { recursive: true, force: true });
     core.info(

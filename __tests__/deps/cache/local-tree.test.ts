@@ -56,7 +56,7 @@ function backendIn(cacheDir: string, options: LocalCacheOptions = {}) {
 /** What save.ts does: a hard-link snapshot of `source` next to it, saved with its manifest. */
 async function saveSnapshot(backend: LocalCacheBackend, key: string, source = venv) {
   const snapshot = join(dirname(source), `.snap-${randomUUID()}`);
-  const manifest = linkSnapshot(source, snapshot);
+  const manifest = await linkSnapshot(source, snapshot);
   const saved = await backend.save(key, [snapshot], { snapshot: { manifest } });
   rmSync(snapshot, { recursive: true, force: true });
   return saved;

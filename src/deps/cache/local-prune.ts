@@ -18,6 +18,7 @@ import { errorMessage } from '../../runner/errors.js';
 import type { CacheLog } from './backend.js';
 import { classifyName, isTempName } from './local-layout.js';
 import { tryLock } from './local-lock.js';
+import { inBatches, walkTree } from '../link-tree.js';
 
 const TEMP_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
@@ -172,21 +173,25 @@ async function removeFile(path: string): Promise<void> {
   });
 }
 
-/** The sizes of the regular files below `dir` whose inodes are not in `counted` yet. */
+/**
+ * The sizes of the regular files below `dir` whose inodes are not in `counted` yet (in parallel:
+ * a venv's tree has ~10,000 files, and one lstat at a time took 0.3 s at the end of every save).
+ */
 async function treeBytes(dir: string, counted: Set<bigint>): Promise<number> {
+  const files = await walkTree(dir).catch(() => []);
+  const sizes = new Map<bigint, number>();
+  await inBatches(
+    files.filter((entry) => entry.type === 'file'),
+    async ({ path }) => {
+      const info = await lstat(join(dir, path), { bigint: true }).catch(() => undefined);
+      if (info?.isFile()) sizes.set(info.ino, Number(info.size));
+    },
+  );
   let total = 0;
-  const pending = [dir];
-  while (pending.length > 0) {
-    const current = pending.pop()!;
-    for (const name of await readdir(current).catch(() => [] as string[])) {
-      const child = join(current, name);
-      const info = await lstat(child, { bigint: true }).catch(() => undefined);
-      if (info?.isDirectory()) pending.push(child);
-      else if (info?.isFile() && !counted.has(info.ino)) {
-        counted.add(info.ino);
-        total += Number(info.size);
-      }
-    }
+  for (const [ino, size] of sizes) {
+    if (counted.has(ino)) continue;
+    counted.add(ino);
+    total += size;
   }
   return total;
 }

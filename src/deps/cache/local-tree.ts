@@ -4,13 +4,13 @@
  * files are shared with the venvs restored from it (and with the venv it was snapshotted from),
  * so a write into one of them in place would change the tree: every entry is checked against
  * the authenticated manifest (same type and mode; for files and symlinks the same inode, size
- * and mtime; same symlink target; nothing missing, nothing extra) while it is linked, and any difference makes the caller unpack the
- * archive instead. Each file is compared after linking, through the new link, so what was
- * checked is what was linked.
+ * and mtime; same symlink target; nothing missing, nothing extra), and any difference makes the
+ * caller unpack the archive instead. Each file is compared after linking, through the new link,
+ * so what was checked is what was linked.
  */
-import { chmodSync, linkSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe } from '../snapshot.js';
+import { describeEntry, inBatches, linkEntries, walkTree } from '../link-tree.js';
 import type { TreeEntry } from './tree-manifest.js';
 
 /**
@@ -19,52 +19,54 @@ import type { TreeEntry } from './tree-manifest.js';
  */
 export type TreeProblem = { changed: string } | { failed: string };
 
+const FIELDS = ['type', 'mode', 'size', 'mtimeNs', 'ino', 'target'] as const;
+
+/** The first field of `actual` that differs from `expected`, as a reason. */
+function difference(actual: TreeEntry, expected: TreeEntry): string | undefined {
+  const field = FIELDS.find((name) => actual[name] !== expected[name]);
+  return field ? `${actual.path} changed (${field})` : undefined;
+}
+
 /**
  * Links `tree` into the existing empty directory `staging`; undefined when it matched the
  * manifest throughout (the caller removes `staging` otherwise).
  */
-export function linkTree(
+export async function linkTree(
   tree: string,
   manifest: ReadonlyMap<string, TreeEntry>,
   staging: string,
-): TreeProblem | undefined {
-  let seen = 0;
-  const visit = (path: string, from: string, to: string): string | undefined => {
-    const expected = manifest.get(path);
-    if (!expected) return `${path} was added`;
-    seen++;
-    let actual: TreeEntry;
-    if (expected.type === 'file') {
-      linkSync(from, to); // fails on a directory; a symlink linked here differs in type below
-      actual = describe(to, path);
-    } else {
-      actual = describe(from, path);
-      if (actual.type === 'dir' && path !== '.') mkdirSync(to, { mode: expected.mode });
-      if (actual.type === 'symlink') symlinkSync(actual.target!, to);
-    }
-    const differs = (['type', 'mode', 'size', 'mtimeNs', 'ino', 'target'] as const).find(
-      (field) => actual[field] !== expected[field],
-    );
-    if (differs) return `${path} changed (${differs})`;
-    if (actual.type !== 'dir') return undefined;
-    for (const name of readdirSync(from)) {
-      const child = path === '.' ? name : `${path}/${name}`;
-      const problem = visit(child, join(from, name), join(to, name));
-      if (problem) return problem;
-    }
-    return undefined;
-  };
+): Promise<TreeProblem | undefined> {
   try {
-    const changed = visit('.', tree, staging);
-    if (changed) return { changed };
+    const entries = await walkTree(tree);
+    const added = entries.find((entry) => !manifest.has(entry.path));
+    if (added) return { changed: `${added.path} was added` };
+    if (entries.length !== manifest.size)
+      return { changed: `${manifest.size - entries.length} entries are missing` };
+    // Folders and symlinks are judged in the tree (a folder's copy is new anyway); files
+    // through the new link, after linking.
+    let problem: string | undefined;
+    // Runs concurrently: a callback records only a difference, never clears one found meanwhile.
+    const check = async (dir: string, path: string) => {
+      const found = difference(await describeEntry(join(dir, path), path), manifest.get(path)!);
+      if (found) problem ??= found;
+    };
+    await inBatches(
+      entries.filter((entry) => entry.type !== 'file'),
+      ({ path }) => check(tree, path),
+    );
+    if (problem) return { changed: problem };
+    await linkEntries(tree, staging, entries, (path) => Promise.resolve(manifest.get(path)!.mode));
+    await inBatches(
+      entries.filter((entry) => entry.type === 'file'),
+      ({ path }) => check(staging, path),
+    );
+    if (problem) return { changed: problem };
     const root = manifest.get('.');
-    if (root) chmodSync(staging, root.mode);
+    if (root) await chmod(staging, root.mode);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { changed: 'an entry was removed' };
     return { failed: code ?? String(error) };
   }
-  return seen === manifest.size
-    ? undefined
-    : { changed: `${manifest.size - seen} entries are missing` };
+  return undefined;
 }

@@ -314,7 +314,7 @@ export class LocalCacheBackend implements CacheBackend {
     const staging = join(dirname(target), `.${basename(target)}.pyci-restore-${randomUUID()}`);
     try {
       await mkdir(staging, { recursive: true });
-      const problem = linkTree(tree, manifest, staging);
+      const problem = await linkTree(tree, manifest, staging);
       if (problem && 'failed' in problem) {
         this.log.info(
           `Could not link the tree of cache entry ${key} (${problem.failed}); unpacking the archive.`,
