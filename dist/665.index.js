@@ -9,8 +9,8 @@ export const modules = {
 /* harmony export */   findPullRequest: () => (/* binding */ findPullRequest)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3838);
-/* harmony import */ var _behind_run_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9750);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1308);
+/* harmony import */ var _behind_run_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9750);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1308);
 /**
  * Edge: finds the pull request behind a fork's workflow_run through the REST API
  * (`GET /repos/{owner}/{repo}/pulls?head=owner:branch&state=open`, every page up to a bound),
@@ -28,7 +28,7 @@ async function findPullRequest(token, query) {
         const { getOctokit } = await __webpack_require__.e(/* import() */ 624).then(__webpack_require__.bind(__webpack_require__, 7624));
         const octokit = getOctokit(token);
         const pulls = [];
-        await (0,_post_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetries */ .L)('Finding the pull request behind the run', async () => {
+        await (0,_post_js__WEBPACK_IMPORTED_MODULE_2__/* .withRetries */ .L)('Finding the pull request behind the run', async () => {
             pulls.length = 0;
             let pages = 0;
             for await (const page of octokit.paginate.iterator(octokit.rest.pulls.list, {
@@ -45,7 +45,7 @@ async function findPullRequest(token, query) {
                     break;
             }
         });
-        const found = (0,_behind_run_js__WEBPACK_IMPORTED_MODULE_2__/* .matchPullRequest */ .C)(pulls, query);
+        const found = (0,_behind_run_js__WEBPACK_IMPORTED_MODULE_1__/* .matchPullRequest */ .C)(pulls, query);
         if ('line' in found) {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(found.line);
             return undefined;

@@ -34006,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7844);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(337);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7608);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34017,7 +34017,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 337:
+/***/ 7608:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37365,153 +37365,8 @@ function canonicalJson(parts, kind, scope) {
     ]);
 }
 
-;// CONCATENATED MODULE: ./src/runner/event.ts
-/**
- * The triggering event, built from the runner's GITHUB_* variables and the event payload, and
- * the one list of which events run whose code. The deploy gate and the cache policy both judge
- * an event by these. Pure: the caller reads the payload file (see event-file.ts).
- */
-
-/** Events whose code is a pull request's head branch rather than GITHUB_REF. */
-const PULL_REQUEST_EVENTS = new Set([
-    'pull_request',
-    'pull_request_target',
-    'pull_request_review',
-    'pull_request_review_comment',
-    'pull_request_comment',
-]);
-/**
- * Events that run with this repository's secrets and cache scope on code from elsewhere (the
- * fork's pull request, the run behind workflow_run): never a deploy or a cache save unless allowed.
- * An issue_comment on a pull request is one too (see RunEvent.pullRequestComment).
- */
-const UNSAFE_EVENTS = new Set(['pull_request_target', 'workflow_run']);
-/**
- * Events whose runs build only the repository's own, already merged or maintainer-triggered
- * code. Everything else (pull_request*, workflow_run, issue_comment, ...) may run code from a
- * pull request.
- */
-const TRUSTED_EVENTS = new Set([
-    'push',
-    'schedule',
-    'workflow_dispatch',
-    'merge_group',
-    'repository_dispatch',
-    'release',
-    'create',
-]);
-/** Reads a nested field of an untyped JSON payload; undefined when any step is missing. */
-function field(value, ...path) {
-    let current = value;
-    for (const key of path) {
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = current[key];
-    }
-    return current;
-}
-function event_text(value) {
-    return typeof value === 'string' ? value : '';
-}
-function classifyRef(ref, env) {
-    if (ref.startsWith('refs/heads/'))
-        return { refType: 'branch', refName: ref.slice(11) };
-    if (ref.startsWith('refs/tags/'))
-        return { refType: 'tag', refName: ref.slice(10) };
-    if (ref === '') {
-        // Without GITHUB_REF, trust GITHUB_REF_TYPE/NAME if the runner gave them.
-        const type = env.GITHUB_REF_TYPE;
-        const name = env.GITHUB_REF_NAME ?? '';
-        if ((type === 'branch' || type === 'tag') && name !== '')
-            return { refType: type, refName: name };
-    }
-    return { refType: 'other', refName: ref.replace(/^refs\//, '') };
-}
-/** Repositories differ, or the head one is gone or marked as a fork: the code is not ours. */
-function comesFromFork(head, baseFullName) {
-    if (head === null || typeof head !== 'object')
-        return true;
-    if (field(head, 'fork') === true)
-        return true;
-    const headName = event_text(field(head, 'full_name'));
-    return headName === '' || headName !== baseFullName;
-}
-/** issue_comment on a pull request: GitHub marks such an issue with a `pull_request` object. */
-function isPullRequestComment(name, payload) {
-    if (name !== 'issue_comment')
-        return false;
-    const marker = field(payload, 'issue', 'pull_request');
-    return marker !== undefined && marker !== null;
-}
-function detectFork(name, payload) {
-    // The comment's payload does not say where the pull request's code comes from.
-    if (isPullRequestComment(name, payload))
-        return true;
-    const pullRequest = field(payload, 'pull_request');
-    if (pullRequest !== undefined) {
-        return comesFromFork(field(pullRequest, 'head', 'repo'), event_text(field(pullRequest, 'base', 'repo', 'full_name')));
-    }
-    // A pull request event without its pull_request object: we cannot prove the code is ours.
-    if (PULL_REQUEST_EVENTS.has(name))
-        return true;
-    const run = field(payload, 'workflow_run');
-    if (run !== undefined) {
-        return comesFromFork(field(run, 'head_repository'), event_text(field(payload, 'repository', 'full_name')));
-    }
-    if (name === 'workflow_run')
-        return true;
-    return false;
-}
-function pullRequestNumber(name, payload) {
-    const number = field(payload, 'pull_request', 'number') ??
-        (isPullRequestComment(name, payload) ? field(payload, 'issue', 'number') : undefined) ??
-        field(payload, 'workflow_run', 'pull_requests', '0', 'number');
-    return typeof number === 'number' && Number.isInteger(number) && number > 0
-        ? { pullRequest: number }
-        : {};
-}
-function runBehind(name, payload) {
-    if (name !== 'workflow_run')
-        return {};
-    const run = field(payload, 'workflow_run');
-    return {
-        behindRun: {
-            event: event_text(field(run, 'event')),
-            headOwner: event_text(field(run, 'head_repository', 'owner', 'login')),
-            headBranch: event_text(field(run, 'head_branch')),
-            headSha: event_text(field(run, 'head_sha')),
-        },
-    };
-}
-function buildRunEvent(env, payload) {
-    const name = env.GITHUB_EVENT_NAME ?? '';
-    if (name === '') {
-        throw new errors/* InputError */.dz('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
-    }
-    const ref = env.GITHUB_REF ?? '';
-    return {
-        name,
-        ref,
-        ...classifyRef(ref, env),
-        headRef: env.GITHUB_HEAD_REF ||
-            event_text(field(payload, 'pull_request', 'head', 'ref')) ||
-            event_text(field(payload, 'workflow_run', 'head_branch')),
-        baseRef: env.GITHUB_BASE_REF ||
-            event_text(field(payload, 'pull_request', 'base', 'ref')) ||
-            event_text(field(payload, 'workflow_run', 'pull_requests', '0', 'base', 'ref')),
-        isFork: detectFork(name, payload),
-        headCommitMessage: event_text(field(payload, 'head_commit', 'message')) ||
-            event_text(field(payload, 'workflow_run', 'head_commit', 'message')) ||
-            event_text(field(payload, 'merge_group', 'head_commit', 'message')),
-        action: event_text(field(payload, 'action')),
-        runConclusion: name === 'workflow_run' ? event_text(field(payload, 'workflow_run', 'conclusion')) : '',
-        pullRequestComment: isPullRequestComment(name, payload),
-        ...pullRequestNumber(name, payload),
-        defaultBranch: event_text(field(payload, 'repository', 'default_branch')),
-        ...runBehind(name, payload),
-    };
-}
-
+// EXTERNAL MODULE: ./src/runner/event.ts
+var runner_event = __nccwpck_require__(3034);
 ;// CONCATENATED MODULE: ./src/deps/cache/policy.ts
 /**
  * When a run may write to the cache (pure). Restoring is always allowed; saving is what lets one
@@ -37580,7 +37435,7 @@ function defaultBranchOnly(event) {
 }
 /** Whether the run builds only the repository's own code (runner/event.ts keeps the list). */
 function isTrustedEvent(event) {
-    return TRUSTED_EVENTS.has(event.name);
+    return runner_event/* TRUSTED_EVENTS */.g$.has(event.name);
 }
 
 ;// CONCATENATED MODULE: ./src/deps/requirements.ts
@@ -37733,7 +37588,7 @@ const PUBLISHING_RELEASE_ACTIONS = [
 const SKIP_MARKER = '[skip deploy]';
 function subjectOf(event) {
     // For pull requests and workflow_run, the code is the head branch's, not GITHUB_REF's.
-    if (PULL_REQUEST_EVENTS.has(event.name) || event.name === 'workflow_run') {
+    if (runner_event/* PULL_REQUEST_EVENTS */.m_.has(event.name) || event.name === 'workflow_run') {
         if (event.headRef === '')
             return `event ${event.name} carries no head branch`;
         const ref = { name: event.headRef, fullRef: `refs/heads/${event.headRef}` };
@@ -37783,7 +37638,7 @@ function decide(event, testOutcome, rules, coverageProblem) {
     if (!rules.deployEvents.includes(event.name)) {
         return no(`event ${event.name} is not one of ${rules.deployEvents.join(', ') || '(none)'}`);
     }
-    if ((UNSAFE_EVENTS.has(event.name) || event.pullRequestComment) && !rules.allowUnsafeEvents) {
+    if ((runner_event/* UNSAFE_EVENTS */.PR.has(event.name) || event.pullRequestComment) && !rules.allowUnsafeEvents) {
         const what = event.pullRequestComment ? `${event.name} on a pull request` : event.name;
         return no(`event ${what} runs with this repository's secrets on code from elsewhere and allow-unsafe-events is false`);
     }
@@ -43021,7 +42876,7 @@ function readRunEvent(env = process.env) {
             throw new errors/* InputError */.dz(`GITHUB_EVENT_PATH ${path} cannot be read as JSON (${error.message}). The runner writes this file; run the gate inside a GitHub Actions job.`);
         }
     }
-    return buildRunEvent(env, payload);
+    return (0,runner_event/* buildRunEvent */.IZ)(env, payload);
 }
 
 // EXTERNAL MODULE: ./src/runner/deploy-outputs.ts
@@ -44541,7 +44396,7 @@ function recordDecision(event, settings, branchScoped) {
     // No line in the log for runs that never record (pull requests, comment or cache off).
     if (settings.comment === 'off' || settings.cacheMode === 'none')
         return undefined;
-    if (!TRUSTED_EVENTS.has(event.name) || event.refType !== 'branch')
+    if (!runner_event/* TRUSTED_EVENTS */.g$.has(event.name) || event.refType !== 'branch')
         return undefined;
     const policy = settings.cacheSave === 'never' ? 'never' : 'always';
     return mayShareCache(event, branchScoped, policy);
@@ -46622,7 +46477,7 @@ async function reportCoverage(request) {
 async function outcomeOf(request, read, toRepoPath, dataFile) {
     let changedLines;
     let changedUnavailable;
-    if (PULL_REQUEST_EVENTS.has(request.event.name) && request.event.baseRef !== '') {
+    if (runner_event/* PULL_REQUEST_EVENTS */.m_.has(request.event.name) && request.event.baseRef !== '') {
         const found = await changedLinesSince(request.workspace, request.event.baseRef);
         if ('changed' in found)
             changedLines = found.changed;
@@ -47050,6 +46905,15 @@ async function main_run() {
 /* harmony export */   C: () => (/* binding */ matchPullRequest),
 /* harmony export */   V: () => (/* binding */ pullRequestLookup)
 /* harmony export */ });
+/* harmony import */ var _runner_event_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3034);
+/**
+ * The pull request behind a workflow_run whose payload lists none (pure). GitHub leaves
+ * `workflow_run.pull_requests` empty for a pull request from a fork (actions/runner#3444), so the
+ * action asks the API for the open pull requests whose head is `<head owner>:<head_branch>` and
+ * keeps the one at the run's commit that targets this repository. The API's answer is untrusted:
+ * items of the wrong shape are skipped.
+ */
+
 const HEX_SHA = /^[0-9a-f]{40}$/;
 /** A GitHub login, and a branch name as git allows it (no control characters, spaces, `:`). */
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
@@ -47085,21 +46949,12 @@ function pullRequestLookup(mode, event, token, repository) {
         query: { head: `${run.headOwner}:${run.headBranch}`, headSha: run.headSha, repository },
     };
 }
-function field(value, ...path) {
-    let current = value;
-    for (const key of path) {
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = current[key];
-    }
-    return current;
-}
 /** One item of the API's list, when it has the shape of a pull request matching the query. */
 function matches(pull, query) {
-    const number = field(pull, 'number');
-    const sha = field(pull, 'head', 'sha');
-    const target = field(pull, 'base', 'repo', 'full_name');
-    const baseRef = field(pull, 'base', 'ref');
+    const number = (0,_runner_event_js__WEBPACK_IMPORTED_MODULE_0__/* .field */ .ZZ)(pull, 'number');
+    const sha = (0,_runner_event_js__WEBPACK_IMPORTED_MODULE_0__/* .field */ .ZZ)(pull, 'head', 'sha');
+    const target = (0,_runner_event_js__WEBPACK_IMPORTED_MODULE_0__/* .field */ .ZZ)(pull, 'base', 'repo', 'full_name');
+    const baseRef = (0,_runner_event_js__WEBPACK_IMPORTED_MODULE_0__/* .field */ .ZZ)(pull, 'base', 'ref');
     if (typeof number !== 'number' || !Number.isSafeInteger(number) || number <= 0)
         return undefined;
     if (typeof sha !== 'string' || sha.toLowerCase() !== query.headSha)
@@ -47190,6 +47045,166 @@ class SetupError extends Error {
 /** What an error says, whatever was thrown. */
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 3034:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   IZ: () => (/* binding */ buildRunEvent),
+/* harmony export */   PR: () => (/* binding */ UNSAFE_EVENTS),
+/* harmony export */   ZZ: () => (/* binding */ field),
+/* harmony export */   g$: () => (/* binding */ TRUSTED_EVENTS),
+/* harmony export */   m_: () => (/* binding */ PULL_REQUEST_EVENTS)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5507);
+/**
+ * The triggering event, built from the runner's GITHUB_* variables and the event payload, and
+ * the one list of which events run whose code. The deploy gate and the cache policy both judge
+ * an event by these. Pure: the caller reads the payload file (see event-file.ts).
+ */
+
+/** Events whose code is a pull request's head branch rather than GITHUB_REF. */
+const PULL_REQUEST_EVENTS = new Set([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment',
+    'pull_request_comment',
+]);
+/**
+ * Events that run with this repository's secrets and cache scope on code from elsewhere (the
+ * fork's pull request, the run behind workflow_run): never a deploy or a cache save unless allowed.
+ * An issue_comment on a pull request is one too (see RunEvent.pullRequestComment).
+ */
+const UNSAFE_EVENTS = new Set(['pull_request_target', 'workflow_run']);
+/**
+ * Events whose runs build only the repository's own, already merged or maintainer-triggered
+ * code. Everything else (pull_request*, workflow_run, issue_comment, ...) may run code from a
+ * pull request.
+ */
+const TRUSTED_EVENTS = new Set([
+    'push',
+    'schedule',
+    'workflow_dispatch',
+    'merge_group',
+    'repository_dispatch',
+    'release',
+    'create',
+]);
+/** Reads a nested field of an untyped JSON payload; undefined when any step is missing. */
+function field(value, ...path) {
+    let current = value;
+    for (const key of path) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = current[key];
+    }
+    return current;
+}
+function text(value) {
+    return typeof value === 'string' ? value : '';
+}
+function classifyRef(ref, env) {
+    if (ref.startsWith('refs/heads/'))
+        return { refType: 'branch', refName: ref.slice(11) };
+    if (ref.startsWith('refs/tags/'))
+        return { refType: 'tag', refName: ref.slice(10) };
+    if (ref === '') {
+        // Without GITHUB_REF, trust GITHUB_REF_TYPE/NAME if the runner gave them.
+        const type = env.GITHUB_REF_TYPE;
+        const name = env.GITHUB_REF_NAME ?? '';
+        if ((type === 'branch' || type === 'tag') && name !== '')
+            return { refType: type, refName: name };
+    }
+    return { refType: 'other', refName: ref.replace(/^refs\//, '') };
+}
+/** Repositories differ, or the head one is gone or marked as a fork: the code is not ours. */
+function comesFromFork(head, baseFullName) {
+    if (head === null || typeof head !== 'object')
+        return true;
+    if (field(head, 'fork') === true)
+        return true;
+    const headName = text(field(head, 'full_name'));
+    return headName === '' || headName !== baseFullName;
+}
+/** issue_comment on a pull request: GitHub marks such an issue with a `pull_request` object. */
+function isPullRequestComment(name, payload) {
+    if (name !== 'issue_comment')
+        return false;
+    const marker = field(payload, 'issue', 'pull_request');
+    return marker !== undefined && marker !== null;
+}
+function detectFork(name, payload) {
+    // The comment's payload does not say where the pull request's code comes from.
+    if (isPullRequestComment(name, payload))
+        return true;
+    const pullRequest = field(payload, 'pull_request');
+    if (pullRequest !== undefined) {
+        return comesFromFork(field(pullRequest, 'head', 'repo'), text(field(pullRequest, 'base', 'repo', 'full_name')));
+    }
+    // A pull request event without its pull_request object: we cannot prove the code is ours.
+    if (PULL_REQUEST_EVENTS.has(name))
+        return true;
+    const run = field(payload, 'workflow_run');
+    if (run !== undefined) {
+        return comesFromFork(field(run, 'head_repository'), text(field(payload, 'repository', 'full_name')));
+    }
+    if (name === 'workflow_run')
+        return true;
+    return false;
+}
+function pullRequestNumber(name, payload) {
+    const number = field(payload, 'pull_request', 'number') ??
+        (isPullRequestComment(name, payload) ? field(payload, 'issue', 'number') : undefined) ??
+        field(payload, 'workflow_run', 'pull_requests', '0', 'number');
+    return typeof number === 'number' && Number.isInteger(number) && number > 0
+        ? { pullRequest: number }
+        : {};
+}
+function runBehind(name, payload) {
+    if (name !== 'workflow_run')
+        return {};
+    const run = field(payload, 'workflow_run');
+    return {
+        behindRun: {
+            event: text(field(run, 'event')),
+            headOwner: text(field(run, 'head_repository', 'owner', 'login')),
+            headBranch: text(field(run, 'head_branch')),
+            headSha: text(field(run, 'head_sha')),
+        },
+    };
+}
+function buildRunEvent(env, payload) {
+    const name = env.GITHUB_EVENT_NAME ?? '';
+    if (name === '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('GITHUB_EVENT_NAME is not set. The deploy gate reads the triggering event from the runner; run it inside a GitHub Actions job.');
+    }
+    const ref = env.GITHUB_REF ?? '';
+    return {
+        name,
+        ref,
+        ...classifyRef(ref, env),
+        headRef: env.GITHUB_HEAD_REF ||
+            text(field(payload, 'pull_request', 'head', 'ref')) ||
+            text(field(payload, 'workflow_run', 'head_branch')),
+        baseRef: env.GITHUB_BASE_REF ||
+            text(field(payload, 'pull_request', 'base', 'ref')) ||
+            text(field(payload, 'workflow_run', 'pull_requests', '0', 'base', 'ref')),
+        isFork: detectFork(name, payload),
+        headCommitMessage: text(field(payload, 'head_commit', 'message')) ||
+            text(field(payload, 'workflow_run', 'head_commit', 'message')) ||
+            text(field(payload, 'merge_group', 'head_commit', 'message')),
+        action: text(field(payload, 'action')),
+        runConclusion: name === 'workflow_run' ? text(field(payload, 'workflow_run', 'conclusion')) : '',
+        pullRequestComment: isPullRequestComment(name, payload),
+        ...pullRequestNumber(name, payload),
+        defaultBranch: text(field(payload, 'repository', 'default_branch')),
+        ...runBehind(name, payload),
+    };
 }
 
 

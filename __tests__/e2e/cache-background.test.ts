@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCacheServer, type CacheServer } from '../support/cache-server.js';
+import { useCacheServer } from '../support/cache-server.js';
 import { workspaceFrom } from '../support/fixtures.js';
 import { runAction, type RunResult } from '../../tools/harness.js';
 import { layoutToolCache, pyenvVersions } from '../../tools/toolcache.js';
@@ -98,17 +98,11 @@ describe('saving while the tests run', () => {
   );
 
   describe('GitHub backend through the stand-in cache service', () => {
-    let server: CacheServer;
-    beforeAll(async () => {
-      server = await startCacheServer();
-    }, 60_000);
-    afterAll(async () => {
-      await server?.stop();
-    }, 30_000);
+    const server = useCacheServer();
 
     it('archives a snapshot at the staging path, where the restore unpacks it', async () => {
       // Before, the live venv was archived: what the test wrote reached the entry.
-      await expectSnapshotSaved('github', {}, server.env);
+      await expectSnapshotSaved('github', {}, server().env);
     });
   });
 

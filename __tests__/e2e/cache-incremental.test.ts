@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCacheServer, type CacheServer } from '../support/cache-server.js';
+import { useCacheServer } from '../support/cache-server.js';
 import { workspaceFrom } from '../support/fixtures.js';
 import { runAction, type RunResult } from '../../tools/harness.js';
 import { layoutToolCache, pyenvVersions } from '../../tools/toolcache.js';
@@ -107,16 +107,10 @@ describe('a bumped requirement restores the nearest environment and updates it',
   });
 
   describe('GitHub backend through the stand-in cache service', () => {
-    let server: CacheServer;
-    beforeAll(async () => {
-      server = await startCacheServer();
-    }, 60_000);
-    afterAll(async () => {
-      await server?.stop();
-    }, 30_000);
+    const server = useCacheServer();
 
     it('restores by restore key from the service', async () => {
-      await expectIncrementalBump({}, server.env);
+      await expectIncrementalBump({}, server().env);
     });
   });
 });

@@ -28,7 +28,7 @@ import { createServer as createNetServer, type AddressInfo, type Socket } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createArchive } from '../../src/deps/cache/archive.js';
-import { startCacheServer, type CacheServer } from '../support/cache-server.js';
+import { useCacheServer } from '../support/cache-server.js';
 import { expectCleanFailure } from '../support/assertions.js';
 import { workspaceFrom } from '../support/fixtures.js';
 import { runAction, type EventContext, type RunResult } from '../../tools/harness.js';
@@ -438,17 +438,11 @@ describe('cache modes', () => {
 });
 
 describe('GitHub backend through the stand-in cache service', () => {
-  let server: CacheServer;
-  beforeAll(async () => {
-    server = await startCacheServer();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.stop();
-  }, 30_000);
+  const server = useCacheServer();
 
   it('saves on a miss and restores on the next run (no cache-dir)', async () => {
     const workspace = workspaceFrom('cache-basic');
-    const env = server.env;
+    const env = server().env;
 
     const cold = await run({ workspace, env });
     expectGreen(cold);
@@ -458,7 +452,7 @@ describe('GitHub backend through the stand-in cache service', () => {
     expect(cold.stdout).toContain(
       `Saved ${join(workspace, '.venv')} to the github cache as ${key}.`,
     );
-    expect(server.entries()).toContainEqual(expect.objectContaining({ key, finalized: true }));
+    expect(server().entries()).toContainEqual(expect.objectContaining({ key, finalized: true }));
 
     const warm = await run({ workspace, env });
     expectGreen(warm);
@@ -469,7 +463,7 @@ describe('GitHub backend through the stand-in cache service', () => {
     );
     expect(pipCommands(warm)).toEqual([]);
     expect(warm.warnings).toEqual([]);
-    expect(server.calls).toEqual(
+    expect(server().calls).toEqual(
       expect.arrayContaining([
         'CreateCacheEntry',
         'FinalizeCacheEntryUpload',
@@ -477,7 +471,7 @@ describe('GitHub backend through the stand-in cache service', () => {
       ]),
     );
     // The blob went through the proxy to Azurite: an upload, then a (ranged) download.
-    expect(server.blobRequests.map((r) => r.method)).toEqual(
+    expect(server().blobRequests.map((r) => r.method)).toEqual(
       expect.arrayContaining(['PUT', 'GET']),
     );
     // Nothing fell back to the local backend.

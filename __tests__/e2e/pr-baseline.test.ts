@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { LocalCacheBackend } from '../../src/deps/cache/local.js';
 import { resultsKey } from '../../src/report/baseline/key.js';
 import { runAction, type EventContext, type RunResult } from '../../tools/harness.js';
-import { startCacheServer, type CacheServer } from '../support/cache-server.js';
+import { useCacheServer } from '../support/cache-server.js';
 import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pyci-e2e-baseline-'));
@@ -256,33 +256,29 @@ describe('local cache directory', () => {
 });
 
 describe("GitHub's cache service (stand-in)", () => {
-  let server: CacheServer;
-  beforeAll(async () => {
-    server = await startCacheServer();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.stop();
-  }, 30_000);
+  const server = useCacheServer();
 
   test('the pull request restores the base branch entry by prefix, and saves none', async () => {
     // RUNNER_TEMP is the same path in every job of a hosted runner.
     const runnerTemp = mkdtempSync(join(scratch, 'runner-temp-'));
-    const env = { ...server.env, RUNNER_TEMP: runnerTemp };
+    const env = { ...server().env, RUNNER_TEMP: runnerTemp };
 
     const main = await run(workspaceFailing('a'), onMain, MAIN_SHA, {}, env);
     expect(main.exitCode).toBe(1);
     expect(main.warnings).toEqual([]);
-    const saved = server.entries().filter((e) => e.key.startsWith('pyci-results-'));
+    const saved = server()
+      .entries()
+      .filter((e) => e.key.startsWith('pyci-results-'));
     expect(saved).toEqual([expect.objectContaining({ finalized: true })]);
     expect(saved[0].key.endsWith(`-main:${MAIN_SHA}`)).toBe(true);
 
-    server.calls.length = 0;
+    server().calls.length = 0;
     const pr = await run(workspaceFailing('a', 'b'), pullRequest, PR_SHA, {}, env);
     expect(pr.exitCode).toBe(1);
     expect(pr.warnings).toEqual([]);
     expectSplitComment(comment());
-    expect(server.calls).toContain('GetCacheEntryDownloadURL');
-    expect(server.calls).not.toContain('CreateCacheEntry');
+    expect(server().calls).toContain('GetCacheEntryDownloadURL');
+    expect(server().calls).not.toContain('CreateCacheEntry');
     expect(existsSync(join(runnerTemp, 'pyci-results'))).toBe(false);
   }, 180_000);
 });

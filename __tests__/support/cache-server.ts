@@ -67,6 +67,24 @@ export interface CacheServer {
   stop(): Promise<void>;
 }
 
+/**
+ * For a describe block: the stand-in started before its tests and stopped after them; call the
+ * returned function for the running server.
+ */
+export function useCacheServer(): () => CacheServer {
+  let server: CacheServer | undefined;
+  beforeAll(async () => {
+    server = await startCacheServer();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  }, 30_000);
+  return () => {
+    if (!server) throw new Error('the cache service stand-in did not start (see beforeAll)');
+    return server;
+  };
+}
+
 export async function startCacheServer(): Promise<CacheServer> {
   const azurite = await startAzurite();
   const credential = new StorageSharedKeyCredential(ACCOUNT, ACCOUNT_KEY);

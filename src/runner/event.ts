@@ -89,7 +89,7 @@ export const TRUSTED_EVENTS: ReadonlySet<string> = new Set([
 type Env = Record<string, string | undefined>;
 
 /** Reads a nested field of an untyped JSON payload; undefined when any step is missing. */
-function field(value: unknown, ...path: string[]): unknown {
+export function field(value: unknown, ...path: string[]): unknown {
   let current = value;
   for (const key of path) {
     if (current === null || typeof current !== 'object') return undefined;

@@ -5,7 +5,7 @@
  * keeps the one at the run's commit that targets this repository. The API's answer is untrusted:
  * items of the wrong shape are skipped.
  */
-import type { RunEvent } from '../../runner/event.js';
+import { field, type RunEvent } from '../../runner/event.js';
 import type { CommentMode } from './when.js';
 
 export interface PullRequestQuery {
@@ -62,15 +62,6 @@ export function pullRequestLookup(
   return {
     query: { head: `${run.headOwner}:${run.headBranch}`, headSha: run.headSha, repository },
   };
-}
-
-function field(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
 }
 
 /** One item of the API's list, when it has the shape of a pull request matching the query. */
