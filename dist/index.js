@@ -34006,7 +34006,7 @@ exports.isNCNameChar = isNCNameChar;
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7844);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7608);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7475);
 /** Entry of the main action: all the work is in main.ts, the failure path in runner/. */
 
 
@@ -34017,7 +34017,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7608:
+/***/ 7475:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42380,7 +42380,10 @@ async function resolve(request, addPytest) {
 
 function deferredLog() {
     let held;
+    let warnings = 0;
     const emit = (level, message) => {
+        if (level === 'warning')
+            warnings++;
         if (held)
             held.push([level, message]);
         else
@@ -42399,6 +42402,9 @@ function deferredLog() {
             held = undefined;
             for (const [level, message] of lines)
                 core[level](message);
+        },
+        get warnings() {
+            return warnings;
         },
     };
 }
@@ -42481,6 +42487,62 @@ async function checkInPlace(venvPath, key, pythonVersion, auth) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/deps/pip-fallback.ts
+/**
+ * cache-max-size's fallback: a virtualenv too large to save is replaced in the cache by pip's own
+ * cache (the wheels this run downloaded or built), under a `pyci-pip-` key from the same inputs.
+ * A later run that finds no environment restores it into pip's cache folder before installing,
+ * so pip installs without downloading. Only into an empty (or missing) folder: a self-hosted
+ * runner's warm pip cache is left as it is.
+ */
+
+
+
+
+/** `python -m pip cache dir`: where this pip caches; undefined when its cache is off. */
+async function pipCacheDir(python) {
+    const asked = await (0,exec/* captureProgram */.rg)(python, ['-m', 'pip', 'cache', 'dir'], {
+        env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' },
+    }).catch(() => undefined);
+    const dir = asked?.exitCode === 0 ? asked.stdout.trim().split('\n').pop()?.trim() : undefined;
+    return dir || undefined;
+}
+function isEmptyOrMissing(dir) {
+    try {
+        return !(0,external_node_fs_.existsSync)(dir) || (0,external_node_fs_.readdirSync)(dir).length === 0;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Where pip caches by default, as pip computes it (PIP_CACHE_DIR, else the platform's user cache
+ * folder), known before the venv exists so the restore can come before the venv's first pip run
+ * (which itself downloads pip into the cache). A pip.conf `cache-dir` is not read: the save
+ * checks the venv's pip agrees, and does not save a fallback otherwise.
+ */
+function defaultPipCacheDir(env = process.env) {
+    if (env.PIP_CACHE_DIR)
+        return env.PIP_CACHE_DIR;
+    if (process.platform === 'win32')
+        return (0,external_node_path_namespaceObject.join)(env.LOCALAPPDATA ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), 'AppData', 'Local'), 'pip', 'Cache');
+    if (process.platform === 'darwin')
+        return (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), 'Library', 'Caches', 'pip');
+    return (0,external_node_path_namespaceObject.join)(env.XDG_CACHE_HOME || (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), '.cache'), 'pip');
+}
+/** Restores the fallback entry into pip's cache folder when that folder is empty. */
+async function restorePipFallback(backend, fallback, log) {
+    const dir = defaultPipCacheDir();
+    fallback.dir = dir;
+    if (!isEmptyOrMissing(dir))
+        return;
+    const restored = await backend.restore(fallback.key, [dir]);
+    if (!restored)
+        return;
+    fallback.hit = restored === fallback.key;
+    log.info(`Restored pip's cache (${dir}) from the ${backend.name} cache (${restored}): the environment was too large to save (cache-max-size), so pip installs from its cache.`);
+}
+
 ;// CONCATENATED MODULE: ./src/deps/dir-size.ts
 /** The bytes a directory holds: every regular file below it, symlinks not followed. */
 
@@ -42558,6 +42620,7 @@ async function linkSnapshot(source, target) {
 
 
 
+
 /** Starts the save when it is allowed (undefined when not: the reason is already logged). */
 async function startSave(request) {
     const { backend, path } = request;
@@ -42596,6 +42659,8 @@ async function save(request, snapshot) {
     try {
         const limit = request.maxBytes ?? 0;
         if (limit > 0 && (await directorySize(source, limit)) > limit) {
+            if (await saveFallback(request, limit))
+                return;
             const advice = request.mode === 'venv'
                 ? " Set cache: pip to cache only pip's downloads, or raise cache-max-size."
                 : ' Raise cache-max-size to save it.';
@@ -42609,6 +42674,30 @@ async function save(request, snapshot) {
     catch (error) {
         log.warning(`Could not save the cache as ${request.key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
+}
+/**
+ * An environment over cache-max-size: pip's cache in its place (pip-fallback.ts), when that is
+ * under the limit. True when it was saved (or is already the entry restored).
+ */
+async function saveFallback(request, limit) {
+    const { backend, log, pipFallback: fallback } = request;
+    if (request.mode !== 'venv' || !fallback)
+        return false;
+    // The folder the restore used, if the venv's pip caches there too (a pip.conf may say otherwise).
+    const dir = fallback.dir;
+    if (!dir || !request.python || (await pipCacheDir(request.python)) !== dir)
+        return false;
+    if (isEmptyOrMissing(dir) || (await directorySize(dir, limit)) > limit)
+        return false;
+    const why = `${request.path} holds more than ${mebibytes(limit)} (cache-max-size)`;
+    if (fallback.hit) {
+        log.info(`Not saving the virtualenv: ${why}; pip's cache came from ${fallback.key} already.`);
+        return true;
+    }
+    if (!(await backend.save(fallback.key, [dir])))
+        return false;
+    log.notice(`Not saving the virtualenv: ${why}. Saved pip's cache (${dir}) as ${fallback.key} instead: the next run with the same dependencies installs from it without downloading. Raise cache-max-size to cache the whole environment.`);
+    return true;
 }
 /**
  * A hard-link snapshot next to `path` (same file system), or undefined when links fail. For a
@@ -42664,6 +42753,7 @@ function mebibytes(bytes) {
 
 
 
+
 /** The inputs that change what ends up installed, as they go into the key. */
 function installSettings(install) {
     return {
@@ -42677,7 +42767,7 @@ function installSettings(install) {
         'test-tools': (install.testTools ?? []).join(','),
     };
 }
-async function cacheKeyFor(request, interpreter, cachedPath) {
+async function cacheKeyFor(request, interpreter, cachedPath, kind = request.cache.mode === 'pip' ? 'pip' : 'venv') {
     const files = collectKeyFiles({
         workingDirectory: request.workingDirectory,
         requirementFiles: request.dependencyFiles,
@@ -42696,7 +42786,7 @@ async function cacheKeyFor(request, interpreter, cachedPath) {
         cachedPath,
     ]);
     return buildCacheKey({
-        kind: request.cache.mode === 'pip' ? 'pip' : 'venv',
+        kind,
         ...runnerOsFacts(),
         pythonVersion: interpreter.version,
         pythonImplementation: 'cpython',
@@ -42751,9 +42841,10 @@ async function restoreInto(backend, request, key, cachedPath) {
         (0,external_node_fs_.renameSync)(staging, cachedPath);
     return restored;
 }
-async function install(request, interpreter, python, pipCacheDir) {
+async function install(request, interpreter, python, pipCacheDir, beforeVenv) {
     // pip's cache goes where `cache: pip` saves it from, for these pip runs only.
     const env = pipCacheDir ? { ...process.env, PIP_CACHE_DIR: pipCacheDir } : undefined;
+    await beforeVenv?.();
     await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs, env);
     await installAll(python, request.install, { ...installContext(request), env });
 }
@@ -42778,6 +42869,8 @@ async function prepareVenv(request, interpreter) {
         event: request.event,
     });
     const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds, log);
+    // A venv over cache-max-size is replaced in the cache by pip's cache (pip-fallback.ts).
+    let fallback;
     const saveFrom = (path) => backend &&
         startSave({
             backend,
@@ -42788,6 +42881,8 @@ async function prepareVenv(request, interpreter) {
             event: request.event,
             policy: request.cache.save,
             maxBytes: request.cache.maxSaveBytes,
+            python,
+            ...(fallback ? { pipFallback: fallback } : {}),
         });
     const pipCacheDir = request.cache.mode === 'pip' ? (0,external_node_path_namespaceObject.join)(request.scratchDir, 'pyci-pip-cache') : undefined;
     const cachedPath = pipCacheDir ?? request.venvPath;
@@ -42821,6 +42916,7 @@ async function prepareVenv(request, interpreter) {
                 removeVenv(request.venvPath);
             // On a miss, the newest entry of the same shape (another set of dependency files): pip
             // then changes only what differs. pip's own cache is as good a start as any for `pip`.
+            const warningsBefore = log.warnings;
             const restoredKey = await restoreInto(backend, request, venv.cacheKey, cachedPath);
             if (restoredKey && request.cache.mode === 'venv') {
                 const problem = (await verifyRestoredVenv(request.venvPath, interpreter.version)) ??
@@ -42846,9 +42942,16 @@ async function prepareVenv(request, interpreter) {
             }
             else if (!restoredKey) {
                 core.info(`No cache entry for ${venv.cacheKey}; installing.`);
+                // Only after a plain miss: a store that failed or timed out is not asked again.
+                const cleanMiss = log.warnings === warningsBefore;
+                if (cleanMiss && request.cache.mode === 'venv' && (request.cache.maxSaveBytes ?? 0) > 0)
+                    fallback = { key: await cacheKeyFor(request, interpreter, request.venvPath, 'pip') };
             }
         }
-        await install(request, interpreter, python, pipCacheDir);
+        await install(request, interpreter, python, pipCacheDir, async () => {
+            if (fallback && backend)
+                await restorePipFallback(backend, fallback, core);
+        });
         await mark();
         if (!venv.cacheHit)
             venv.pendingSave = await saveFrom(cachedPath);

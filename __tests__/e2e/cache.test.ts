@@ -23,12 +23,12 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createArchive } from '../../src/deps/cache/archive.js';
 import { useCacheServer } from '../support/cache-server.js';
+import { serveWheels } from '../support/wheel-server.js';
 import { expectCleanFailure } from '../support/assertions.js';
 import { workspaceFrom } from '../support/fixtures.js';
 import { runAction, type EventContext, type RunResult } from '../../tools/harness.js';
@@ -590,44 +590,5 @@ describe('a cache service that accepts connections and never answers', () => {
     expect(result.outputs.deploy).toBe('false');
   });
 });
-
-/** A static file server for a folder of wheels: a find-links page and the files, cacheable. */
-async function serveWheels(
-  dir: string,
-): Promise<{ url: string; wheelGets: string[]; stop(): Promise<void> }> {
-  const wheelGets: string[] = [];
-  const server: Server = createServer((req, res) => {
-    const name = decodeURIComponent((req.url ?? '/').slice(1).split('?')[0]);
-    if (name === '') {
-      const links = readdirSync(dir).map((file) => `<a href="${file}">${file}</a>`);
-      res
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end(`<html><body>${links.join('\n')}</body></html>`);
-      return;
-    }
-    if (!/^[\w.+-]+\.whl$/.test(name) || !existsSync(join(dir, name))) {
-      res.writeHead(404).end();
-      return;
-    }
-    wheelGets.push(name);
-    // As PyPI's file host does: without this, pip does not cache the download.
-    res
-      .writeHead(200, {
-        'content-type': 'application/octet-stream',
-        'cache-control': 'max-age=31536000, immutable',
-      })
-      .end(readFileSync(join(dir, name)));
-  });
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    wheelGets,
-    stop: () =>
-      new Promise((resolveStop) => {
-        server.closeAllConnections();
-        server.close(() => resolveStop());
-      }),
-  };
-}
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));

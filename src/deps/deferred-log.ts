@@ -15,11 +15,15 @@ export interface DeferredLog extends Log {
   defer(): void;
   /** Print what was kept, in order, and print directly again. */
   flush(): void;
+  /** How many warnings were logged so far (a store that warned is not asked again). */
+  readonly warnings: number;
 }
 
 export function deferredLog(): DeferredLog {
   let held: [Level, string][] | undefined;
+  let warnings = 0;
   const emit = (level: Level, message: string) => {
+    if (level === 'warning') warnings++;
     if (held) held.push([level, message]);
     else core[level](message);
   };
@@ -35,6 +39,9 @@ export function deferredLog(): DeferredLog {
       const lines = held ?? [];
       held = undefined;
       for (const [level, message] of lines) core[level](message);
+    },
+    get warnings() {
+      return warnings;
     },
   };
 }

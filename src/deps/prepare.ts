@@ -14,7 +14,7 @@ import { boundedBackend } from './cache/bounded.js';
 import { hashFiles } from './cache/hash-files.js';
 import { hashLocalPaths } from './cache/hash-tree.js';
 import { collectKeyFiles, collectLocalPaths } from './cache/key-files.js';
-import { buildCacheKey, restorePrefix } from './cache/key.js';
+import { buildCacheKey, restorePrefix, type CacheKind } from './cache/key.js';
 import { runnerOsFacts } from './cache/os-facts.js';
 import { isTrustedEvent, type CacheEvent, type CacheSavePolicy } from './cache/policy.js';
 import { loadCacheSecret } from './cache/secret.js';
@@ -26,6 +26,7 @@ import { installAll, refreshProject } from './install.js';
 import { planProjectRefresh, type InstallSpec } from './plan.js';
 import { deferredLog } from './deferred-log.js';
 import { checkInPlace, writeMarker, type InPlaceAuth } from './in-place.js';
+import { restorePipFallback, type PipFallback } from './pip-fallback.js';
 import { startSave, type PendingSave } from './save.js';
 import { createVenv, removeVenv, venvBinDir, venvPython } from './venv.js';
 
@@ -96,6 +97,7 @@ async function cacheKeyFor(
   request: VenvRequest,
   interpreter: Interpreter,
   cachedPath: string,
+  kind: CacheKind = request.cache.mode === 'pip' ? 'pip' : 'venv',
 ): Promise<string> {
   const files = collectKeyFiles({
     workingDirectory: request.workingDirectory,
@@ -115,7 +117,7 @@ async function cacheKeyFor(
     cachedPath,
   ]);
   return buildCacheKey({
-    kind: request.cache.mode === 'pip' ? 'pip' : 'venv',
+    kind,
     ...runnerOsFacts(),
     pythonVersion: interpreter.version,
     pythonImplementation: 'cpython',
@@ -186,9 +188,11 @@ async function install(
   interpreter: Interpreter,
   python: string,
   pipCacheDir?: string,
+  beforeVenv?: () => Promise<void>,
 ): Promise<void> {
   // pip's cache goes where `cache: pip` saves it from, for these pip runs only.
   const env = pipCacheDir ? { ...process.env, PIP_CACHE_DIR: pipCacheDir } : undefined;
+  await beforeVenv?.();
   await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs, env);
   await installAll(python, request.install, { ...installContext(request), env });
 }
@@ -217,6 +221,8 @@ export async function prepareVenv(
     event: request.event,
   });
   const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds, log);
+  // A venv over cache-max-size is replaced in the cache by pip's cache (pip-fallback.ts).
+  let fallback: PipFallback | undefined;
   const saveFrom = (path: string) =>
     backend &&
     startSave({
@@ -228,6 +234,8 @@ export async function prepareVenv(
       event: request.event,
       policy: request.cache.save,
       maxBytes: request.cache.maxSaveBytes,
+      python,
+      ...(fallback ? { pipFallback: fallback } : {}),
     });
   const pipCacheDir =
     request.cache.mode === 'pip' ? join(request.scratchDir, 'pyci-pip-cache') : undefined;
@@ -272,6 +280,7 @@ export async function prepareVenv(
       else removeVenv(request.venvPath);
       // On a miss, the newest entry of the same shape (another set of dependency files): pip
       // then changes only what differs. pip's own cache is as good a start as any for `pip`.
+      const warningsBefore = log.warnings;
       const restoredKey = await restoreInto(backend, request, venv.cacheKey, cachedPath);
       if (restoredKey && request.cache.mode === 'venv') {
         const problem =
@@ -301,9 +310,15 @@ export async function prepareVenv(
         );
       } else if (!restoredKey) {
         core.info(`No cache entry for ${venv.cacheKey}; installing.`);
+        // Only after a plain miss: a store that failed or timed out is not asked again.
+        const cleanMiss = log.warnings === warningsBefore;
+        if (cleanMiss && request.cache.mode === 'venv' && (request.cache.maxSaveBytes ?? 0) > 0)
+          fallback = { key: await cacheKeyFor(request, interpreter, request.venvPath, 'pip') };
       }
     }
-    await install(request, interpreter, python, pipCacheDir);
+    await install(request, interpreter, python, pipCacheDir, async () => {
+      if (fallback && backend) await restorePipFallback(backend, fallback, core);
+    });
     await mark();
     if (!venv.cacheHit) venv.pendingSave = await saveFrom(cachedPath);
   } finally {

@@ -21,6 +21,7 @@ import { mayShareCache, type CacheEvent, type CacheSavePolicy } from './cache/po
 import type { CacheMode } from './cache/select.js';
 import type { DeferredLog } from './deferred-log.js';
 import { directorySize } from './dir-size.js';
+import { isEmptyOrMissing, pipCacheDir, type PipFallback } from './pip-fallback.js';
 import { linkSnapshot } from './snapshot.js';
 import { entriesBoundToPaths, stagingPath } from './cache/staging.js';
 import type { TreeEntry } from './cache/tree-manifest.js';
@@ -34,6 +35,10 @@ export interface SaveRequest {
   mode: CacheMode;
   event: CacheEvent;
   policy?: CacheSavePolicy;
+  /** Saved instead of an environment over `maxBytes` (venv mode). */
+  pipFallback?: PipFallback;
+  /** The venv's python, to ask pip where its cache is. */
+  python?: string;
   /** `cache-max-size` in bytes; 0 or undefined: no limit. */
   maxBytes?: number;
 }
@@ -86,6 +91,7 @@ async function save(request: SaveRequest, snapshot: Snapshot | undefined): Promi
   try {
     const limit = request.maxBytes ?? 0;
     if (limit > 0 && (await directorySize(source, limit)) > limit) {
+      if (await saveFallback(request, limit)) return;
       const advice =
         request.mode === 'venv'
           ? " Set cache: pip to cache only pip's downloads, or raise cache-max-size."
@@ -106,6 +112,29 @@ async function save(request: SaveRequest, snapshot: Snapshot | undefined): Promi
 interface Snapshot {
   path: string;
   manifest: TreeEntry[];
+}
+
+/**
+ * An environment over cache-max-size: pip's cache in its place (pip-fallback.ts), when that is
+ * under the limit. True when it was saved (or is already the entry restored).
+ */
+async function saveFallback(request: SaveRequest, limit: number): Promise<boolean> {
+  const { backend, log, pipFallback: fallback } = request;
+  if (request.mode !== 'venv' || !fallback) return false;
+  // The folder the restore used, if the venv's pip caches there too (a pip.conf may say otherwise).
+  const dir = fallback.dir;
+  if (!dir || !request.python || (await pipCacheDir(request.python)) !== dir) return false;
+  if (isEmptyOrMissing(dir) || (await directorySize(dir, limit)) > limit) return false;
+  const why = `${request.path} holds more than ${mebibytes(limit)} (cache-max-size)`;
+  if (fallback.hit) {
+    log.info(`Not saving the virtualenv: ${why}; pip's cache came from ${fallback.key} already.`);
+    return true;
+  }
+  if (!(await backend.save(fallback.key, [dir]))) return false;
+  log.notice(
+    `Not saving the virtualenv: ${why}. Saved pip's cache (${dir}) as ${fallback.key} instead: the next run with the same dependencies installs from it without downloading. Raise cache-max-size to cache the whole environment.`,
+  );
+  return true;
 }
 
 /**
