@@ -11,27 +11,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAction, type EventContext, type RunResult } from '../../tools/harness.js';
-import { forkPull, startGitHubApi, type GitHubApi } from '../support/github-api.js';
+import { forkPull, useGitHubApi } from '../support/github-api.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pyci-e2e-fork-pr-'));
 const keyFile = join(scratch, 'key/cache-hmac.key');
 mkdirSync(join(scratch, 'key'), { mode: 0o700 });
 writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
 
-let api: GitHubApi;
-beforeAll(async () => {
-  api = await startGitHubApi();
-});
-afterAll(async () => {
-  await api.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
-beforeEach(() => {
-  api.comments.clear();
-  api.pulls.length = 0;
-  api.calls.length = 0;
-  api.faults.length = 0;
-});
+const api = useGitHubApi();
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const REPO = 'octo-org/octo-service';
 const PR = 31;
@@ -95,7 +83,7 @@ function run(
     event,
     inputs: { 'junit-files': 'report.xml', token: 'test-token', ...inputs },
     env: {
-      GITHUB_API_URL: api.url,
+      GITHUB_API_URL: api().url,
       GITHUB_WORKFLOW: 'PR comment',
       GITHUB_SHA: sha,
       PYCI_CACHE_KEY_FILE: keyFile,
@@ -104,10 +92,10 @@ function run(
 }
 
 const commentOn = (pr: number) =>
-  (api.comments.get(pr) ?? []).find((c) => c.body.includes(MARKER))?.body;
+  (api().comments.get(pr) ?? []).find((c) => c.body.includes(MARKER))?.body;
 const pullListings = () =>
-  api.calls.filter((c) => c.method === 'GET' && c.path.startsWith(`/repos/${REPO}/pulls?`));
-const writes = () => api.calls.filter((c) => c.method === 'POST' || c.method === 'PATCH');
+  api().calls.filter((c) => c.method === 'GET' && c.path.startsWith(`/repos/${REPO}/pulls?`));
+const writes = () => api().calls.filter((c) => c.method === 'POST' || c.method === 'PATCH');
 
 test("a fork's pull request: found through the API, commented on, compared with its base branch", async () => {
   const cacheDir = join(scratch, 'cache-found');
@@ -121,8 +109,8 @@ test("a fork's pull request: found through the API, commented on, compared with 
   // 120 stale pull requests from the same head put ours on the second page; a pull request
   // from another owner's branch of the same name, and a closed one at the same commit, are not it.
   for (let n = 100; n < 220; n++)
-    api.pulls.push(forkPull(n, { owner: 'mallory', branch: 'fix/parser', sha: 'c'.repeat(40) }));
-  api.pulls.push(
+    api().pulls.push(forkPull(n, { owner: 'mallory', branch: 'fix/parser', sha: 'c'.repeat(40) }));
+  api().pulls.push(
     forkPull(PR, { owner: 'mallory', branch: 'fix/parser', sha: FORK_SHA, base: 'develop' }),
     forkPull(8, { owner: 'trudy', branch: 'fix/parser', sha: FORK_SHA }),
     forkPull(9, { owner: 'mallory', branch: 'fix/parser', sha: FORK_SHA, state: 'closed' }),
@@ -160,7 +148,7 @@ test("a fork's pull request: found through the API, commented on, compared with 
   expect(result.summary).toContain(`/blob/${FORK_SHA}/tests/test_x.py#L`);
   expect(`${body}${result.summary}`).not.toContain(`/blob/${MAIN_SHA}/`);
   // Only pull request #31 got a comment.
-  expect([...api.comments.keys()]).toEqual([PR]);
+  expect([...api().comments.keys()]).toEqual([PR]);
 
   expect(result.outputs.deploy).toBe('false');
   expect(result.outputs['deploy-reason']).toBe(
@@ -170,7 +158,7 @@ test("a fork's pull request: found through the API, commented on, compared with 
 }, 120_000);
 
 test('the pull request was closed (or pushed to since): one info line, no comment, no failure', async () => {
-  api.pulls.push(
+  api().pulls.push(
     forkPull(PR, { owner: 'mallory', branch: 'fix/parser', sha: FORK_SHA, state: 'closed' }),
     forkPull(PR + 1, { owner: 'mallory', branch: 'fix/parser', sha: 'd'.repeat(40) }),
   );
@@ -192,8 +180,8 @@ test('the pull request was closed (or pushed to since): one info line, no commen
 }, 60_000);
 
 test('a token that may not list pull requests (403): one notice, no comment, no failure', async () => {
-  api.pulls.push(forkPull(PR, { owner: 'mallory', branch: 'fix/parser', sha: FORK_SHA }));
-  api.faults.push(403);
+  api().pulls.push(forkPull(PR, { owner: 'mallory', branch: 'fix/parser', sha: FORK_SHA }));
+  api().faults.push(403);
   const result = await run(workspaceFailing(), behindForkRun, MAIN_SHA, {
     comment: 'always',
     annotations: 'false',
@@ -206,14 +194,14 @@ test('a token that may not list pull requests (403): one notice, no comment, no 
     `No pull-request comment: the token may not list the pull requests of ${REPO} (GitHub answered 403)`,
   );
   // Tried once (a 403 without rate-limit headers is not retried), then nothing more.
-  expect(api.calls).toHaveLength(1);
+  expect(api().calls).toHaveLength(1);
   expect(pullListings()).toHaveLength(1);
   expect(result.outputs.deploy).toBe('false');
 }, 60_000);
 
 test('a 5xx on listing is retried, then the comment is written', async () => {
-  api.pulls.push(forkPull(PR, { owner: 'mallory', branch: 'fix/parser', sha: FORK_SHA }));
-  api.faults.push(502);
+  api().pulls.push(forkPull(PR, { owner: 'mallory', branch: 'fix/parser', sha: FORK_SHA }));
+  api().faults.push(502);
   const result = await run(workspaceFailing(), behindForkRun, MAIN_SHA, {
     comment: 'always',
     annotations: 'false',
@@ -226,7 +214,7 @@ test('a 5xx on listing is retried, then the comment is written', async () => {
 }, 60_000);
 
 test('two open pull requests at the run commit: one info line naming them, no comment', async () => {
-  api.pulls.push(
+  api().pulls.push(
     forkPull(PR, { owner: 'mallory', branch: 'fix/parser', sha: FORK_SHA, base: 'main' }),
     forkPull(PR + 1, { owner: 'mallory', branch: 'fix/parser', sha: FORK_SHA, base: 'develop' }),
   );

@@ -13,7 +13,7 @@ import { LocalCacheBackend } from '../../src/deps/cache/local.js';
 import { resultsKey } from '../../src/report/baseline/key.js';
 import { runAction, type EventContext, type RunResult } from '../../tools/harness.js';
 import { useCacheServer } from '../support/cache-server.js';
-import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
+import { useGitHubApi } from '../support/github-api.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pyci-e2e-baseline-'));
 const keyFile = join(scratch, 'key/cache-hmac.key');
@@ -21,18 +21,8 @@ const secret = randomBytes(32);
 mkdirSync(join(scratch, 'key'), { mode: 0o700 });
 writeFileSync(keyFile, `${secret.toString('hex')}\n`, { mode: 0o600 });
 
-let api: GitHubApi;
-beforeAll(async () => {
-  api = await startGitHubApi();
-});
-afterAll(async () => {
-  await api.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
-beforeEach(() => {
-  api.comments.clear();
-  api.calls.length = 0;
-});
+const api = useGitHubApi();
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const PR = 9;
 const MAIN_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -90,7 +80,7 @@ function run(
     event,
     inputs: { 'junit-files': 'report.xml', token: 'test-token', ...inputs },
     env: {
-      GITHUB_API_URL: api.url,
+      GITHUB_API_URL: api().url,
       GITHUB_WORKFLOW: 'CI',
       GITHUB_SHA: sha,
       PYCI_CACHE_KEY_FILE: keyFile,
@@ -100,7 +90,7 @@ function run(
 }
 
 const MARKER = '<!-- pyci:CI:test -->';
-const comment = () => (api.comments.get(PR) ?? []).find((c) => c.body.includes(MARKER))?.body;
+const comment = () => (api().comments.get(PR) ?? []).find((c) => c.body.includes(MARKER))?.body;
 
 /** The results entries (checksum pointers) in a local cache directory. */
 function resultsEntries(cacheDir: string): string[] {
@@ -206,7 +196,7 @@ describe('local cache directory', () => {
 
     // No pull request listed and no head owner to look one up by: no comment, one line saying
     // why (a fork's, found through the API: fork-pr-comment.test.ts).
-    api.comments.clear();
+    api().comments.clear();
     const fork = await run(workspaceFailing('a', 'b'), behind([]), MAIN_SHA, inputs);
     expect(fork.exitCode).toBe(1);
     expect(fork.warnings).toEqual([]);

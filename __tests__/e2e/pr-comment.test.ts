@@ -8,23 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAction, type RunResult } from '../../tools/harness.js';
-import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
+import { useGitHubApi } from '../support/github-api.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pyci-e2e-comment-'));
-let api: GitHubApi;
-beforeAll(async () => {
-  api = await startGitHubApi();
-});
-afterAll(async () => {
-  await api.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
-beforeEach(() => {
-  api.comments.clear();
-  api.calls.length = 0;
-  api.faults.length = 0;
-  api.readOnly = false;
-});
+const api = useGitHubApi();
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const PR = 7;
 const pullRequestEvent = {
@@ -67,12 +55,12 @@ function run(
     workspace: workspaceWith(failing),
     inputs: { 'junit-files': 'report.xml', token: 'test-token', ...inputs },
     event,
-    env: { GITHUB_API_URL: api.url, GITHUB_WORKFLOW: 'CI', GITHUB_RUN_ID: '4242' },
+    env: { GITHUB_API_URL: api().url, GITHUB_WORKFLOW: 'CI', GITHUB_RUN_ID: '4242' },
   });
 }
 
 const MARKER = '<!-- pyci:CI:test -->';
-const ours = () => (api.comments.get(PR) ?? []).filter((c) => c.body.includes(MARKER));
+const ours = () => (api().comments.get(PR) ?? []).filter((c) => c.body.includes(MARKER));
 
 test('created on the first run, then updated in place', async () => {
   const first = await run(true);
@@ -86,41 +74,45 @@ test('created on the first run, then updated in place', async () => {
   );
   expect(comment.body).toContain('https://github.com/octo-org/octo-service/actions/runs/4242');
   expect(comment.body).toContain('Deploy gate');
-  expect(api.calls.every((c) => c.authorization === 'token test-token')).toBe(true);
+  expect(api().calls.every((c) => c.authorization === 'token test-token')).toBe(true);
   expect(first.stdout.replace(/::add-mask::test-token/g, '')).not.toContain('test-token');
 
   const second = await run(false);
   expect(second.exitCode).toBe(0);
-  expect(api.comments.get(PR)).toHaveLength(1);
+  expect(api().comments.get(PR)).toHaveLength(1);
   expect(ours()[0].id).toBe(comment.id);
   expect(ours()[0].body).toContain('✅');
   expect(ours()[0].body).toContain('2 passed');
-  expect(api.calls.filter((c) => c.method === 'PATCH')).toHaveLength(1);
+  expect(api().calls.filter((c) => c.method === 'PATCH')).toHaveLength(1);
 }, 60_000);
 
 test('a pull request with 300 comments: ours is found on the third page and updated', async () => {
   const others = Array.from({ length: 300 }, (_, i) => ({ id: i + 1, body: `comment ${i}` }));
   others[249].body = `${MARKER}\nold results`;
-  api.comments.set(PR, others);
+  api().comments.set(PR, others);
   const result = await run(false);
   expect(result.exitCode).toBe(0);
-  expect(api.comments.get(PR)).toHaveLength(300);
+  expect(api().comments.get(PR)).toHaveLength(300);
   expect(others[249].body).toContain('2 passed');
-  expect(api.calls.some((c) => c.method === 'GET' && /[?&]page=3/.test(c.path))).toBe(true);
-  expect(api.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+  expect(api().calls.some((c) => c.method === 'GET' && /[?&]page=3/.test(c.path))).toBe(true);
+  expect(api().calls.filter((c) => c.method === 'POST')).toHaveLength(0);
 }, 60_000);
 
 test('5xx answers are retried', async () => {
-  api.faults.push(502, 503);
+  api().faults.push(502, 503);
   const result = await run(false);
   expect(result.exitCode).toBe(0);
-  expect(api.calls.slice(0, 2).map((c) => c.status)).toEqual([502, 503]);
+  expect(
+    api()
+      .calls.slice(0, 2)
+      .map((c) => c.status),
+  ).toEqual([502, 503]);
   expect(ours()).toHaveLength(1);
   expect(result.warnings).toEqual([]);
 }, 60_000);
 
 test("a fork's read-only token: one notice, no failure", async () => {
-  api.readOnly = true;
+  api().readOnly = true;
   const result = await run(false);
   expect(result.exitCode).toBe(0);
   expect(result.errors).toEqual([]);
@@ -128,12 +120,12 @@ test("a fork's read-only token: one notice, no failure", async () => {
   const notices = result.notices.filter((n) => n.includes('No pull-request comment'));
   expect(notices).toHaveLength(1);
   expect(notices[0]).toContain('403');
-  expect(api.calls.filter((c) => c.method === 'POST')).toHaveLength(1); // tried once, not retried
+  expect(api().calls.filter((c) => c.method === 'POST')).toHaveLength(1); // tried once, not retried
   expect(result.outputs.deploy).toBe('false');
 }, 60_000);
 
 test('no comment on a push, nor with comment: off', async () => {
   await run(false, {}, { name: 'push' });
   await run(false, { comment: 'off' });
-  expect(api.calls).toEqual([]);
+  expect(api().calls).toEqual([]);
 }, 60_000);

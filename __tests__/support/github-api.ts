@@ -67,6 +67,32 @@ export interface GitHubApi {
 const MAX_BODY_BYTES = 1 << 20;
 const MAX_PER_PAGE = 100;
 
+/**
+ * For a test file: the stand-in started before its tests, closed after them, and emptied before
+ * each (comments, pull requests, calls, faults, read-only off); call it for the running one.
+ */
+export function useGitHubApi(): () => GitHubApi {
+  let api: GitHubApi | undefined;
+  beforeAll(async () => {
+    api = await startGitHubApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+  beforeEach(() => {
+    if (!api) return;
+    api.comments.clear();
+    api.pulls.length = 0;
+    api.calls.length = 0;
+    api.faults.length = 0;
+    api.readOnly = false;
+  });
+  return () => {
+    if (!api) throw new Error('the GitHub API stand-in did not start (see beforeAll)');
+    return api;
+  };
+}
+
 export async function startGitHubApi(
   options: { repository?: string; lifetimeMs?: number } = {},
 ): Promise<GitHubApi> {
