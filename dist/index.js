@@ -40635,7 +40635,11 @@ async function linkEntries(source, target, entries, dirMode) {
         if (entry.type !== 'dir' || entry.path === '.')
             continue;
         const depth = entry.path.split('/').length;
-        byDepth.set(depth, [...(byDepth.get(depth) ?? []), entry]);
+        const level = byDepth.get(depth);
+        if (level)
+            level.push(entry);
+        else
+            byDepth.set(depth, [entry]);
     }
     for (const depth of [...byDepth.keys()].sort((a, b) => a - b)) {
         await inBatches(byDepth.get(depth), async (entry) => (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.join)(target, entry.path), { mode: await dirMode(entry.path) }).then(() => undefined));
@@ -42507,14 +42511,6 @@ async function pipCacheDir(python) {
     const dir = asked?.exitCode === 0 ? asked.stdout.trim().split('\n').pop()?.trim() : undefined;
     return dir || undefined;
 }
-function isEmptyOrMissing(dir) {
-    try {
-        return !(0,external_node_fs_.existsSync)(dir) || (0,external_node_fs_.readdirSync)(dir).length === 0;
-    }
-    catch {
-        return false;
-    }
-}
 /**
  * Where pip caches by default, as pip computes it (PIP_CACHE_DIR, else the platform's user cache
  * folder), known before the venv exists so the restore can come before the venv's first pip run
@@ -42534,7 +42530,7 @@ function defaultPipCacheDir(env = process.env) {
 async function restorePipFallback(backend, fallback, log) {
     const dir = defaultPipCacheDir();
     fallback.dir = dir;
-    if (!isEmptyOrMissing(dir))
+    if (firstOccupiedPath([dir]))
         return;
     const restored = await backend.restore(fallback.key, [dir]);
     if (!restored)
@@ -42621,6 +42617,7 @@ async function linkSnapshot(source, target) {
 
 
 
+
 /** Starts the save when it is allowed (undefined when not: the reason is already logged). */
 async function startSave(request) {
     const { backend, path } = request;
@@ -42629,7 +42626,7 @@ async function startSave(request) {
         core.info(`${decision.reason[0].toUpperCase()}${decision.reason.slice(1)}.`);
         return undefined;
     }
-    if (!(0,external_node_fs_.existsSync)(path) || (0,external_node_fs_.readdirSync)(path).length === 0) {
+    if (!firstOccupiedPath([path])) {
         // With `cache: pip` and only local indexes pip downloads, and so caches, nothing.
         core.info(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
         return undefined;
@@ -42687,7 +42684,7 @@ async function saveFallback(request, limit) {
     const dir = fallback.dir;
     if (!dir || !request.python || (await pipCacheDir(request.python)) !== dir)
         return false;
-    if (isEmptyOrMissing(dir) || (await directorySize(dir, limit)) > limit)
+    if (!firstOccupiedPath([dir]) || (await directorySize(dir, limit)) > limit)
         return false;
     const why = `${request.path} holds more than ${mebibytes(limit)} (cache-max-size)`;
     if (fallback.hit) {

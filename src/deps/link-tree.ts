@@ -66,7 +66,9 @@ export async function linkEntries(
   for (const entry of entries) {
     if (entry.type !== 'dir' || entry.path === '.') continue;
     const depth = entry.path.split('/').length;
-    byDepth.set(depth, [...(byDepth.get(depth) ?? []), entry]);
+    const level = byDepth.get(depth);
+    if (level) level.push(entry);
+    else byDepth.set(depth, [entry]);
   }
   for (const depth of [...byDepth.keys()].sort((a, b) => a - b)) {
     await inBatches(byDepth.get(depth)!, async (entry) =>

@@ -5,11 +5,10 @@
  * so pip installs without downloading. Only into an empty (or missing) folder: a self-hosted
  * runner's warm pip cache is left as it is.
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { captureProgram } from '../runner/exec.js';
-import type { CacheBackend } from './cache/backend.js';
+import { firstOccupiedPath, type CacheBackend } from './cache/backend.js';
 
 export interface PipFallback {
   /** The `pyci-pip-` key for this run's inputs. */
@@ -27,14 +26,6 @@ export async function pipCacheDir(python: string): Promise<string | undefined> {
   }).catch(() => undefined);
   const dir = asked?.exitCode === 0 ? asked.stdout.trim().split('\n').pop()?.trim() : undefined;
   return dir || undefined;
-}
-
-export function isEmptyOrMissing(dir: string): boolean {
-  try {
-    return !existsSync(dir) || readdirSync(dir).length === 0;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -59,7 +50,7 @@ export async function restorePipFallback(
 ): Promise<void> {
   const dir = defaultPipCacheDir();
   fallback.dir = dir;
-  if (!isEmptyOrMissing(dir)) return;
+  if (firstOccupiedPath([dir])) return;
   const restored = await backend.restore(fallback.key, [dir]);
   if (!restored) return;
   fallback.hit = restored === fallback.key;

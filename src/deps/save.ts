@@ -10,18 +10,18 @@
  * (cache/staging.ts). The local backend keeps the snapshot as the entry's hard-link tree
  * (cache/local-tree.ts) when it can; otherwise it is deleted here after the save.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
 import { errorMessage } from '../runner/errors.js';
-import type { CacheBackend } from './cache/backend.js';
+import { firstOccupiedPath, type CacheBackend } from './cache/backend.js';
 import { mayShareCache, type CacheEvent, type CacheSavePolicy } from './cache/policy.js';
 import type { CacheMode } from './cache/select.js';
 import type { DeferredLog } from './deferred-log.js';
 import { directorySize } from './dir-size.js';
-import { isEmptyOrMissing, pipCacheDir, type PipFallback } from './pip-fallback.js';
+import { pipCacheDir, type PipFallback } from './pip-fallback.js';
 import { linkSnapshot } from './snapshot.js';
 import { entriesBoundToPaths, stagingPath } from './cache/staging.js';
 import type { TreeEntry } from './cache/tree-manifest.js';
@@ -56,7 +56,7 @@ export async function startSave(request: SaveRequest): Promise<PendingSave | und
     core.info(`${decision.reason[0].toUpperCase()}${decision.reason.slice(1)}.`);
     return undefined;
   }
-  if (!existsSync(path) || readdirSync(path).length === 0) {
+  if (!firstOccupiedPath([path])) {
     // With `cache: pip` and only local indexes pip downloads, and so caches, nothing.
     core.info(`Not saving the cache: ${path} is empty (pip caches only what it downloads).`);
     return undefined;
@@ -124,7 +124,7 @@ async function saveFallback(request: SaveRequest, limit: number): Promise<boolea
   // The folder the restore used, if the venv's pip caches there too (a pip.conf may say otherwise).
   const dir = fallback.dir;
   if (!dir || !request.python || (await pipCacheDir(request.python)) !== dir) return false;
-  if (isEmptyOrMissing(dir) || (await directorySize(dir, limit)) > limit) return false;
+  if (!firstOccupiedPath([dir]) || (await directorySize(dir, limit)) > limit) return false;
   const why = `${request.path} holds more than ${mebibytes(limit)} (cache-max-size)`;
   if (fallback.hit) {
     log.info(`Not saving the virtualenv: ${why}; pip's cache came from ${fallback.key} already.`);
