@@ -44007,6 +44007,10 @@ function parseResultsEntry(text) {
     return { sha, ref, failing: failing, omitted, tests };
 }
 /** This run's failures, split by whether the base branch's run failed them too. */
+/** How many failing tests are new; past the reader's bound of ids, "at least N". */
+function freshCount(split) {
+    return `${split.unsorted > 0 ? 'at least ' : ''}${split.freshIds}`;
+}
 function splitFailures(result, baseline) {
     const before = new Set(baseline.failing);
     const { ids, omitted } = failingIds(result);
@@ -44242,8 +44246,7 @@ function renderComment(content) {
     const split = content.base?.entry && result.failures.length > 0
         ? splitFailures(result, content.base.entry)
         : undefined;
-    // Counted among every failing test's id; past the reader's bound of ids: "at least".
-    const fresh = split ? `${split.unsorted > 0 ? 'at least ' : ''}${split.freshIds} new` : '';
+    const fresh = split ? `${freshCount(split)} new` : '';
     const counts = [
         result.failed > 0 ? `${result.failed} failed` : '',
         result.errors > 0 ? `${result.errors} ${result.errors === 1 ? 'error' : 'errors'}` : '',
@@ -44257,7 +44260,7 @@ function renderComment(content) {
         `### ${icon} ${escapeHtml(truncate(content.title, 200))}: ${counts.join(', ')} in ${formatSeconds(result.durationSeconds)}`,
         '',
     ];
-    lines.push(...failureLines(content));
+    lines.push(...failureLines(content, split));
     if (flakyCount > 0) {
         lines.push('**Flaky** (failed, then passed on a rerun)', '');
         for (const id of flaky.slice(0, MAX_LISTED))
@@ -44282,7 +44285,7 @@ function failureLine(failure, linkFor) {
  * The failures: one list, or (compared with the base branch) the new ones first, then those
  * already failing there. At most MAX_LISTED lines in all.
  */
-function failureLines(content) {
+function failureLines(content, split) {
     const { result, base } = content;
     if (result.failures.length === 0)
         return [];
@@ -44290,8 +44293,8 @@ function failureLines(content) {
     /** `tests`: distinct failing tests in the group, listed or not (split lists only). */
     const groups = [];
     let unlisted = result.failuresOmitted;
-    if (base?.entry) {
-        const { fresh, known, freshIds, knownIds, unsorted } = splitFailures(result, base.entry);
+    if (base?.entry && split) {
+        const { fresh, known, freshIds, knownIds, unsorted } = split;
         const omitted = base.entry.omitted;
         unlisted = unsorted;
         groups.push({
@@ -44349,9 +44352,8 @@ function comparisonLine(result, base) {
     const branch = `<code>${escapeHtml(base.branch)}</code>`;
     if (!base.entry)
         return `No results from ${branch} to compare these failures with.`;
-    const { freshIds, knownIds, unsorted } = splitFailures(result, base.entry);
-    const fresh = `${unsorted > 0 ? 'at least ' : ''}${freshIds}`;
-    return `Compared with ${branch} at ${base.entry.sha.slice(0, 7)}: ${fresh} new failing test(s), ${knownIds} already failing there.`;
+    const split = splitFailures(result, base.entry);
+    return `Compared with ${branch} at ${base.entry.sha.slice(0, 7)}: ${freshCount(split)} new failing test(s), ${split.knownIds} already failing there.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/baseline/key.ts
@@ -45098,7 +45100,7 @@ async function collectTestIds(python, userArgs, options) {
 async function rerunFailures(request) {
     let ids = [...new Set(request.failedIds)];
     const reports = [];
-    const flaky = [];
+    let anyPassed = false;
     let script = '';
     for (let round = 1; round <= request.rounds && ids.length > 0; round++) {
         const plugin = preparePytestPlugin(request.scratchDir, request.env.PYTHONPATH, {
@@ -45132,18 +45134,18 @@ async function rerunFailures(request) {
         const ran = new Set(plugin.collectedIds() ?? []);
         const failed = new Set(plugin.failedIds());
         reports.push(report);
-        flaky.push(...ids.filter((id) => ran.has(id) && !failed.has(id)));
+        anyPassed ||= ids.some((id) => ran.has(id) && !failed.has(id));
         // A test that did not run this time (a plugin deselected it) would not run the next time.
         ids = ids.filter((id) => ran.has(id) && failed.has(id));
     }
-    if (flaky.length === 0)
-        return { flaky };
+    if (!anyPassed)
+        return {};
     const mergedReport = (0,external_node_path_namespaceObject.join)(request.scratchDir, `pyci-junit-merged-${(0,external_node_crypto_.randomUUID)()}.xml`);
     const merge = await (0,exec/* execProgram */.SI)(request.python, [script, 'merge', mergedReport, request.firstReport, ...reports], { cwd: request.cwd, env: request.env, echo: false });
     if (merge.exitCode !== 0 || !(0,external_node_fs_.existsSync)(mergedReport)) {
         throw new errors/* SetupError */.w3(`Merging the JUnit reports of the reruns failed (exit ${merge.exitCode}): ${merge.output.trim().split('\n').slice(-3).join(' | ')}`);
     }
-    return { flaky, mergedReport };
+    return { mergedReport };
 }
 
 ;// CONCATENATED MODULE: ./src/pytest/stage.ts
@@ -45509,12 +45511,13 @@ function coverageFileKind(path) {
 }
 
 ;// CONCATENATED MODULE: ./src/coverage/report.ts
+
 const LEAST_COVERED = 10;
 /** Lower coverage first; among equals, more missing statements first, then by path. */
 function worse(a, b) {
     return (a.percent - b.percent ||
         b.statements - b.covered - (a.statements - a.covered) ||
-        (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        compareStrings(a.path, b.path));
 }
 /** Adds `file` to `least` (lowest first, at most `keep`) if it is among the least covered so far. */
 function addLeastCovered(least, file, keep) {
@@ -45604,6 +45607,7 @@ class CoverageReportBuilder {
  * so memory follows the project's size, not the reports' size nor their number. Pure.
  */
 
+
 /** Bit 0: covered. Bits 1-15: branches taken. Bits 16-31: branches (exits) of the line. */
 const COVERED = 1;
 const BRANCH_MAX = 0x7fff;
@@ -45688,7 +45692,7 @@ class LineUnion {
         };
         let branches = 0;
         let branchesTaken = 0;
-        for (const [path, set] of [...this.files.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+        for (const [path, set] of [...this.files.entries()].sort((a, b) => compareStrings(a[0], b[0]))) {
             set.flush();
             const want = wantLines(path)
                 ? { executed: [], missing: [] }
@@ -45736,6 +45740,7 @@ function percentOf(done, total) {
  * folders, and the roots are found from the recorded paths themselves. Pure.
  */
 
+
 const withSep = (dir) => (/[\\/]$/.test(dir) ? dir : `${dir}/`);
 /**
  * The local file a recorded absolute path stands for: its longest tail found under one of
@@ -45770,7 +45775,7 @@ function checkoutRoots(recorded, localRoots, exists) {
     }
     return [...byLocal.entries()]
         .map(([local, remotes]) => ({ local, remotes: [...remotes].sort() }))
-        .sort((a, b) => (a.local < b.local ? -1 : 1));
+        .sort((a, b) => compareStrings(a.local, b.local));
 }
 /** A .coveragerc holding only `[paths]`: one entry per local root, its recorded roots after it. */
 function pathsRc(mappings) {
@@ -45835,6 +45840,7 @@ function reportedFileResolver(where) {
 }
 
 ;// CONCATENATED MODULE: ./src/coverage/changed.ts
+
 /**
  * `lines` is keyed by coverage.py's path; `toRepoPath` turns it into the diff's path (undefined
  * for files outside the repository).
@@ -45846,7 +45852,7 @@ function changedCoverage(changed, lines, toRepoPath) {
     const files = [...lines.entries()]
         .map(([reported, fileLines]) => ({ file: toRepoPath(reported), fileLines }))
         .filter((entry) => entry.file !== undefined)
-        .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+        .sort((a, b) => compareStrings(a.file, b.file));
     for (const { file, fileLines } of files) {
         const added = changed.get(file);
         if (!added)
@@ -46584,9 +46590,12 @@ async function outcomeOf(request, read, toRepoPath, dataFile) {
         else
             changedUnavailable = found.unavailable;
     }
+    // Only a pull request's changed files keep their lines: no path lookups without them.
     const report = await read((reported) => {
+        if (changedLines === undefined)
+            return false;
         const path = toRepoPath(reported);
-        return changedLines !== undefined && path !== undefined && changedLines.has(path);
+        return path !== undefined && changedLines.has(path);
     });
     const changed = changedLines
         ? changedCoverage(changedLines, report.lines, toRepoPath)

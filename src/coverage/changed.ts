@@ -4,6 +4,7 @@
  */
 import type { ChangedLines } from './diff.js';
 import type { FileLines } from './report.js';
+import { compareStrings } from '../runner/text.js';
 
 export interface LineRange {
   /** Repository-relative path, `/`-separated. */
@@ -37,7 +38,7 @@ export function changedCoverage(
   const files = [...lines.entries()]
     .map(([reported, fileLines]) => ({ file: toRepoPath(reported), fileLines }))
     .filter((entry): entry is { file: string; fileLines: FileLines } => entry.file !== undefined)
-    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    .sort((a, b) => compareStrings(a.file, b.file));
   for (const { file, fileLines } of files) {
     const added = changed.get(file);
     if (!added) continue;

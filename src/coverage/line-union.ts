@@ -4,6 +4,7 @@
  * so memory follows the project's size, not the reports' size nor their number. Pure.
  */
 import { addLeastCovered, LEAST_COVERED, type CoverageReport, type FileLines } from './report.js';
+import { compareStrings } from '../runner/text.js';
 
 /** Bit 0: covered. Bits 1-15: branches taken. Bits 16-31: branches (exits) of the line. */
 const COVERED = 1;
@@ -101,7 +102,9 @@ export class LineUnion {
     };
     let branches = 0;
     let branchesTaken = 0;
-    for (const [path, set] of [...this.files.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    for (const [path, set] of [...this.files.entries()].sort((a, b) =>
+      compareStrings(a[0], b[0]),
+    )) {
       set.flush();
       const want: FileLines | undefined = wantLines(path)
         ? { executed: [], missing: [] }

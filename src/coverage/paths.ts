@@ -5,6 +5,7 @@
  * folders, and the roots are found from the recorded paths themselves. Pure.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { compareStrings } from '../runner/text.js';
 
 export interface RootMapping {
   /** A local folder, ending with a separator. */
@@ -53,7 +54,7 @@ export function checkoutRoots(
   }
   return [...byLocal.entries()]
     .map(([local, remotes]) => ({ local, remotes: [...remotes].sort() }))
-    .sort((a, b) => (a.local < b.local ? -1 : 1));
+    .sort((a, b) => compareStrings(a.local, b.local));
 }
 
 /** A .coveragerc holding only `[paths]`: one entry per local root, its recorded roots after it. */

@@ -4,6 +4,7 @@
  * stream by (json-stream.ts), so memory stays bounded however big the project is.
  */
 import type { JsonPath, JsonScalar } from './json-stream.js';
+import { compareStrings } from '../runner/text.js';
 
 export interface FileCoverage {
   /** The path as coverage.py reports it (relative to where it ran, or absolute). */
@@ -37,7 +38,7 @@ function worse(a: FileCoverage, b: FileCoverage): number {
   return (
     a.percent - b.percent ||
     b.statements - b.covered - (a.statements - a.covered) ||
-    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+    compareStrings(a.path, b.path)
   );
 }
 

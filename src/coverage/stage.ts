@@ -196,9 +196,11 @@ export async function outcomeOf(
     if ('changed' in found) changedLines = found.changed;
     else changedUnavailable = found.unavailable;
   }
+  // Only a pull request's changed files keep their lines: no path lookups without them.
   const report = await read((reported) => {
+    if (changedLines === undefined) return false;
     const path = toRepoPath(reported);
-    return changedLines !== undefined && path !== undefined && changedLines.has(path);
+    return path !== undefined && changedLines.has(path);
   });
   const changed = changedLines
     ? changedCoverage(changedLines, report.lines, toRepoPath)

@@ -29,16 +29,17 @@ export interface RerunRequest {
 }
 
 export interface RerunOutcome {
-  /** Node ids that failed first and passed on a rerun. */
-  flaky: string[];
-  /** The merged report, when some test passed on a rerun; else the first report stands. */
+  /**
+   * The merged report, when some test passed on a rerun (the flaky ones: it marks them, see
+   * junit.ts); else the first report stands.
+   */
   mergedReport?: string;
 }
 
 export async function rerunFailures(request: RerunRequest): Promise<RerunOutcome> {
   let ids = [...new Set(request.failedIds)];
   const reports: string[] = [];
-  const flaky: string[] = [];
+  let anyPassed = false;
   let script = '';
   for (let round = 1; round <= request.rounds && ids.length > 0; round++) {
     const plugin = preparePytestPlugin(request.scratchDir, request.env.PYTHONPATH, {
@@ -75,11 +76,11 @@ export async function rerunFailures(request: RerunRequest): Promise<RerunOutcome
     const ran = new Set(plugin.collectedIds() ?? []);
     const failed = new Set(plugin.failedIds());
     reports.push(report);
-    flaky.push(...ids.filter((id) => ran.has(id) && !failed.has(id)));
+    anyPassed ||= ids.some((id) => ran.has(id) && !failed.has(id));
     // A test that did not run this time (a plugin deselected it) would not run the next time.
     ids = ids.filter((id) => ran.has(id) && failed.has(id));
   }
-  if (flaky.length === 0) return { flaky };
+  if (!anyPassed) return {};
   const mergedReport = join(request.scratchDir, `pyci-junit-merged-${randomUUID()}.xml`);
   const merge = await execProgram(
     request.python,
@@ -91,5 +92,5 @@ export async function rerunFailures(request: RerunRequest): Promise<RerunOutcome
       `Merging the JUnit reports of the reruns failed (exit ${merge.exitCode}): ${merge.output.trim().split('\n').slice(-3).join(' | ')}`,
     );
   }
-  return { flaky, mergedReport };
+  return { mergedReport };
 }

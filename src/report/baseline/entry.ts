@@ -87,6 +87,11 @@ export interface FailureSplit {
 }
 
 /** This run's failures, split by whether the base branch's run failed them too. */
+/** How many failing tests are new; past the reader's bound of ids, "at least N". */
+export function freshCount(split: Pick<FailureSplit, 'freshIds' | 'unsorted'>): string {
+  return `${split.unsorted > 0 ? 'at least ' : ''}${split.freshIds}`;
+}
+
 export function splitFailures(result: TestResult, baseline: ResultsEntry): FailureSplit {
   const before = new Set(baseline.failing);
   const { ids, omitted } = failingIds(result);

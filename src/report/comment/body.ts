@@ -5,7 +5,12 @@
  */
 import type { TestFailure, TestResult } from '../../pytest/result.js';
 import { truncate } from '../../runner/text.js';
-import { splitFailures, type ResultsEntry } from '../baseline/entry.js';
+import {
+  freshCount,
+  splitFailures,
+  type FailureSplit,
+  type ResultsEntry,
+} from '../baseline/entry.js';
 import { escapeHtml, formatSeconds } from '../summary.js';
 
 /** The base branch a pull request was compared with, and its last recorded results if found. */
@@ -48,8 +53,7 @@ export function renderComment(content: CommentContent): string {
     content.base?.entry && result.failures.length > 0
       ? splitFailures(result, content.base.entry)
       : undefined;
-  // Counted among every failing test's id; past the reader's bound of ids: "at least".
-  const fresh = split ? `${split.unsorted > 0 ? 'at least ' : ''}${split.freshIds} new` : '';
+  const fresh = split ? `${freshCount(split)} new` : '';
   const counts = [
     result.failed > 0 ? `${result.failed} failed` : '',
     result.errors > 0 ? `${result.errors} ${result.errors === 1 ? 'error' : 'errors'}` : '',
@@ -63,7 +67,7 @@ export function renderComment(content: CommentContent): string {
     `### ${icon} ${escapeHtml(truncate(content.title, 200))}: ${counts.join(', ')} in ${formatSeconds(result.durationSeconds)}`,
     '',
   ];
-  lines.push(...failureLines(content));
+  lines.push(...failureLines(content, split));
   if (flakyCount > 0) {
     lines.push('**Flaky** (failed, then passed on a rerun)', '');
     for (const id of flaky.slice(0, MAX_LISTED))
@@ -88,15 +92,15 @@ function failureLine(failure: TestFailure, linkFor: CommentContent['linkFor']): 
  * The failures: one list, or (compared with the base branch) the new ones first, then those
  * already failing there. At most MAX_LISTED lines in all.
  */
-function failureLines(content: CommentContent): string[] {
+function failureLines(content: CommentContent, split: FailureSplit | undefined): string[] {
   const { result, base } = content;
   if (result.failures.length === 0) return [];
   const branch = `<code>${escapeHtml(truncate(base?.branch ?? '', 200))}</code>`;
   /** `tests`: distinct failing tests in the group, listed or not (split lists only). */
   const groups: { heading: string; failures: TestFailure[]; tests?: number; note?: string }[] = [];
   let unlisted = result.failuresOmitted;
-  if (base?.entry) {
-    const { fresh, known, freshIds, knownIds, unsorted } = splitFailures(result, base.entry);
+  if (base?.entry && split) {
+    const { fresh, known, freshIds, knownIds, unsorted } = split;
     const omitted = base.entry.omitted;
     unlisted = unsorted;
     groups.push({
