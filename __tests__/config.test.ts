@@ -187,9 +187,36 @@ describe('readConfig', () => {
       /^coverage-threshold "101" is not a percentage from 0 to 100/,
     ],
     [{ 'coverage-threshold': '80' }, /^coverage-threshold is set but coverage is off/],
+    [{ coverage: 'src/pkg\ntrue' }, /^coverage: "true" is not a source to measure/],
     [{ 'allow-fork-deploy': '1' }, /allow-fork-deploy must be true or false, got "1"/],
   ])('refuses %j with one error naming the input', (inputs, message) => {
     expect(refusal(inputs).message).toMatch(message);
+  });
+
+  describe('coverage-files (report-only mode)', () => {
+    /** A checkout holding one shard's JUnit report, as a report job downloads it. */
+    function reportJobWorkspace(): string {
+      const workspace = workspaceFrom('passing');
+      writeFileSync(join(workspace, 'shard1.xml'), '<testsuites/>\n');
+      return workspace;
+    }
+
+    it.each([
+      [
+        { 'coverage-files': 'cov/*.xml' },
+        /^coverage-files is set but junit-files is not: coverage data files are combined in report-only mode/,
+      ],
+      [
+        { 'junit-files': 'shard*.xml', 'coverage-files': 'cov/*.xml' },
+        /^coverage-files: nothing matches "cov\/\*\.xml" \(relative to .*\)\. Check the path/,
+      ],
+      [
+        { 'junit-files': 'shard*.xml', 'coverage-threshold': '80' },
+        /^coverage-threshold is set but coverage-files is not: in report-only mode the threshold applies/,
+      ],
+    ])('refuses %j with one error naming the input', (inputs, message) => {
+      expect(refusal(inputs, reportJobWorkspace()).message).toMatch(message);
+    });
   });
 
   it('refuses a venv-path that names an existing file', () => {
