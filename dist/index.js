@@ -40767,6 +40767,7 @@ async function prune(directory, maxBytes, options) {
 async function survey(directory, now) {
     const byBase = new Map();
     const counted = new Set(); // inodes of tree files already counted
+    const newestFile = new Map(); // per entry, for entries with no recorded use
     let total = 0;
     for (const name of await (0,promises_namespaceObject.readdir)(directory)) {
         const path = (0,external_node_path_namespaceObject.join)(directory, name);
@@ -40793,6 +40794,7 @@ async function survey(directory, now) {
         byBase.set(file.base, entry);
         if (file.role === 'lock')
             continue; // taken (or found held) at removal
+        newestFile.set(file.base, Math.max(newestFile.get(file.base) ?? 0, info.mtimeMs));
         const bytes = info.isDirectory() ? await treeBytes(path, counted) : info.size;
         entry.bytes += bytes;
         total += bytes;
@@ -40810,14 +40812,9 @@ async function survey(directory, now) {
             entry.lastUsed = Math.max(entry.lastUsed, info.mtimeMs);
     }
     // An entry with neither pointer nor use (files of a save that died) counts from its newest file.
-    for (const entry of byBase.values()) {
-        if (entry.lastUsed === 0) {
-            for (const name of entry.files) {
-                const info = await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.join)(directory, name)).catch(() => undefined);
-                entry.lastUsed = Math.max(entry.lastUsed, info?.mtimeMs ?? 0);
-            }
-        }
-    }
+    for (const entry of byBase.values())
+        if (entry.lastUsed === 0)
+            entry.lastUsed = newestFile.get(entry.base) ?? 0;
     return { entries: [...byBase.values()], total };
 }
 /** A tree may be removed by a restore that found it changed at the same time. */
@@ -42950,8 +42947,8 @@ async function prepareVenv(request, interpreter) {
                 await restorePipFallback(backend, fallback, core);
         });
         await mark();
-        if (!venv.cacheHit)
-            venv.pendingSave = await saveFrom(cachedPath);
+        // Every hit has returned above: this venv was installed here, and is saved.
+        venv.pendingSave = await saveFrom(cachedPath);
     }
     finally {
         core.endGroup();

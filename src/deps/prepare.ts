@@ -320,7 +320,8 @@ export async function prepareVenv(
       if (fallback && backend) await restorePipFallback(backend, fallback, core);
     });
     await mark();
-    if (!venv.cacheHit) venv.pendingSave = await saveFrom(cachedPath);
+    // Every hit has returned above: this venv was installed here, and is saved.
+    venv.pendingSave = await saveFrom(cachedPath);
   } finally {
     core.endGroup();
   }

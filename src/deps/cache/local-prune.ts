@@ -122,6 +122,7 @@ async function survey(
 ): Promise<{ entries: EntryUsage[]; total: number }> {
   const byBase = new Map<string, EntryUsage>();
   const counted = new Set<bigint>(); // inodes of tree files already counted
+  const newestFile = new Map<string, number>(); // per entry, for entries with no recorded use
   let total = 0;
   for (const name of await readdir(directory)) {
     const path = join(directory, name);
@@ -143,6 +144,7 @@ async function survey(
     };
     byBase.set(file.base, entry);
     if (file.role === 'lock') continue; // taken (or found held) at removal
+    newestFile.set(file.base, Math.max(newestFile.get(file.base) ?? 0, info.mtimeMs));
     const bytes = info.isDirectory() ? await treeBytes(path, counted) : info.size;
     entry.bytes += bytes;
     total += bytes;
@@ -155,14 +157,8 @@ async function survey(
       entry.lastUsed = Math.max(entry.lastUsed, info.mtimeMs);
   }
   // An entry with neither pointer nor use (files of a save that died) counts from its newest file.
-  for (const entry of byBase.values()) {
-    if (entry.lastUsed === 0) {
-      for (const name of entry.files) {
-        const info = await lstat(join(directory, name)).catch(() => undefined);
-        entry.lastUsed = Math.max(entry.lastUsed, info?.mtimeMs ?? 0);
-      }
-    }
-  }
+  for (const entry of byBase.values())
+    if (entry.lastUsed === 0) entry.lastUsed = newestFile.get(entry.base) ?? 0;
   return { entries: [...byBase.values()], total };
 }
 
