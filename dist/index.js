@@ -42842,6 +42842,22 @@ async function install(request, interpreter, python, pipCacheDir, beforeVenv) {
     await createVenv(interpreter.executable, request.venvPath, request.install.pipArgs, env);
     await installAll(python, request.install, { ...installContext(request), env });
 }
+/**
+ * The cache store the settings choose (undefined with `cache: none`), bounded by `cache-timeout`;
+ * its problems go to `log`. The venv's cache and the results entries (report/baseline) share it.
+ */
+function backendFor(cache, event, log) {
+    const chosen = chooseBackend({
+        log,
+        mode: cache.mode,
+        cacheDir: cache.dir,
+        env: process.env,
+        localSecret: cache.localSecret,
+        localMaxBytes: cache.localMaxBytes,
+        event,
+    });
+    return chosen && boundedBackend(chosen, cache.timeoutSeconds, log);
+}
 async function prepareVenv(request, interpreter) {
     const python = venvPython(request.venvPath);
     const venv = {
@@ -42853,16 +42869,7 @@ async function prepareVenv(request, interpreter) {
     };
     // Deferred while a save runs alongside the tests (see save.ts).
     const log = deferredLog();
-    const chosen = chooseBackend({
-        log,
-        mode: request.cache.mode,
-        cacheDir: request.cache.dir,
-        env: process.env,
-        localSecret: request.cache.localSecret,
-        localMaxBytes: request.cache.localMaxBytes,
-        event: request.event,
-    });
-    const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds, log);
+    const backend = backendFor(request.cache, request.event, log);
     // A venv over cache-max-size is replaced in the cache by pip's cache (pip-fallback.ts).
     let fallback;
     const saveFrom = (path) => backend &&
@@ -44401,7 +44408,6 @@ function resultsKey(scope, branch, sha) {
 
 
 
-
 const FILE = 'results.json';
 /** The backend for results, or undefined with `cache: none`. */
 function resultsBackend(store) {
@@ -44412,17 +44418,8 @@ function resultsBackend(store) {
         info: (text) => log.info(text),
         warning: (text) => log.info(text),
     };
-    const chosen = chooseBackend({
-        log: quiet,
-        // The cache input's mode only picks the venv's key and path; results go to the same store.
-        mode: store.cache.mode,
-        cacheDir: store.cache.dir,
-        env: process.env,
-        localSecret: store.cache.localSecret,
-        localMaxBytes: store.cache.localMaxBytes,
-        event: store.event,
-    });
-    return chosen && boundedBackend(chosen, store.cache.timeoutSeconds, quiet);
+    // The cache input's mode only picks the venv's key and path; results go to the same store.
+    return backendFor(store.cache, store.event, quiet);
 }
 function store_entryDir(runnerTemp) {
     return (0,external_node_path_namespaceObject.join)(runnerTemp, 'pyci-results');

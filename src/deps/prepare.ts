@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import { errorMessage } from '../runner/errors.js';
 import type { Interpreter } from '../python/interpreter.js';
-import type { CacheBackend } from './cache/backend.js';
+import type { CacheBackend, CacheLog } from './cache/backend.js';
 import { boundedBackend } from './cache/bounded.js';
 import { hashFiles } from './cache/hash-files.js';
 import { hashLocalPaths } from './cache/hash-tree.js';
@@ -197,6 +197,27 @@ async function install(
   await installAll(python, request.install, { ...installContext(request), env });
 }
 
+/**
+ * The cache store the settings choose (undefined with `cache: none`), bounded by `cache-timeout`;
+ * its problems go to `log`. The venv's cache and the results entries (report/baseline) share it.
+ */
+export function backendFor(
+  cache: CacheSettings,
+  event: CacheEvent,
+  log: CacheLog,
+): CacheBackend | undefined {
+  const chosen = chooseBackend({
+    log,
+    mode: cache.mode,
+    cacheDir: cache.dir,
+    env: process.env,
+    localSecret: cache.localSecret,
+    localMaxBytes: cache.localMaxBytes,
+    event,
+  });
+  return chosen && boundedBackend(chosen, cache.timeoutSeconds, log);
+}
+
 export async function prepareVenv(
   request: VenvRequest,
   interpreter: Interpreter,
@@ -211,16 +232,7 @@ export async function prepareVenv(
   };
   // Deferred while a save runs alongside the tests (see save.ts).
   const log = deferredLog();
-  const chosen = chooseBackend({
-    log,
-    mode: request.cache.mode,
-    cacheDir: request.cache.dir,
-    env: process.env,
-    localSecret: request.cache.localSecret,
-    localMaxBytes: request.cache.localMaxBytes,
-    event: request.event,
-  });
-  const backend = chosen && boundedBackend(chosen, request.cache.timeoutSeconds, log);
+  const backend = backendFor(request.cache, request.event, log);
   // A venv over cache-max-size is replaced in the cache by pip's cache (pip-fallback.ts).
   let fallback: PipFallback | undefined;
   const saveFrom = (path: string) =>

@@ -10,11 +10,9 @@
  */
 import { lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { boundedBackend } from '../../deps/cache/bounded.js';
 import type { CacheBackend } from '../../deps/cache/backend.js';
 import type { CacheEvent } from '../../deps/cache/policy.js';
-import { chooseBackend } from '../../deps/cache/select.js';
-import type { CacheSettings } from '../../deps/prepare.js';
+import { backendFor, type CacheSettings } from '../../deps/prepare.js';
 import { errorMessage } from '../../runner/errors.js';
 import { coreLog, type Log } from '../../runner/log.js';
 import { MAX_ENTRY_BYTES, parseResultsEntry, type ResultsEntry } from './entry.js';
@@ -37,17 +35,8 @@ export function resultsBackend(store: ResultsStore): CacheBackend | undefined {
     info: (text: string) => log.info(text),
     warning: (text: string) => log.info(text),
   };
-  const chosen = chooseBackend({
-    log: quiet,
-    // The cache input's mode only picks the venv's key and path; results go to the same store.
-    mode: store.cache.mode,
-    cacheDir: store.cache.dir,
-    env: process.env,
-    localSecret: store.cache.localSecret,
-    localMaxBytes: store.cache.localMaxBytes,
-    event: store.event,
-  });
-  return chosen && boundedBackend(chosen, store.cache.timeoutSeconds, quiet);
+  // The cache input's mode only picks the venv's key and path; results go to the same store.
+  return backendFor(store.cache, store.event, quiet);
 }
 
 function entryDir(runnerTemp: string): string {
