@@ -41897,10 +41897,14 @@ async function listDistributions(python) {
         throw new Error(`Could not list the virtualenv's distributions (exit ${listed.exitCode}): ${listed.stderr.slice(-500)}`);
     }
 }
+/** The project's name as its pyproject.toml or setup.cfg in `projectDir` states it, if they do. */
+function checkoutProjectName(projectDir) {
+    const read = (file) => (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(projectDir, file)) ? (0,external_node_fs_.readFileSync)((0,external_node_path_namespaceObject.join)(projectDir, file), 'utf8') : '';
+    return staticProjectName(read('pyproject.toml'), read('setup.cfg'));
+}
 /** Fails the run when the installed project is not the checkout at `projectDir`. */
 async function checkProjectIsCheckout(python, projectDir) {
-    const read = (file) => (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(projectDir, file)) ? (0,external_node_fs_.readFileSync)((0,external_node_path_namespaceObject.join)(projectDir, file), 'utf8') : '';
-    const name = staticProjectName(read('pyproject.toml'), read('setup.cfg'));
+    const name = checkoutProjectName(projectDir);
     const problem = judgeProjectInstall(await listDistributions(python), projectDir, name);
     if (problem)
         throw new errors/* InputError */.dz(problem);
@@ -46008,8 +46012,6 @@ async function changedLinesSince(workspace, baseRef) {
 
 
 
-
-
 /**
  * Prints the top-level import names of the distribution installed from argv[1] (or named argv[2]),
  * from top_level.txt or else from its RECORD (editable installs' helper files left out).
@@ -46045,8 +46047,7 @@ print(json.dumps(found))
 `;
 async function ownPackages(python, projectDir, workingDirectory) {
     if (projectDir) {
-        const read = (file) => (0,external_node_fs_.existsSync)((0,external_node_path_namespaceObject.join)(projectDir, file)) ? (0,external_node_fs_.readFileSync)((0,external_node_path_namespaceObject.join)(projectDir, file), 'utf8') : '';
-        const name = staticProjectName(read('pyproject.toml'), read('setup.cfg')) ?? '';
+        const name = checkoutProjectName(projectDir) ?? '';
         const result = await (0,exec/* captureProgram */.rg)(python, ['-I', '-c', TOP_LEVEL, projectDir, name], {
             timeoutMs: 60_000,
         });

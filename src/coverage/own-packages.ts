@@ -5,9 +5,7 @@
  * site-packages is measured where it runs. Otherwise the working directory.
  */
 import * as core from '@actions/core';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { staticProjectName } from '../deps/checkout-check.js';
+import { checkoutProjectName } from '../deps/checkout-check.js';
 import { captureProgram } from '../runner/exec.js';
 
 /**
@@ -50,9 +48,7 @@ export async function ownPackages(
   workingDirectory: string,
 ): Promise<string[]> {
   if (projectDir) {
-    const read = (file: string) =>
-      existsSync(join(projectDir, file)) ? readFileSync(join(projectDir, file), 'utf8') : '';
-    const name = staticProjectName(read('pyproject.toml'), read('setup.cfg')) ?? '';
+    const name = checkoutProjectName(projectDir) ?? '';
     const result = await captureProgram(python, ['-I', '-c', TOP_LEVEL, projectDir, name], {
       timeoutMs: 60_000,
     });

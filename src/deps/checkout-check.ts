@@ -111,11 +111,16 @@ export async function listDistributions(python: string): Promise<InstalledDist[]
   }
 }
 
-/** Fails the run when the installed project is not the checkout at `projectDir`. */
-export async function checkProjectIsCheckout(python: string, projectDir: string): Promise<void> {
+/** The project's name as its pyproject.toml or setup.cfg in `projectDir` states it, if they do. */
+export function checkoutProjectName(projectDir: string): string | undefined {
   const read = (file: string) =>
     existsSync(join(projectDir, file)) ? readFileSync(join(projectDir, file), 'utf8') : '';
-  const name = staticProjectName(read('pyproject.toml'), read('setup.cfg'));
+  return staticProjectName(read('pyproject.toml'), read('setup.cfg'));
+}
+
+/** Fails the run when the installed project is not the checkout at `projectDir`. */
+export async function checkProjectIsCheckout(python: string, projectDir: string): Promise<void> {
+  const name = checkoutProjectName(projectDir);
   const problem = judgeProjectInstall(await listDistributions(python), projectDir, name);
   if (problem) throw new InputError(problem);
 }
