@@ -41183,7 +41183,7 @@ class LocalCacheBackend {
             this.log.info(`Not linking the tree of cache entry ${key}: ${manifest}; unpacking the archive.`);
             return false;
         }
-        const staging = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(target), `.${(0,external_node_path_namespaceObject.basename)(target)}.pyci-restore-${(0,external_node_crypto_.randomUUID)()}`);
+        const staging = restoreStaging(target);
         try {
             await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
             const problem = await linkTree(tree, manifest, staging);
@@ -41200,10 +41200,7 @@ class LocalCacheBackend {
                 await this.discardTree(entry);
                 return false;
             }
-            if ((0,external_node_fs_.existsSync)(target))
-                await (0,promises_namespaceObject.rmdir)(target); // empty, checked above
-            await (0,promises_namespaceObject.rename)(staging, target);
-            await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(this.directory, entryFileNames(key).used), '').catch(() => undefined);
+            await this.moveIntoPlace(key, staging, target);
             this.log.info(`Restored ${target} from the local cache by hard links to ${entry.tree} (the tree of ${entry.archive}).`);
             return true;
         }
@@ -41234,8 +41231,16 @@ class LocalCacheBackend {
             // Not ours to remove (another user's directory), or removed meanwhile: the archive serves.
         }
     }
+    /** A restored venv from `staging` to `target` (empty, checked before), and the entry's use noted. */
+    async moveIntoPlace(key, staging, target) {
+        if ((0,external_node_fs_.existsSync)(target))
+            await (0,promises_namespaceObject.rmdir)(target);
+        await (0,promises_namespaceObject.rename)(staging, target);
+        // The last use, for pruning: access times are often not recorded (noatime).
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(this.directory, entryFileNames(key).used), '').catch(() => undefined);
+    }
     async unpack(key, entry, target) {
-        const staging = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(target), `.${(0,external_node_path_namespaceObject.basename)(target)}.pyci-restore-${(0,external_node_crypto_.randomUUID)()}`);
+        const staging = restoreStaging(target);
         try {
             await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
             const read = await extractArchive(entry.handle, entry.compression, staging);
@@ -41243,11 +41248,7 @@ class LocalCacheBackend {
                 this.log.warning(`Cache entry ${key} in ${this.directory} is corrupted (sha256 ${read} instead of ${entry.sha256}); installing afresh. The next save replaces it.`);
                 return false;
             }
-            if ((0,external_node_fs_.existsSync)(target))
-                await (0,promises_namespaceObject.rmdir)(target); // empty, checked above
-            await (0,promises_namespaceObject.rename)(staging, target);
-            // The last use, for pruning: access times are often not recorded (noatime).
-            await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(this.directory, entryFileNames(key).used), '').catch(() => undefined);
+            await this.moveIntoPlace(key, staging, target);
             this.log.info(`Restored ${target} from the local cache (${entry.archive}).`);
             return true;
         }
@@ -41422,6 +41423,10 @@ class LocalCacheBackend {
             return undefined;
         return claimed;
     }
+}
+/** The temporary sibling a restore builds the venv in (renamed into place only when whole). */
+function restoreStaging(target) {
+    return (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(target), `.${(0,external_node_path_namespaceObject.basename)(target)}.pyci-restore-${(0,external_node_crypto_.randomUUID)()}`);
 }
 function singlePath(paths) {
     if (paths.length !== 1) {

@@ -311,7 +311,7 @@ export class LocalCacheBackend implements CacheBackend {
       );
       return false;
     }
-    const staging = join(dirname(target), `.${basename(target)}.pyci-restore-${randomUUID()}`);
+    const staging = restoreStaging(target);
     try {
       await mkdir(staging, { recursive: true });
       const problem = await linkTree(tree, manifest, staging);
@@ -331,9 +331,7 @@ export class LocalCacheBackend implements CacheBackend {
         await this.discardTree(entry);
         return false;
       }
-      if (existsSync(target)) await rmdir(target); // empty, checked above
-      await rename(staging, target);
-      await writeFile(join(this.directory, entryFileNames(key).used), '').catch(() => undefined);
+      await this.moveIntoPlace(key, staging, target);
       this.log.info(
         `Restored ${target} from the local cache by hard links to ${entry.tree} (the tree of ${entry.archive}).`,
       );
@@ -370,8 +368,16 @@ export class LocalCacheBackend implements CacheBackend {
     }
   }
 
+  /** A restored venv from `staging` to `target` (empty, checked before), and the entry's use noted. */
+  private async moveIntoPlace(key: string, staging: string, target: string): Promise<void> {
+    if (existsSync(target)) await rmdir(target);
+    await rename(staging, target);
+    // The last use, for pruning: access times are often not recorded (noatime).
+    await writeFile(join(this.directory, entryFileNames(key).used), '').catch(() => undefined);
+  }
+
   private async unpack(key: string, entry: OpenedEntry, target: string): Promise<boolean> {
-    const staging = join(dirname(target), `.${basename(target)}.pyci-restore-${randomUUID()}`);
+    const staging = restoreStaging(target);
     try {
       await mkdir(staging, { recursive: true });
       const read = await extractArchive(entry.handle, entry.compression, staging);
@@ -381,10 +387,7 @@ export class LocalCacheBackend implements CacheBackend {
         );
         return false;
       }
-      if (existsSync(target)) await rmdir(target); // empty, checked above
-      await rename(staging, target);
-      // The last use, for pruning: access times are often not recorded (noatime).
-      await writeFile(join(this.directory, entryFileNames(key).used), '').catch(() => undefined);
+      await this.moveIntoPlace(key, staging, target);
       this.log.info(`Restored ${target} from the local cache (${entry.archive}).`);
       return true;
     } catch (error) {
@@ -585,6 +588,11 @@ export class LocalCacheBackend implements CacheBackend {
     if (!existsSync(join(this.directory, pointer.archive))) return undefined;
     return claimed;
   }
+}
+
+/** The temporary sibling a restore builds the venv in (renamed into place only when whole). */
+function restoreStaging(target: string): string {
+  return join(dirname(target), `.${basename(target)}.pyci-restore-${randomUUID()}`);
 }
 
 function singlePath(paths: string[]): string {
