@@ -42458,8 +42458,10 @@ function fields(key, venvPath, digest) {
     return { key, archive: `in-place:${venvPath}`, sha256: digest };
 }
 /** Records the venv as it is now (verified) for the key. Failing to write it only costs reuse. */
-async function writeMarker(venvPath, key, pythonVersion, auth) {
-    const digest = await currentDigest(venvPath, pythonVersion);
+async function writeMarker(venvPath, key, pythonVersion, auth, 
+/** The venv's stateDigest when the caller has just computed it (checkInPlace's). */
+known) {
+    const digest = known ?? (await currentDigest(venvPath, pythonVersion));
     const record = authRecord(auth.secret, fields(key, venvPath, digest), auth.run, Date.now());
     // Replaced by rename, never rewritten in place: a venv restored from a local entry's tree
     // shares its files with the tree, and an in-place write would spoil the tree (local-tree.ts).
@@ -42490,7 +42492,7 @@ async function checkInPlace(venvPath, key, pythonVersion, auth) {
                 reuse: false,
                 why: `its marker does not vouch for it as it is now (${check.reason}; the installed distributions may have changed since it was prepared)`,
             };
-        return { reuse: true };
+        return { reuse: true, digest };
     }
     catch (error) {
         return { reuse: false, why: `its marker cannot be read (${(0,errors/* errorMessage */.gJ)(error)})` };
@@ -42898,9 +42900,10 @@ async function prepareVenv(request, interpreter) {
     const cachedPath = pipCacheDir ?? request.venvPath;
     const inPlace = request.cache.mode === 'venv' && backend ? inPlaceAuth(request) : undefined;
     // Every run marks the venv it prepared, before its tests (see in-place.ts).
-    const mark = async () => {
+    // `digest`: what the venv's distributions come to, when already known (see in-place.ts).
+    const mark = async (digest) => {
         if (inPlace)
-            await writeMarker(request.venvPath, venv.cacheKey, interpreter.version, inPlace).catch((error) => core.info(`Could not mark the virtualenv for reuse in place: ${(0,errors/* errorMessage */.gJ)(error)}`));
+            await writeMarker(request.venvPath, venv.cacheKey, interpreter.version, inPlace, digest).catch((error) => core.info(`Could not mark the virtualenv for reuse in place: ${(0,errors/* errorMessage */.gJ)(error)}`));
     };
     core.startGroup(`Preparing virtualenv ${request.venvPath}`);
     try {
@@ -42911,9 +42914,10 @@ async function prepareVenv(request, interpreter) {
                 if (verdict.reuse) {
                     const refresh = planProjectRefresh(request.install);
                     core.info(`The virtualenv at ${request.venvPath} was reused in place (${venv.cacheKey}): it passed verification; ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`);
-                    await refreshProject(python, request.install, installContext(request));
+                    const refreshed = await refreshProject(python, request.install, installContext(request));
                     venv.cacheHit = true;
-                    await mark();
+                    // Nothing reinstalled: the distributions are those the check just listed.
+                    await mark(refreshed ? undefined : verdict.digest);
                     return venv;
                 }
                 if (verdict.why)

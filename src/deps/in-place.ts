@@ -55,8 +55,10 @@ export async function writeMarker(
   key: string,
   pythonVersion: string,
   auth: InPlaceAuth,
+  /** The venv's stateDigest when the caller has just computed it (checkInPlace's). */
+  known?: string,
 ): Promise<void> {
-  const digest = await currentDigest(venvPath, pythonVersion);
+  const digest = known ?? (await currentDigest(venvPath, pythonVersion));
   const record = authRecord(auth.secret, fields(key, venvPath, digest), auth.run, Date.now());
   // Replaced by rename, never rewritten in place: a venv restored from a local entry's tree
   // shares its files with the tree, and an in-place write would spoil the tree (local-tree.ts).
@@ -65,7 +67,8 @@ export async function writeMarker(
   await rename(temp, join(venvPath, MARKER_FILE));
 }
 
-export type InPlaceVerdict = { reuse: true } | { reuse: false; why?: string };
+/** `digest`: the venv's stateDigest as checked, for the marker written after reuse. */
+export type InPlaceVerdict = { reuse: true; digest: string } | { reuse: false; why?: string };
 
 /**
  * Whether the venv at `venvPath` can be reused for `key` as it is, and why not (no reason when
@@ -97,7 +100,7 @@ export async function checkInPlace(
         reuse: false,
         why: `its marker does not vouch for it as it is now (${check.reason}; the installed distributions may have changed since it was prepared)`,
       };
-    return { reuse: true };
+    return { reuse: true, digest };
   } catch (error) {
     return { reuse: false, why: `its marker cannot be read (${errorMessage(error)})` };
   }

@@ -255,11 +255,17 @@ export async function prepareVenv(
 
   const inPlace = request.cache.mode === 'venv' && backend ? inPlaceAuth(request) : undefined;
   // Every run marks the venv it prepared, before its tests (see in-place.ts).
-  const mark = async () => {
+  // `digest`: what the venv's distributions come to, when already known (see in-place.ts).
+  const mark = async (digest?: string) => {
     if (inPlace)
-      await writeMarker(request.venvPath, venv.cacheKey, interpreter.version, inPlace).catch(
-        (error: unknown) =>
-          core.info(`Could not mark the virtualenv for reuse in place: ${errorMessage(error)}`),
+      await writeMarker(
+        request.venvPath,
+        venv.cacheKey,
+        interpreter.version,
+        inPlace,
+        digest,
+      ).catch((error: unknown) =>
+        core.info(`Could not mark the virtualenv for reuse in place: ${errorMessage(error)}`),
       );
   };
 
@@ -279,9 +285,10 @@ export async function prepareVenv(
           core.info(
             `The virtualenv at ${request.venvPath} was reused in place (${venv.cacheKey}): it passed verification; ${refresh ? 'reinstalling only the project itself' : 'nothing to install'}.`,
           );
-          await refreshProject(python, request.install, installContext(request));
+          const refreshed = await refreshProject(python, request.install, installContext(request));
           venv.cacheHit = true;
-          await mark();
+          // Nothing reinstalled: the distributions are those the check just listed.
+          await mark(refreshed ? undefined : verdict.digest);
           return venv;
         }
         if (verdict.why)
